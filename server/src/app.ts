@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import type { Config } from './config.js';
+import type { Database_ } from './db/index.js';
+import { registerAuthHook } from './platform/auth/plugin.js';
+import { authRoutes } from './platform/auth/routes.js';
+import { AuthService } from './platform/auth/service.js';
+import type { ModuleContext, ZApp } from './platform/http/context.js';
+import { AppError, internalProblem, sendProblem, toAppError } from './platform/http/errors.js';
+import { registerMetrics } from './platform/http/metrics.js';
+import { MODULES } from './modules/index.js';
+
+export interface BuildOptions {
+  config: Config;
+  database: Database_;
+  /** Pino logger options; tests pass false. */
+  logger?: boolean | object;
+}
+
+/**
+ * Builds the Fastify app from the platform plugins and the domain modules. No business logic
+ * here: this file wires things together.
+ */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const { config, database } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: config.uploadLimit, files: 1, fields: 20 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Yunwei API', version: '1', description: 'Yunwei (运维) IT operations service management. Conventions: docs/API.md.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (yunwei token create)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'yw_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+
+  app.setErrorHandler((err, request, reply) => {
+    const appErr = toAppError(err, request);
+    if (appErr) return sendProblem(reply, appErr, request.locale ?? 'zh-CN');
+    request.log.error({ err }, 'unhandled error');
+    return internalProblem(reply, request.locale ?? 'zh-CN');
+  });
+
+  const auth = new AuthService(database.db, config);
+  registerAuthHook(app as unknown as ZApp, auth);
+  registerMetrics(app, database);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(database.db);
+      return { status: 'ok', database: database.dialect };
+    } catch (err) {
+      return reply.status(503).send({ status: 'error', database: database.dialect, error: String(err) });
+    }
+  });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  const ctx: ModuleContext = { config, database };
+  const zapp = app as unknown as ZApp;
+  authRoutes(zapp, ctx, auth);
+  for (const mod of MODULES) await mod(zapp, ctx);
+
+  registerWeb(app, config);
+  return app;
+}
+
+/** Serves the built web app with a fallback to index.html for client-side routes. */
+function registerWeb(app: FastifyInstance, config: Config) {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dist = config.webDist ?? path.resolve(here, '../../web/dist');
+  const hasWeb = fs.existsSync(path.join(dist, 'index.html'));
+  if (hasWeb) app.register(fastifyStatic, { root: dist, wildcard: false, index: false, serve: true, prefix: '/' });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
+      return sendProblem(reply, new AppError(404, 'not_found', 'http.routeNotFound', { method: request.method, url: request.url.split('?')[0] }), request.locale ?? 'zh-CN');
+    }
+    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+  });
+}

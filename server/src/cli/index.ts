@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { registerAccountCommands } from './accounts.js';
+import { registerOpsCommands } from './ops.js';
+
+/** Every CLI command group, in one place. */
+export function registerCommands(program: Command): void {
+  registerAccountCommands(program);
+  registerOpsCommands(program);
+}

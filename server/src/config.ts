@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything configurable, read once from the environment and validated. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  SESSION_SECRET: z.string().min(16).optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(120),
+  SESSION_MAX_HOURS: z.coerce.number().int().positive().default(24 * 7),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(11),
+  PASSWORD_REQUIRE_CLASSES: z.string().default('upper,lower,digit,symbol'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default('Yunwei <yunwei@localhost>'),
+  WEB_DIST: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  sessionSecret: string | null;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  trustProxy: boolean;
+  cookieSecure: 'auto' | boolean;
+  login: { maxFailures: number; lockMs: number; ratePerMinute: number };
+  password: { minLength: number; classes: Array<'upper' | 'lower' | 'digit' | 'symbol'> };
+  bodyLimit: number;
+  uploadLimit: number;
+  logLevel: string;
+  smtp: { url: string | null; from: string };
+  webDist: string | null;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const classes = e.PASSWORD_REQUIRE_CLASSES.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const c of classes) {
+    if (!['upper', 'lower', 'digit', 'symbol'].includes(c)) throw new Error(`Invalid configuration:\n  PASSWORD_REQUIRE_CLASSES: unknown class ${c}`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL || null,
+    sessionSecret: e.SESSION_SECRET ?? null,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    trustProxy: e.TRUST_PROXY === 'true',
+    cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, lockMs: e.LOGIN_LOCK_MINUTES * 60_000, ratePerMinute: e.LOGIN_RATE_PER_MINUTE },
+    password: { minLength: e.PASSWORD_MIN_LENGTH, classes: classes as Config['password']['classes'] },
+    bodyLimit: e.BODY_LIMIT_BYTES,
+    uploadLimit: e.UPLOAD_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    smtp: { url: e.SMTP_URL ?? null, from: e.SMTP_FROM },
+    webDist: e.WEB_DIST ?? null,
+  };
+}

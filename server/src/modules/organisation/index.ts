@@ -1,0 +1,4 @@
+import type { ModuleRegistrar } from '../index.js';
+
+/** Provider teams, customers, sites, contacts and contracts. */
+export const organisationModule: ModuleRegistrar = () => {};

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestApp, describeDb, insertUser, login, STRONG_PASSWORD, type TestApp } from '../../test/harness.js';
+import { verifyChain } from '../audit/service.js';
+
+describeDb('auth', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    await insertUser(t.database, { username: 'admin', roles: ['admin'] });
+  });
+  afterAll(() => t.close());
+
+  it('logs in with a cookie session and answers /auth/me', async () => {
+    const s = await login(t.app, 'admin');
+    const me = await s.request({ method: 'GET', url: '/api/v1/auth/me' });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ username: 'admin', roles: ['admin'], customerId: null });
+    expect(me.json().permissions).toContain('customers.write');
+  });
+
+  it('refuses a wrong password in the caller\'s language and audits it', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'nope' }, headers: { 'accept-language': 'en-US' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().title).toBe('Wrong username or password');
+    const rows = await t.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'login_failed').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect((await verifyChain(t.database.db)).ok).toBe(true);
+  });
+
+  it('requires a login for the API and rejects a forged session', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
+    const forged = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: 'yw_session=forged-value' } });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().title).toBe('会话已过期，请重新登录');
+  });
+
+  it('rejects a cookie-authenticated write without the CSRF token', async () => {
+    const s = await login(t.app, 'admin');
+    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: { cookie: s.cookie }, payload: { locale: 'en-US' } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('csrf');
+    const me = await s.request({ method: 'GET', url: '/api/v1/auth/me' });
+    expect(me.json().locale).toBe('zh-CN');
+  });
+
+  it('locks the account after five failures, for everyone including the right password', async () => {
+    await insertUser(t.database, { username: 'victim', roles: ['engineer'] });
+    for (let i = 0; i < 5; i++) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: `wrong-${i}` } });
+      expect(r.statusCode).toBe(401);
+    }
+    const sixth = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: STRONG_PASSWORD } });
+    expect(sixth.statusCode).toBe(423);
+    expect(sixth.json().title).toMatch(/账号已被锁定/);
+    const lockouts = await t.database.db.selectFrom('audit_log').select('id').where('action', '=', 'lockout').execute();
+    expect(lockouts).toHaveLength(1);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The permission catalogue and the built-in roles. Roles are rows an administrator edits;
+ * these are the defaults `migrate` seeds and the codes the code checks.
+ */
+export const PERMISSIONS = [
+  { code: 'customers.read', group: 'organisation', zh: '查看客户、服务地点和联系人', en: 'View customers, sites and contacts' },
+  { code: 'customers.write', group: 'organisation', zh: '维护客户、服务地点和联系人', en: 'Edit customers, sites and contacts' },
+  { code: 'contracts.read', group: 'organisation', zh: '查看服务合同', en: 'View contracts' },
+  { code: 'contracts.write', group: 'organisation', zh: '维护服务合同', en: 'Edit contracts' },
+  { code: 'teams.read', group: 'organisation', zh: '查看团队', en: 'View teams' },
+  { code: 'teams.write', group: 'organisation', zh: '维护团队', en: 'Edit teams' },
+  { code: 'users.read', group: 'administration', zh: '查看用户', en: 'View users' },
+  { code: 'users.write', group: 'administration', zh: '维护用户', en: 'Edit users' },
+  { code: 'roles.read', group: 'administration', zh: '查看角色与权限', en: 'View roles and permissions' },
+  { code: 'roles.write', group: 'administration', zh: '维护角色与权限', en: 'Edit roles and permissions' },
+  { code: 'audit.read', group: 'administration', zh: '查看审计日志', en: 'View the audit log' },
+  { code: 'calendars.read', group: 'sla', zh: '查看服务日历', en: 'View calendars' },
+  { code: 'calendars.write', group: 'sla', zh: '维护服务日历', en: 'Edit calendars' },
+  { code: 'sla.read', group: 'sla', zh: '查看 SLA 策略', en: 'View SLA policies' },
+  { code: 'sla.write', group: 'sla', zh: '维护 SLA 策略', en: 'Edit SLA policies' },
+  { code: 'tickets.read', group: 'tickets', zh: '查看工单', en: 'View tickets' },
+  { code: 'tickets.write', group: 'tickets', zh: '处理工单', en: 'Work on tickets' },
+  { code: 'tickets.dispatch', group: 'tickets', zh: '派单', en: 'Dispatch tickets' },
+  { code: 'portal.use', group: 'portal', zh: '使用客户门户', en: 'Use the customer portal' },
+  { code: 'scope.all', group: 'scope', zh: '数据范围：全部客户', en: 'Data scope: all customers' },
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number]['code'];
+export const PERMISSION_CODES = new Set<string>(PERMISSIONS.map((p) => p.code));
+
+const ALL = PERMISSIONS.map((p) => p.code);
+const READ_ALL = ALL.filter((c) => c.endsWith('.read'));
+
+export interface BuiltinRole {
+  code: string;
+  zh: string;
+  en: string;
+  permissions: Permission[];
+}
+
+/**
+ * Built-in roles (REQ §1). Staff roles without `scope.all` see only the customers their teams
+ * serve or whose contracts they manage; customer roles see only their own customer.
+ */
+export const BUILTIN_ROLES: BuiltinRole[] = [
+  { code: 'admin', zh: '系统管理员', en: 'Administrator', permissions: ALL.filter((c) => c !== 'portal.use') },
+  {
+    code: 'desk',
+    zh: '服务台',
+    en: 'Service desk',
+    permissions: ['customers.read', 'customers.write', 'contracts.read', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'scope.all'],
+  },
+  { code: 'engineer', zh: '工程师', en: 'Engineer', permissions: ['customers.read', 'contracts.read', 'teams.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write'] },
+  {
+    code: 'pm',
+    zh: '项目经理',
+    en: 'Project manager',
+    permissions: ['customers.read', 'customers.write', 'contracts.read', 'contracts.write', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'sla.write', 'tickets.read', 'tickets.write', 'tickets.dispatch'],
+  },
+  { code: 'quality', zh: '质量管理', en: 'Quality management', permissions: [...READ_ALL.filter((c) => c !== 'roles.read'), 'tickets.write', 'scope.all'] as Permission[] },
+  { code: 'auditor', zh: '审计员', en: 'Auditor', permissions: [...READ_ALL, 'scope.all'] as Permission[] },
+  { code: 'customer_admin', zh: '客户管理员', en: 'Customer administrator', permissions: ['portal.use', 'customers.read', 'customers.write', 'contracts.read', 'tickets.read', 'tickets.write'] },
+  { code: 'customer_contact', zh: '客户联系人', en: 'Customer contact', permissions: ['portal.use', 'tickets.read', 'tickets.write'] },
+];
+
+/** Roles a customer's own staff may hold; any other role on a customer user is refused. */
+export const CUSTOMER_ROLES = new Set(['customer_admin', 'customer_contact']);

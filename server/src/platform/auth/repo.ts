@@ -1,0 +1,56 @@
+import type { DbOrTx } from '../../db/index.js';
+import type { CustomerScope } from './actor.js';
+
+/** Queries of platform/auth: users' credentials, sessions, tokens, login attempts, scope. */
+
+export function findUserByUsername(db: DbOrTx, username: string) {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export function findUserById(db: DbOrTx, id: number) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function rolesOfUser(db: DbOrTx, userId: number): Promise<Array<{ code: string; permissions: string[] }>> {
+  const rows = await db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .select(['roles.code', 'roles.permissions'])
+    .where('user_roles.user_id', '=', userId)
+    .execute();
+  return rows.map((r) => ({ code: r.code, permissions: JSON.parse(r.permissions) as string[] }));
+}
+
+/**
+ * The customers a provider-side user serves: those of his teams plus those whose contracts
+ * he manages as project manager.
+ */
+export async function servedCustomerIds(db: DbOrTx, userId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('team_members')
+    .innerJoin('team_customers', 'team_customers.team_id', 'team_members.team_id')
+    .select('team_customers.customer_id as id')
+    .where('team_members.user_id', '=', userId)
+    .union(db.selectFrom('contracts').select('contracts.customer_id as id').where('contracts.project_manager_id', '=', userId))
+    .execute();
+  return [...new Set(rows.map((r) => Number(r.id)))].sort((a, b) => a - b);
+}
+
+export async function scopeOf(db: DbOrTx, user: { id: number; customer_id: number | null }, permissions: Set<string>): Promise<CustomerScope> {
+  if (user.customer_id !== null) return { kind: 'customers', ids: [user.customer_id] };
+  if (permissions.has('scope.all')) return { kind: 'all' };
+  return { kind: 'customers', ids: await servedCustomerIds(db, user.id) };
+}
+
+export function findSession(db: DbOrTx, id: string) {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findToken(db: DbOrTx, tokenHash: string) {
+  return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function countAttempts(db: DbOrTx, key: string, since: number): Promise<number> {
+  const r = await db.selectFrom('login_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('key', '=', key).where('at', '>=', since).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

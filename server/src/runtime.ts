@@ -1,0 +1,17 @@
+import path from 'node:path';
+import type { Config } from './config.js';
+import { openDatabase, type Database_ } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedBuiltinRoles } from './platform/auth/seed.js';
+
+/** Opens the configured database (SQLite under DATA_DIR unless DATABASE_URL is set). */
+export function openConfiguredDatabase(config: Config): Database_ {
+  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'yunwei.db') });
+}
+
+/** Applies pending migrations and the built-in rows every installation needs. */
+export async function prepareDatabase(database: Database_): Promise<string[]> {
+  const applied = await migrateToLatest(database.db);
+  await seedBuiltinRoles(database.db);
+  return applied;
+}
