@@ -18,6 +18,8 @@ import type { ModuleContext, ZApp } from './platform/http/context.js';
 import { AppError, internalProblem, sendProblem, toAppError } from './platform/http/errors.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { MODULES } from './modules/index.js';
+import { jobRoutes } from './platform/jobs/routes.js';
+import { Scheduler } from './platform/jobs/scheduler.js';
 
 export interface BuildOptions {
   config: Config;
@@ -79,9 +81,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  const ctx: ModuleContext = { config, database };
+  const scheduler = new Scheduler(database.db, { onError: (err, job) => app.log.error({ err, job }, 'job failed') });
+  app.decorate('scheduler', scheduler);
+  app.addHook('onClose', () => scheduler.stop());
+  const ctx: ModuleContext = { config, database, scheduler };
   const zapp = app as unknown as ZApp;
   authRoutes(zapp, ctx, auth);
+  jobRoutes(zapp, ctx);
   for (const mod of MODULES) await mod(zapp, ctx);
 
   registerWeb(app, config);

@@ -23,6 +23,8 @@ program
     process.on('SIGINT', close);
     process.on('SIGTERM', close);
     await app.listen({ port: config.port, host: config.host });
+    // Jobs that fell due while no process ran are claimed on the first tick.
+    app.scheduler.start();
   });
 
 program

@@ -11,7 +11,7 @@ export function openConfiguredDatabase(config: Config): Database_ {
 
 /** Applies pending migrations and the built-in rows every installation needs. */
 export async function prepareDatabase(database: Database_): Promise<string[]> {
-  const applied = await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database);
   await seedBuiltinRoles(database.db);
   return applied;
 }

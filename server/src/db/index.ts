@@ -21,6 +21,8 @@ export interface Database_ {
   dialect: DialectName;
   /** Human description for logs and benchmarks (never includes a password). */
   describe: string;
+  /** The PostgreSQL schema in use when not the default (Kysely's migrator must be told). */
+  schema?: string;
   /** The PostgreSQL pool (for metrics), absent on SQLite. */
   pool?: pg.Pool;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export function openDatabase(opts: OpenOptions): Database_ {
       db,
       dialect: 'postgres',
       pool,
+      schema: opts.pgSchema,
       describe: `postgres://${u.host}${u.pathname}${opts.pgSchema ? ` (schema ${opts.pgSchema})` : ''}`,
       close: () => db.destroy(),
     };

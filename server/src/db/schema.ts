@@ -169,6 +169,25 @@ export interface ContractsTable {
   version: number;
 }
 
+// platform/jobs
+export interface JobsTable {
+  id: Id;
+  kind: string;
+  key: string | null;
+  payload: string;
+  run_at: number;
+  /** pending | running | done | failed (parked: needs an administrator) */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -184,6 +203,7 @@ export interface DB {
   sites: SitesTable;
   contacts: ContactsTable;
   contracts: ContractsTable;
+  jobs: JobsTable;
 }
 
 export type Json = ColumnType<string, string, string>;

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   { code: 'roles.read', group: 'administration', zh: '查看角色与权限', en: 'View roles and permissions' },
   { code: 'roles.write', group: 'administration', zh: '维护角色与权限', en: 'Edit roles and permissions' },
   { code: 'audit.read', group: 'administration', zh: '查看审计日志', en: 'View the audit log' },
+  { code: 'jobs.manage', group: 'administration', zh: '管理后台任务', en: 'Manage background jobs' },
   { code: 'calendars.read', group: 'sla', zh: '查看服务日历', en: 'View calendars' },
   { code: 'calendars.write', group: 'sla', zh: '维护服务日历', en: 'Edit calendars' },
   { code: 'sla.read', group: 'sla', zh: '查看 SLA 策略', en: 'View SLA policies' },

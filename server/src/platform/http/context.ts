@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawReplyDefaul
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../config.js';
 import type { Database_ } from '../../db/index.js';
+import type { Scheduler } from '../jobs/scheduler.js';
 import type { Actor } from '../auth/actor.js';
 import type { Locale } from '../i18n/index.js';
 
@@ -12,9 +13,15 @@ export type ZApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression
 export interface ModuleContext {
   config: Config;
   database: Database_;
+  /** Modules register their job handlers here; `yunwei serve` starts the loop. */
+  scheduler: Scheduler;
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The job scheduler; `yunwei serve` starts it, tests drain it. */
+    scheduler: Scheduler;
+  }
   interface FastifyRequest {
     /** The authenticated caller, or null (public routes only). */
     actor: Actor | null;

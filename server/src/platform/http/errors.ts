@@ -8,6 +8,9 @@ export interface FieldProblem {
   field: string;
   code: string;
   params?: Record<string, unknown>;
+  /** For problems in an uploaded sheet: the row number and column header as the user sees them. */
+  row?: number;
+  column?: string;
 }
 
 /**
@@ -125,7 +128,7 @@ interface Problem {
   detail?: string;
   code: string;
   instance?: string;
-  errors?: Array<{ field: string; code: string; message: string }>;
+  errors?: Array<{ field: string; code: string; message: string; row?: number; column?: string }>;
 }
 
 function problemFromAppError(err: AppError, locale: Locale): Problem {
@@ -136,7 +139,12 @@ function problemFromAppError(err: AppError, locale: Locale): Problem {
     code: err.code,
   };
   if (err.fields.length) {
-    problem.errors = err.fields.map((f) => ({ field: f.field, code: f.code, message: messageFor(locale, f) }));
+    problem.errors = err.fields.map((f) => ({
+      field: f.field,
+      ...(f.row === undefined ? {} : { row: f.row, column: f.column }),
+      code: f.code,
+      message: messageFor(locale, f),
+    }));
     problem.detail = err.code === 'validation' ? t(locale, 'validation.detail', { count: err.fields.length }) : problem.errors.map((e) => e.message).join('; ');
   }
   return problem;
