@@ -69,7 +69,7 @@ export interface TestApp {
 export async function createTestApp(kind: DbKind, env: Record<string, string> = {}): Promise<TestApp> {
   const { database, close } = await createTestDatabase(kind);
   const config = testConfig(env);
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: env.LOG_LEVEL === 'error' ? { level: 'error' } : false });
   await app.ready();
   return {
     app,

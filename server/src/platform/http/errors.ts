@@ -121,7 +121,7 @@ export function zodIssuesToProblems(issues: readonly core.$ZodIssue[], prefix?: 
   return out;
 }
 
-interface Problem {
+export interface Problem {
   type: string;
   title: string;
   status: number;
@@ -131,7 +131,7 @@ interface Problem {
   errors?: Array<{ field: string; code: string; message: string; row?: number; column?: string }>;
 }
 
-function problemFromAppError(err: AppError, locale: Locale): Problem {
+export function problemFromAppError(err: AppError, locale: Locale): Problem {
   const problem: Problem = {
     type: PROBLEM_BASE + err.code,
     title: t(locale, err.messageKey, err.params),
@@ -155,10 +155,12 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError | nu
   if (err instanceof AppError) return err;
   const e = err as FastifyError & { statusCode?: number };
   if (hasZodFastifySchemaValidationErrors(e)) {
-    const ctx = (e as { validationContext?: string }).validationContext;
-    const prefix = ctx === 'querystring' || ctx === 'params' || ctx === 'headers' ? undefined : undefined;
-    const issues = e.validation.map((v) => v.params.issue);
-    return AppError.validation(zodIssuesToProblems(issues, prefix));
+    // The type provider flattens each zod issue into {keyword, instancePath, params}; rebuild it.
+    const issues = e.validation.map((v) => {
+      const path = (v.instancePath as string).split('/').filter(Boolean).map((seg: string) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+      return { ...(v.params as object), code: v.keyword, path } as unknown as core.$ZodIssue;
+    });
+    return AppError.validation(zodIssuesToProblems(issues));
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
