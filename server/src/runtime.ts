@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database_ } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedBuiltinRoles } from './platform/auth/seed.js';
+import { seedModules } from './modules/index.js';
 
 /** Opens the configured database (SQLite under DATA_DIR unless DATABASE_URL is set). */
 export function openConfiguredDatabase(config: Config): Database_ {
@@ -13,5 +14,6 @@ export function openConfiguredDatabase(config: Config): Database_ {
 export async function prepareDatabase(database: Database_): Promise<string[]> {
   const applied = await migrateToLatest(database);
   await seedBuiltinRoles(database.db);
+  await seedModules(database.db);
   return applied;
 }

@@ -1,7 +1,10 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database_ } from './index.js';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_organisation.js';
 import * as m0003 from './migrations/0003_jobs.js';
+import * as m0004 from './migrations/0004_roles_version.js';
+import * as m0005 from './migrations/0005_calendars.js';
 
 /**
  * The ordered list of migrations. Static imports (not a folder scan) so the list is the same
@@ -9,16 +12,32 @@ import * as m0003 from './migrations/0003_jobs.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_organisation': m0002,
   '0003_jobs': m0003,
+  '0004_roles_version': m0004,
+  '0005_calendars': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrateToLatest(database: Database_): Promise<string[]> {
+/** Every migration this version knows, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
+
+function migratorFor(database: Database_): Migrator {
   // With a non-default schema the migrator must be told, or its introspection finds the
   // bookkeeping tables of another schema on the same server and skips creating its own.
-  const migrator = new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  return new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
+}
+
+export async function migrateToLatest(database: Database_): Promise<string[]> {
+  const { error, results } = await migratorFor(database).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Applies migrations up to and including `name` (restore rebuilds a backup's schema this way). */
+export async function migrateTo(database: Database_, name: string): Promise<string[]> {
+  const { error, results } = await migratorFor(database).migrateTo(name);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

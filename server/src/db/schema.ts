@@ -35,6 +35,8 @@ export interface RolesTable {
   permissions: string;
   created_at: number;
   updated_at: number;
+  /** Added by 0004_roles_version; defaults to 1 so seeding need not name it. */
+  version: Generated<number>;
 }
 export interface UserRolesTable {
   user_id: number;
@@ -140,6 +142,9 @@ export interface ContactsTable {
   name: string;
   phone: string | null;
   mobile: string | null;
+  /** Digits of phone / mobile without a +86 prefix, for prefix search (0002). */
+  phone_key: string | null;
+  mobile_key: string | null;
   email: string | null;
   title: string | null;
   is_vip: number;
@@ -188,6 +193,18 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+// modules/sla
+export interface CalendarsTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  spec: string;
+  builtin: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -204,6 +221,7 @@ export interface DB {
   contacts: ContactsTable;
   contracts: ContractsTable;
   jobs: JobsTable;
+  calendars: CalendarsTable;
 }
 
 export type Json = ColumnType<string, string, string>;

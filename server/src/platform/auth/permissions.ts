@@ -60,7 +60,14 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
   },
   { code: 'quality', zh: '质量管理', en: 'Quality management', permissions: [...READ_ALL.filter((c) => c !== 'roles.read'), 'tickets.write', 'scope.all'] as Permission[] },
   { code: 'auditor', zh: '审计员', en: 'Auditor', permissions: [...READ_ALL, 'scope.all'] as Permission[] },
-  { code: 'customer_admin', zh: '客户管理员', en: 'Customer administrator', permissions: ['portal.use', 'customers.read', 'customers.write', 'contracts.read', 'tickets.read', 'tickets.write'] },
+  // users.* on a customer user reaches only that customer's users, with customer roles only
+  // (modules/accounts applies this in its repo and service).
+  {
+    code: 'customer_admin',
+    zh: '客户管理员',
+    en: 'Customer administrator',
+    permissions: ['portal.use', 'customers.read', 'customers.write', 'contracts.read', 'users.read', 'users.write', 'tickets.read', 'tickets.write'],
+  },
   { code: 'customer_contact', zh: '客户联系人', en: 'Customer contact', permissions: ['portal.use', 'tickets.read', 'tickets.write'] },
 ];
 

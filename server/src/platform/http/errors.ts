@@ -75,14 +75,16 @@ function pathToField(path: readonly PropertyKey[]): string {
 }
 
 /** Maps zod issues to field problems with our message codes. */
-export function zodIssuesToProblems(issues: readonly core.$ZodIssue[], prefix?: string): FieldProblem[] {
+export function zodIssuesToProblems(issues: readonly core.$ZodIssue[], prefix?: string, inputAt?: (path: readonly PropertyKey[]) => unknown): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const issue of issues) {
     const base = pathToField(issue.path);
     const field = prefix ? (base ? `${prefix}.${base}` : prefix) : base || '(body)';
     switch (issue.code) {
       case 'invalid_type': {
-        const missing = (issue as { input?: unknown }).input === undefined;
+        // zod 4 keeps the input on an issue only when asked (reportInput): otherwise look it up,
+        // so that a wrong type is not reported as a missing value.
+        const missing = ('input' in issue ? issue.input : inputAt?.(issue.path)) === undefined;
         out.push(missing ? { field, code: 'required' } : { field, code: 'type', params: { expected: issue.expected } });
         break;
       }
@@ -160,7 +162,9 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError | nu
       const path = (v.instancePath as string).split('/').filter(Boolean).map((seg: string) => (/^\d+$/.test(seg) ? Number(seg) : seg));
       return { ...(v.params as object), code: v.keyword, path } as unknown as core.$ZodIssue;
     });
-    return AppError.validation(zodIssuesToProblems(issues));
+    const ctx = (e as { validationContext?: string }).validationContext;
+    const source = ctx === 'querystring' ? request.query : ctx === 'params' ? request.params : ctx === 'headers' ? request.headers : request.body;
+    return AppError.validation(zodIssuesToProblems(issues, undefined, (path) => valueAt(source, path)));
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -182,6 +186,12 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError | nu
     return new AppError(e.statusCode, 'bad_request', 'validation.title');
   }
   return null;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
 }
 
 function formatBytes(n: number): string {

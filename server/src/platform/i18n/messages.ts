@@ -1,8 +1,11 @@
+import { coreMessages } from '../../core/messages.js';
+
 /**
  * Server-side messages in both languages. Modules add their keys here, grouped by prefix.
  * Words follow shared/design/GLOSSARY.md.
  */
 export const messages = {
+  ...coreMessages,
   // generic validation (zod issues are mapped onto these)
   'validation.title': { zh: '输入有误', en: 'Invalid input' },
   'validation.detail': { zh: '{count} 个字段有误', en: '{count} field(s) are invalid' },

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_CALENDAR_IDS, builtinCalendarSpecs, compileBuiltinCalendars } from './builtin.js';
+import { CN_HOLIDAY_NOTICES, CN_HOLIDAY_YEARS, CN_HOLIDAYS, CN_WORKDAYS } from './holidays-cn.js';
+import { validateCalendar } from './validate.js';
+
+const dates = (days: readonly { date: string }[], year: number) => days.filter((d) => d.date.startsWith(`${year}-`)).map((d) => d.date);
+
+describe('China public holidays', () => {
+  it('ships 2025 as in 国办发明电〔2024〕12号', () => {
+    expect(CN_HOLIDAY_NOTICES[2025]).toBe('国办发明电〔2024〕12号');
+    expect(dates(CN_HOLIDAYS, 2025)).toEqual([
+      '2025-01-01',
+      '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02', '2025-02-03', '2025-02-04',
+      '2025-04-04', '2025-04-05', '2025-04-06',
+      '2025-05-01', '2025-05-02', '2025-05-03', '2025-05-04', '2025-05-05',
+      '2025-05-31', '2025-06-01', '2025-06-02',
+      '2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04', '2025-10-05', '2025-10-06', '2025-10-07', '2025-10-08',
+    ]);
+    expect(dates(CN_WORKDAYS, 2025)).toEqual(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11']);
+  });
+
+  it('ships 2026 as in 国办发明电〔2025〕7号', () => {
+    expect(CN_HOLIDAY_NOTICES[2026]).toBe('国办发明电〔2025〕7号');
+    expect(dates(CN_HOLIDAYS, 2026)).toEqual([
+      '2026-01-01', '2026-01-02', '2026-01-03',
+      '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
+      '2026-04-04', '2026-04-05', '2026-04-06',
+      '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
+      '2026-06-19', '2026-06-20', '2026-06-21',
+      '2026-09-25', '2026-09-26', '2026-09-27',
+      '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
+    ]);
+    expect(dates(CN_WORKDAYS, 2026)).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+  });
+
+  it('make-up days are all weekends and names are set', () => {
+    expect(CN_HOLIDAY_YEARS).toEqual([2025, 2026]);
+    for (const w of CN_WORKDAYS) expect([0, 6]).toContain(new Date(`${w.date}T00:00:00Z`).getUTCDay());
+    expect(CN_HOLIDAYS.find((h) => h.date === '2026-02-17')?.name).toBe('春节');
+    expect(CN_WORKDAYS.find((h) => h.date === '2025-10-11')?.name).toBe('国庆节、中秋节调休上班');
+  });
+});
+
+describe('built-in calendars', () => {
+  it('are valid, have stable ids and compile', () => {
+    const specs = builtinCalendarSpecs();
+    expect(specs.map((s) => s.id)).toEqual([...BUILTIN_CALENDAR_IDS]);
+    for (const s of specs) expect(validateCalendar(s)).toEqual([]);
+    expect([...compileBuiltinCalendars().keys()]).toEqual(['24x7', 'cn-5x8', '5x8']);
+  });
+
+  it('hand out copies', () => {
+    const a = builtinCalendarSpecs();
+    a[1].holidays.pop();
+    a[1].weekly[1].pop();
+    const b = builtinCalendarSpecs();
+    expect(b[1].holidays.length).toBe(CN_HOLIDAYS.length);
+    expect(b[1].weekly[1]).toHaveLength(2);
+  });
+});

@@ -1,0 +1,86 @@
+import type { CalendarCode, IcsCode } from './calendar/types.js';
+import type { PriorityCode } from './priority.js';
+import type { SlaCode } from './sla/types.js';
+import type { LifecycleCode } from './tickets/lifecycle.js';
+
+/**
+ * zh-CN / en-US texts of every core problem and error code, in the `{ zh, en }` shape and
+ * `{placeholder}` syntax of platform/i18n/messages.ts, which can spread this object into its own.
+ * `{field}` is filled by the error handler with the field's label. The type makes a new code
+ * without a text a compile error.
+ */
+export const coreMessages: Record<CalendarCode | IcsCode | PriorityCode | SlaCode | LifecycleCode, { zh: string; en: string }> = {
+  'ticket.transition.invalid': { zh: '工单当前状态为“{state}”，不能执行“{action}”', en: 'A ticket in state "{state}" cannot be sent "{action}"' },
+  'ticket.reopen.windowPassed': { zh: '工单关闭已超过可重新打开的期限', en: 'The ticket was closed too long ago to be reopened' },
+  'ticket.reason.required': { zh: '请填写原因', en: 'A reason is required' },
+  'calendar.invalid': { zh: '服务日历有 {count} 处错误', en: 'The calendar has {count} problem(s)' },
+  'calendar.required': { zh: '{field}不能为空', en: '{field} is required' },
+  'calendar.type.invalid': { zh: '{field}的类型不正确，应为{expected}', en: '{field} must be of type {expected}' },
+  'calendar.timezone.unknown': { zh: '“{value}”不是有效的 IANA 时区（例如 Asia/Shanghai）', en: '"{value}" is not a valid IANA time zone (e.g. Asia/Shanghai)' },
+  'calendar.weekday.invalid': { zh: '星期“{value}”无效，应为 1（周一）至 7（周日）', en: 'Weekday "{value}" is invalid; use 1 (Monday) to 7 (Sunday)' },
+  'calendar.time.invalid': { zh: '时间“{value}”无效，应为 HH:MM', en: 'Time "{value}" is invalid; use HH:MM' },
+  'calendar.interval.beyond24': { zh: '时间“{value}”超过 24:00', en: 'Time "{value}" is past 24:00' },
+  'calendar.interval.backwards': { zh: '时段 {start}–{end} 的结束时间必须晚于开始时间', en: 'Interval {start}–{end} must end after it starts' },
+  'calendar.interval.unsorted': { zh: '时段必须按开始时间排序', en: 'Intervals must be sorted by start time' },
+  'calendar.interval.overlap': { zh: '时段与前一个时段重叠', en: 'The interval overlaps the previous one' },
+  'calendar.date.invalid': { zh: '日期“{value}”无效，应为 YYYY-MM-DD（1900 年及以后）', en: 'Date "{value}" is invalid; use YYYY-MM-DD (1900 or later)' },
+  'calendar.date.duplicate': { zh: '日期 {date} 重复出现', en: 'Date {date} appears more than once' },
+  'calendar.date.holidayAndWorkday': { zh: '{date} 不能既是节假日又是调休工作日', en: '{date} cannot be both a holiday and a make-up working day' },
+  'calendar.workday.noIntervals': { zh: '调休工作日 {date} 没有工作时段', en: 'Make-up working day {date} has no working hours' },
+  'calendar.noWorkingTime': { zh: '服务日历没有任何工作时间', en: 'The calendar has no working time' },
+  'calendar.minutes.invalid': { zh: '时长“{value}”分钟无效，应为 0 至 {max} 之间的整数', en: 'Duration "{value}" minutes is invalid; use an integer from 0 to {max}' },
+  'calendar.days.invalid': { zh: '工作日数“{value}”无效，应为 0 至 {max} 之间的整数', en: 'Working days "{value}" is invalid; use an integer from 0 to {max}' },
+  'calendar.instant.invalid': { zh: '时间点“{value}”无效或超出 1900–2400 年', en: 'Instant "{value}" is invalid or outside 1900–2400' },
+
+  'ics.tooLarge': { zh: 'iCalendar 文件过大（上限 {max} 字符）', en: 'The iCalendar file is too large (limit {max} characters)' },
+  'ics.notCalendar': { zh: '不是 iCalendar 文件（应以 BEGIN:VCALENDAR 开头）', en: 'Not an iCalendar file (must start with BEGIN:VCALENDAR)' },
+  'ics.line.invalid': { zh: '第 {line} 行格式不正确', en: 'Line {line} is malformed' },
+  'ics.structure.invalid': { zh: '第 {line} 行：{component} 的 BEGIN/END 不匹配', en: 'Line {line}: BEGIN/END of {component} do not match' },
+  'ics.unterminated': { zh: '文件结束时 {component} 仍未结束', en: 'The file ends inside {component}' },
+  'ics.event.noStart': { zh: '第 {line} 行的事件缺少 DTSTART', en: 'The event at line {line} has no DTSTART' },
+  'ics.event.notAllDay': { zh: '第 {line} 行：只支持全天事件（DTSTART;VALUE=DATE）', en: 'Line {line}: only all-day events (DTSTART;VALUE=DATE) are supported' },
+  'ics.event.endBeforeStart': { zh: '第 {line} 行：事件结束日期必须晚于开始日期', en: 'Line {line}: the event must end after it starts' },
+  'ics.event.tooLong': { zh: '第 {line} 行：事件跨 {days} 天，上限 {max} 天', en: 'Line {line}: the event spans {days} days; the limit is {max}' },
+  'ics.event.recurring': { zh: '第 {line} 行：不支持重复事件（RRULE/RDATE）', en: 'Line {line}: recurring events (RRULE/RDATE) are not supported' },
+  'ics.date.invalid': { zh: '第 {line} 行：日期“{value}”无效', en: 'Line {line}: date "{value}" is invalid' },
+  'ics.duration.invalid': { zh: '第 {line} 行：时长“{value}”无效，应为整天（如 P3D）', en: 'Line {line}: duration "{value}" is invalid; use whole days (e.g. P3D)' },
+  'ics.intervals.invalid': { zh: '第 {line} 行：时段“{value}”无效', en: 'Line {line}: intervals "{value}" are invalid' },
+  'ics.date.conflict': { zh: '第 {line} 行：{date} 同时被标为节假日和调休工作日', en: 'Line {line}: {date} is marked both a holiday and a make-up working day' },
+
+  'priority.type.invalid': { zh: '{field}的类型不正确，应为{expected}', en: '{field} must be of type {expected}' },
+  'priority.required': { zh: '{field}不能为空', en: '{field} is required' },
+  'priority.code.duplicate': { zh: '代码“{code}”重复', en: 'Code "{code}" is used twice' },
+  'priority.rank.invalid': { zh: '排序“{value}”无效，应为正整数（1 最紧急）', en: 'Rank "{value}" is invalid; use a positive integer (1 = most urgent)' },
+  'priority.rank.duplicate': { zh: '排序 {rank} 重复', en: 'Rank {rank} is used twice' },
+  'priority.cell.missing': { zh: '缺少影响度“{impact}”× 紧急度“{urgency}”的优先级', en: 'No priority for impact "{impact}" × urgency "{urgency}"' },
+  'priority.cell.unknownLevel': { zh: '优先级“{value}”未定义', en: 'Priority "{value}" is not defined' },
+  'priority.cell.unknownImpact': { zh: '影响度“{impact}”未定义', en: 'Impact "{impact}" is not defined' },
+  'priority.cell.unknownUrgency': { zh: '紧急度“{urgency}”未定义', en: 'Urgency "{urgency}" is not defined' },
+  'priority.cell.notMonotone': { zh: '影响度“{impact}”× 紧急度“{urgency}”的优先级低于更轻的组合', en: 'Impact "{impact}" × urgency "{urgency}" gets a lower priority than a less severe combination' },
+  'priority.impact.unknown': { zh: '影响度“{impact}”未定义', en: 'Impact "{impact}" is not defined' },
+  'priority.urgency.unknown': { zh: '紧急度“{urgency}”未定义', en: 'Urgency "{urgency}" is not defined' },
+
+  'sla.type.invalid': { zh: '{field}的类型不正确，应为{expected}', en: '{field} must be of type {expected}' },
+  'sla.required': { zh: '{field}不能为空', en: '{field} is required' },
+  'sla.target.metric.invalid': { zh: '指标“{value}”无效，应为 response、onsite 或 resolution', en: 'Metric "{value}" is invalid; use response, onsite or resolution' },
+  'sla.target.unit.invalid': { zh: '单位“{value}”无效，可选：{values}', en: 'Unit "{value}" is invalid; use one of: {values}' },
+  'sla.target.amount.invalid': { zh: '时限“{value}”无效：应大于 0、不超过 {max}，分钟和工作日须为整数，小时须折合整分钟', en: 'Amount "{value}" is invalid: above 0, at most {max}, whole for minutes and working days, whole minutes for hours' },
+  'sla.target.calendar.unknown': { zh: '服务日历“{value}”不存在', en: 'Calendar "{value}" does not exist' },
+  'sla.target.priority.unknown': { zh: '优先级“{value}”未定义', en: 'Priority "{value}" is not defined' },
+  'sla.pause.metric.invalid': { zh: '指标“{value}”无效，应为 response、onsite 或 resolution', en: 'Metric "{value}" is invalid; use response, onsite or resolution' },
+  'sla.pause.state.invalid': { zh: '挂起状态“{value}”无效', en: 'Pause state "{value}" is invalid' },
+  'sla.warning.invalid': { zh: '预警阈值“{value}”无效，应为大于 0 的百分比', en: 'Warning threshold "{value}" is invalid; use a percentage above 0' },
+  'sla.warning.pastTarget': { zh: '预警阈值 {value}% 必须小于 100%（到期即超时，不是预警）', en: 'Warning threshold {value}% must be below 100% (at 100% it is a breach, not a warning)' },
+  'sla.warning.notAscending': { zh: '预警阈值必须递增：{value}% 不大于前一个 {previous}%', en: 'Warning thresholds must ascend: {value}% is not above {previous}%' },
+  'sla.escalation.metric.invalid': { zh: '指标“{value}”无效，应为 response、onsite 或 resolution', en: 'Metric "{value}" is invalid; use response, onsite or resolution' },
+  'sla.escalation.trigger.missing': { zh: '升级步骤需要 afterPercent 或 afterMinutes', en: 'An escalation step needs afterPercent or afterMinutes' },
+  'sla.escalation.trigger.both': { zh: '升级步骤只能设置 afterPercent 或 afterMinutes 之一', en: 'An escalation step takes afterPercent or afterMinutes, not both' },
+  'sla.escalation.percent.invalid': { zh: '百分比“{value}”无效，应大于 0', en: 'Percentage "{value}" is invalid; use a number above 0' },
+  'sla.escalation.minutes.invalid': { zh: '分钟数“{value}”无效，应为 1 至 {max} 的整数', en: 'Minutes "{value}" is invalid; use an integer from 1 to {max}' },
+  'sla.escalation.action.invalid': { zh: '升级动作“{value}”无效，可选：{values}', en: 'Escalation action "{value}" is invalid; use one of: {values}' },
+  'sla.escalation.notify.empty': { zh: '通知类升级步骤必须指定角色或用户', en: 'A notify step must name roles or users' },
+  'sla.events.reported': { zh: '工单事件中必须恰有一个“报障”事件（现有 {count} 个）', en: 'A ticket history needs exactly one "reported" event (found {count})' },
+  'sla.event.invalid': { zh: '第 {index} 个工单事件无效', en: 'Ticket event {index} is invalid' },
+  'sla.event.beforeReported': { zh: '工单事件“{type}”早于报障时间', en: 'Ticket event "{type}" is before the report' },
+  'sla.calendar.missing': { zh: '指标 {metric} 使用的服务日历“{calendarId}”未加载', en: 'Calendar "{calendarId}" of metric {metric} is not loaded' },
+};

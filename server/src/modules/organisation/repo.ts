@@ -1,0 +1,635 @@
+import { sql, type Selectable, type SqlBool } from 'kysely';
+import type { DbOrTx } from '../../db/index.js';
+import type { ContactsTable, ContractsTable, CustomersTable, SitesTable, TeamsTable } from '../../db/schema.js';
+import { ilike } from '../../db/dialect.js';
+import type { CustomerScope } from '../../platform/auth/actor.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import type { PageQuery } from '../../platform/http/zod.js';
+import { CONTACT_SEARCH_LIMIT } from './schema.js';
+
+/**
+ * Queries of the organisation tables. Every read of customer data takes the caller's scope and
+ * applies it in SQL: a row outside the scope is simply not found.
+ */
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** `column in (scope ids)`; nothing matches an empty scope, everything matches `all`. */
+function inScope(column: string, scope: CustomerScope) {
+  if (scope.kind === 'all') return sql<SqlBool>`1 = 1`;
+  if (scope.ids.length === 0) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`${sql.ref(column)} in (${sql.join(scope.ids)})`;
+}
+
+const versionPlusOne = sql<number>`version + 1`;
+
+// ---------------------------------------------------------------- customers
+
+export interface Customer {
+  id: number;
+  code: string;
+  name: string;
+  tier: number;
+  timeZone: string;
+  address: string | null;
+  notes: string | null;
+  archivedAt: number | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function toCustomer(r: Selectable<CustomersTable>): Customer {
+  return {
+    id: Number(r.id),
+    code: r.code,
+    name: r.name,
+    tier: r.tier,
+    timeZone: r.time_zone,
+    address: r.address,
+    notes: r.notes,
+    archivedAt: r.archived_at,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Ordered by name (the customers_name index), then id. */
+export async function listCustomers(db: DbOrTx, scope: CustomerScope, query: PageQuery & { archived: boolean }): Promise<Page<Customer>> {
+  const after = decodeCursor(query.cursor, ['string', 'number']) as [string, number] | null;
+  let q = db.selectFrom('customers').selectAll().where(inScope('customers.id', scope));
+  if (!query.archived) q = q.where('archived_at', 'is', null);
+  if (query.q) q = q.where((eb) => eb.or([ilike('code', query.q!), ilike('name', query.q!)]));
+  if (after) q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after[0], after[1])));
+  const rows = await q.orderBy('name').orderBy('id').limit(query.limit + 1).execute();
+  return pageOf(rows.map(toCustomer), query.limit, (c) => [c.name, c.id]);
+}
+
+export async function findCustomer(db: DbOrTx, scope: CustomerScope, id: number): Promise<Customer | null> {
+  const row = await db.selectFrom('customers').selectAll().where('id', '=', id).where(inScope('customers.id', scope)).executeTakeFirst();
+  return row ? toCustomer(row) : null;
+}
+
+/** Of the given ids, those that exist within the scope. */
+export async function customerIdsInScope(db: DbOrTx, scope: CustomerScope, ids: number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('customers').select('id').where('id', 'in', ids).where(inScope('customers.id', scope)).execute();
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+export interface CustomerValues {
+  code: string;
+  name: string;
+  tier: number;
+  timeZone: string;
+  address: string | null;
+  notes: string | null;
+}
+
+export async function insertCustomer(db: DbOrTx, v: CustomerValues, now: number): Promise<Customer> {
+  const row = await db
+    .insertInto('customers')
+    .values({ code: v.code, name: v.name, tier: v.tier, time_zone: v.timeZone, address: v.address, notes: v.notes, archived_at: null, created_at: now, updated_at: now, version: 1 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCustomer(row);
+}
+
+/** Applies the change if the row is still at `version`; undefined when it is not (stale). */
+export async function updateCustomer(db: DbOrTx, id: number, version: number, v: Partial<CustomerValues> & { archivedAt?: number | null }, now: number): Promise<Customer | undefined> {
+  const row = await db
+    .updateTable('customers')
+    .set({
+      ...(v.code !== undefined && { code: v.code }),
+      ...(v.name !== undefined && { name: v.name }),
+      ...(v.tier !== undefined && { tier: v.tier }),
+      ...(v.timeZone !== undefined && { time_zone: v.timeZone }),
+      ...(v.address !== undefined && { address: v.address }),
+      ...(v.notes !== undefined && { notes: v.notes }),
+      ...(v.archivedAt !== undefined && { archived_at: v.archivedAt }),
+      updated_at: now,
+      version: versionPlusOne,
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toCustomer(row) : undefined;
+}
+
+/** What keeps a customer from being deleted: its contracts and its staff's user accounts. */
+export async function customerDependents(db: DbOrTx, id: number): Promise<{ contracts: number; users: number }> {
+  const [contracts, users] = await Promise.all([
+    db.selectFrom('contracts').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', id).executeTakeFirstOrThrow(),
+    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', id).executeTakeFirstOrThrow(),
+  ]);
+  return { contracts: Number(contracts.n), users: Number(users.n) };
+}
+
+export async function deleteCustomer(db: DbOrTx, id: number): Promise<void> {
+  await db.deleteFrom('customers').where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------- sites
+
+export interface Site {
+  id: number;
+  customerId: number;
+  name: string;
+  kind: 'site' | 'department';
+  address: string | null;
+  parentId: number | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function toSite(r: Selectable<SitesTable>): Site {
+  return {
+    id: Number(r.id),
+    customerId: Number(r.customer_id),
+    name: r.name,
+    kind: r.kind as Site['kind'],
+    address: r.address,
+    parentId: r.parent_id === null ? null : Number(r.parent_id),
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A customer's sites in id order (the sites_customer index). */
+export async function listSites(db: DbOrTx, scope: CustomerScope, customerId: number, query: PageQuery): Promise<Page<Site>> {
+  const after = decodeCursor(query.cursor, ['number']) as [number] | null;
+  let q = db.selectFrom('sites').selectAll().where('customer_id', '=', customerId).where(inScope('sites.customer_id', scope));
+  if (query.q) q = q.where((eb) => eb.or([ilike('name', query.q!), ilike('address', query.q!)]));
+  if (after) q = q.where('id', '>', after[0]);
+  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  return pageOf(rows.map(toSite), query.limit, (s) => [s.id]);
+}
+
+export async function findSite(db: DbOrTx, scope: CustomerScope, id: number): Promise<Site | null> {
+  const row = await db.selectFrom('sites').selectAll().where('id', '=', id).where(inScope('sites.customer_id', scope)).executeTakeFirst();
+  return row ? toSite(row) : null;
+}
+
+/** A site only if it belongs to this customer (references across customers are refused). */
+export async function findSiteOfCustomer(db: DbOrTx, customerId: number, id: number): Promise<Site | null> {
+  const row = await db.selectFrom('sites').selectAll().where('id', '=', id).where('customer_id', '=', customerId).executeTakeFirst();
+  return row ? toSite(row) : null;
+}
+
+/** The parent chain of a site, nearest first, bounded so damaged data cannot loop forever. */
+export async function ancestorIds(db: DbOrTx, siteId: number, maxDepth = 100): Promise<number[]> {
+  const rows = await db
+    .withRecursive('up(id, parent_id, depth)', (qb) =>
+      qb
+        .selectFrom('sites')
+        .select(['id', 'parent_id', sql<number>`0`.as('depth')])
+        .where('id', '=', siteId)
+        .unionAll((qb2) =>
+          qb2
+            .selectFrom('sites')
+            .innerJoin('up', 'up.parent_id', 'sites.id')
+            .select(['sites.id', 'sites.parent_id', sql<number>`up.depth + 1`.as('depth')])
+            .where('up.depth', '<', maxDepth),
+        ),
+    )
+    .selectFrom('up')
+    .select(['id', 'depth'])
+    .orderBy('depth')
+    .execute();
+  return rows.slice(1).map((r) => Number(r.id));
+}
+
+/** Site ids by name, for matching the 服务地点 column of an import. */
+export async function siteIdsByName(db: DbOrTx, customerId: number): Promise<Map<string, number[]>> {
+  const rows = await db.selectFrom('sites').select(['id', 'name']).where('customer_id', '=', customerId).execute();
+  const out = new Map<string, number[]>();
+  for (const r of rows) out.set(r.name, [...(out.get(r.name) ?? []), Number(r.id)]);
+  return out;
+}
+
+export interface SiteValues {
+  name: string;
+  kind: string;
+  address: string | null;
+  parentId: number | null;
+}
+
+export async function insertSite(db: DbOrTx, customerId: number, v: SiteValues, now: number): Promise<Site> {
+  const row = await db
+    .insertInto('sites')
+    .values({ customer_id: customerId, name: v.name, kind: v.kind, address: v.address, parent_id: v.parentId, created_at: now, updated_at: now, version: 1 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toSite(row);
+}
+
+export async function updateSite(db: DbOrTx, id: number, version: number, v: Partial<SiteValues>, now: number): Promise<Site | undefined> {
+  const row = await db
+    .updateTable('sites')
+    .set({
+      ...(v.name !== undefined && { name: v.name }),
+      ...(v.kind !== undefined && { kind: v.kind }),
+      ...(v.address !== undefined && { address: v.address }),
+      ...(v.parentId !== undefined && { parent_id: v.parentId }),
+      updated_at: now,
+      version: versionPlusOne,
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toSite(row) : undefined;
+}
+
+/**
+ * Deletes a site. Its child sites move up to its parent and its contacts lose the site (with
+ * new versions, so an edit based on the old state is refused), rather than leaving the
+ * database's SET NULL to change rows behind the versions' back.
+ */
+export async function deleteSite(db: DbOrTx, site: Site, now: number): Promise<{ children: number; contacts: number }> {
+  const children = await db.updateTable('sites').set({ parent_id: site.parentId, updated_at: now, version: versionPlusOne }).where('parent_id', '=', site.id).executeTakeFirst();
+  const contacts = await db.updateTable('contacts').set({ site_id: null, updated_at: now, version: versionPlusOne }).where('site_id', '=', site.id).executeTakeFirst();
+  await db.deleteFrom('sites').where('id', '=', site.id).execute();
+  return { children: Number(children.numUpdatedRows), contacts: Number(contacts.numUpdatedRows) };
+}
+
+// ---------------------------------------------------------------- contacts
+
+export interface Contact {
+  id: number;
+  customerId: number;
+  siteId: number | null;
+  name: string;
+  phone: string | null;
+  mobile: string | null;
+  email: string | null;
+  title: string | null;
+  isVip: boolean;
+  notes: string | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function toContact(r: Selectable<ContactsTable>): Contact {
+  return {
+    id: Number(r.id),
+    customerId: Number(r.customer_id),
+    siteId: r.site_id === null ? null : Number(r.site_id),
+    name: r.name,
+    phone: r.phone,
+    mobile: r.mobile,
+    email: r.email,
+    title: r.title,
+    isVip: r.is_vip === 1,
+    notes: r.notes,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * The digits of a phone number without a +86 / 0086 country prefix: how the desk searches,
+ * whatever the spacing and punctuation the number was typed with.
+ */
+export function phoneKey(phone: string | null): string | null {
+  if (!phone) return null;
+  let digits = phone.replace(/\D/g, '');
+  if (phone.trimStart().startsWith('+86')) digits = digits.slice(2);
+  else if (digits.startsWith('0086')) digits = digits.slice(4);
+  return digits || null;
+}
+
+/**
+ * The half-open range [lo, hi) holding every digit string that starts with `prefix`, so a
+ * prefix search is an index range scan on both databases whatever their collation
+ * (LIKE 'x%' uses an index on neither by default). hi is null for a prefix of only 9s.
+ */
+function digitPrefixRange(prefix: string): { lo: string; hi: string | null } {
+  const head = prefix.replace(/9+$/, '');
+  if (!head) return { lo: prefix, hi: null };
+  return { lo: prefix, hi: head.slice(0, -1) + String(Number(head.slice(-1)) + 1) };
+}
+
+export async function listContacts(db: DbOrTx, scope: CustomerScope, customerId: number, query: PageQuery): Promise<Page<Contact>> {
+  const after = decodeCursor(query.cursor, ['number']) as [number] | null;
+  let q = db.selectFrom('contacts').selectAll().where('customer_id', '=', customerId).where(inScope('contacts.customer_id', scope));
+  if (query.q) q = q.where((eb) => eb.or([ilike('name', query.q!), ilike('phone', query.q!), ilike('mobile', query.q!), ilike('email', query.q!)]));
+  if (after) q = q.where('id', '>', after[0]);
+  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  return pageOf(rows.map(toContact), query.limit, (c) => [c.id]);
+}
+
+export async function findContact(db: DbOrTx, scope: CustomerScope, id: number): Promise<Contact | null> {
+  const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).where(inScope('contacts.customer_id', scope)).executeTakeFirst();
+  return row ? toContact(row) : null;
+}
+
+export type ContactHit = Contact & { customerName: string; siteName: string | null };
+
+/**
+ * The desk's "who is calling" lookup across the caller's active customers. Text made of phone
+ * characters is a number: prefix match on the phone keys (indexed). Anything else matches
+ * names (contains). VIPs first.
+ */
+export async function searchContacts(db: DbOrTx, scope: CustomerScope, text: string): Promise<ContactHit[]> {
+  let q = db
+    .selectFrom('contacts')
+    .innerJoin('customers', 'customers.id', 'contacts.customer_id')
+    .leftJoin('sites', 'sites.id', 'contacts.site_id')
+    .selectAll('contacts')
+    .select(['customers.name as customer_name', 'sites.name as site_name'])
+    .where('customers.archived_at', 'is', null)
+    .where(inScope('contacts.customer_id', scope));
+  const key = /^[0-9+\-\s()]+$/.test(text) ? phoneKey(text) : null;
+  if (key) {
+    const { lo, hi } = digitPrefixRange(key);
+    const range = (col: 'contacts.phone_key' | 'contacts.mobile_key') => (hi === null ? sql<SqlBool>`${sql.ref(col)} >= ${lo}` : sql<SqlBool>`${sql.ref(col)} >= ${lo} and ${sql.ref(col)} < ${hi}`);
+    q = q.where((eb) => eb.or([range('contacts.phone_key'), range('contacts.mobile_key')]));
+  } else {
+    q = q.where(ilike('contacts.name', text));
+  }
+  const rows = await q.orderBy('contacts.is_vip', 'desc').orderBy('contacts.name').orderBy('contacts.id').limit(CONTACT_SEARCH_LIMIT).execute();
+  return rows.map((r) => ({ ...toContact(r), customerName: r.customer_name, siteName: r.site_name }));
+}
+
+export interface ContactValues {
+  name: string;
+  siteId: number | null;
+  phone: string | null;
+  mobile: string | null;
+  email: string | null;
+  title: string | null;
+  isVip: boolean;
+  notes: string | null;
+}
+
+function contactColumns(v: ContactValues) {
+  return {
+    site_id: v.siteId,
+    name: v.name,
+    phone: v.phone,
+    mobile: v.mobile,
+    phone_key: phoneKey(v.phone),
+    mobile_key: phoneKey(v.mobile),
+    email: v.email,
+    title: v.title,
+    is_vip: v.isVip ? 1 : 0,
+    notes: v.notes,
+  };
+}
+
+export async function insertContact(db: DbOrTx, customerId: number, v: ContactValues, now: number): Promise<Contact> {
+  const row = await db
+    .insertInto('contacts')
+    .values({ customer_id: customerId, ...contactColumns(v), created_at: now, updated_at: now, version: 1 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toContact(row);
+}
+
+/** Bulk insert for imports, in chunks that stay under both drivers' bound-parameter limits. */
+export async function insertContacts(db: DbOrTx, customerId: number, values: ContactValues[], now: number): Promise<void> {
+  for (let i = 0; i < values.length; i += 500) {
+    const chunk = values.slice(i, i + 500).map((v) => ({ customer_id: customerId, ...contactColumns(v), created_at: now, updated_at: now, version: 1 }));
+    await db.insertInto('contacts').values(chunk).execute();
+  }
+}
+
+export async function updateContact(db: DbOrTx, id: number, version: number, v: ContactValues, now: number): Promise<Contact | undefined> {
+  const row = await db
+    .updateTable('contacts')
+    .set({ ...contactColumns(v), updated_at: now, version: versionPlusOne })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toContact(row) : undefined;
+}
+
+export async function deleteContact(db: DbOrTx, id: number): Promise<void> {
+  await db.deleteFrom('contacts').where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------- contracts
+
+export interface Contract {
+  id: number;
+  customerId: number;
+  code: string;
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  services: string[];
+  serviceHours: string;
+  calendarId: string;
+  projectManagerId: number | null;
+  slaPolicy: Record<string, unknown> | null;
+  notes: string | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function toContract(r: Selectable<ContractsTable>): Contract {
+  return {
+    id: Number(r.id),
+    customerId: Number(r.customer_id),
+    code: r.code,
+    name: r.name,
+    startsOn: r.starts_on,
+    endsOn: r.ends_on,
+    services: JSON.parse(r.services) as string[],
+    serviceHours: r.service_hours,
+    calendarId: r.calendar_id,
+    projectManagerId: r.project_manager_id === null ? null : Number(r.project_manager_id),
+    slaPolicy: r.sla_policy === null ? null : (JSON.parse(r.sla_policy) as Record<string, unknown>),
+    notes: r.notes,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function listContracts(db: DbOrTx, scope: CustomerScope, customerId: number, query: PageQuery): Promise<Page<Contract>> {
+  const after = decodeCursor(query.cursor, ['number']) as [number] | null;
+  let q = db.selectFrom('contracts').selectAll().where('customer_id', '=', customerId).where(inScope('contracts.customer_id', scope));
+  if (query.q) q = q.where((eb) => eb.or([ilike('code', query.q!), ilike('name', query.q!)]));
+  if (after) q = q.where('id', '>', after[0]);
+  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  return pageOf(rows.map(toContract), query.limit, (c) => [c.id]);
+}
+
+export async function findContract(db: DbOrTx, scope: CustomerScope, id: number): Promise<Contract | null> {
+  const row = await db.selectFrom('contracts').selectAll().where('id', '=', id).where(inScope('contracts.customer_id', scope)).executeTakeFirst();
+  return row ? toContract(row) : null;
+}
+
+export interface ContractValues {
+  code: string;
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  services: string[];
+  serviceHours: string;
+  calendarId: string;
+  projectManagerId: number | null;
+  slaPolicy: Record<string, unknown> | null;
+  notes: string | null;
+}
+
+function contractColumns(v: ContractValues) {
+  return {
+    code: v.code,
+    name: v.name,
+    starts_on: v.startsOn,
+    ends_on: v.endsOn,
+    services: JSON.stringify(v.services),
+    service_hours: v.serviceHours,
+    calendar_id: v.calendarId,
+    project_manager_id: v.projectManagerId,
+    sla_policy: v.slaPolicy === null ? null : JSON.stringify(v.slaPolicy),
+    notes: v.notes,
+  };
+}
+
+export async function insertContract(db: DbOrTx, customerId: number, v: ContractValues, now: number): Promise<Contract> {
+  const row = await db
+    .insertInto('contracts')
+    .values({ customer_id: customerId, ...contractColumns(v), created_at: now, updated_at: now, version: 1 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toContract(row);
+}
+
+export async function updateContract(db: DbOrTx, id: number, version: number, v: ContractValues, now: number): Promise<Contract | undefined> {
+  const row = await db
+    .updateTable('contracts')
+    .set({ ...contractColumns(v), updated_at: now, version: versionPlusOne })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toContract(row) : undefined;
+}
+
+export async function deleteContract(db: DbOrTx, id: number): Promise<void> {
+  await db.deleteFrom('contracts').where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------- users (read only)
+
+/** Of the given user ids, those of provider-side users (no customer): team members, project managers. */
+export async function providerUserIds(db: DbOrTx, ids: number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', ids).where('customer_id', 'is', null).execute();
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+// ---------------------------------------------------------------- teams
+
+export interface Team {
+  id: number;
+  name: string;
+  kind: string;
+  description: string | null;
+  assignment: string;
+  memberIds: number[];
+  /** Every customer the team serves; callers filter to the viewer's scope before showing. */
+  customerIds: number[];
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+async function withLinks(db: DbOrTx, rows: Selectable<TeamsTable>[]): Promise<Team[]> {
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  const [members, customers] = await Promise.all([
+    db.selectFrom('team_members').select(['team_id', 'user_id']).where('team_id', 'in', ids).orderBy('user_id').execute(),
+    db.selectFrom('team_customers').select(['team_id', 'customer_id']).where('team_id', 'in', ids).orderBy('customer_id').execute(),
+  ]);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    kind: r.kind,
+    description: r.description,
+    assignment: r.assignment,
+    memberIds: members.filter((m) => Number(m.team_id) === Number(r.id)).map((m) => Number(m.user_id)),
+    customerIds: customers.filter((c) => Number(c.team_id) === Number(r.id)).map((c) => Number(c.customer_id)),
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** Teams by name (unique), then id. */
+export async function listTeams(db: DbOrTx, query: PageQuery): Promise<Page<Team>> {
+  const after = decodeCursor(query.cursor, ['string', 'number']) as [string, number] | null;
+  let q = db.selectFrom('teams').selectAll();
+  if (query.q) q = q.where(ilike('name', query.q));
+  if (after) q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after[0], after[1])));
+  const rows = await q.orderBy('name').orderBy('id').limit(query.limit + 1).execute();
+  const page = pageOf(rows, query.limit, (t) => [t.name, Number(t.id)]);
+  return { items: await withLinks(db, page.items), nextCursor: page.nextCursor };
+}
+
+export async function findTeam(db: DbOrTx, id: number): Promise<Team | null> {
+  const row = await db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? (await withLinks(db, [row]))[0] : null;
+}
+
+export interface TeamValues {
+  name: string;
+  kind: string;
+  description: string | null;
+  assignment: string;
+}
+
+export async function insertTeam(db: DbOrTx, v: TeamValues, now: number): Promise<number> {
+  const row = await db
+    .insertInto('teams')
+    .values({ name: v.name, kind: v.kind, description: v.description, assignment: v.assignment, created_at: now, updated_at: now, version: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function updateTeam(db: DbOrTx, id: number, version: number, v: TeamValues, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('teams')
+    .set({ name: v.name, kind: v.kind, description: v.description, assignment: v.assignment, updated_at: now, version: versionPlusOne })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Replaces the member set; team leads (is_lead) who stay members keep their flag. */
+export async function setTeamMembers(db: DbOrTx, teamId: number, userIds: number[]): Promise<void> {
+  let del = db.deleteFrom('team_members').where('team_id', '=', teamId);
+  if (userIds.length) del = del.where('user_id', 'not in', userIds);
+  await del.execute();
+  const existing = new Set((await db.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).execute()).map((r) => Number(r.user_id)));
+  const added = userIds.filter((u) => !existing.has(u));
+  if (added.length) await db.insertInto('team_members').values(added.map((u) => ({ team_id: teamId, user_id: u, is_lead: 0 }))).execute();
+}
+
+export async function setTeamCustomers(db: DbOrTx, teamId: number, customerIds: number[]): Promise<void> {
+  await db.deleteFrom('team_customers').where('team_id', '=', teamId).execute();
+  for (let i = 0; i < customerIds.length; i += 1000) {
+    await db.insertInto('team_customers').values(customerIds.slice(i, i + 1000).map((c) => ({ team_id: teamId, customer_id: c }))).execute();
+  }
+}
+
+export async function deleteTeam(db: DbOrTx, id: number): Promise<void> {
+  await db.deleteFrom('teams').where('id', '=', id).execute();
+}
