@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openConfiguredDatabase, prepareDatabase } from './runtime.js';
 import { registerCommands } from './cli/index.js';
@@ -14,6 +13,8 @@ program
     const config = loadConfig();
     const database = openConfiguredDatabase(config);
     await prepareDatabase(database);
+    // Loaded here, not at the top: the other commands need no web server and start faster.
+    const { buildApp } = await import('./app.js');
     const app = await buildApp({ config, database });
     const close = async () => {
       await app.close();

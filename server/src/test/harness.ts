@@ -107,7 +107,7 @@ export async function insertUser(database: Database_, u: { username: string; pas
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const roles = await database.db.selectFrom('roles').select(['id', 'code']).where('code', 'in', u.roles).execute();
+  const roles = u.roles.length ? await database.db.selectFrom('roles').select(['id', 'code']).where('code', 'in', u.roles).execute() : [];
   if (roles.length !== u.roles.length) throw new Error(`unknown role in ${u.roles.join(',')}`);
   if (roles.length) await database.db.insertInto('user_roles').values(roles.map((r) => ({ user_id: row.id, role_id: r.id }))).execute();
   return row.id;

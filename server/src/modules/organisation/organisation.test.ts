@@ -297,15 +297,15 @@ describeDb('organisation', (kind) => {
 
     it('creates, reads, changes and deletes a contract, auditing each write', async () => {
       const c = await newCustomer('CTR');
-      const res = await call(admin, 'POST', `/customers/${c.id}/contracts`, { ...base, projectManagerId: pmId, slaPolicy: { p1: { responseMinutes: 15 } } });
+      const res = await call(admin, 'POST', `/customers/${c.id}/contracts`, { ...base, projectManagerId: pmId });
       expect(res.statusCode, res.body).toBe(201);
       const contract = res.json();
-      expect(contract).toMatchObject({ customerId: c.id, calendarId: 'cn-5x8', projectManagerId: pmId, slaPolicy: { p1: { responseMinutes: 15 } }, services: ['桌面运维', '网络运维'], version: 1 });
+      expect(contract).toMatchObject({ customerId: c.id, calendarId: 'cn-5x8', projectManagerId: pmId, slaPolicy: null, services: ['桌面运维', '网络运维'], version: 1 });
 
       // Switching 5x8 → 7x24 moves a default calendar along.
       const hours = await call(admin, 'PATCH', `/contracts/${contract.id}`, { version: 1, serviceHours: '7x24' });
       expect(hours.json()).toMatchObject({ serviceHours: '7x24', calendarId: '24x7', version: 2 });
-      const custom = await call(admin, 'PATCH', `/contracts/${contract.id}`, { version: 2, serviceHours: '工作日 8:30-17:30', calendarId: 'custom-cal', slaPolicy: null });
+      const custom = await call(admin, 'PATCH', `/contracts/${contract.id}`, { version: 2, serviceHours: '工作日 8:30-17:30', calendarId: 'custom-cal' });
       expect(custom.json()).toMatchObject({ serviceHours: '工作日 8:30-17:30', calendarId: 'custom-cal', slaPolicy: null, version: 3 });
 
       expect((await call(admin, 'GET', `/customers/${c.id}/contracts`)).json().items).toHaveLength(1);
@@ -323,7 +323,7 @@ describeDb('organisation', (kind) => {
       ['over-long service hours', { serviceHours: 'x'.repeat(41) }, 'serviceHours', 'tooLong'],
       ['a negative project manager id', { projectManagerId: -1 }, 'projectManagerId', 'tooSmall'],
       ['services as text', { services: '桌面运维' }, 'services', 'type'],
-      ['an SLA policy that is not an object', { slaPolicy: [1, 2] }, 'slaPolicy', 'type'],
+      ['an SLA policy, which only the SLA module sets', { slaPolicy: {} }, '(body)', 'unknownKey'],
     ])('refuses %s', async (_label, change, field, code) => {
       const c = await newCustomer(`CTB-${Math.random().toString(36).slice(2, 10)}`);
       const res = await call(admin, 'POST', `/customers/${c.id}/contracts`, { ...base, code: `HT-${c.id}`, ...change });

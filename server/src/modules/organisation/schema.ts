@@ -75,11 +75,6 @@ const services = z
       seen.add(s);
     });
   });
-/** Opaque until the SLA module validates it; bounded so a contract row stays small. */
-const slaPolicy = z
-  .record(z.string(), z.unknown())
-  .refine((v) => JSON.stringify(v).length <= 100_000, { params: { code: 'tooLong', max: 100_000 } })
-  .nullable();
 const idSet = (max: number) => z.array(ref).max(max);
 
 // ---- customers
@@ -199,7 +194,6 @@ export const contractCreate = z.strictObject({
   /** Defaults from the service hours (5x8 → cn-5x8, 7x24 → 24x7); required for custom hours. */
   calendarId: calendarId.nullish(),
   projectManagerId: ref.nullable().default(null),
-  slaPolicy: slaPolicy.default(null),
   notes: optionalText(2000),
 });
 export const contractPatch = z.strictObject({
@@ -212,7 +206,6 @@ export const contractPatch = z.strictObject({
   serviceHours: text(40).optional(),
   calendarId: calendarId.optional(),
   projectManagerId: ref.nullable().optional(),
-  slaPolicy: slaPolicy.optional(),
   notes: optionalText(2000).optional(),
 });
 export const contractOut = z.object({
@@ -226,6 +219,7 @@ export const contractOut = z.object({
   serviceHours: z.string(),
   calendarId: z.string(),
   projectManagerId: z.number().nullable(),
+  /** Set through the SLA module (PUT /contracts/{id}/sla), which validates it. */
   slaPolicy: z.record(z.string(), z.unknown()).nullable(),
   notes: z.string().nullable(),
   version: z.number(),

@@ -233,7 +233,7 @@ export class OrganisationService {
         problems.push({ field: 'projectManagerId', code: 'org.notProviderUser' });
       }
       if (problems.length) throw AppError.validation(problems);
-      const created = await unique('code', input.code, () => repo.insertContract(trx, customerId, { ...input, calendarId: calendarId! }, Date.now()));
+      const created = await unique('code', input.code, () => repo.insertContract(trx, customerId, { ...input, calendarId: calendarId!, slaPolicy: null }, Date.now()));
       await audit(trx, actor, { action: 'create', entity: 'contracts', entityId: created.id, customerId, after: created });
       return created;
     });
@@ -258,6 +258,20 @@ export class OrganisationService {
       if (problems.length) throw AppError.validation(problems);
       const after = stale(await unique('code', fields.code, () => repo.updateContract(trx, id, version, next, Date.now())));
       await audit(trx, actor, { action: 'update', entity: 'contracts', entityId: id, customerId: before.customerId, ...change });
+      return after;
+    });
+  }
+
+  /**
+   * Stores a contract's SLA (priority matrix and policy). Only the SLA module calls this, after
+   * validating the document; here the scope, the version and the audit entry are checked.
+   */
+  async setContractSla(actor: Actor, id: number, sla: Record<string, unknown>, version: number): Promise<Contract> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = found(await repo.findContract(trx, actor.scope, id));
+      checkVersion(before, version);
+      const after = stale(await repo.updateContract(trx, id, version, { ...before, slaPolicy: sla }, Date.now()));
+      await audit(trx, actor, { action: 'update', entity: 'contracts', entityId: id, customerId: before.customerId, before: { slaPolicy: before.slaPolicy }, after: { slaPolicy: sla } });
       return after;
     });
   }

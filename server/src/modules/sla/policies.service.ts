@@ -2,8 +2,8 @@ import type { Db } from '../../db/index.js';
 import { DEFAULT_PRIORITY_MATRIX, priorityOf, validateMatrix, type PriorityLevel, type PriorityMatrix } from '../../core/priority.js';
 import { computeClocks, slaTemplates, validatePolicy, type SlaPolicy, type SlaTemplate } from '../../core/sla/index.js';
 import type { CompiledCalendar } from '../../core/calendar/index.js';
-import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
-import { assertInScope, type Actor } from '../../platform/auth/actor.js';
+import type { Actor } from '../../platform/auth/actor.js';
+import type { OrganisationService } from '../organisation/service.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { CalendarService } from './calendars.service.js';
 import * as calRepo from './calendars.repo.js';
@@ -43,22 +43,16 @@ export class SlaPolicyService {
   constructor(
     private readonly db: Db,
     private readonly calendars: CalendarService,
+    private readonly organisation: OrganisationService,
   ) {}
 
   templates(): SlaTemplate[] {
     return slaTemplates();
   }
 
-  private async contract(actor: Actor, contractId: number) {
-    const row = await this.db.selectFrom('contracts').select(['id', 'customer_id', 'sla_policy', 'version', 'calendar_id']).where('id', '=', contractId).executeTakeFirst();
-    if (!row) throw AppError.notFound();
-    assertInScope(actor, row.customer_id);
-    return row;
-  }
-
   async get(actor: Actor, contractId: number): Promise<{ sla: ContractSla | null; version: number }> {
-    const row = await this.contract(actor, contractId);
-    return { sla: row.sla_policy ? (JSON.parse(row.sla_policy) as ContractSla) : null, version: row.version };
+    const contract = await this.organisation.getContract(actor, contractId);
+    return { sla: contract.slaPolicy as ContractSla | null, version: contract.version };
   }
 
   /** Validates a matrix and policy together: every level has a target or a `*` fallback, every calendar exists. */
@@ -70,20 +64,11 @@ export class SlaPolicyService {
     if (problems.length) throw AppError.validation(problems);
   }
 
-  async save(actor: Actor, contractId: number, sla: ContractSla, version: number, now = Date.now()): Promise<{ sla: ContractSla; version: number }> {
-    const row = await this.contract(actor, contractId);
+  async save(actor: Actor, contractId: number, sla: ContractSla, version: number): Promise<{ sla: ContractSla; version: number }> {
+    await this.organisation.getContract(actor, contractId);
     await this.validate(sla);
-    await this.db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('contracts')
-        .set({ sla_policy: JSON.stringify(sla), version: version + 1, updated_at: now })
-        .where('id', '=', contractId)
-        .where('version', '=', version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw AppError.conflict();
-      await recordAudit(trx, auditActorOf(actor), { action: 'update', entity: 'contracts.sla', entityId: contractId, customerId: row.customer_id, before: row.sla_policy ? JSON.parse(row.sla_policy) : null, after: sla }, now);
-    });
-    return { sla, version: version + 1 };
+    const contract = await this.organisation.setContractSla(actor, contractId, sla as unknown as Record<string, unknown>, version);
+    return { sla, version: contract.version };
   }
 
   /** Builds a contract SLA from a template (creating the calendars it needs) and saves it. */
@@ -92,7 +77,7 @@ export class SlaPolicyService {
     if (!template) throw AppError.field('templateId', 'invalid');
     const policy = policyId ? template.policies.find((p) => p.id === policyId) : template.policies[0];
     if (!policy) throw AppError.field('policyId', 'invalid');
-    await this.contract(actor, contractId);
+    await this.organisation.getContract(actor, contractId);
     for (const spec of template.calendars) {
       if (!(await calRepo.findCalendar(this.db, spec.id))) await this.calendars.create(actor, spec);
     }
