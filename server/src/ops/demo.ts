@@ -1,0 +1,347 @@
+import type { Database_, Tx } from '../db/index.js';
+import * as org from '../modules/organisation/repo.js';
+import { auditActorOf, recordAudit } from '../platform/audit/service.js';
+import { systemActor } from '../platform/auth/actor.js';
+import { hashPassword } from '../platform/auth/password.js';
+
+/**
+ * The demo data set: a realistic (fictional) O&M provider in a Chinese city with three
+ * customers of the three tiers, its teams, their contracts, sites and contacts, and one login
+ * for every built-in role, so a first-time visitor can see each face of the product.
+ */
+export const DEMO_PROVIDER = '华信运维服务有限公司';
+/** Satisfies the default password rule (11+ characters, upper, lower, digit, symbol). */
+export const DEMO_PASSWORD = 'Yunwei@2026demo';
+
+type TeamKey = 'desk' | 'line1' | 'line2' | 'project' | 'quality';
+type CustomerKey = 'hospital' | 'tax' | 'school';
+
+interface DemoTeam {
+  key: TeamKey;
+  name: string;
+  description: string;
+  /** Customers the team serves: its members see exactly these. */
+  serves: CustomerKey[];
+}
+
+const TEAMS: DemoTeam[] = [
+  { key: 'desk', name: '服务台', description: '统一受理电话、邮件和门户报障，负责派单与回访', serves: ['hospital', 'tax', 'school'] },
+  { key: 'line1', name: '一线支持组', description: '桌面、打印机、网络接入等一线现场支持', serves: ['hospital', 'tax'] },
+  { key: 'line2', name: '二线技术组', description: '服务器、数据库、存储和核心网络的二线技术支持', serves: ['hospital', 'tax', 'school'] },
+  { key: 'project', name: '项目组', description: '合同交付、服务报告与客户沟通（项目经理经所负责的合同看到客户）', serves: [] },
+  { key: 'quality', name: '质量管理部', description: '服务质量检查、满意度调查、投诉处理与持续改进', serves: [] },
+];
+
+interface DemoUser {
+  username: string;
+  displayName: string;
+  role: string;
+  email: string;
+  phone: string;
+  teams?: Array<{ team: TeamKey; lead?: boolean }>;
+  customer?: CustomerKey;
+  /** Printed in the login table: who this is and what they see. */
+  sees?: string;
+}
+
+const USERS: DemoUser[] = [
+  { username: 'admin', displayName: '王建国', role: 'admin', email: 'wangjianguo@huaxin-ops.example.cn', phone: '13801230001', sees: '系统管理员：全部功能、全部客户、用户与角色、审计日志' },
+  { username: 'desk', displayName: '张敏', role: 'desk', email: 'zhangmin@huaxin-ops.example.cn', phone: '13801230002', teams: [{ team: 'desk', lead: true }], sees: '服务台：全部客户的受理、派单与回访' },
+  { username: 'engineer', displayName: '李强', role: 'engineer', email: 'liqiang@huaxin-ops.example.cn', phone: '13801230003', teams: [{ team: 'line1' }], sees: '一线工程师：只见江州市人民医院、江州市税务局' },
+  { username: 'pm', displayName: '王磊', role: 'pm', email: 'wanglei@huaxin-ops.example.cn', phone: '13801230004', teams: [{ team: 'project', lead: true }], sees: '项目经理：江州市人民医院（合同 HT-2026-001）' },
+  { username: 'quality', displayName: '何丽', role: 'quality', email: 'heli@huaxin-ops.example.cn', phone: '13801230005', teams: [{ team: 'quality', lead: true }], sees: '质量管理：全部客户（只读）与质量检查' },
+  { username: 'auditor', displayName: '郑洁', role: 'auditor', email: 'zhengjie@huaxin-ops.example.cn', phone: '13801230006', sees: '审计员：全部客户只读、审计日志' },
+  { username: 'hospital_admin', displayName: '陈志远', role: 'customer_admin', email: 'chenzhiyuan@jzrmyy.example.cn', phone: '13905761001', customer: 'hospital', sees: '客户门户（管理员）：江州市人民医院的工单、联系人和本单位账号' },
+  { username: 'hospital_user', displayName: '林晓燕', role: 'customer_contact', email: 'linxiaoyan@jzrmyy.example.cn', phone: '13905761002', customer: 'hospital', sees: '客户门户：江州市人民医院，报障与跟踪' },
+  { username: 'tax_user', displayName: '黄海涛', role: 'customer_contact', email: 'huanghaitao@jzswj.example.cn', phone: '13905762001', customer: 'tax', sees: '客户门户：江州市税务局，报障与跟踪' },
+  // Team members without a row in the login table (same password).
+  { username: 'zhouting', displayName: '周婷', role: 'desk', email: 'zhouting@huaxin-ops.example.cn', phone: '13801230007', teams: [{ team: 'desk' }] },
+  { username: 'chenjing', displayName: '陈静', role: 'engineer', email: 'chenjing@huaxin-ops.example.cn', phone: '13801230008', teams: [{ team: 'line1', lead: true }] },
+  { username: 'zhaolei', displayName: '赵磊', role: 'engineer', email: 'zhaolei@huaxin-ops.example.cn', phone: '13801230009', teams: [{ team: 'line2', lead: true }] },
+  { username: 'sunhao', displayName: '孙浩', role: 'engineer', email: 'sunhao@huaxin-ops.example.cn', phone: '13801230010', teams: [{ team: 'line2' }] },
+  { username: 'liuyang', displayName: '刘洋', role: 'pm', email: 'liuyang@huaxin-ops.example.cn', phone: '13801230011', teams: [{ team: 'project' }] },
+  { username: 'wufang', displayName: '吴芳', role: 'pm', email: 'wufang@huaxin-ops.example.cn', phone: '13801230012', teams: [{ team: 'project' }] },
+];
+
+interface DemoSite {
+  key: string;
+  name: string;
+  kind: 'site' | 'department';
+  address?: string;
+  parent?: string;
+}
+
+interface DemoContact {
+  name: string;
+  title: string;
+  mobile: string;
+  phone?: string;
+  email: string;
+  site?: string;
+  vip?: boolean;
+}
+
+interface DemoCustomer {
+  key: CustomerKey;
+  code: string;
+  name: string;
+  tier: 1 | 2 | 3;
+  address: string;
+  notes: string;
+  contract: { code: string; name: string; services: string[]; serviceHours: string; calendarId: string; projectManager: string; notes: string };
+  sites: DemoSite[];
+  contacts: DemoContact[];
+}
+
+const CUSTOMERS: DemoCustomer[] = [
+  {
+    key: 'hospital',
+    code: 'JZRMYY',
+    name: '江州市人民医院',
+    tier: 1,
+    address: '江州市滨江区人民路 88 号',
+    notes: '三级甲等医院，HIS、PACS、LIS 核心业务系统 7×24 小时运行',
+    contract: {
+      code: 'HT-2026-001',
+      name: '江州市人民医院 2026 年度信息系统运维服务合同',
+      services: ['服务器运维', '网络运维', '桌面运维', '数据库运维', '机房环境'],
+      serviceHours: '7x24',
+      calendarId: '24x7',
+      projectManager: 'pm',
+      notes: '驻场 2 人；重大故障 15 分钟响应、2 小时到场',
+    },
+    sites: [
+      { key: 'outpatient', name: '门诊楼', kind: 'site', address: '江州市滨江区人民路 88 号门诊楼' },
+      { key: 'dc', name: '门诊楼机房', kind: 'site', address: '门诊楼五层', parent: 'outpatient' },
+      { key: 'inpatient', name: '住院部', kind: 'site', address: '江州市滨江区人民路 88 号住院部' },
+      { key: 'it', name: '信息科', kind: 'department', parent: 'outpatient' },
+      { key: 'radiology', name: '放射科', kind: 'department', parent: 'outpatient' },
+      { key: 'ward3', name: '住院部三楼护士站', kind: 'site', parent: 'inpatient' },
+    ],
+    contacts: [
+      { name: '陈志远', title: '信息科科长', mobile: '13905761001', phone: '0576-88861001', email: 'chenzhiyuan@jzrmyy.example.cn', site: 'it', vip: true },
+      { name: '林晓燕', title: '信息科工程师', mobile: '13905761002', phone: '0576-88861002', email: 'linxiaoyan@jzrmyy.example.cn', site: 'it' },
+      { name: '周文斌', title: '网络管理员', mobile: '13805761003', email: 'zhouwenbin@jzrmyy.example.cn', site: 'dc' },
+      { name: '许丽华', title: '放射科主任', mobile: '13805761004', phone: '0576-88862010', email: 'xulihua@jzrmyy.example.cn', site: 'radiology', vip: true },
+      { name: '杨帆', title: '护士长', mobile: '13805761005', email: 'yangfan@jzrmyy.example.cn', site: 'ward3' },
+      { name: '马俊', title: '总务科干事', mobile: '13805761006', phone: '0576-88860300', email: 'majun@jzrmyy.example.cn', site: 'outpatient' },
+      { name: '徐静', title: '门诊办公室主任', mobile: '13805761007', email: 'xujing@jzrmyy.example.cn', site: 'outpatient' },
+    ],
+  },
+  {
+    key: 'tax',
+    code: 'JZSWJ',
+    name: '江州市税务局',
+    tier: 2,
+    address: '江州市城东区解放路 168 号',
+    notes: '办税服务厅工作日 8:30–17:00 对外服务',
+    contract: {
+      code: 'HT-2026-002',
+      name: '江州市税务局 2026 年度桌面与网络运维服务合同',
+      services: ['网络运维', '桌面运维', '服务器运维', '机房环境'],
+      serviceHours: '5x8',
+      calendarId: 'cn-5x8',
+      projectManager: 'liuyang',
+      notes: '按国家法定节假日及调休安排提供服务',
+    },
+    sites: [
+      { key: 'main', name: '办公大楼', kind: 'site', address: '江州市城东区解放路 168 号' },
+      { key: 'floor3', name: '三楼办公区', kind: 'site', parent: 'main' },
+      { key: 'dc', name: '数据中心机房', kind: 'site', address: '办公大楼负一层', parent: 'main' },
+      { key: 'hall', name: '办税服务厅', kind: 'site', address: '办公大楼一层', parent: 'main' },
+      { key: 'infocenter', name: '信息中心', kind: 'department', parent: 'main' },
+      { key: 'office', name: '办公室', kind: 'department', parent: 'main' },
+    ],
+    contacts: [
+      { name: '黄海涛', title: '信息中心主任', mobile: '13905762001', phone: '0576-88720001', email: 'huanghaitao@jzswj.example.cn', site: 'infocenter', vip: true },
+      { name: '吴晓东', title: '系统管理员', mobile: '13805762002', phone: '0576-88720002', email: 'wuxiaodong@jzswj.example.cn', site: 'dc' },
+      { name: '郭敏', title: '办公室文员', mobile: '13805762003', email: 'guomin@jzswj.example.cn', site: 'floor3' },
+      { name: '谢建华', title: '办税服务厅值班长', mobile: '13805762004', phone: '0576-88720100', email: 'xiejianhua@jzswj.example.cn', site: 'hall' },
+      { name: '罗丹', title: '办公室主任', mobile: '13805762005', email: 'luodan@jzswj.example.cn', site: 'office', vip: true },
+      { name: '宋佳', title: '信息中心科员', mobile: '13805762006', email: 'songjia@jzswj.example.cn', site: 'infocenter' },
+    ],
+  },
+  {
+    key: 'school',
+    code: 'JZMDZX',
+    name: '江州市明德中学',
+    tier: 3,
+    address: '江州市文教区明德路 9 号',
+    notes: '寒暑假期间仅保留网络中心值守',
+    contract: {
+      code: 'HT-2026-003',
+      name: '江州市明德中学 2026 年度校园网运维服务合同',
+      services: ['网络运维', '桌面运维', '机房环境'],
+      serviceHours: '5x8',
+      calendarId: 'cn-5x8',
+      projectManager: 'wufang',
+      notes: '多媒体教室设备按学期巡检',
+    },
+    sites: [
+      { key: 'admin', name: '行政楼', kind: 'site', address: '江州市文教区明德路 9 号行政楼' },
+      { key: 'netcenter', name: '网络中心机房', kind: 'site', address: '行政楼二层', parent: 'admin' },
+      { key: 'teaching', name: '教学楼', kind: 'site', address: '江州市文教区明德路 9 号教学楼' },
+      { key: 'academic', name: '教务处', kind: 'department', parent: 'admin' },
+      { key: 'general', name: '总务处', kind: 'department', parent: 'admin' },
+    ],
+    contacts: [
+      { name: '钱振华', title: '副校长', mobile: '13905763001', phone: '0576-88530001', email: 'qianzhenhua@jzmdzx.example.cn', site: 'admin', vip: true },
+      { name: '冯立新', title: '网络中心管理员', mobile: '13805763002', email: 'fenglixin@jzmdzx.example.cn', site: 'netcenter' },
+      { name: '韩雪', title: '教务处干事', mobile: '13805763003', phone: '0576-88530012', email: 'hanxue@jzmdzx.example.cn', site: 'academic' },
+      { name: '蒋涛', title: '总务处主任', mobile: '13805763004', email: 'jiangtao@jzmdzx.example.cn', site: 'general' },
+      { name: '唐颖', title: '信息技术教师', mobile: '13805763005', email: 'tangying@jzmdzx.example.cn', site: 'teaching' },
+    ],
+  },
+];
+
+export interface DemoLogin {
+  role: string;
+  username: string;
+  password: string;
+  displayName: string;
+  sees: string;
+}
+
+export interface DemoResult {
+  logins: DemoLogin[];
+  counts: Record<string, number>;
+  customerIds: Record<CustomerKey, number>;
+}
+
+export class DemoRefused extends Error {}
+
+/**
+ * Loads the demo into a migrated database that has neither users nor customers (it never
+ * mixes with real data). One transaction: either all of it is there or none; one audit entry.
+ */
+export async function loadDemo(database: Database_, log: (line: string) => void = () => {}, now = Date.now()): Promise<DemoResult> {
+  const db = database.db;
+  const users = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const customers = await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(users.n) > 0 || Number(customers.n) > 0) {
+    throw new DemoRefused(
+      `${database.describe} is not empty (${Number(users.n)} users, ${Number(customers.n)} customers): the demo loads only into an empty database. ` +
+        'Point DATA_DIR (or DATABASE_URL) at a new database to try the demo.',
+    );
+  }
+
+  log(`hashing ${USERS.length} demo passwords…`);
+  const hashes = await Promise.all(USERS.map(() => hashPassword(DEMO_PASSWORD)));
+
+  return db.transaction().execute(async (trx) => {
+    const counts: Record<string, number> = {};
+    const roleIds = new Map((await trx.selectFrom('roles').select(['id', 'code']).execute()).map((r) => [r.code, Number(r.id)]));
+
+    log(`provider ${DEMO_PROVIDER}: ${TEAMS.length} teams`);
+    const teamIds = new Map<TeamKey, number>();
+    for (const t of TEAMS) {
+      teamIds.set(t.key, await org.insertTeam(trx, { name: t.name, kind: t.key, description: t.description, assignment: 'round_robin' }, now));
+    }
+    counts.teams = TEAMS.length;
+
+    const customerIds = {} as Record<CustomerKey, number>;
+    for (const c of CUSTOMERS) {
+      const customer = await org.insertCustomer(trx, { code: c.code, name: c.name, tier: c.tier, timeZone: 'Asia/Shanghai', address: c.address, notes: c.notes }, now);
+      customerIds[c.key] = customer.id;
+    }
+    counts.customers = CUSTOMERS.length;
+
+    log(`${USERS.length} users`);
+    const userIds = new Map<string, number>();
+    for (const [i, u] of USERS.entries()) {
+      const roleId = roleIds.get(u.role);
+      if (roleId === undefined) throw new Error(`built-in role ${u.role} is missing; run \`yunwei migrate\``);
+      const row = await trx
+        .insertInto('users')
+        .values({
+          username: u.username,
+          display_name: u.displayName,
+          email: u.email,
+          phone: u.phone,
+          password_hash: hashes[i],
+          locale: 'zh-CN',
+          customer_id: u.customer ? customerIds[u.customer] : null,
+          disabled: 0,
+          failed_logins: 0,
+          locked_until: null,
+          password_changed_at: now,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const id = Number(row.id);
+      userIds.set(u.username, id);
+      await trx.insertInto('user_roles').values({ user_id: id, role_id: roleId }).execute();
+      for (const m of u.teams ?? []) await trx.insertInto('team_members').values({ team_id: teamIds.get(m.team)!, user_id: id, is_lead: m.lead ? 1 : 0 }).execute();
+    }
+    counts.users = USERS.length;
+
+    for (const t of TEAMS) {
+      for (const c of t.serves) await trx.insertInto('team_customers').values({ team_id: teamIds.get(t.key)!, customer_id: customerIds[c] }).execute();
+    }
+
+    counts.sites = 0;
+    counts.contacts = 0;
+    counts.contracts = 0;
+    for (const c of CUSTOMERS) {
+      const customerId = customerIds[c.key];
+      await loadCustomerDetails(trx, c, customerId, userIds, now);
+      counts.sites += c.sites.length;
+      counts.contacts += c.contacts.length;
+      counts.contracts += 1;
+      log(`customer ${c.name} (tier ${c.tier}, ${c.contract.code}): ${c.sites.length} sites, ${c.contacts.length} contacts`);
+    }
+
+    await recordAudit(trx, auditActorOf(systemActor('yunwei demo')), { action: 'demo_load', entity: 'system', after: { provider: DEMO_PROVIDER, ...counts } }, now);
+
+    const logins = USERS.filter((u) => u.sees).map((u) => ({ role: u.role, username: u.username, password: DEMO_PASSWORD, displayName: u.displayName, sees: u.sees! }));
+    return { logins, counts, customerIds };
+  });
+}
+
+async function loadCustomerDetails(trx: Tx, c: DemoCustomer, customerId: number, userIds: Map<string, number>, now: number): Promise<void> {
+  const siteIds = new Map<string, number>();
+  // Parents are listed before their children.
+  for (const s of c.sites) {
+    const parentId = s.parent ? siteIds.get(s.parent)! : null;
+    const site = await org.insertSite(trx, customerId, { name: s.name, kind: s.kind, address: s.address ?? null, parentId }, now);
+    siteIds.set(s.key, site.id);
+  }
+  for (const p of c.contacts) {
+    await org.insertContact(
+      trx,
+      customerId,
+      { name: p.name, siteId: p.site ? siteIds.get(p.site)! : null, phone: p.phone ?? null, mobile: p.mobile, email: p.email, title: p.title, isVip: p.vip ?? false, notes: null },
+      now,
+    );
+  }
+  await org.insertContract(
+    trx,
+    customerId,
+    {
+      code: c.contract.code,
+      name: c.contract.name,
+      startsOn: '2026-01-01',
+      endsOn: '2026-12-31',
+      services: c.contract.services,
+      serviceHours: c.contract.serviceHours,
+      calendarId: c.contract.calendarId,
+      projectManagerId: userIds.get(c.contract.projectManager)!,
+      slaPolicy: null,
+      notes: c.contract.notes,
+    },
+    now,
+  );
+}
+
+/** The login table printed after loading, aligned for a terminal (CJK characters are 2 wide). */
+export function formatLogins(logins: DemoLogin[]): string {
+  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uFFEF]/.test(ch) ? 2 : 1), 0);
+  const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
+  const rows = [['role', 'username', 'password', 'name', 'sees'], ...logins.map((l) => [l.role, l.username, l.password, l.displayName, l.sees])];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => width(r[i]))));
+  const line = (r: string[]) => r.map((cell, i) => (i === r.length - 1 ? cell : pad(cell, widths[i]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}

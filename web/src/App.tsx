@@ -1,0 +1,143 @@
+import { lazy, type ReactNode } from 'react';
+import { Navigate, Outlet, createBrowserRouter, RouterProvider } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, theme } from 'antd';
+import { isApiError, setUnauthorizedHandler } from './api/client';
+import { I18nProvider, useI18n } from './i18n';
+import { RequireAuth, RequirePerm, homePathFor, isCustomerStaff, useCurrentUser } from './auth/session';
+import { AppLayout } from './layouts/AppLayout';
+import { PortalLayout } from './layouts/PortalLayout';
+import { ComingSoonPage, ForbiddenPage, NotFoundPage } from './components/StatusPages';
+import { flatNav, navAllowed } from './layouts/nav';
+import LoginPage from './pages/LoginPage';
+
+const WorkspacePage = lazy(() => import('./pages/WorkspacePage'));
+const PortalPage = lazy(() => import('./pages/PortalPage'));
+const TeamsPage = lazy(() => import('./pages/admin/TeamsPage'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
+const RolesPage = lazy(() => import('./pages/admin/RolesPage'));
+const CustomersPage = lazy(() => import('./pages/admin/CustomersPage'));
+const CustomerDetailPage = lazy(() => import('./pages/admin/CustomerDetailPage'));
+const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+const ChangePasswordPage = lazy(() => import('./pages/account/ChangePasswordPage'));
+const ApiTokensPage = lazy(() => import('./pages/account/ApiTokensPage'));
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 20_000,
+      refetchOnWindowFocus: false,
+      retry: (count, err) => !(isApiError(err) && err.status > 0 && err.status < 500) && count < 2,
+    },
+  },
+});
+
+function HomeRedirect() {
+  const me = useCurrentUser();
+  return <Navigate to={homePathFor(me)} replace />;
+}
+
+/** Customer staff belong in the portal, not the agent workspace. */
+function WorkspaceRoute() {
+  const me = useCurrentUser();
+  if (isCustomerStaff(me)) return <Navigate to="/portal" replace />;
+  return <WorkspacePage />;
+}
+
+/** /admin → the first administration page the user may use. */
+function AdminIndex() {
+  const me = useCurrentUser();
+  const first = flatNav().find((i) => i.path.startsWith('/admin/') && navAllowed(i, me));
+  return first ? <Navigate to={first.path} replace /> : <ForbiddenPage />;
+}
+
+/** Account pages and 404s appear in the user's own face: portal for customer staff, else the agent shell. */
+function FaceLayout() {
+  const me = useCurrentUser();
+  return isCustomerStaff(me) ? <PortalLayout /> : <AppLayout />;
+}
+
+function ComingSoon({ label }: { label: 'nav.tickets' | 'nav.calendars' | 'nav.sla' }) {
+  const { t } = useI18n();
+  return <ComingSoonPage name={t(label)} />;
+}
+
+const guard = (perm: string, el: ReactNode) => <RequirePerm perm={perm}>{el}</RequirePerm>;
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: (
+      <RequireAuth>
+        <Outlet />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <HomeRedirect /> },
+      {
+        path: 'portal',
+        element: <PortalLayout />,
+        children: [{ index: true, element: guard('portal.use', <PortalPage />) }],
+      },
+      {
+        element: <AppLayout />,
+        children: [
+          { path: 'workspace', element: <WorkspaceRoute /> },
+          { path: 'tickets', element: guard('tickets.read', <ComingSoon label="nav.tickets" />) },
+          { path: 'admin', element: <AdminIndex /> },
+          { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
+          { path: 'admin/users', element: guard('users.read', <UsersPage />) },
+          { path: 'admin/roles', element: guard('roles.read', <RolesPage />) },
+          { path: 'admin/customers', element: guard('customers.read', <CustomersPage />) },
+          { path: 'admin/customers/:id', element: guard('customers.read', <CustomerDetailPage />) },
+          { path: 'admin/calendars', element: guard('calendars.read', <ComingSoon label="nav.calendars" />) },
+          { path: 'admin/sla', element: guard('sla.read', <ComingSoon label="nav.sla" />) },
+          { path: 'admin/audit', element: guard('audit.read', <AuditPage />) },
+        ],
+      },
+      {
+        element: <FaceLayout />,
+        children: [
+          { path: 'account/password', element: <ChangePasswordPage /> },
+          { path: 'account/tokens', element: <ApiTokensPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
+
+setUnauthorizedHandler(() => {
+  const { pathname, search } = window.location;
+  if (pathname.startsWith('/login')) return;
+  queryClient.clear();
+  void router.navigate(`/login?next=${encodeURIComponent(pathname + search)}`, { replace: true });
+});
+
+function Themed() {
+  const { antdLocale } = useI18n();
+  return (
+    <ConfigProvider
+      locale={antdLocale}
+      theme={{
+        algorithm: theme.defaultAlgorithm,
+        token: { colorPrimary: '#1677ff', borderRadius: 6 },
+        components: { Layout: { headerBg: '#fff', headerPadding: '0 16px', headerHeight: 56 } },
+      }}
+    >
+      <AntApp>
+        <RouterProvider router={router} />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export default function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <Themed />
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

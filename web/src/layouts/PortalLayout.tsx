@@ -1,0 +1,35 @@
+import { Suspense } from 'react';
+import { Outlet } from 'react-router';
+import { Flex, Layout, Spin, Typography } from 'antd';
+import { useCurrentUser } from '../auth/session';
+import { useI18n } from '../i18n';
+import { Brand } from './AppLayout';
+import { LanguageSwitch, NotificationBell, UserMenu } from './TopBar';
+import { useIsMobile } from '../components/useIsMobile';
+
+/** The customer portal: a simple top bar with the customer's name, no admin navigation. */
+export function PortalLayout() {
+  const me = useCurrentUser();
+  const { t } = useI18n();
+  const mobile = useIsMobile();
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header className="yw-header yw-portal-header">
+        <Flex align="center" gap={12} style={{ width: '100%', maxWidth: 1080, margin: '0 auto' }}>
+          <Brand dark={false} collapsed={mobile} />
+          <Typography.Text strong ellipsis style={{ flex: 1, minWidth: 0 }} data-testid="portal-customer-name">
+            {me.customerName ?? t('portal.title')}
+          </Typography.Text>
+          <NotificationBell />
+          <LanguageSwitch compact={mobile} />
+          <UserMenu compact={mobile} />
+        </Flex>
+      </Layout.Header>
+      <Layout.Content className="yw-content" style={{ maxWidth: 1080, width: '100%', margin: '0 auto' }}>
+        <Suspense fallback={<Spin />}>
+          <Outlet />
+        </Suspense>
+      </Layout.Content>
+    </Layout>
+  );
+}

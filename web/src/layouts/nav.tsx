@@ -1,0 +1,83 @@
+import type { ReactNode } from 'react';
+import {
+  AuditOutlined,
+  CalendarOutlined,
+  DashboardOutlined,
+  FieldTimeOutlined,
+  IdcardOutlined,
+  SafetyCertificateOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  UserOutlined,
+  FileTextOutlined,
+  GlobalOutlined,
+} from '@ant-design/icons';
+import type { Me } from '../api/types';
+import type { MessageKey } from '../i18n';
+
+export interface NavItem {
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Permission needed to see the item. */
+  perm?: string;
+  /** Extra condition on the user. */
+  when?: (me: Me) => boolean;
+}
+
+export interface NavGroup {
+  label: MessageKey;
+  items: NavItem[];
+}
+
+const internal = (me: Me) => me.customerId == null;
+
+/** The navigation; each item is shown only when the user's permissions allow it. */
+export const NAV: (NavItem | NavGroup)[] = [
+  { path: '/workspace', label: 'nav.workspace', icon: <DashboardOutlined />, when: internal },
+  { path: '/tickets', label: 'nav.tickets', icon: <FileTextOutlined />, perm: 'tickets.read', when: internal },
+  { path: '/portal', label: 'nav.portal', icon: <GlobalOutlined />, perm: 'portal.use' },
+  {
+    label: 'nav.organisation',
+    items: [
+      { path: '/admin/teams', label: 'nav.teams', icon: <TeamOutlined />, perm: 'teams.read' },
+      { path: '/admin/users', label: 'nav.users', icon: <UserOutlined />, perm: 'users.read' },
+      { path: '/admin/roles', label: 'nav.roles', icon: <SafetyCertificateOutlined />, perm: 'roles.read' },
+    ],
+  },
+  {
+    label: 'nav.customersGroup',
+    items: [{ path: '/admin/customers', label: 'nav.customers', icon: <ShopOutlined />, perm: 'customers.read' }],
+  },
+  {
+    label: 'nav.serviceLevel',
+    items: [
+      { path: '/admin/calendars', label: 'nav.calendars', icon: <CalendarOutlined />, perm: 'calendars.read' },
+      { path: '/admin/sla', label: 'nav.sla', icon: <FieldTimeOutlined />, perm: 'sla.read' },
+    ],
+  },
+  {
+    label: 'nav.system',
+    items: [{ path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, perm: 'audit.read' }],
+  },
+];
+
+export const ACCOUNT_ICON = <IdcardOutlined />;
+
+export function isGroup(x: NavItem | NavGroup): x is NavGroup {
+  return 'items' in x;
+}
+
+export function navAllowed(item: NavItem, me: Me): boolean {
+  return (!item.perm || me.permissions.includes(item.perm)) && (!item.when || item.when(me));
+}
+
+/** All items flattened (for "first allowed admin page" and the selected key). */
+export function flatNav(): NavItem[] {
+  return NAV.flatMap((x) => (isGroup(x) ? x.items : [x]));
+}
+
+/** `/admin/customers` → `nav-admin-customers` */
+export function navTestId(path: string): string {
+  return 'nav-' + path.replace(/^\//, '').replace(/\//g, '-');
+}
