@@ -80,7 +80,9 @@ export const router = createBrowserRouter([
         children: [{ index: true, element: guard('portal.use', <PortalPage />) }],
       },
       {
-        element: <AppLayout />,
+        // customer staff (e.g. a customer administrator managing his own contacts and accounts)
+        // see these pages inside the portal's frame; everyone else in the agent shell
+        element: <FaceLayout />,
         children: [
           { path: 'workspace', element: <WorkspaceRoute /> },
           { path: 'tickets', element: guard('tickets.read', <ComingSoon label="nav.tickets" />) },
@@ -93,11 +95,6 @@ export const router = createBrowserRouter([
           { path: 'admin/calendars', element: guard('calendars.read', <ComingSoon label="nav.calendars" />) },
           { path: 'admin/sla', element: guard('sla.read', <ComingSoon label="nav.sla" />) },
           { path: 'admin/audit', element: guard('audit.read', <AuditPage />) },
-        ],
-      },
-      {
-        element: <FaceLayout />,
-        children: [
           { path: 'account/password', element: <ChangePasswordPage /> },
           { path: 'account/tokens', element: <ApiTokensPage /> },
           { path: '*', element: <NotFoundPage /> },

@@ -107,6 +107,8 @@ export function useSwitchLocale() {
     mutationFn: (locale: Locale) => api.patch<Me | undefined>('/auth/me', { locale }, { noAuthRedirect: true }),
     onSuccess: (data, locale) => {
       qc.setQueryData<Me>(ME_KEY, (old) => (data && typeof data === 'object' && 'id' in data ? data : old ? { ...old, locale } : old));
+      // names the server localises (roles, permissions, calendars) follow the new language
+      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
     },
     onError: (e) => message.warning(t('shell.localeSaveFailed', { message: errorText(e) })),
   });

@@ -35,7 +35,7 @@ export function FormDrawer<V extends object>(props: FormDrawerProps<V>) {
   const { open, title, testid, recordKey, initialValues, onClose, onSubmit, successMessage, width = 560, aliases } = props;
   const [own] = Form.useForm<V>();
   const form = props.form ?? own;
-  const { t, errorText } = useI18n();
+  const { t, errorText, locale } = useI18n();
   const { message, modal } = App.useApp();
   const mobile = useIsMobile();
   const [submitting, setSubmitting] = useState(false);
@@ -73,7 +73,9 @@ export function FormDrawer<V extends object>(props: FormDrawerProps<V>) {
     } catch (e) {
       const unmatched = applyFieldErrors(form, e, aliases);
       const hasFieldErrors = isApiError(e) && e.errors.length > unmatched.length;
-      setProblem({ text: errorText(e) + (hasFieldErrors ? ' ' + t('common.unsavedHint') : ''), unmatched });
+      const text = errorText(e);
+      const sep = /[。．.!！?？]$/.test(text) ? ' ' : locale === 'zh-CN' ? '。' : '. ';
+      setProblem({ text: hasFieldErrors ? text + sep + t('common.unsavedHint') : text, unmatched });
     } finally {
       setSubmitting(false);
     }

@@ -52,7 +52,7 @@ export function NotificationBell() {
       content={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('shell.noNotifications')} />}
     >
       <Button type="text" aria-label={t('shell.notifications')} data-testid="notifications-bell">
-        <Badge count={0} showZero size="small" data-testid="notifications-count">
+        <Badge count={0} showZero size="small" color="#bfbfbf" data-testid="notifications-count">
           <BellOutlined style={{ fontSize: 16 }} />
         </Badge>
       </Button>

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { App, Button, Card, Col, Empty, Flex, Row, Typography } from 'antd';
 import { PhoneOutlined } from '@ant-design/icons';
@@ -14,6 +15,18 @@ export default function WorkspacePage() {
   const shortcuts = NAV.flatMap((x) => (isGroup(x) ? x.items : []))
     .filter((i) => navAllowed(i, me));
   const logCall = () => message.info(t('workspace.logCallSoon'));
+  // the desk's shortcut: `n` opens "log a call"
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'n' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const el = e.target as HTMLElement | null;
+      if (el && (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.isContentEditable)) return;
+      e.preventDefault();
+      logCall();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
   return (
     <div data-testid="page-workspace">
       <PageHeader

@@ -52,6 +52,8 @@ export function parseImportError(fe: FieldError, i: number): ImportRowError {
         .filter((p) => p && !/^\d+$/.test(p) && !/^(rows?|line|行)$/i.test(p) && p !== 'body')
         .join('.');
   }
+  // a problem with the file itself (not a cell) names no column
+  if (row === null && /^(file|\(body\))$/.test(column)) column = '';
   return { key: i, row, column, message: fe.message };
 }
 

@@ -127,7 +127,7 @@ export function ContractsTab({ customer }: { customer: Customer }) {
         dataSource={list.items}
         loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
         pagination={false}
-        scroll={{ x: 900 }}
+        scroll={{ x: 1180 }}
         onRow={(rec) =>
           ({
             onClick: () => setDrawer({ open: true, record: rec }),
@@ -148,11 +148,11 @@ export function ContractsTab({ customer }: { customer: Customer }) {
         }}
         columns={[
           { title: t('contracts.code'), dataIndex: 'code', width: 140 },
-          { title: t('contracts.name'), dataIndex: 'name', ellipsis: true },
+          { title: t('contracts.name'), dataIndex: 'name', width: 240, ellipsis: { showTitle: true } },
           {
             title: t('contracts.period'),
             key: 'period',
-            width: 300,
+            width: 280,
             render: (_: unknown, c) => (
               <Flex gap={6} align="center" wrap>
                 <span>

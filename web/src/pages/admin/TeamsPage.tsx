@@ -196,34 +196,34 @@ export default function TeamsPage() {
         onSubmit={submit}
         readOnly={!canWrite}
       >
-          <Form.Item
-            name="name"
-            label={t('teams.name')}
-            rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('teams.name') }) }]}
-          >
-            <Input maxLength={100} data-testid="team-form-name" autoFocus />
-          </Form.Item>
-          <Form.Item name="kind" label={t('teams.kind')} rules={[{ required: true }]}>
-            <Select
-              data-testid="team-form-kind"
-              options={TEAM_KINDS.map((k) => ({ value: k, label: <span data-testid={`team-form-kind-${k}`}>{t(`teams.kind.${k}`)}</span> }))}
-            />
-          </Form.Item>
-          <Form.Item name="assignment" label={t('teams.assignment')} extra={t('teams.assignmentHelp')}>
-            <Select
-              data-testid="team-form-assignment"
-              options={(['round_robin', 'least_loaded'] as const).map((a) => ({ value: a, label: t(`teams.assignment.${a}`) }))}
-            />
-          </Form.Item>
-          <Form.Item name="memberIds" label={t('teams.members')}>
-            <RemoteSelect resource="users" multiple testid="team-form-members" />
-          </Form.Item>
-          <Form.Item name="customerIds" label={t('teams.customers')}>
-            <RemoteSelect resource="customers" multiple testid="team-form-customers" />
-          </Form.Item>
-          <Form.Item name="description" label={t('teams.description')}>
-            <Input.TextArea rows={3} maxLength={1000} data-testid="team-form-description" />
-          </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('teams.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('teams.name') }) }]}
+        >
+          <Input maxLength={100} data-testid="team-form-name" autoFocus />
+        </Form.Item>
+        <Form.Item name="kind" label={t('teams.kind')} rules={[{ required: true }]}>
+          <Select
+            data-testid="team-form-kind"
+            options={TEAM_KINDS.map((k) => ({ value: k, label: <span data-testid={`team-form-kind-${k}`}>{t(`teams.kind.${k}`)}</span> }))}
+          />
+        </Form.Item>
+        <Form.Item name="assignment" label={t('teams.assignment')} extra={t('teams.assignmentHelp')}>
+          <Select
+            data-testid="team-form-assignment"
+            options={(['round_robin', 'least_loaded'] as const).map((a) => ({ value: a, label: t(`teams.assignment.${a}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="memberIds" label={t('teams.members')}>
+          <RemoteSelect resource="users" multiple testid="team-form-members" />
+        </Form.Item>
+        <Form.Item name="customerIds" label={t('teams.customers')}>
+          <RemoteSelect resource="customers" multiple testid="team-form-customers" />
+        </Form.Item>
+        <Form.Item name="description" label={t('teams.description')}>
+          <Input.TextArea rows={3} maxLength={1000} data-testid="team-form-description" />
+        </Form.Item>
       </FormDrawer>
     </div>
   );

@@ -5,7 +5,8 @@ import { KeyOutlined, LockOutlined, PlusOutlined, ReloadOutlined, StopOutlined, 
 import { api, applyFieldErrors, fetchAll } from '../../api/client';
 import type { Id, Locale, Team, User } from '../../api/types';
 import { useRoles } from './roleQueries';
-import { useI18n } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
+import { zhCN } from '../../i18n/zh-CN';
 import { useCan, useCurrentUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -24,6 +25,9 @@ export const USER_ACTIONS = {
   enable: (id: Id) => api.post<User>(`/users/${id}/enable`),
   resetPassword: (id: Id, newPassword: string) => api.post(`/users/${id}/password`, { newPassword }),
 };
+
+/** Roles a customer's own staff may hold (server: CUSTOMER_ROLES). */
+const CUSTOMER_ROLES = ['customer_admin', 'customer_contact'];
 
 export function isLocked(u: Pick<User, 'lockedUntil'>): boolean {
   return !!u.lockedUntil && new Date(u.lockedUntil).getTime() > Date.now();
@@ -115,6 +119,11 @@ export default function UsersPage() {
   const [drawer, setDrawer] = useState<{ open: boolean; record: User | null }>({ open: false, record: null });
   const [resetting, setResetting] = useState<User | null>(null);
   const canWrite = can('users.write');
+  const customerStaff = me.customerId != null;
+  const builtinName = (code: string) => {
+    const key = `roleName.${code}` as MessageKey;
+    return key in zhCN ? t(key) : code;
+  };
   const roleName = useMemo(() => new Map((roles.data ?? []).map((r) => [r.code, r.name])), [roles.data]);
   const teamName = useMemo(() => new Map((teams.data ?? []).map((x) => [x.id, x.name])), [teams.data]);
   const r = drawer.record;
@@ -122,24 +131,30 @@ export default function UsersPage() {
   const anyFilter = !!(fv.q || fv.role || fv.customerId || fv.disabled);
 
   const roleOptions = useMemo(() => {
-    const codes = new Set((roles.data ?? []).map((x) => x.code));
-    const opts = (roles.data ?? []).map((x) => ({ value: x.code, label: x.name || x.code }));
-    for (const c of r?.roleCodes ?? []) if (!codes.has(c)) opts.push({ value: c, label: c });
+    // without roles.read (a customer administrator) offer the roles he may grant
+    const known = roles.data ?? (customerStaff ? CUSTOMER_ROLES : []).map((code) => ({ code, name: builtinName(code) }));
+    const codes = new Set(known.map((x) => x.code));
+    const opts = known.map((x) => ({ value: x.code, label: x.name || x.code }));
+    for (const c of r?.roleCodes ?? []) if (!codes.has(c)) opts.push({ value: c, label: builtinName(c) });
     return opts;
-  }, [roles.data, r]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [roles.data, r, customerStaff, t]);
 
   const refresh = () => qc.invalidateQueries({ queryKey: ['/users'] });
 
   const submit = async (v: UserValues) => {
-    const body = {
+    const body: Record<string, unknown> = {
       displayName: v.displayName.trim(),
       email: v.email?.trim() || null,
       phone: v.phone?.trim() || null,
       roleCodes: v.roleCodes ?? [],
-      customerId: v.customerId ?? null,
-      teamIds: v.customerId != null ? [] : (v.teamIds ?? []),
       locale: v.locale || 'zh-CN',
     };
+    // customer staff manage their own customer's users: the server fills in the customer
+    if (!customerStaff) {
+      body.customerId = v.customerId ?? null;
+      body.teamIds = v.customerId != null ? [] : (v.teamIds ?? []);
+    }
     if (r) await api.patch(`/users/${r.id}`, { ...body, version: r.version });
     else await api.post('/users', { ...body, username: v.username.trim(), password: v.password });
     await refresh();
@@ -192,7 +207,7 @@ export default function UsersPage() {
               data-testid="users-filter-role"
             />
           )}
-          {can('customers.read') && (
+          {can('customers.read') && !customerStaff && (
             <RemoteSelect
               resource="customers"
               value={fv.customerId ? Number(fv.customerId) : null}
@@ -266,7 +281,7 @@ export default function UsersPage() {
                 <Flex gap={4} wrap>
                   {(codes ?? []).map((c) => (
                     <Tag key={c} color="blue">
-                      {roleName.get(c) ?? c}
+                      {roleName.get(c) ?? builtinName(c)}
                     </Tag>
                   ))}
                 </Flex>
@@ -436,9 +451,11 @@ export default function UsersPage() {
             <Input maxLength={40} inputMode="tel" data-testid="user-form-phone" />
           </Form.Item>
         </Flex>
-        <Form.Item name="customerId" label={t('users.customer')} extra={t('users.customerHelp')}>
-          <RemoteSelect resource="customers" testid="user-form-customer" placeholder={t('users.provider')} />
-        </Form.Item>
+        {!customerStaff && (
+          <Form.Item name="customerId" label={t('users.customer')} extra={t('users.customerHelp')}>
+            <RemoteSelect resource="customers" testid="user-form-customer" placeholder={t('users.provider')} />
+          </Form.Item>
+        )}
         <Form.Item
           name="roleCodes"
           label={t('users.roles')}
@@ -446,7 +463,7 @@ export default function UsersPage() {
         >
           <Select mode="multiple" options={roleOptions} loading={roles.isFetching} data-testid="user-form-roles" showSearch={{ optionFilterProp: 'label' }} />
         </Form.Item>
-        {formCustomer == null && (
+        {formCustomer == null && !customerStaff && (
           <Form.Item name="teamIds" label={t('users.teams')}>
             <Select
               mode="multiple"
