@@ -102,7 +102,8 @@ function registerWeb(app: FastifyInstance, config: Config) {
   if (hasWeb) app.register(fastifyStatic, { root: dist, wildcard: false, index: false, serve: true, prefix: '/' });
 
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
+    // A missing asset must be a 404: answering index.html would make the browser reject it as a script.
+    if (request.url.startsWith('/api/') || request.url.startsWith('/assets/') || request.method !== 'GET' || !hasWeb) {
       return sendProblem(reply, new AppError(404, 'not_found', 'http.routeNotFound', { method: request.method, url: request.url.split('?')[0] }), request.locale ?? 'zh-CN');
     }
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
