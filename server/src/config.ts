@@ -22,6 +22,17 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Yunwei <yunwei@localhost>'),
+  /** The address people open Yunwei at (links in mail and chat messages), e.g. https://yunwei.example.com */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Working days (contract calendar) after which a resolved ticket nobody objected to closes. */
+  TICKET_AUTO_CLOSE_WORKDAYS: z.coerce.number().int().min(0).max(60).default(3),
+  /** Days after closure during which a ticket may still be reopened. */
+  TICKET_REOPEN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  /** The provider's name printed on documents (repair reports' footer). */
+  PROVIDER_NAME: z.string().trim().max(100).optional(),
+  /** A CJK font for PDFs (TTF, OTF or TTC), tried before the system's and the bundled one; PDF_FONT_FAMILY names the font inside a .ttc. */
+  PDF_FONT: z.string().optional(),
+  PDF_FONT_FAMILY: z.string().optional(),
   WEB_DIST: z.string().optional(),
 });
 
@@ -41,6 +52,10 @@ export interface Config {
   uploadLimit: number;
   logLevel: string;
   smtp: { url: string | null; from: string };
+  publicUrl: string | null;
+  tickets: { autoCloseWorkdays: number; reopenDays: number };
+  providerName: string | null;
+  pdf: { font: string | null; fontFamily: string | null };
   webDist: string | null;
 }
 
@@ -71,6 +86,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadLimit: e.UPLOAD_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     smtp: { url: e.SMTP_URL ?? null, from: e.SMTP_FROM },
+    publicUrl: e.PUBLIC_URL ?? null,
+    tickets: { autoCloseWorkdays: e.TICKET_AUTO_CLOSE_WORKDAYS, reopenDays: e.TICKET_REOPEN_DAYS },
+    providerName: e.PROVIDER_NAME || null,
+    pdf: { font: e.PDF_FONT || null, fontFamily: e.PDF_FONT_FAMILY || null },
     webDist: e.WEB_DIST ?? null,
   };
 }

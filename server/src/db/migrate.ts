@@ -5,6 +5,8 @@ import * as m0002 from './migrations/0002_organisation.js';
 import * as m0003 from './migrations/0003_jobs.js';
 import * as m0004 from './migrations/0004_roles_version.js';
 import * as m0005 from './migrations/0005_calendars.js';
+import * as m0006 from './migrations/0006_tickets.js';
+import * as m0007 from './migrations/0007_notify.js';
 
 /**
  * The ordered list of migrations. Static imports (not a folder scan) so the list is the same
@@ -16,6 +18,8 @@ const migrations: Record<string, Migration> = {
   '0003_jobs': m0003,
   '0004_roles_version': m0004,
   '0005_calendars': m0005,
+  '0006_tickets': m0006,
+  '0007_notify': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -205,6 +205,207 @@ export interface CalendarsTable {
   version: number;
 }
 
+// modules/tickets
+export interface TicketCountersTable {
+  kind: string;
+  year: number;
+  /** The next sequence number to issue for this kind and year. */
+  next: number;
+}
+export interface TicketsTable {
+  id: Id;
+  /** INC-2026-000123: kind prefix, year of reported_at in the customer's zone, sequence. */
+  number: string;
+  kind: string;
+  customer_id: number;
+  contract_id: number;
+  contact_id: number;
+  site_id: number | null;
+  service: string | null;
+  category: string | null;
+  impact: string;
+  urgency: string;
+  /** Level code of the contract's priority matrix, and its rank (1 = most urgent). */
+  priority: string;
+  priority_rank: number;
+  title: string;
+  description: string;
+  channel: string;
+  state: string;
+  team_id: number | null;
+  assignee_id: number | null;
+  resolution: string | null;
+  reported_at: number;
+  created_at: number;
+  updated_at: number;
+  responded_at: number | null;
+  onsite_at: number | null;
+  resolved_at: number | null;
+  closed_at: number | null;
+  cancelled_at: number | null;
+  /** Earliest due instant of the SLA clocks still counting; null when none counts. */
+  sla_due_at: number | null;
+  /** ok | warning | breached | paused | none */
+  sla_status: string;
+  version: number;
+  created_by: number | null;
+}
+export interface TicketEventsTable {
+  id: Id;
+  ticket_id: number;
+  at: number;
+  type: string;
+  actor_id: number | null;
+  /** public | internal */
+  visibility: string;
+  /** JSON, shape by type. */
+  data: string;
+}
+export interface TicketSlaTable {
+  ticket_id: number;
+  metric: string;
+  priority: string;
+  calendar_id: string;
+  target_ms: number;
+  state: string;
+  counting: number;
+  due_at: number | null;
+  remaining_ms: number;
+  computed_at: number;
+  paused_reason: string | null;
+  /** JSON arrays; written only by the SLA job when it fires them. */
+  warnings_fired: string;
+  escalations_fired: string;
+  breached_at: number | null;
+  met_at: number | null;
+}
+export interface TicketLinksTable {
+  ticket_id: number;
+  other_id: number;
+  kind: string;
+  created_at: number;
+}
+export interface FilesTable {
+  id: Id;
+  ticket_id: number;
+  event_id: number | null;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  storage_path: string;
+  created_at: number;
+  created_by: number | null;
+}
+
+// platform/notify
+export interface NotificationsTable {
+  id: Id;
+  user_id: number;
+  event: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  entity: string | null;
+  entity_id: string | null;
+  customer_id: number | null;
+  created_at: number;
+  read_at: number | null;
+}
+export interface NotificationPrefsTable {
+  user_id: number;
+  event: string;
+  /** JSON array of channels ("inapp", "email"). */
+  channels: string;
+  updated_at: number;
+}
+export interface WebhooksTable {
+  id: Id;
+  name: string;
+  /** generic | wecom | dingtalk | feishu */
+  kind: string;
+  url: string;
+  secret: string | null;
+  /** JSON array of event types. */
+  events: string;
+  customer_id: number | null;
+  locale: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+export interface DeliveriesTable {
+  id: Id;
+  /** email | webhook */
+  channel: string;
+  target: string;
+  event: string;
+  /** pending | retrying | sent | failed | skipped */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  user_id: number | null;
+  webhook_id: number | null;
+  customer_id: number | null;
+  /** JSON: what to send (rendered at emit time). */
+  payload: string;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
+// modules/fieldservice
+export interface RepairReportsTable {
+  id: Id;
+  ticket_id: number;
+  /** 1, 2 … per ticket; the number is the ticket's with -R<seq>. */
+  seq: number;
+  number: string;
+  customer_id: number;
+  /** draft | signed */
+  state: string;
+  customer_name: string;
+  site_name: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  reported_at: number;
+  fault: string | null;
+  diagnosis: string | null;
+  cause: string | null;
+  actions: string | null;
+  /** JSON array of {name, model, quantity, serial}. */
+  parts_used: string;
+  started_at: number | null;
+  finished_at: number | null;
+  engineer_id: number | null;
+  engineer_name: string | null;
+  /** fixed | temporary | not_fixed */
+  result: string | null;
+  customer_opinion: string | null;
+  signer_name: string | null;
+  signed_at: number | null;
+  signed_by: number | null;
+  /** portal | onsite | paper */
+  signed_via: string | null;
+  /** Base64 of the signature PNG. */
+  signature_png: string | null;
+  signed_on_paper: number;
+  scan_name: string | null;
+  scan_mime: string | null;
+  scan_size: number | null;
+  scan_sha256: string | null;
+  /** Relative to DATA_DIR. */
+  scan_path: string | null;
+  pdf_sha256: string | null;
+  pdf_size: number | null;
+  pdf_path: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  created_by: number | null;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -222,6 +423,17 @@ export interface DB {
   contracts: ContractsTable;
   jobs: JobsTable;
   calendars: CalendarsTable;
+  ticket_counters: TicketCountersTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  ticket_sla: TicketSlaTable;
+  ticket_links: TicketLinksTable;
+  files: FilesTable;
+  notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
+  webhooks: WebhooksTable;
+  deliveries: DeliveriesTable;
+  repair_reports: RepairReportsTable;
 }
 
 export type Json = ColumnType<string, string, string>;

@@ -1,14 +1,16 @@
 import type { ModuleContext, ZApp } from '../platform/http/context.js';
 import { accountsModule } from './accounts/index.js';
+import { notificationsModule } from './notifications/index.js';
 import { organisationModule } from './organisation/index.js';
 import { slaModule } from './sla/index.js';
+import { ticketsModule } from './tickets/index.js';
 import { CalendarService } from './sla/calendars.service.js';
 import type { Db } from '../db/index.js';
 
 /** Every domain module registers its routes here, in one obvious place. */
 export type ModuleRegistrar = (app: ZApp, ctx: ModuleContext) => void | Promise<void>;
 
-export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule];
+export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule, notificationsModule, ticketsModule];
 
 /** Rows every installation needs (built-in calendars …), added after each migrate. */
 export async function seedModules(db: Db): Promise<void> {

@@ -633,3 +633,76 @@ export async function setTeamCustomers(db: DbOrTx, teamId: number, customerIds: 
 export async function deleteTeam(db: DbOrTx, id: number): Promise<void> {
   await db.deleteFrom('teams').where('id', '=', id).execute();
 }
+
+// ---------------------------------------------------------------- directory (batch lookups for other modules)
+
+export interface DirectoryIds {
+  customers?: number[];
+  contacts?: number[];
+  sites?: number[];
+  contracts?: number[];
+  teams?: number[];
+  users?: number[];
+}
+
+export interface DirectoryUser {
+  displayName: string;
+  customerId: number | null;
+  disabled: boolean;
+}
+
+export interface Directory {
+  customers: Map<number, string>;
+  contacts: Map<number, string>;
+  sites: Map<number, string>;
+  contracts: Map<number, string>;
+  teams: Map<number, string>;
+  users: Map<number, DirectoryUser>;
+}
+
+function distinct(ids: number[] | undefined): number[] {
+  return ids ? [...new Set(ids)] : [];
+}
+
+/** Names of many records at once: one query per kind asked for, none for an empty list. */
+export async function directory(db: DbOrTx, ids: DirectoryIds): Promise<Directory> {
+  const names = async (table: 'customers' | 'contacts' | 'sites' | 'contracts' | 'teams', list: number[] | undefined) => {
+    const want = distinct(list);
+    if (!want.length) return new Map<number, string>();
+    const rows = await db.selectFrom(table).select(['id', 'name']).where('id', 'in', want).execute();
+    return new Map(rows.map((r) => [Number(r.id), r.name]));
+  };
+  const users = async () => {
+    const want = distinct(ids.users);
+    if (!want.length) return new Map<number, DirectoryUser>();
+    const rows = await db.selectFrom('users').select(['id', 'display_name', 'customer_id', 'disabled']).where('id', 'in', want).execute();
+    return new Map(rows.map((r) => [Number(r.id), { displayName: r.display_name, customerId: r.customer_id === null ? null : Number(r.customer_id), disabled: r.disabled === 1 }]));
+  };
+  const [customers, contacts, sites, contracts, teams, usersById] = await Promise.all([
+    names('customers', ids.customers),
+    names('contacts', ids.contacts),
+    names('sites', ids.sites),
+    names('contracts', ids.contracts),
+    names('teams', ids.teams),
+    users(),
+  ]);
+  return { customers, contacts, sites, contracts, teams, users: usersById };
+}
+
+export async function teamIdsOfUser(db: DbOrTx, userId: number): Promise<number[]> {
+  const rows = await db.selectFrom('team_members').select('team_id').where('user_id', '=', userId).orderBy('team_id').execute();
+  return rows.map((r) => Number(r.team_id));
+}
+
+/** Members of the given teams, or of every team of a kind (e.g. all service desk teams). */
+export async function teamMemberIds(db: DbOrTx, filter: { teamIds?: number[]; kind?: string; leadsOnly?: boolean }): Promise<number[]> {
+  let q = db.selectFrom('team_members').innerJoin('teams', 'teams.id', 'team_members.team_id').select('team_members.user_id').distinct();
+  if (filter.teamIds) {
+    if (!filter.teamIds.length) return [];
+    q = q.where('team_members.team_id', 'in', filter.teamIds);
+  }
+  if (filter.kind) q = q.where('teams.kind', '=', filter.kind);
+  if (filter.leadsOnly) q = q.where('team_members.is_lead', '=', 1);
+  const rows = await q.orderBy('team_members.user_id').execute();
+  return rows.map((r) => Number(r.user_id));
+}

@@ -189,7 +189,7 @@ export class OrganisationService {
   async deleteContact(actor: Actor, id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const before = found(await repo.findContact(trx, actor.scope, id));
-      await repo.deleteContact(trx, id);
+      await referencedElsewhere(() => repo.deleteContact(trx, id), 'org.contactInUse');
       await audit(trx, actor, { action: 'delete', entity: 'contacts', entityId: id, customerId: before.customerId, before });
     });
   }
@@ -279,7 +279,7 @@ export class OrganisationService {
   async deleteContract(actor: Actor, id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const before = found(await repo.findContract(trx, actor.scope, id));
-      await repo.deleteContract(trx, id);
+      await referencedElsewhere(() => repo.deleteContract(trx, id), 'org.contractInUse');
       await audit(trx, actor, { action: 'delete', entity: 'contracts', entityId: id, customerId: before.customerId, before });
     });
   }
@@ -345,6 +345,23 @@ export class OrganisationService {
       await repo.deleteTeam(trx, id);
       await audit(trx, actor, { action: 'delete', entity: 'teams', entityId: id, before });
     });
+  }
+
+  // ------------------------------------------------------------ directory
+  // Batch lookups for other modules' lists and timelines (one query per kind, never one per
+  // row). No scope check here: callers pass ids of records the viewer already may see (the
+  // customer, contact and team of a ticket in his scope) and show names only.
+
+  directory(ids: repo.DirectoryIds): Promise<repo.Directory> {
+    return repo.directory(this.db, ids);
+  }
+
+  teamIdsOfUser(userId: number): Promise<number[]> {
+    return repo.teamIdsOfUser(this.db, userId);
+  }
+
+  teamMemberIds(filter: { teamIds?: number[]; kind?: string; leadsOnly?: boolean }): Promise<number[]> {
+    return repo.teamMemberIds(this.db, filter);
   }
 }
 
@@ -430,6 +447,16 @@ async function unique<T>(field: string, value: unknown, write: () => Promise<T>)
     return await write();
   } catch (err) {
     if (isUniqueViolation(err)) throw AppError.duplicate(field, value);
+    throw err;
+  }
+}
+
+/** Tickets (and later other records) refer to contacts and contracts by foreign key: such a delete is a 409. */
+async function referencedElsewhere(remove: () => Promise<void>, messageKey: string): Promise<void> {
+  try {
+    await remove();
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw new AppError(409, 'in_use', messageKey);
     throw err;
   }
 }

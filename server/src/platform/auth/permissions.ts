@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   { code: 'roles.write', group: 'administration', zh: '维护角色与权限', en: 'Edit roles and permissions' },
   { code: 'audit.read', group: 'administration', zh: '查看审计日志', en: 'View the audit log' },
   { code: 'jobs.manage', group: 'administration', zh: '管理后台任务', en: 'Manage background jobs' },
+  { code: 'integrations.manage', group: 'administration', zh: '管理集成（Webhook、消息投递记录）', en: 'Manage integrations (webhooks, delivery log)' },
   { code: 'calendars.read', group: 'sla', zh: '查看服务日历', en: 'View calendars' },
   { code: 'calendars.write', group: 'sla', zh: '维护服务日历', en: 'Edit calendars' },
   { code: 'sla.read', group: 'sla', zh: '查看 SLA 策略', en: 'View SLA policies' },

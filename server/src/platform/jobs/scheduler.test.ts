@@ -86,6 +86,24 @@ describeDb('job scheduler', (kind) => {
     expect(JSON.parse(rows[0].payload)).toEqual({ v: 2 });
   });
 
+  it('a key enqueued while its job runs (also by the job itself) makes it due again instead of done', async () => {
+    const s = new Scheduler(t.database.db);
+    const now = Date.now();
+    const runs: number[] = [];
+    s.register<{ n: number }>('t.chain', async (job) => {
+      runs.push(job.payload.n);
+      if (job.payload.n < 3) await enqueueJob(t.database.db, { kind: 't.chain', key: 'chain:1', runAt: now + job.payload.n * 1000, payload: { n: job.payload.n + 1 } });
+    });
+    await enqueueJob(t.database.db, { kind: 't.chain', key: 'chain:1', runAt: now, payload: { n: 1 } });
+    expect(await s.runDue(now)).toBe(1);
+    let row = await t.database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'pending', run_at: now + 1000, finished_at: null });
+    expect(await s.drain(() => now + 10_000)).toBe(2);
+    row = await t.database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row.status).toBe('done');
+    expect(runs).toEqual([1, 2, 3]);
+  });
+
   it('a job whose lease expired (its process died) is claimed again', async () => {
     const s1 = new Scheduler(t.database.db, { leaseMs: 1000 });
     const now = Date.now();

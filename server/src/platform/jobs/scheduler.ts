@@ -64,6 +64,9 @@ export async function enqueueJob(db: DbOrTx, opts: EnqueueOptions, now = Date.no
     await db.insertInto('jobs').values(row).execute();
     return;
   }
+  // A job running right now keeps running; `attempts = 0` tells its worker to set it pending
+  // again (at the new run_at) instead of done when it finishes: a change made while the job ran,
+  // or the job rescheduling its own key, is never lost.
   await db
     .insertInto('jobs')
     .values(row)
@@ -72,13 +75,13 @@ export async function enqueueJob(db: DbOrTx, opts: EnqueueOptions, now = Date.no
         kind: row.kind,
         payload: row.payload,
         run_at: row.run_at,
-        status: 'pending',
+        status: sql<string>`case when ${sql.ref('jobs.status')} = 'running' then 'running' else 'pending' end`,
         attempts: 0,
         max_attempts: row.max_attempts,
         last_error: null,
         updated_at: now,
         finished_at: null,
-      }).where('jobs.status', '!=', 'running'),
+      }),
     )
     .execute();
 }
@@ -187,9 +190,17 @@ export class Scheduler {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler({ id: job.id, kind: job.kind, key: job.key, payload: JSON.parse(job.payload), attempt: job.attempts, db: this.db });
       const now = Date.now();
+      // attempts = 0: enqueued again while running (see enqueueJob), so due again rather than done.
       await this.db
         .updateTable('jobs')
-        .set({ status: 'done', finished_at: now, updated_at: now, locked_by: null, locked_until: null, last_error: null })
+        .set({
+          status: sql<string>`case when attempts = 0 then 'pending' else 'done' end`,
+          finished_at: sql<number | null>`case when attempts = 0 then null else cast(${now} as bigint) end`,
+          updated_at: now,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+        })
         .where('id', '=', job.id)
         .where('locked_by', '=', this.workerId)
         .execute();

@@ -1,0 +1,34 @@
+import type { SlaMetric } from '../../core/sla/index.js';
+import type { TicketAction, TicketState } from '../../core/tickets/lifecycle.js';
+import type { Visibility } from './schema.js';
+
+/**
+ * The timeline: every entry of `ticket_events`, its type and the JSON `data` it carries.
+ * Instants inside `data` are ISO-8601 strings, as everywhere in the API. The SLA clocks are
+ * recomputed from these entries (sla.ts: slaEventsOf), so their shapes are a contract:
+ * change them only with a migration of the stored rows.
+ */
+export type TimelineEntry =
+  | { type: 'created'; data: { state: TicketState; priority: string; impact: string; urgency: string; channel: string } }
+  | { type: 'state_changed'; data: { from: TicketState; to: TicketState; action: TicketAction; reason?: string; resolution?: string; via?: 'confirm' | 'reject' | 'auto' } }
+  | {
+      type: 'assigned';
+      data: { from: TicketState; to: TicketState; teamId: number | null; assigneeId: number | null; previousTeamId: number | null; previousAssigneeId: number | null; escalation?: { metric: SlaMetric; step: number } };
+    }
+  | { type: 'priority_changed'; data: { from: string; to: string; impact: string; urgency: string; previousImpact: string; previousUrgency: string; escalation?: { metric: SlaMetric; step: number } } }
+  | { type: 'updated'; data: { changes: Record<string, { from: unknown; to: unknown }> } }
+  /** A reply (public) or an internal note; `provider`: written by the provider's staff (a public one is a response). */
+  | { type: 'reply' | 'note'; data: { body: string; mentions: number[]; provider: boolean } }
+  | { type: 'worklog'; data: { minutes: number; mode: string; note: string | null; at: string } }
+  | { type: 'visit'; data: { event: 'departed' | 'arrived' | 'left'; at: string; result: string | null } }
+  | { type: 'link_added' | 'link_removed'; data: { otherId: number; number: string; kind: string } }
+  | { type: 'attachment'; data: { fileId: number; name: string; mime: string; size: number } }
+  | { type: 'sla.warning'; data: { metric: SlaMetric; percent: number; dueAt: string | null } }
+  | { type: 'sla.breached'; data: { metric: SlaMetric; breachedAt: string } }
+  | { type: 'sla.escalated'; data: { metric: SlaMetric; step: number; action: string; recipients: number[]; result: 'notified' | 'reassigned' | 'priority_raised' | 'no_target' | 'top_priority' | 'not_open' } };
+
+/** A new entry as a command produces it (the service adds the ticket, the actor and the instant). */
+export type NewEntry = TimelineEntry & { visibility: Visibility };
+
+/** Timeline data a customer's staff may not see inside public entries (teams are provider-internal). */
+export const CUSTOMER_HIDDEN_KEYS = new Set(['teamId', 'previousTeamId', 'escalation']);

@@ -1,0 +1,277 @@
+import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { DbOrTx } from '../../db/index.js';
+import { dialectOf, ilike } from '../../db/dialect.js';
+import type { FilesTable, TicketEventsTable, TicketSlaTable, TicketsTable } from '../../db/schema.js';
+import type { CustomerScope } from '../../platform/auth/actor.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+
+/**
+ * Queries of the tickets tables (tickets, ticket_events, ticket_sla, ticket_counters,
+ * ticket_links, files). Every read of a ticket takes the caller's customer scope and applies it
+ * in SQL: a ticket outside the scope is simply not found. The SLA job reads without a scope
+ * through `findTicketForJob`, named so it cannot be mistaken for a user's read.
+ */
+
+export type TicketRow = Selectable<TicketsTable>;
+export type EventRow = Selectable<TicketEventsTable>;
+export type SlaRow = Selectable<TicketSlaTable>;
+export type FileRow = Selectable<FilesTable>;
+export type NewTicket = Omit<Insertable<TicketsTable>, 'id'>;
+export type NewEvent = Omit<Insertable<TicketEventsTable>, 'id'>;
+
+function inScope(scope: CustomerScope) {
+  if (scope.kind === 'all') return sql<SqlBool>`1 = 1`;
+  if (scope.ids.length === 0) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`${sql.ref('tickets.customer_id')} in (${sql.join(scope.ids)})`;
+}
+
+const isPostgres = (db: DbOrTx) => dialectOf(db) === 'postgres';
+
+// ---------------------------------------------------------------- numbers
+
+/**
+ * Issues the next sequence number of a kind and year inside the caller's transaction. The
+ * upsert locks the counter row until commit on PostgreSQL (SQLite has one writer), so
+ * concurrent creates get distinct, gapless numbers; a rolled-back create gives its number back.
+ */
+export async function nextSequence(trx: DbOrTx, kind: string, year: number): Promise<number> {
+  const row = await trx
+    .insertInto('ticket_counters')
+    .values({ kind, year, next: 2 })
+    .onConflict((oc) => oc.columns(['kind', 'year']).doUpdateSet({ next: sql<number>`${sql.ref('ticket_counters.next')} + 1` }))
+    .returning('next')
+    .executeTakeFirstOrThrow();
+  return Number(row.next) - 1;
+}
+
+// ---------------------------------------------------------------- tickets
+
+export async function insertTicket(trx: DbOrTx, values: NewTicket): Promise<number> {
+  const row = await trx.insertInto('tickets').values(values).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** A ticket in the scope; `lock` takes the row lock on PostgreSQL for a command's read-check-write. */
+export async function findTicket(db: DbOrTx, scope: CustomerScope, id: number, lock = false): Promise<TicketRow | undefined> {
+  let q = db.selectFrom('tickets').selectAll().where('id', '=', id).where(inScope(scope));
+  if (lock && isPostgres(db)) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** For background jobs, which act on behalf of the system (no customer scope). */
+export async function findTicketForJob(db: DbOrTx, id: number, lock = false): Promise<TicketRow | undefined> {
+  let q = db.selectFrom('tickets').selectAll().where('id', '=', id);
+  if (lock && isPostgres(db)) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+export async function findTickets(db: DbOrTx, scope: CustomerScope, ids: number[], lock = false): Promise<TicketRow[]> {
+  if (!ids.length) return [];
+  let q = db.selectFrom('tickets').selectAll().where('id', 'in', ids).where(inScope(scope)).orderBy('id');
+  if (lock && isPostgres(db)) q = q.forUpdate();
+  return q.execute();
+}
+
+/** Applies the change if the row is still at `version` (bumping it); false when it is not. */
+export async function updateTicket(trx: DbOrTx, id: number, version: number, changes: Updateable<TicketsTable>): Promise<boolean> {
+  const res = await trx
+    .updateTable('tickets')
+    .set({ ...changes, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function setSlaSummary(trx: DbOrTx, id: number, slaDueAt: number | null, slaStatus: string): Promise<void> {
+  await trx.updateTable('tickets').set({ sla_due_at: slaDueAt, sla_status: slaStatus }).where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------- lists
+
+export interface ListFilter {
+  scope: CustomerScope;
+  customerId?: number;
+  states?: string[];
+  kind?: string;
+  priority?: string;
+  teamId?: number;
+  /** team=mine: the caller's teams (an empty list matches nothing). */
+  teamIds?: number[];
+  assigneeId?: number;
+  unassigned?: boolean;
+  /** Only tickets with a clock due at or before this instant (breaching soon, or breached). */
+  dueBefore?: number;
+  number?: { exact: string } | { prefix: string };
+  titleContains?: string;
+  reportedFrom?: number;
+  reportedTo?: number;
+  sort: 'sla' | '-reported';
+  limit: number;
+  cursor?: string;
+}
+
+function filtered(db: DbOrTx, f: ListFilter) {
+  let q = db.selectFrom('tickets').selectAll().where(inScope(f.scope));
+  if (f.customerId !== undefined) q = q.where('customer_id', '=', f.customerId);
+  if (f.states?.length) q = q.where('state', 'in', f.states);
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.priority) q = q.where('priority', '=', f.priority);
+  if (f.teamId !== undefined) q = q.where('team_id', '=', f.teamId);
+  if (f.teamIds) q = f.teamIds.length ? q.where('team_id', 'in', f.teamIds) : q.where(sql<SqlBool>`1 = 0`);
+  if (f.assigneeId !== undefined) q = q.where('assignee_id', '=', f.assigneeId);
+  if (f.unassigned) q = q.where('assignee_id', 'is', null);
+  if (f.dueBefore !== undefined) q = q.where('sla_due_at', '<=', f.dueBefore);
+  if (f.reportedFrom !== undefined) q = q.where('reported_at', '>=', f.reportedFrom);
+  if (f.reportedTo !== undefined) q = q.where('reported_at', '<', f.reportedTo);
+  if (f.number && 'exact' in f.number) q = q.where('number', '=', f.number.exact);
+  else if (f.number) {
+    // Index-backed prefix search: GLOB on SQLite's binary index, LIKE on text_pattern_ops (PostgreSQL).
+    // The prefix is validated to [A-Z0-9-], so it holds no wildcard of either.
+    const prefix = f.number.prefix;
+    q = isPostgres(db) ? q.where(sql<SqlBool>`number like ${`${prefix}%`}`) : q.where(sql<SqlBool>`number glob ${`${prefix}*`}`);
+  }
+  if (f.titleContains) q = q.where(ilike('title', f.titleContains));
+  return q;
+}
+
+/**
+ * One page of tickets. `sla`: due instant ascending, tickets without a counting clock last (by
+ * id); read as two index-ordered runs so both dialects order NULLs the same way. `-reported`:
+ * newest first. Cursors carry the last row's sort key.
+ */
+export async function listTickets(db: DbOrTx, f: ListFilter): Promise<{ items: TicketRow[]; nextCursor: string | null }> {
+  const want = f.limit + 1;
+  let rows: TicketRow[];
+  if (f.sort === '-reported') {
+    const after = decodeCursor(f.cursor, ['number', 'number']) as [number, number] | null;
+    let q = filtered(db, f);
+    if (after) q = q.where((eb) => eb(eb.refTuple('reported_at', 'id'), '<', eb.tuple(after[0], after[1])));
+    rows = await q.orderBy('reported_at', 'desc').orderBy('id', 'desc').limit(want).execute();
+  } else {
+    // Cursor: [0, due, id] inside the run with a due instant, [1, 0, id] inside the run without.
+    const after = decodeCursor(f.cursor, ['number', 'number', 'number']) as [number, number, number] | null;
+    rows = [];
+    if (!after || after[0] === 0) {
+      let q = filtered(db, f).where('sla_due_at', 'is not', null);
+      if (after) q = q.where((eb) => eb(eb.refTuple('sla_due_at', 'id'), '>', eb.tuple(after[1], after[2])));
+      rows = await q.orderBy('sla_due_at').orderBy('id').limit(want).execute();
+    }
+    if (rows.length < want && f.dueBefore === undefined) {
+      let q = filtered(db, f).where('sla_due_at', 'is', null);
+      if (after && after[0] === 1) q = q.where('id', '>', after[2]);
+      rows.push(...(await q.orderBy('id').limit(want - rows.length).execute()));
+    }
+  }
+  if (rows.length <= f.limit) return { items: rows, nextCursor: null };
+  const items = rows.slice(0, f.limit);
+  const last = items[items.length - 1];
+  const key = f.sort === '-reported' ? [last.reported_at, Number(last.id)] : last.sla_due_at === null ? [1, 0, Number(last.id)] : [0, last.sla_due_at, Number(last.id)];
+  return { items, nextCursor: encodeCursor(key) };
+}
+
+// ---------------------------------------------------------------- events
+
+export async function insertEvents(trx: DbOrTx, events: NewEvent[]): Promise<number[]> {
+  if (!events.length) return [];
+  const rows = await trx.insertInto('ticket_events').values(events).returning('id').execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/** A ticket's timeline in order; `publicOnly` for a customer's staff. */
+export function listEvents(db: DbOrTx, ticketId: number, publicOnly = false): Promise<EventRow[]> {
+  let q = db.selectFrom('ticket_events').selectAll().where('ticket_id', '=', ticketId);
+  if (publicOnly) q = q.where('visibility', '=', 'public');
+  return q.orderBy('id').execute();
+}
+
+/** The events the SLA clocks are computed from (see sla.ts: slaEventsOf). */
+export function listSlaRelevantEvents(db: DbOrTx, ticketId: number): Promise<Pick<EventRow, 'id' | 'at' | 'type' | 'visibility' | 'data'>[]> {
+  return db
+    .selectFrom('ticket_events')
+    .select(['id', 'at', 'type', 'visibility', 'data'])
+    .where('ticket_id', '=', ticketId)
+    .where('type', 'in', ['created', 'state_changed', 'assigned', 'priority_changed', 'reply', 'visit'])
+    .orderBy('id')
+    .execute();
+}
+
+// ---------------------------------------------------------------- SLA clocks
+
+export function slaRows(db: DbOrTx, ticketId: number): Promise<SlaRow[]> {
+  return db.selectFrom('ticket_sla').selectAll().where('ticket_id', '=', ticketId).execute();
+}
+
+/** Replaces a ticket's clocks (a metric may disappear when the priority changes). */
+export async function replaceSlaRows(trx: DbOrTx, ticketId: number, rows: SlaRow[], hadRows = true): Promise<void> {
+  if (hadRows) await trx.deleteFrom('ticket_sla').where('ticket_id', '=', ticketId).execute();
+  if (rows.length) await trx.insertInto('ticket_sla').values(rows).execute();
+}
+
+// ---------------------------------------------------------------- links
+
+export interface LinkRow {
+  otherId: number;
+  kind: string;
+  number: string;
+  title: string;
+  state: string;
+}
+
+/** Links of a ticket to the tickets within the scope (a link to a ticket the viewer cannot see is not shown). */
+export async function listLinks(db: DbOrTx, scope: CustomerScope, ticketId: number): Promise<LinkRow[]> {
+  const rows = await db
+    .selectFrom('ticket_links')
+    .innerJoin('tickets', 'tickets.id', 'ticket_links.other_id')
+    .select(['ticket_links.other_id', 'ticket_links.kind', 'tickets.number', 'tickets.title', 'tickets.state'])
+    .where('ticket_links.ticket_id', '=', ticketId)
+    .where(inScope(scope))
+    .orderBy('ticket_links.other_id')
+    .execute();
+  return rows.map((r) => ({ otherId: Number(r.other_id), kind: r.kind, number: r.number, title: r.title, state: r.state }));
+}
+
+export async function findLink(db: DbOrTx, ticketId: number, otherId: number): Promise<{ kind: string } | undefined> {
+  return db.selectFrom('ticket_links').select('kind').where('ticket_id', '=', ticketId).where('other_id', '=', otherId).executeTakeFirst();
+}
+
+export async function insertLinkPair(trx: DbOrTx, a: number, b: number, kind: string, inverse: string, now: number): Promise<void> {
+  await trx
+    .insertInto('ticket_links')
+    .values([
+      { ticket_id: a, other_id: b, kind, created_at: now },
+      { ticket_id: b, other_id: a, kind: inverse, created_at: now },
+    ])
+    .execute();
+}
+
+export async function deleteLinkPair(trx: DbOrTx, a: number, b: number): Promise<void> {
+  await trx
+    .deleteFrom('ticket_links')
+    .where((eb) => eb.or([eb.and([eb('ticket_id', '=', a), eb('other_id', '=', b)]), eb.and([eb('ticket_id', '=', b), eb('other_id', '=', a)])]))
+    .execute();
+}
+
+// ---------------------------------------------------------------- files
+
+export async function insertFile(trx: DbOrTx, values: Omit<Insertable<FilesTable>, 'id'>): Promise<number> {
+  const row = await trx.insertInto('files').values(values).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function setFileEvent(trx: DbOrTx, fileId: number, eventId: number): Promise<void> {
+  await trx.updateTable('files').set({ event_id: eventId }).where('id', '=', fileId).execute();
+}
+
+/** A ticket's attachments; for a customer's staff only those of public timeline entries. */
+export function listFiles(db: DbOrTx, ticketId: number, publicOnly: boolean): Promise<FileRow[]> {
+  let q = db.selectFrom('files').selectAll('files').where('files.ticket_id', '=', ticketId);
+  if (publicOnly) q = q.innerJoin('ticket_events', 'ticket_events.id', 'files.event_id').where('ticket_events.visibility', '=', 'public');
+  return q.orderBy('files.id').execute();
+}
+
+export async function findFile(db: DbOrTx, ticketId: number, fileId: number, publicOnly: boolean): Promise<FileRow | undefined> {
+  let q = db.selectFrom('files').selectAll('files').where('files.id', '=', fileId).where('files.ticket_id', '=', ticketId);
+  if (publicOnly) q = q.innerJoin('ticket_events', 'ticket_events.id', 'files.event_id').where('ticket_events.visibility', '=', 'public');
+  return q.executeTakeFirst();
+}

@@ -1,0 +1,257 @@
+import { z } from 'zod';
+import { TICKET_ACTIONS, TICKET_STATES } from '../../core/tickets/lifecycle.js';
+import { id, instant, optionalText, text } from '../../platform/http/zod.js';
+
+/** The tickets module's contracts at the edge (shared with the web client). */
+
+export const TICKET_KINDS = ['incident', 'request', 'consultation', 'complaint'] as const;
+export type TicketKind = (typeof TICKET_KINDS)[number];
+/** Number prefixes: INC-2026-000123, REQ-…, CON-…, CMP-…. */
+export const KIND_PREFIX: Record<TicketKind, string> = { incident: 'INC', request: 'REQ', consultation: 'CON', complaint: 'CMP' };
+
+export const CHANNELS = ['phone', 'portal', 'email', 'api', 'monitoring', 'onsite'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const VISIBILITIES = ['public', 'internal'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+export const WORKLOG_MODES = ['phone', 'remote', 'onsite'] as const;
+/** What the engineer does (the API's verbs) and what the timeline records. */
+export const VISIT_ACTIONS = ['depart', 'arrive', 'leave'] as const;
+export const VISIT_EVENTS = { depart: 'departed', arrive: 'arrived', leave: 'left' } as const;
+export const SLA_STATUSES = ['ok', 'warning', 'breached', 'paused', 'none'] as const;
+export type SlaStatus = (typeof SLA_STATUSES)[number];
+/** Links are stored in both directions; each kind has its inverse. */
+export const LINK_INVERSE = {
+  related: 'related',
+  duplicates: 'duplicated_by',
+  duplicated_by: 'duplicates',
+  caused_by: 'causes',
+  causes: 'caused_by',
+  parent_of: 'child_of',
+  child_of: 'parent_of',
+} as const;
+export type LinkKind = keyof typeof LINK_INVERSE;
+const LINK_KINDS = Object.keys(LINK_INVERSE) as [LinkKind, ...LinkKind[]];
+
+export const TITLE_MAX = 200;
+export const TEXT_MAX = 20_000;
+
+const ref = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const version = z.number().int().positive();
+
+/** Ticket titles get messages of their own: the shared field label `title` is a contact's job title (职务). */
+const ticketTitle = z
+  .string()
+  .transform((s) => s.trim())
+  .superRefine((s, ctx) => {
+    if (!s) ctx.addIssue({ code: 'custom', params: { code: 'tickets.title.required' } });
+    else if (s.length > TITLE_MAX) ctx.addIssue({ code: 'custom', params: { code: 'tickets.title.tooLong', max: TITLE_MAX } });
+  });
+
+/** Long text stored exactly as typed (never trimmed or rendered here); blank is refused. */
+function typedText(max = TEXT_MAX) {
+  return z
+    .string()
+    .max(max)
+    .refine((s) => s.trim().length > 0, { params: { code: 'tickets.text.blank' } });
+}
+
+/** Matrix codes: validated against the contract's matrix by the service. */
+const levelCode = z.string().trim().min(1).max(40);
+
+export const ticketCreate = z.strictObject({
+  customerId: ref,
+  contactId: ref,
+  kind: z.enum(TICKET_KINDS),
+  title: ticketTitle,
+  description: typedText(),
+  impact: levelCode,
+  urgency: levelCode,
+  /** When the customer reported (the desk may log a call afterwards): the SLA clocks start here. */
+  reportedAt: instant,
+  siteId: ref.nullish(),
+  service: optionalText(100),
+  category: optionalText(100),
+  channel: z.enum(CHANNELS).optional(),
+  /** Default: the customer's contract in force at reportedAt. */
+  contractId: ref.optional(),
+  teamId: ref.nullish(),
+  assigneeId: ref.nullish(),
+});
+export type TicketCreate = z.output<typeof ticketCreate>;
+
+export const ticketPatch = z.strictObject({
+  version,
+  impact: levelCode.optional(),
+  urgency: levelCode.optional(),
+  title: ticketTitle.optional(),
+  description: typedText().optional(),
+  service: optionalText(100).optional(),
+  category: optionalText(100).optional(),
+  siteId: ref.nullable().optional(),
+});
+export type TicketPatch = z.output<typeof ticketPatch>;
+
+export const actionParams = z.object({ id, action: z.enum(TICKET_ACTIONS) });
+/** One body for every action; each action reads the fields it needs (docs/TICKETS.md). */
+export const actionBody = z
+  .strictObject({
+    /** The version read; when given, a stale one is a 409. */
+    version: version.optional(),
+    reason: optionalText(2000),
+    resolution: z.string().max(TEXT_MAX).optional(),
+    teamId: ref.nullish(),
+    assigneeId: ref.nullish(),
+  })
+  .default({ reason: null });
+export type ActionBody = z.output<typeof actionBody>;
+
+export const confirmBody = z.strictObject({ version: version.optional() }).default({});
+export const rejectBody = z.strictObject({ reason: text(2000), version: version.optional() });
+
+export const replyBody = z.strictObject({
+  body: typedText(),
+  visibility: z.enum(VISIBILITIES).default('public'),
+  mentions: z.array(ref).max(20).default([]),
+});
+export type ReplyBody = z.output<typeof replyBody>;
+
+export const worklogBody = z.strictObject({
+  minutes: z.number().int().min(1).max(1440),
+  mode: z.enum(WORKLOG_MODES),
+  note: optionalText(TEXT_MAX),
+  /** When the work was done (default now). */
+  at: instant.optional(),
+});
+export type WorklogBody = z.output<typeof worklogBody>;
+
+export const visitBody = z.strictObject({
+  event: z.enum(VISIT_ACTIONS),
+  /** When it happened (default now): an engineer may check in after the fact. */
+  at: instant.optional(),
+  result: optionalText(TEXT_MAX),
+});
+export type VisitBody = z.output<typeof visitBody>;
+
+export const linkBody = z.strictObject({ otherId: ref, kind: z.enum(LINK_KINDS).default('related') });
+export const linkParams = z.object({ id, otherId: id });
+export const fileParams = z.object({ id, fileId: id });
+
+export const bulkAssignBody = z.strictObject({
+  ids: z.array(ref).min(1).max(200),
+  teamId: ref.nullish(),
+  assigneeId: ref.nullish(),
+});
+
+/** `state=new&state=assigned` or `state=new,assigned`. */
+function multi<T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess(
+    (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)),
+    z.array(z.enum(values)).max(values.length).optional(),
+  );
+}
+
+export const LIST_SORTS = ['sla', '-reported'] as const;
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  /** A ticket number (exact, or its beginning: INC-2026-00) or words of the title. */
+  q: z.string().trim().max(100).optional(),
+  customerId: id.optional(),
+  state: multi(TICKET_STATES),
+  kind: z.enum(TICKET_KINDS).optional(),
+  priority: z.string().trim().min(1).max(40).optional(),
+  teamId: id.optional(),
+  assigneeId: id.optional(),
+  mine: z.literal('true').optional(),
+  team: z.literal('mine').optional(),
+  unassigned: z.literal('true').optional(),
+  breachingWithinMinutes: z.coerce.number().int().min(0).max(10_080).optional(),
+  reportedFrom: instant.optional(),
+  reportedTo: instant.optional(),
+  sort: z.enum(LIST_SORTS).default('-reported'),
+});
+export type ListQuery = z.output<typeof listQuery>;
+
+// ---------------------------------------------------------------- responses
+
+export const slaClockOut = z.object({
+  metric: z.enum(['response', 'onsite', 'resolution']),
+  state: z.enum(['running', 'paused', 'met', 'breached']),
+  /** The due instant; null while paused (no deadline runs). For a breached clock, when it was breached. */
+  dueAt: z.string().nullable(),
+  /** Working minutes left on the contract calendar (negative: overdue), as of the request. */
+  remainingMinutes: z.number(),
+  priority: z.string(),
+  targetMinutes: z.number(),
+  metAt: z.string().nullable(),
+  pausedReason: z.string().nullable(),
+});
+
+export const timelineEventOut = z.object({
+  id: z.number(),
+  at: z.string(),
+  type: z.string(),
+  actorId: z.number().nullable(),
+  actorName: z.string().nullable(),
+  visibility: z.enum(VISIBILITIES),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const linkOut = z.object({ otherId: z.number(), number: z.string(), title: z.string(), state: z.string(), kind: z.string() });
+export const attachmentOut = z.object({ id: z.number(), eventId: z.number().nullable(), name: z.string(), mime: z.string(), size: z.number(), createdAt: z.string() });
+
+const ticketBase = {
+  id: z.number(),
+  number: z.string(),
+  kind: z.enum(TICKET_KINDS),
+  title: z.string(),
+  state: z.enum(TICKET_STATES),
+  priority: z.string(),
+  priorityRank: z.number(),
+  customerId: z.number(),
+  customerName: z.string().nullable(),
+  contactId: z.number(),
+  contactName: z.string().nullable(),
+  teamId: z.number().nullable(),
+  teamName: z.string().nullable(),
+  assigneeId: z.number().nullable(),
+  assigneeName: z.string().nullable(),
+  channel: z.enum(CHANNELS),
+  reportedAt: z.string(),
+  updatedAt: z.string(),
+  slaDueAt: z.string().nullable(),
+  slaStatus: z.enum(SLA_STATUSES),
+  version: z.number(),
+};
+
+export const ticketListItemOut = z.object(ticketBase);
+
+export const ticketOut = z.object({
+  ...ticketBase,
+  /** The level's name in the contract's matrix (e.g. 紧急服务). */
+  priorityName: z.string().nullable(),
+  contractId: z.number(),
+  contractName: z.string().nullable(),
+  siteId: z.number().nullable(),
+  siteName: z.string().nullable(),
+  service: z.string().nullable(),
+  category: z.string().nullable(),
+  impact: z.string(),
+  urgency: z.string(),
+  description: z.string(),
+  resolution: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.number().nullable(),
+  respondedAt: z.string().nullable(),
+  onsiteAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  sla: z.array(slaClockOut),
+  allowedActions: z.array(z.string()),
+  timeline: z.array(timelineEventOut),
+  links: z.array(linkOut),
+  attachments: z.array(attachmentOut),
+});
+export type TicketOut = z.input<typeof ticketOut>;
+export type TicketListItemOut = z.input<typeof ticketListItemOut>;

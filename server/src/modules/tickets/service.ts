@@ -1,0 +1,1139 @@
+import type { Updateable } from 'kysely';
+import type { Config } from '../../config.js';
+import { DAY_MS, instantToZoned, type CompiledCalendar } from '../../core/calendar/index.js';
+import { PriorityError, priorityOf } from '../../core/priority.js';
+import type { EscalationStep, SlaMetric } from '../../core/sla/index.js';
+import { allowedActions, isOpen, LifecycleError, transition, type TicketAction, type TicketState } from '../../core/tickets/lifecycle.js';
+import type { Db, Tx } from '../../db/index.js';
+import type { TicketsTable } from '../../db/schema.js';
+import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
+import { can, inScope, type Actor } from '../../platform/auth/actor.js';
+import type { AuthService } from '../../platform/auth/service.js';
+import { AppError, type FieldProblem } from '../../platform/http/errors.js';
+import { iso } from '../../platform/http/zod.js';
+import { cancelJob, enqueueJob } from '../../platform/jobs/scheduler.js';
+import type { Contract } from '../organisation/repo.js';
+import type { OrganisationService } from '../organisation/service.js';
+import type { CalendarService } from '../sla/calendars.service.js';
+import { CUSTOMER_HIDDEN_KEYS, type NewEntry } from './events.js';
+import { openStored, storeUpload, type StoredFile } from './files.js';
+import { notifyTicketEvent, type TicketNotice } from './notify.js';
+import * as repo from './repo.js';
+import {
+  KIND_PREFIX,
+  LINK_INVERSE,
+  VISIT_EVENTS,
+  type ActionBody,
+  type LinkKind,
+  type ListQuery,
+  type ReplyBody,
+  type TicketCreate,
+  type TicketKind,
+  type TicketListItemOut,
+  type TicketOut,
+  type TicketPatch,
+  type Visibility,
+  type VisitBody,
+  type WorklogBody,
+} from './schema.js';
+import { clockView, clocksOf, firedOf, isOpenClock, loadSlaContext, persistClocks, summaryOf, SYSTEM, unfired, type Fired, type SlaContext } from './sla.js';
+
+export const AUTO_CLOSE_JOB = 'tickets.autoclose';
+export const autoCloseJobKey = (ticketId: number) => `ticket:autoclose:${ticketId}`;
+
+/** reportedAt may run a little ahead of the server's clock (a desk PC's clock); later is refused. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const NUMBER_RE = /^(INC|REQ|CON|CMP)-\d{4}-\d{6,}$/;
+const NUMBER_PREFIX_RE = /^(INC|REQ|CON|CMP)(-\d{0,4}|-\d{4}-\d*)?$/;
+
+/** What one command does to one ticket; `apply` writes it with the timeline, the clocks and the audit entry. */
+interface Change {
+  set?: Updateable<TicketsTable>;
+  entries: NewEntry[];
+  /** The change may move an SLA clock (state, priority, response, arrival): recompute them. */
+  sla?: boolean;
+  audit: { action: string; before?: unknown; after?: unknown };
+  /** More writes in the transaction once the timeline entries exist (jobs, file rows). */
+  after?: (trx: Tx, eventIds: number[]) => Promise<void>;
+  notices?: Array<Omit<TicketNotice, 'ticket' | 'actorId'>>;
+}
+
+type TimelineItem = TicketOut['timeline'][number];
+
+/**
+ * The service desk's tickets: creation with numbering and priority, the lifecycle, replies,
+ * notes, worklogs, visits, links and attachments, the queues, and the live SLA (with the
+ * scheduler jobs that fire warnings, breaches and escalations, and close resolved tickets
+ * nobody objected to). The only writer of the tickets tables. Every command is one
+ * transaction with its timeline entry, its audit entry and the ticket's new version; reads of
+ * other modules go through their services, before the transaction opens.
+ */
+export class TicketService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly organisation: OrganisationService,
+    private readonly calendars: CalendarService,
+    private readonly auth: AuthService,
+  ) {}
+
+  private context(contractOrId: number | Contract): Promise<SlaContext> {
+    return loadSlaContext(this.organisation, this.calendars, contractOrId);
+  }
+
+  private reopenWindowMs(): number {
+    return this.config.tickets.reopenDays * DAY_MS;
+  }
+
+  // ------------------------------------------------------------ create
+
+  async create(actor: Actor, input: TicketCreate): Promise<TicketOut> {
+    const now = Date.now();
+    const customerStaff = actor.customerId !== null;
+    if (customerStaff && input.customerId !== actor.customerId) throw AppError.notFound();
+    if (customerStaff && input.channel !== undefined && input.channel !== 'portal') throw AppError.field('channel', 'tickets.portalOnly');
+    const assigning = input.teamId != null || input.assigneeId != null;
+    if (assigning && (customerStaff || !can(actor, 'tickets.dispatch'))) throw AppError.forbidden('tickets.dispatch');
+    const oneYearAgo = new Date(now);
+    oneYearAgo.setUTCFullYear(oneYearAgo.getUTCFullYear() - 1);
+    if (input.reportedAt > now + FUTURE_TOLERANCE_MS) throw AppError.field('reportedAt', 'tickets.reportedInFuture');
+    if (input.reportedAt < oneYearAgo.getTime()) throw AppError.field('reportedAt', 'tickets.reportedTooOld');
+    // A report cannot follow its own logging: within the tolerance, "now" is when it was reported.
+    const reportedAt = Math.min(input.reportedAt, now);
+
+    const customer = await this.organisation.getCustomer(actor, input.customerId);
+    if (customer.archivedAt !== null) throw new AppError(409, 'archived', 'tickets.customerArchived');
+    const localDate = instantToZoned(reportedAt, customer.timeZone).date;
+    const problems: FieldProblem[] = [];
+    const [contact, site, contract] = await Promise.all([
+      orNull(this.organisation.getContact(actor, input.contactId)),
+      input.siteId != null ? orNull(this.organisation.getSite(actor, input.siteId)) : null,
+      this.contractFor(actor, customer.id, input.contractId, localDate, problems),
+    ]);
+    if (!contact || contact.customerId !== customer.id) problems.push({ field: 'contactId', code: 'tickets.contactNotOfCustomer' });
+    if (input.siteId != null && (!site || site.customerId !== customer.id)) problems.push({ field: 'siteId', code: 'tickets.siteNotOfCustomer' });
+    if (assigning) await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [customer.id], problems);
+    let ctx: SlaContext | null = null;
+    let priority: { code: string; rank: number } | null = null;
+    if (contract) {
+      ctx = await this.context(contract);
+      priority = levelOf(ctx, input.impact, input.urgency, problems);
+    }
+    if (problems.length || !ctx || !priority) throw AppError.validation(problems);
+
+    const kind = input.kind;
+    const channel = input.channel ?? defaultChannel(actor);
+    const year = Number(localDate.slice(0, 4));
+    const state: TicketState = assigning ? 'assigned' : 'new';
+    const entries: NewEntry[] = [
+      { type: 'created', visibility: 'public', data: { state: 'new', priority: priority.code, impact: input.impact, urgency: input.urgency, channel } },
+    ];
+    if (assigning) {
+      entries.push({
+        type: 'assigned',
+        visibility: 'public',
+        data: { from: 'new', to: 'assigned', teamId: input.teamId ?? null, assigneeId: input.assigneeId ?? null, previousTeamId: null, previousAssigneeId: null },
+      });
+    }
+    const slaCtx = ctx;
+    const level = priority;
+    const teamMembers = await this.teamToTell(input.teamId, input.assigneeId);
+    const created = await this.db.transaction().execute(async (trx) => {
+      const sequence = await repo.nextSequence(trx, kind, year);
+      const number = `${KIND_PREFIX[kind]}-${year}-${String(sequence).padStart(6, '0')}`;
+      const sources = entries.map((e) => ({ at: now, type: e.type, visibility: e.visibility, data: JSON.stringify(e.data) }));
+      const clocks = slaCtx.sla ? clocksOf(reportedAt, sources, slaCtx.sla.policy, slaCtx.calendars, now) : [];
+      const summary = summaryOf(clocks);
+      const values: repo.NewTicket = {
+        number,
+        kind,
+        customer_id: customer.id,
+        contract_id: contract!.id,
+        contact_id: input.contactId,
+        site_id: input.siteId ?? null,
+        service: input.service,
+        category: input.category,
+        impact: input.impact,
+        urgency: input.urgency,
+        priority: level.code,
+        priority_rank: level.rank,
+        title: input.title,
+        description: input.description,
+        channel,
+        state,
+        team_id: input.teamId ?? null,
+        assignee_id: input.assigneeId ?? null,
+        resolution: null,
+        reported_at: reportedAt,
+        created_at: now,
+        updated_at: now,
+        responded_at: null,
+        onsite_at: null,
+        resolved_at: null,
+        closed_at: null,
+        cancelled_at: null,
+        sla_due_at: summary.dueAt,
+        sla_status: summary.status,
+        version: 1,
+        created_by: actor.userId || null,
+      };
+      const ticketId = await repo.insertTicket(trx, values);
+      const rows = entries.map((e) => eventRow(ticketId, actor, e, now));
+      const eventIds = await repo.insertEvents(trx, rows);
+      const slaRows = await persistClocks(trx, ticketId, clocks, [], now, undefined, false);
+      await recordAudit(trx, auditActorOf(actor), { action: 'create', entity: 'tickets', entityId: ticketId, customerId: customer.id, after: { id: ticketId, ...values } }, now);
+      const ticket = { id: ticketId, number, customer_id: customer.id };
+      await notifyTicketEvent(trx, { type: 'ticket.created', ticket, actorId: actor.userId, recipients: teamMembers, titleKey: 'tickets.notify.created', params: { title: input.title }, body: input.description, occurredAt: now });
+      if (input.assigneeId != null) await notifyTicketEvent(trx, { type: 'ticket.assigned', ticket, actorId: actor.userId, recipients: [input.assigneeId], titleKey: 'tickets.notify.assigned', params: { title: input.title }, occurredAt: now });
+      return { row: { id: ticketId, ...values } as repo.TicketRow, events: rows.map((r, i) => ({ ...r, id: eventIds[i] }) as repo.EventRow), slaRows };
+    });
+    // The new ticket is shown from what was just written: no read-back.
+    const named = assigning ? await this.organisation.directory({ teams: input.teamId == null ? [] : [input.teamId], users: input.assigneeId == null ? [] : [input.assigneeId] }) : null;
+    const dir: Dir = {
+      customers: new Map([[customer.id, customer.name]]),
+      contacts: new Map([[contact!.id, contact!.name]]),
+      sites: new Map(site ? [[site.id, site.name]] : []),
+      contracts: new Map([[contract!.id, contract!.name]]),
+      teams: named?.teams ?? new Map(),
+      users: new Map([...(named?.users ?? []), [actor.userId, { displayName: actor.displayName, customerId: actor.customerId, disabled: false }]]),
+    };
+    return this.view(actor, created.row, { events: created.events, slaRows: created.slaRows, links: [], files: [], ctx: slaCtx, dir });
+  }
+
+  /**
+   * The contract a new ticket runs under: the one given (of this customer, in force at the
+   * report), else the customer's contract in force on the reported date (the latest started).
+   */
+  private async contractFor(actor: Actor, customerId: number, contractId: number | undefined, localDate: string, problems: FieldProblem[]): Promise<Contract | null> {
+    if (contractId !== undefined) {
+      const contract = await orNull(this.organisation.getContract(actor, contractId));
+      if (!contract || contract.customerId !== customerId) {
+        problems.push({ field: 'contractId', code: 'tickets.contractNotOfCustomer' });
+        return null;
+      }
+      if (localDate < contract.startsOn) problems.push({ field: 'reportedAt', code: 'tickets.reportedBeforeContract', params: { startsOn: contract.startsOn } });
+      else if (localDate > contract.endsOn) problems.push({ field: 'contractId', code: 'tickets.contractEnded', params: { endsOn: contract.endsOn } });
+      return contract;
+    }
+    const candidates: Contract[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.organisation.listContracts(SYSTEM, customerId, { limit: 200, cursor });
+      candidates.push(...page.items.filter((c) => c.startsOn <= localDate && localDate <= c.endsOn));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    candidates.sort((a, b) => b.startsOn.localeCompare(a.startsOn) || b.id - a.id);
+    if (!candidates.length) problems.push({ field: 'contractId', code: 'tickets.noContractInForce' });
+    return candidates[0] ?? null;
+  }
+
+  /**
+   * Who may be given tickets of these customers: a team that serves them all (its members see
+   * only the customers it serves), an active provider-side user who works on tickets and has them
+   * in his scope (else he could not even open the ticket), a member of the team when both are named.
+   */
+  private async checkAssignment(teamId: number | null, assigneeId: number | null, customerIds: number[], problems: FieldProblem[]): Promise<void> {
+    if (teamId !== null) {
+      const team = await orNull(this.organisation.getTeam(SYSTEM, teamId));
+      if (!team) problems.push({ field: 'teamId', code: 'tickets.teamNotFound' });
+      else if (customerIds.some((c) => !team.customerIds.includes(c))) problems.push({ field: 'teamId', code: 'tickets.teamNotServing' });
+      else if (assigneeId !== null && !team.memberIds.includes(assigneeId)) problems.push({ field: 'assigneeId', code: 'tickets.notTeamMember' });
+    }
+    if (assigneeId !== null && !problems.some((p) => p.field === 'assigneeId')) {
+      const assignee = await this.auth.actorForUser(assigneeId, 'system', null);
+      if (!assignee || assignee.customerId !== null) problems.push({ field: 'assigneeId', code: 'tickets.notProviderUser' });
+      else if (!can(assignee, 'tickets.write') || customerIds.some((c) => !inScope(assignee.scope, c))) problems.push({ field: 'assigneeId', code: 'tickets.assigneeOutOfScope' });
+    }
+  }
+
+  // ------------------------------------------------------------ reads
+
+  async get(actor: Actor, id: number): Promise<TicketOut> {
+    const ticket = await repo.findTicket(this.db, actor.scope, id);
+    if (!ticket) throw AppError.notFound();
+    const customerView = actor.customerId !== null;
+    const [events, slaRows, links, files, ctx] = await Promise.all([
+      repo.listEvents(this.db, id, customerView),
+      repo.slaRows(this.db, id),
+      customerView ? Promise.resolve([]) : repo.listLinks(this.db, actor.scope, id),
+      repo.listFiles(this.db, id, customerView),
+      this.context(ticket.contract_id),
+    ]);
+    const dir = await this.organisation.directory({
+      customers: [ticket.customer_id],
+      contacts: [ticket.contact_id],
+      sites: ticket.site_id === null ? [] : [ticket.site_id],
+      contracts: [ticket.contract_id],
+      teams: ticket.team_id === null || customerView ? [] : [ticket.team_id],
+      users: [ticket.assignee_id, ticket.created_by, ...events.map((e) => e.actor_id)].filter((u): u is number => u !== null),
+    });
+    return this.view(actor, ticket, { events, slaRows, links, files, ctx, dir });
+  }
+
+  /** The ticket as the API shows it to this caller, from its parts (read, or just written). */
+  private async view(
+    actor: Actor,
+    ticket: repo.TicketRow,
+    parts: { events: repo.EventRow[]; slaRows: repo.SlaRow[]; links: repo.LinkRow[]; files: repo.FileRow[]; ctx: SlaContext; dir: Dir },
+  ): Promise<TicketOut> {
+    const { events, slaRows, links, files, ctx, dir } = parts;
+    const customerView = actor.customerId !== null;
+    const now = Date.now();
+    const sla: TicketOut['sla'] = [];
+    for (const row of [...slaRows].sort((a, b) => METRIC_ORDER[a.metric] - METRIC_ORDER[b.metric])) {
+      const view = clockView(row, ctx.calendars.get(row.calendar_id) ?? (await this.calendarOrNull(row.calendar_id)), now);
+      if (view) sla.push(view);
+    }
+    return {
+      ...listItem(ticket, dir, customerView),
+      priorityName: ctx.matrix.levels.find((l) => l.code === ticket.priority)?.name ?? null,
+      contractId: Number(ticket.contract_id),
+      contractName: dir.contracts.get(Number(ticket.contract_id)) ?? null,
+      siteId: ticket.site_id === null ? null : Number(ticket.site_id),
+      siteName: ticket.site_id === null ? null : dir.sites.get(Number(ticket.site_id)) ?? null,
+      service: ticket.service,
+      category: ticket.category,
+      impact: ticket.impact,
+      urgency: ticket.urgency,
+      description: ticket.description,
+      resolution: ticket.resolution,
+      createdAt: iso(ticket.created_at),
+      createdBy: ticket.created_by === null ? null : Number(ticket.created_by),
+      respondedAt: iso(ticket.responded_at),
+      onsiteAt: iso(ticket.onsite_at),
+      resolvedAt: iso(ticket.resolved_at),
+      closedAt: iso(ticket.closed_at),
+      cancelledAt: iso(ticket.cancelled_at),
+      sla,
+      allowedActions: this.allowedFor(actor, ticket, now),
+      timeline: events.map((e) => timelineItem(e, dir, customerView)),
+      links: links.map((l) => ({ otherId: l.otherId, number: l.number, title: l.title, state: l.state, kind: l.kind })),
+      attachments: files.map((f) => ({ id: Number(f.id), eventId: f.event_id === null ? null : Number(f.event_id), name: f.name, mime: f.mime, size: Number(f.size), createdAt: iso(f.created_at) })),
+    };
+  }
+
+  private async calendarOrNull(id: string): Promise<CompiledCalendar | undefined> {
+    try {
+      return await this.calendars.compiled(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What the caller may do now: the lifecycle's actions by permission, plus confirm/reject for the customer's staff. */
+  private allowedFor(actor: Actor, t: repo.TicketRow, now: number): string[] {
+    const state = t.state as TicketState;
+    const lifecycle = allowedActions(state, { now, closedAt: t.closed_at, reopenWindowMs: this.reopenWindowMs() });
+    if (!can(actor, 'tickets.write')) return [];
+    if (actor.customerId !== null) {
+      const out: string[] = lifecycle.filter((a) => a === 'cancel');
+      if (state === 'resolved') out.push('confirm', 'reject');
+      else if (lifecycle.includes('reopen')) out.push('reject');
+      return out;
+    }
+    return lifecycle.filter((a) => {
+      if (a === 'assign') return can(actor, 'tickets.dispatch');
+      if (a === 'accept') return t.assignee_id === null || Number(t.assignee_id) === actor.userId || can(actor, 'tickets.dispatch');
+      return true;
+    });
+  }
+
+  async list(actor: Actor, query: ListQuery): Promise<{ items: TicketListItemOut[]; nextCursor: string | null }> {
+    const filter: repo.ListFilter = {
+      scope: actor.scope,
+      customerId: query.customerId,
+      states: query.state,
+      kind: query.kind,
+      priority: query.priority,
+      teamId: query.teamId,
+      assigneeId: query.mine ? actor.userId : query.assigneeId,
+      unassigned: query.unassigned === 'true',
+      reportedFrom: query.reportedFrom,
+      reportedTo: query.reportedTo,
+      sort: query.sort,
+      limit: query.limit,
+      cursor: query.cursor,
+    };
+    if (query.team === 'mine') filter.teamIds = await this.organisation.teamIdsOfUser(actor.userId);
+    if (query.breachingWithinMinutes !== undefined) filter.dueBefore = Date.now() + query.breachingWithinMinutes * 60_000;
+    if (query.q) {
+      const q = query.q.toUpperCase();
+      if (NUMBER_RE.test(q)) filter.number = { exact: q };
+      else if (NUMBER_PREFIX_RE.test(q)) filter.number = { prefix: q };
+      else filter.titleContains = query.q;
+    }
+    const page = await repo.listTickets(this.db, filter);
+    const customerView = actor.customerId !== null;
+    const dir = await this.organisation.directory({
+      customers: page.items.map((t) => t.customer_id),
+      contacts: page.items.map((t) => t.contact_id),
+      teams: customerView ? [] : page.items.flatMap((t) => (t.team_id === null ? [] : [t.team_id])),
+      users: page.items.flatMap((t) => (t.assignee_id === null ? [] : [t.assignee_id])),
+    });
+    return { items: page.items.map((t) => listItem(t, dir, customerView)), nextCursor: page.nextCursor };
+  }
+
+  // ------------------------------------------------------------ commands on one ticket
+
+  /**
+   * Runs a command: finds the ticket in the caller's scope (404) and checks the version the
+   * caller read (409); `prepare` does the lookups through other modules (before the transaction:
+   * on SQLite a read outside it would wait for it); then, in one transaction, the ticket is read
+   * again under a row lock, `build` decides from that row and `apply` writes the change.
+   */
+  private async command<P>(
+    actor: Actor,
+    id: number,
+    opts: { version?: number; sla?: (pre: repo.TicketRow) => boolean },
+    prepare: (ticket: repo.TicketRow, ctx: SlaContext | null) => Promise<P>,
+    /** Null: nothing changes (no write, no audit entry, no new version). */
+    build: (ticket: repo.TicketRow, c: { prepared: P; ctx: SlaContext | null; now: number; trx: Tx }) => Change | null | Promise<Change | null>,
+  ): Promise<Applied> {
+    const version = opts.version;
+    const pre = await repo.findTicket(this.db, actor.scope, id);
+    if (!pre) throw AppError.notFound();
+    if (version !== undefined && pre.version !== version) throw AppError.conflict();
+    // The SLA context (contract, calendars) only when the command may move a clock.
+    const ctx = (opts.sla?.(pre) ?? true) ? await this.context(pre.contract_id) : null;
+    const prepared = await prepare(pre, ctx);
+    return this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      const ticket = await repo.findTicket(trx, actor.scope, id, true);
+      if (!ticket) throw AppError.notFound();
+      if (version !== undefined && ticket.version !== version) throw AppError.conflict();
+      const change = await build(ticket, { prepared, ctx, now, trx });
+      return change ? this.apply(trx, actor, ticket, ctx, change, now) : { ticket, eventIds: [], events: [], now };
+    });
+  }
+
+  /** Writes a change: the ticket (at its version), the timeline, the clocks, the audit entry, the notifications. */
+  private async apply(trx: Tx, actor: Actor, ticket: repo.TicketRow, ctx: SlaContext | null, change: Change, now: number): Promise<Applied> {
+    if (!(await repo.updateTicket(trx, ticket.id, ticket.version, { ...change.set, updated_at: now }))) throw AppError.conflict();
+    const after = { ...ticket, ...change.set, updated_at: now, version: ticket.version + 1 } as repo.TicketRow;
+    const rows = change.entries.map((e) => eventRow(ticket.id, actor, e, now));
+    const eventIds = await repo.insertEvents(trx, rows);
+    if (change.sla) {
+      if (!ctx) throw new Error(`ticket ${ticket.id}: a change that moves the SLA clocks was prepared without the SLA context`);
+      await this.recompute(trx, after, ctx, now);
+    }
+    await change.after?.(trx, eventIds);
+    await recordAudit(trx, auditActorOf(actor), { action: change.audit.action, entity: 'tickets', entityId: ticket.id, customerId: ticket.customer_id, before: change.audit.before, after: change.audit.after }, now);
+    for (const n of change.notices ?? []) await notifyTicketEvent(trx, { ...n, ticket: after, actorId: actor.userId || null, occurredAt: now });
+    return { ticket: after, eventIds, events: rows.map((r, i) => ({ ...r, id: eventIds[i] }) as repo.EventRow), now };
+  }
+
+  /** Recomputes the ticket's clocks from its timeline (in the transaction) and sets its SLA job. */
+  private async recompute(trx: Tx, ticket: repo.TicketRow, ctx: SlaContext, now: number, justFired?: Map<SlaMetric, Fired>): Promise<void> {
+    const sources = await repo.listSlaRelevantEvents(trx, ticket.id);
+    const stored = await repo.slaRows(trx, ticket.id);
+    const clocks = ctx.sla ? clocksOf(ticket.reported_at, sources, ctx.sla.policy, ctx.calendars, now) : [];
+    await persistClocks(trx, ticket.id, clocks, stored, now, justFired);
+  }
+
+  /** Re-prioritising (impact × urgency through the contract's matrix) and editing the ticket's text fields. */
+  async patch(actor: Actor, id: number, input: TicketPatch): Promise<TicketOut> {
+    requireProvider(actor);
+    const { version, ...fields } = input;
+    await this.command(
+      actor,
+      id,
+      { version },
+      async (pre) => {
+        if (fields.siteId != null && fields.siteId !== pre.site_id) {
+          const site = await orNull(this.organisation.getSite(actor, fields.siteId));
+          if (!site || site.customerId !== pre.customer_id) throw AppError.field('siteId', 'tickets.siteNotOfCustomer');
+        }
+      },
+      (t, { ctx }) => {
+        assertWritable(t);
+        const set: Updateable<TicketsTable> = {};
+        const entries: NewEntry[] = [];
+        const before: Record<string, unknown> = {};
+        const after: Record<string, unknown> = {};
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        const columns = { title: 'title', description: 'description', service: 'service', category: 'category', siteId: 'site_id' } as const;
+        for (const field of Object.keys(columns) as Array<keyof typeof columns>) {
+          const value = fields[field];
+          const column = columns[field];
+          if (value === undefined || value === t[column]) continue;
+          (set as Record<string, unknown>)[column] = value;
+          changes[field] = { from: t[column], to: value };
+          before[field] = t[column];
+          after[field] = value;
+        }
+        if (Object.keys(changes).length) entries.push({ type: 'updated', visibility: 'public', data: { changes } });
+        const impact = fields.impact ?? t.impact;
+        const urgency = fields.urgency ?? t.urgency;
+        let sla = false;
+        if (impact !== t.impact || urgency !== t.urgency) {
+          const problems: FieldProblem[] = [];
+          const level = levelOf(ctx!, impact, urgency, problems);
+          if (!level) throw AppError.validation(problems);
+          Object.assign(set, { impact, urgency, priority: level.code, priority_rank: level.rank });
+          Object.assign(before, { impact: t.impact, urgency: t.urgency, priority: t.priority });
+          Object.assign(after, { impact, urgency, priority: level.code });
+          entries.push({ type: 'priority_changed', visibility: 'public', data: { from: t.priority, to: level.code, impact, urgency, previousImpact: t.impact, previousUrgency: t.urgency } });
+          sla = level.code !== t.priority;
+        }
+        return entries.length ? { set, entries, sla, audit: { action: 'update', before, after } } : null;
+      },
+    );
+    return this.get(actor, id);
+  }
+
+  /** A lifecycle action (docs/TICKETS.md): the customer's staff may only cancel. */
+  async action(actor: Actor, id: number, action: TicketAction, body: ActionBody): Promise<TicketOut> {
+    if (actor.customerId !== null && action !== 'cancel') throw new AppError(403, 'forbidden', 'tickets.providerOnly');
+    if (action === 'assign') {
+      if (!can(actor, 'tickets.dispatch')) throw AppError.forbidden('tickets.dispatch');
+      if (body.teamId == null && body.assigneeId == null) throw AppError.field('teamId', 'tickets.assignTargetRequired');
+    }
+    await this.command(
+      actor,
+      id,
+      { version: body.version },
+      async (pre, ctx): Promise<{ teamMembers?: number[]; calendar?: CompiledCalendar }> => {
+        if (action === 'assign') {
+          const problems: FieldProblem[] = [];
+          await this.checkAssignment(body.teamId ?? null, body.assigneeId ?? null, [Number(pre.customer_id)], problems);
+          if (problems.length) throw AppError.validation(problems);
+          return { teamMembers: await this.teamToTell(body.teamId, body.assigneeId) };
+        }
+        if (action === 'accept' && pre.assignee_id !== null && Number(pre.assignee_id) !== actor.userId && !can(actor, 'tickets.dispatch')) {
+          throw await this.assignedToOther(Number(pre.assignee_id));
+        }
+        if (action === 'resolve') return { calendar: await this.calendars.compiled(ctx!.contract.calendarId) };
+        return {};
+      },
+      (t, { prepared, now }) => {
+        if (action === 'assign') return this.assignChange(t, { teamId: body.teamId, assigneeId: body.assigneeId }, prepared.teamMembers ?? [], now);
+        if (action === 'accept' && t.assignee_id !== null && Number(t.assignee_id) !== actor.userId && !can(actor, 'tickets.dispatch')) throw AppError.conflict();
+        return this.transitionChange(actor, t, action, body, now, { calendar: prepared.calendar });
+      },
+    );
+    return this.get(actor, id);
+  }
+
+  /** The customer confirms the resolution: the ticket closes. */
+  async confirm(actor: Actor, id: number, version?: number): Promise<TicketOut> {
+    await this.command(
+      actor,
+      id,
+      { version },
+      async () => undefined,
+      (t, { now }) => {
+        if (actor.customerId === null || Number(t.customer_id) !== actor.customerId) throw new AppError(403, 'forbidden', 'tickets.customerOnly');
+        return this.transitionChange(actor, t, 'close', { reason: null }, now, { via: 'confirm' });
+      },
+    );
+    return this.get(actor, id);
+  }
+
+  /** The customer rejects the resolution with a reason: the ticket is reopened. */
+  async reject(actor: Actor, id: number, reason: string, version?: number): Promise<TicketOut> {
+    await this.command(
+      actor,
+      id,
+      { version },
+      async () => undefined,
+      (t, { now }) => {
+        if (actor.customerId === null || Number(t.customer_id) !== actor.customerId) throw new AppError(403, 'forbidden', 'tickets.customerOnly');
+        return this.transitionChange(actor, t, 'reopen', { reason }, now, { via: 'reject' });
+      },
+    );
+    return this.get(actor, id);
+  }
+
+  private async assignedToOther(userId: number): Promise<AppError> {
+    const dir = await this.organisation.directory({ users: [userId] });
+    return new AppError(409, 'conflict', 'tickets.assignedToOther', { name: dir.users.get(userId)?.displayName ?? String(userId) });
+  }
+
+  /** Who hears of a dispatch to a team without a named assignee: its members. */
+  private async teamToTell(teamId: number | null | undefined, assigneeId: number | null | undefined): Promise<number[]> {
+    return teamId != null && assigneeId == null ? this.organisation.teamMemberIds({ teamIds: [teamId] }) : [];
+  }
+
+  /** Every lifecycle action but assign: the new state, the instants it sets, the timeline entry, the auto-close job. */
+  private transitionChange(
+    actor: Actor,
+    t: repo.TicketRow,
+    action: Exclude<TicketAction, 'assign'>,
+    body: Pick<ActionBody, 'reason' | 'resolution'>,
+    now: number,
+    opts: { calendar?: CompiledCalendar; via?: 'confirm' | 'reject' | 'auto' } = {},
+  ): Change {
+    const from = t.state as TicketState;
+    const to = lifecycle(from, action, { now, closedAt: t.closed_at, reopenWindowMs: this.reopenWindowMs(), reason: body.reason });
+    const set: Updateable<TicketsTable> = { state: to };
+    const data: Extract<NewEntry, { type: 'state_changed' }>['data'] = { from, to, action };
+    if (body.reason) data.reason = body.reason;
+    if (opts.via) data.via = opts.via;
+    const notices: Change['notices'] = [];
+    let after: Change['after'];
+    const assignee = t.assignee_id === null ? [] : [Number(t.assignee_id)];
+    switch (action) {
+      case 'accept':
+        set.assignee_id = t.assignee_id ?? actor.userId;
+        if (t.responded_at === null) set.responded_at = now;
+        break;
+      case 'resolve': {
+        if (!body.resolution?.trim()) throw AppError.field('resolution', 'tickets.resolutionRequired');
+        set.resolved_at = now;
+        set.resolution = body.resolution;
+        data.resolution = body.resolution;
+        const calendar = opts.calendar!;
+        const runAt = calendar.addWorkingDays(now, this.config.tickets.autoCloseWorkdays);
+        after = (trx) => enqueueJob(trx, { kind: AUTO_CLOSE_JOB, key: autoCloseJobKey(t.id), payload: { ticketId: t.id, resolvedAt: now }, runAt }, now);
+        if (t.created_by !== null) notices.push({ type: 'ticket.resolved', recipients: [Number(t.created_by)], titleKey: 'tickets.notify.resolved', params: { title: t.title } });
+        break;
+      }
+      case 'close':
+        set.closed_at = now;
+        after = (trx) => cancelJob(trx, autoCloseJobKey(t.id));
+        notices.push({ type: 'ticket.closed', recipients: assignee, titleKey: 'tickets.notify.closed', params: { title: t.title } });
+        break;
+      case 'reopen':
+        Object.assign(set, { resolved_at: null, closed_at: null, resolution: null });
+        after = (trx) => cancelJob(trx, autoCloseJobKey(t.id));
+        notices.push({ type: 'ticket.reopened', recipients: assignee, titleKey: 'tickets.notify.reopened', params: { title: t.title } });
+        break;
+      case 'cancel':
+        set.cancelled_at = now;
+        after = (trx) => cancelJob(trx, autoCloseJobKey(t.id));
+        break;
+    }
+    return {
+      set,
+      entries: [{ type: 'state_changed', visibility: 'public', data }],
+      sla: true,
+      after,
+      notices,
+      audit: { action, before: { state: from }, after: { state: to, ...(body.reason ? { reason: body.reason } : {}), ...(set.resolution ? { resolution: set.resolution } : {}), ...(opts.via ? { via: opts.via } : {}) } },
+    };
+  }
+
+  /** (Re-)dispatch: a new team clears the assignee unless one is named; the ticket must be accepted again. */
+  private assignChange(t: repo.TicketRow, target: { teamId?: number | null; assigneeId?: number | null }, teamMembers: number[], now: number, escalation?: { metric: SlaMetric; step: number }): Change {
+    const from = t.state as TicketState;
+    const to = lifecycle(from, 'assign', { now });
+    const previousTeamId = t.team_id === null ? null : Number(t.team_id);
+    const previousAssigneeId = t.assignee_id === null ? null : Number(t.assignee_id);
+    const teamId = target.teamId !== undefined ? target.teamId : previousTeamId;
+    const assigneeId = target.assigneeId !== undefined ? target.assigneeId : teamId !== previousTeamId ? null : previousAssigneeId;
+    const data: Extract<NewEntry, { type: 'assigned' }>['data'] = { from, to, teamId, assigneeId, previousTeamId, previousAssigneeId };
+    if (escalation) data.escalation = escalation;
+    const notices: Change['notices'] = [];
+    if (assigneeId !== null && assigneeId !== previousAssigneeId) notices.push({ type: 'ticket.assigned', recipients: [assigneeId], titleKey: 'tickets.notify.assigned', params: { title: t.title } });
+    else if (assigneeId === null && teamMembers.length) notices.push({ type: 'ticket.assigned', recipients: teamMembers, titleKey: 'tickets.notify.assignedTeam', params: { title: t.title } });
+    return {
+      set: { state: to, team_id: teamId, assignee_id: assigneeId },
+      entries: [{ type: 'assigned', visibility: 'public', data }],
+      sla: from !== to,
+      notices,
+      audit: { action: 'assign', before: { state: from, teamId: previousTeamId, assigneeId: previousAssigneeId }, after: { state: to, teamId, assigneeId, ...(escalation ? { escalation } : {}) } },
+    };
+  }
+
+  /** Assigns many tickets at once: all or none; each ticket that cannot be assigned is named. */
+  async bulkAssign(actor: Actor, input: { ids: number[]; teamId?: number | null; assigneeId?: number | null }): Promise<{ items: Array<{ id: number; number: string; state: string; version: number }> }> {
+    requireProvider(actor);
+    if (input.teamId == null && input.assigneeId == null) throw AppError.field('teamId', 'tickets.assignTargetRequired');
+    const ids = [...new Set(input.ids)];
+    const pre = await repo.findTickets(this.db, actor.scope, ids);
+    const problems: FieldProblem[] = [];
+    await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [...new Set(pre.map((t) => Number(t.customer_id)))], problems);
+    if (problems.length) throw AppError.validation(problems);
+    const contexts = new Map<number, SlaContext>();
+    for (const contractId of new Set(pre.map((t) => Number(t.contract_id)))) contexts.set(contractId, await this.context(contractId));
+    const teamMembers = await this.teamToTell(input.teamId, input.assigneeId);
+    return this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      const rows = new Map((await repo.findTickets(trx, actor.scope, ids, true)).map((t) => [Number(t.id), t]));
+      const failures: FieldProblem[] = [];
+      input.ids.forEach((id, i) => {
+        if (input.ids.indexOf(id) !== i) return;
+        const t = rows.get(id);
+        if (!t || !contexts.has(Number(t.contract_id))) return failures.push({ field: `ids[${i}]`, code: 'tickets.ticketNotFound' });
+        try {
+          lifecycle(t.state as TicketState, 'assign', { now });
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          failures.push({ field: `ids[${i}]`, code: err.messageKey, params: err.params });
+        }
+      });
+      if (failures.length) throw new AppError(409, 'bulk_failed', 'tickets.bulkFailed', { count: failures.length }, failures);
+      const items = [];
+      for (const id of ids) {
+        const t = rows.get(id)!;
+        const applied = await this.apply(trx, actor, t, contexts.get(Number(t.contract_id))!, this.assignChange(t, { teamId: input.teamId, assigneeId: input.assigneeId }, teamMembers, now), now);
+        items.push({ id, number: applied.ticket.number, state: applied.ticket.state, version: applied.ticket.version });
+      }
+      return { items };
+    });
+  }
+
+  // ------------------------------------------------------------ replies, notes, worklogs, visits
+
+  async reply(actor: Actor, id: number, body: ReplyBody): Promise<TimelineItem> {
+    const fromCustomer = actor.customerId !== null;
+    if (fromCustomer && body.visibility !== 'public') throw AppError.field('visibility', 'tickets.customerPublicOnly');
+    const mentions = [...new Set(body.mentions)];
+    const applied = await this.command(
+      actor,
+      id,
+      { sla: (pre) => !fromCustomer && body.visibility === 'public' && pre.responded_at === null },
+      async (pre) => {
+        const dir = await this.organisation.directory({ users: [...mentions, ...(pre.created_by === null ? [] : [Number(pre.created_by)])] });
+        const problems: FieldProblem[] = [];
+        body.mentions.forEach((u, i) => {
+          const user = dir.users.get(u);
+          if (!user || user.customerId !== null || user.disabled) problems.push({ field: `mentions[${i}]`, code: 'tickets.mentionNotFound' });
+        });
+        if (problems.length) throw AppError.validation(problems);
+        // The portal user who reported hears of the provider's public replies.
+        const reporter = pre.created_by === null ? undefined : dir.users.get(Number(pre.created_by));
+        return { reporterIsCustomer: !!reporter && reporter.customerId !== null };
+      },
+      (t, { prepared, now }) => {
+        assertWritable(t);
+        const isPublic = body.visibility === 'public';
+        const firstResponse = !fromCustomer && isPublic && t.responded_at === null;
+        const notices: Change['notices'] = [];
+        if (mentions.length) notices.push({ type: 'ticket.mention', recipients: mentions, titleKey: 'tickets.notify.mentioned', params: { actor: actor.displayName }, body: body.body });
+        if (fromCustomer && t.assignee_id !== null) notices.push({ type: 'ticket.reply', recipients: [Number(t.assignee_id)], titleKey: 'tickets.notify.reply', params: { title: t.title }, body: body.body });
+        if (!fromCustomer && isPublic && prepared.reporterIsCustomer) notices.push({ type: 'ticket.reply', recipients: [Number(t.created_by)], titleKey: 'tickets.notify.reply', params: { title: t.title }, body: body.body });
+        return {
+          set: firstResponse ? { responded_at: now } : {},
+          entries: [{ type: isPublic ? 'reply' : 'note', visibility: body.visibility, data: { body: body.body, mentions, provider: !fromCustomer } }],
+          sla: firstResponse,
+          notices,
+          audit: { action: isPublic ? 'reply' : 'note', after: { visibility: body.visibility, body: body.body, mentions } },
+        };
+      },
+    );
+    return this.createdItem(actor, applied);
+  }
+
+  async worklog(actor: Actor, id: number, body: WorklogBody): Promise<TimelineItem> {
+    requireProvider(actor);
+    const applied = await this.command(
+      actor,
+      id,
+      { sla: () => false },
+      async () => undefined,
+      (t, { now }) => {
+        if (t.state === 'cancelled') throw readOnly(t);
+        const at = this.instantOnTicket(t, body.at, now);
+        const data = { minutes: body.minutes, mode: body.mode, note: body.note, at: iso(at) };
+        return { entries: [{ type: 'worklog', visibility: 'internal', data }], audit: { action: 'worklog', after: data } };
+      },
+    );
+    return this.createdItem(actor, applied);
+  }
+
+  /** On-site visits: depart, arrive (the check-in that meets the on-site metric), leave with a result. */
+  async visit(actor: Actor, id: number, body: VisitBody): Promise<TimelineItem> {
+    requireProvider(actor);
+    const applied = await this.command(
+      actor,
+      id,
+      { sla: () => body.event === 'arrive' },
+      async () => undefined,
+      (t, { now }) => {
+        assertWritable(t);
+        const at = this.instantOnTicket(t, body.at, now);
+        const event = VISIT_EVENTS[body.event];
+        const data = { event, at: iso(at), result: body.result };
+        const arrived = event === 'arrived';
+        return {
+          set: arrived && (t.onsite_at === null || at < t.onsite_at) ? { onsite_at: at } : {},
+          entries: [{ type: 'visit', visibility: 'public', data }],
+          sla: arrived,
+          audit: { action: 'visit', after: data },
+        };
+      },
+    );
+    return this.createdItem(actor, applied);
+  }
+
+  /** When something on the ticket happened: not in the future (beyond the tolerance), not before the report. */
+  private instantOnTicket(t: repo.TicketRow, at: number | undefined, now: number): number {
+    if (at === undefined) return now;
+    if (at > now + FUTURE_TOLERANCE_MS) throw AppError.field('at', 'tickets.reportedInFuture');
+    if (at < t.reported_at) throw AppError.field('at', 'tickets.atBeforeReported');
+    return Math.min(at, now);
+  }
+
+  /** The entry a command just wrote, as the timeline shows it (written by the caller himself). */
+  private createdItem(actor: Actor, applied: Applied): TimelineItem {
+    const dir: Dir = { customers: new Map(), contacts: new Map(), sites: new Map(), contracts: new Map(), teams: new Map(), users: new Map([[actor.userId, { displayName: actor.displayName, customerId: actor.customerId, disabled: false }]]) };
+    return timelineItem(applied.events[0], dir, actor.customerId !== null);
+  }
+
+  // ------------------------------------------------------------ links and attachments
+
+  async addLink(actor: Actor, id: number, otherId: number, kind: LinkKind): Promise<TicketOut> {
+    requireProvider(actor);
+    if (otherId === id) throw AppError.field('otherId', 'tickets.linkSelf');
+    await this.command(
+      actor,
+      id,
+      { sla: () => false },
+      async () => {
+        const other = await repo.findTicket(this.db, actor.scope, otherId);
+        if (!other) throw AppError.field('otherId', 'tickets.linkTargetNotFound');
+        return other;
+      },
+      async (t, { prepared: other, now, trx }) => {
+        if (await repo.findLink(trx, t.id, otherId)) throw new AppError(409, 'duplicate', 'tickets.linkExists');
+        await repo.insertLinkPair(trx, t.id, otherId, kind, LINK_INVERSE[kind], now);
+        await repo.insertEvents(trx, [eventRow(otherId, actor, { type: 'link_added', visibility: 'internal', data: { otherId: t.id, number: t.number, kind: LINK_INVERSE[kind] } }, now)]);
+        return { entries: [{ type: 'link_added', visibility: 'internal', data: { otherId, number: other.number, kind } }], audit: { action: 'link', after: { otherId, kind } } };
+      },
+    );
+    return this.get(actor, id);
+  }
+
+  async removeLink(actor: Actor, id: number, otherId: number): Promise<void> {
+    requireProvider(actor);
+    await this.command(
+      actor,
+      id,
+      { sla: () => false },
+      async () => undefined,
+      async (t, { now, trx }) => {
+        const link = await repo.findLink(trx, t.id, otherId);
+        const other = link ? await repo.findTicket(trx, actor.scope, otherId) : undefined;
+        if (!link || !other) throw AppError.notFound();
+        await repo.deleteLinkPair(trx, t.id, otherId);
+        await repo.insertEvents(trx, [eventRow(otherId, actor, { type: 'link_removed', visibility: 'internal', data: { otherId: t.id, number: t.number, kind: LINK_INVERSE[link.kind as LinkKind] } }, now)]);
+        return { entries: [{ type: 'link_removed', visibility: 'internal', data: { otherId, number: other.number, kind: link.kind } }], audit: { action: 'unlink', before: { otherId, kind: link.kind } } };
+      },
+    );
+  }
+
+  /**
+   * Stores an upload (after checking that the ticket exists and takes attachments, so nothing
+   * is written for a ticket the caller cannot see) and records it on the timeline.
+   */
+  async addAttachment(actor: Actor, id: number, visibility: Visibility, upload: { filename: string; stream: NodeJS.ReadableStream; truncated: () => boolean }): Promise<TimelineItem> {
+    if (actor.customerId !== null && visibility !== 'public') throw AppError.field('visibility', 'tickets.customerPublicOnly');
+    const pre = await repo.findTicket(this.db, actor.scope, id);
+    if (!pre) throw AppError.notFound();
+    assertWritable(pre);
+    const stored: StoredFile = await storeUpload(this.config.dataDir, upload.filename, upload.stream as import('node:stream').Readable, upload.truncated);
+    const applied = await this.command(
+      actor,
+      id,
+      { sla: () => false },
+      async () => undefined,
+      async (t, { now, trx }) => {
+        assertWritable(t);
+        const fileId = await repo.insertFile(trx, { ticket_id: t.id, event_id: null, name: stored.name, mime: stored.mime, size: stored.size, sha256: stored.sha256, storage_path: stored.storagePath, created_at: now, created_by: actor.userId || null });
+        const data = { fileId, name: stored.name, mime: stored.mime, size: stored.size };
+        return {
+          entries: [{ type: 'attachment', visibility, data }],
+          after: (tx, eventIds) => repo.setFileEvent(tx, fileId, eventIds[0]),
+          audit: { action: 'attach', after: { ...data, sha256: stored.sha256, visibility } },
+        };
+      },
+    );
+    return this.createdItem(actor, applied);
+  }
+
+  async attachment(actor: Actor, id: number, fileId: number): Promise<{ name: string; mime: string; size: number; stream: NodeJS.ReadableStream }> {
+    const ticket = await repo.findTicket(this.db, actor.scope, id);
+    if (!ticket) throw AppError.notFound();
+    const file = await repo.findFile(this.db, id, fileId, actor.customerId !== null);
+    if (!file) throw AppError.notFound();
+    return { name: file.name, mime: file.mime, size: Number(file.size), stream: openStored(this.config.dataDir, file.storage_path) };
+  }
+
+  // ------------------------------------------------------------ jobs
+
+  /**
+   * The SLA job of one ticket (key `sla:ticket:<id>`): recomputes the clocks now and fires, once
+   * each, the warnings, breaches and escalation steps they have passed (a timeline entry, the
+   * escalation's action, a notification), stores what it fired and sets the next wake.
+   */
+  async runSlaJob(ticketId: number): Promise<void> {
+    const pre = await repo.findTicketForJob(this.db, ticketId);
+    if (!pre) return;
+    const ctx = await this.context(pre.contract_id);
+    const people = await this.people(ctx, pre);
+    await this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      const ticket = await repo.findTicketForJob(trx, ticketId, true);
+      if (!ticket) return;
+      const stored = await repo.slaRows(trx, ticketId);
+      if (!ctx.sla) return persistClocks(trx, ticketId, [], stored, now);
+      const policy = ctx.sla.policy;
+      const clocks = clocksOf(ticket.reported_at, await repo.listSlaRelevantEvents(trx, ticketId), policy, ctx.calendars, now);
+      const byMetric = new Map(stored.map((r) => [r.metric, r]));
+      const justFired = new Map<SlaMetric, Fired>();
+      const entries: NewEntry[] = [];
+      const notices: NonNullable<Change['notices']> = [];
+      let current = ticket;
+      const changes: Change[] = [];
+      for (const c of clocks) {
+        const fired = firedOf(byMetric.get(c.metric));
+        const u = unfired(c, fired);
+        const open = isOpenClock(c) && isOpen(current.state as TicketState);
+        const metric = { key: `tickets.metric.${c.metric}` };
+        if (open) {
+          for (const percent of u.warnings) {
+            entries.push({ type: 'sla.warning', visibility: 'internal', data: { metric: c.metric, percent, dueAt: iso(c.dueAt) } });
+            notices.push({ type: 'sla.warning', recipients: working(people, current), titleKey: 'tickets.notify.slaWarning', params: { metric, percent } });
+          }
+        }
+        if (u.breach) {
+          entries.push({ type: 'sla.breached', visibility: 'internal', data: { metric: c.metric, breachedAt: iso(c.breachedAt!) } });
+          if (open) notices.push({ type: 'sla.breached', recipients: working(people, current), titleKey: 'tickets.notify.slaBreached', params: { metric } });
+        }
+        for (const step of u.escalations) {
+          const rule = policy.escalation[step];
+          const recipients = recipientsOf(rule, people, current);
+          let result: Extract<NewEntry, { type: 'sla.escalated' }>['data']['result'] = 'not_open';
+          if (open) {
+            const escalated = this.escalate(rule, { metric: c.metric, step }, current, ctx, people, now);
+            result = escalated.result;
+            if (escalated.change) {
+              changes.push(escalated.change);
+              entries.push(...escalated.change.entries);
+              current = { ...current, ...escalated.change.set } as repo.TicketRow;
+            }
+            notices.push({ type: 'ticket.escalated', recipients, titleKey: 'tickets.notify.slaEscalated', params: { metric, title: current.title } });
+          }
+          entries.push({ type: 'sla.escalated', visibility: 'internal', data: { metric: c.metric, step, action: rule.action, recipients, result } });
+        }
+        justFired.set(c.metric, { warnings: [...fired.warnings, ...u.warnings], escalations: [...fired.escalations, ...u.escalations], breachedAt: fired.breachedAt ?? c.breachedAt ?? null });
+      }
+      if (changes.length) {
+        const set = Object.assign({}, ...changes.map((ch) => ch.set)) as Updateable<TicketsTable>;
+        if (!(await repo.updateTicket(trx, ticketId, ticket.version, { ...set, updated_at: now }))) throw AppError.conflict();
+        current = { ...current, updated_at: now, version: ticket.version + 1 };
+        for (const ch of changes) await recordAudit(trx, auditActorOf(SYSTEM), { action: ch.audit.action, entity: 'tickets', entityId: ticketId, customerId: ticket.customer_id, before: ch.audit.before, after: ch.audit.after }, now);
+      }
+      await repo.insertEvents(trx, entries.map((e) => eventRow(ticketId, SYSTEM, e, now)));
+      await this.recompute(trx, current, ctx, now, justFired);
+      for (const n of [...notices, ...changes.flatMap((ch) => ch.notices ?? [])]) await notifyTicketEvent(trx, { ...n, ticket: current, actorId: null, occurredAt: now });
+    });
+  }
+
+  /** One escalation step's action on the ticket: reassign to the step's team or user, or raise the priority one level. */
+  private escalate(rule: EscalationStep, marker: { metric: SlaMetric; step: number }, t: repo.TicketRow, ctx: SlaContext, people: People, now: number): { result: 'notified' | 'reassigned' | 'priority_raised' | 'no_target' | 'top_priority'; change?: Change } {
+    switch (rule.action) {
+      case 'notify':
+        return { result: 'notified' };
+      case 'reassign': {
+        const userId = (rule.notify.userIds ?? []).find((u) => isActiveProvider(people.users.get(u)));
+        // A step may name a team (`teamId`, stored with the policy as given): the ticket goes to that team's queue.
+        const named = (rule as unknown as { teamId?: unknown }).teamId;
+        const teamId = typeof named === 'number' ? named : undefined;
+        if (userId === undefined && teamId === undefined) return { result: 'no_target' };
+        return { result: 'reassigned', change: this.assignChange(t, { teamId, assigneeId: userId }, [], now, marker) };
+      }
+      case 'raise_priority': {
+        const levels = [...ctx.matrix.levels].sort((a, b) => a.rank - b.rank);
+        const higher = levels.filter((l) => l.rank < t.priority_rank).pop();
+        if (!higher) return { result: 'top_priority' };
+        return {
+          result: 'priority_raised',
+          change: {
+            set: { priority: higher.code, priority_rank: higher.rank },
+            entries: [{ type: 'priority_changed', visibility: 'public', data: { from: t.priority, to: higher.code, impact: t.impact, urgency: t.urgency, previousImpact: t.impact, previousUrgency: t.urgency, escalation: marker } }],
+            audit: { action: 'escalate', before: { priority: t.priority }, after: { priority: higher.code, escalation: marker } },
+          },
+        };
+      }
+    }
+  }
+
+  /** Who the SLA job may tell or hand a ticket to, looked up before its transaction. */
+  private async people(ctx: SlaContext, t: repo.TicketRow): Promise<People> {
+    const stepUsers = ctx.sla?.policy.escalation.flatMap((s) => s.notify.userIds ?? []) ?? [];
+    const teamIds = t.team_id === null ? [] : [Number(t.team_id)];
+    const [desk, team, leads, dir] = await Promise.all([
+      this.organisation.teamMemberIds({ kind: 'desk' }),
+      this.organisation.teamMemberIds({ teamIds }),
+      this.organisation.teamMemberIds({ teamIds, leadsOnly: true }),
+      this.organisation.directory({ users: stepUsers }),
+    ]);
+    return { pm: ctx.contract.projectManagerId, desk, team, leads, users: dir.users };
+  }
+
+  /**
+   * Closes a resolved ticket nobody objected to within N working days of the contract's
+   * calendar (TICKET_AUTO_CLOSE_WORKDAYS). A ticket reopened, closed or resolved again since
+   * is left alone; run early, the job puts itself back at the deadline.
+   */
+  async runAutoClose(ticketId: number, resolvedAt: number): Promise<void> {
+    const pre = await repo.findTicketForJob(this.db, ticketId);
+    if (!pre || pre.state !== 'resolved' || pre.resolved_at !== resolvedAt) return;
+    const ctx = await this.context(pre.contract_id);
+    const calendar = await this.calendars.compiled(ctx.contract.calendarId);
+    const deadline = calendar.addWorkingDays(resolvedAt, this.config.tickets.autoCloseWorkdays);
+    await this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      if (now < deadline) return enqueueJob(trx, { kind: AUTO_CLOSE_JOB, key: autoCloseJobKey(ticketId), payload: { ticketId, resolvedAt }, runAt: deadline }, now);
+      const t = await repo.findTicketForJob(trx, ticketId, true);
+      if (!t || t.state !== 'resolved' || t.resolved_at !== resolvedAt) return;
+      await this.apply(trx, SYSTEM, t, ctx, this.transitionChange(SYSTEM, t, 'close', { reason: null }, now, { via: 'auto' }), now);
+    });
+  }
+}
+
+// ------------------------------------------------------------ rules shared by the commands
+
+interface Applied {
+  ticket: repo.TicketRow;
+  eventIds: number[];
+  /** The timeline entries written, with their ids. */
+  events: repo.EventRow[];
+  now: number;
+}
+
+interface People {
+  pm: number | null;
+  desk: number[];
+  team: number[];
+  leads: number[];
+  users: Map<number, { customerId: number | null; disabled: boolean }>;
+}
+
+const METRIC_ORDER: Record<string, number> = { response: 0, onsite: 1, resolution: 2 };
+
+function isActiveProvider(u: { customerId: number | null; disabled: boolean } | undefined): boolean {
+  return !!u && u.customerId === null && !u.disabled;
+}
+
+/** Who works the ticket: its assignee, else its team, else the service desk. */
+function working(p: People, t: repo.TicketRow): number[] {
+  if (t.assignee_id !== null) return [Number(t.assignee_id)];
+  return p.team.length ? p.team : p.desk;
+}
+
+/**
+ * Recipients of an escalation step: roles by code (pm / project_manager: the contract's project
+ * manager; desk: the service desk teams; assignee; team: the ticket's team; team_lead: its
+ * leads) and named users (active provider-side users only).
+ */
+function recipientsOf(rule: EscalationStep, p: People, t: repo.TicketRow): number[] {
+  const out = new Set<number>();
+  for (const role of rule.notify.roles ?? []) {
+    switch (role) {
+      case 'pm':
+      case 'project_manager':
+        if (p.pm !== null) out.add(p.pm);
+        break;
+      case 'desk':
+        p.desk.forEach((u) => out.add(u));
+        break;
+      case 'assignee':
+        if (t.assignee_id !== null) out.add(Number(t.assignee_id));
+        break;
+      case 'team':
+        p.team.forEach((u) => out.add(u));
+        break;
+      case 'team_lead':
+        p.leads.forEach((u) => out.add(u));
+        break;
+    }
+  }
+  for (const u of rule.notify.userIds ?? []) if (isActiveProvider(p.users.get(u))) out.add(u);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** A 404 from another module's service as "not there" (the caller turns it into a field problem). */
+async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+function requireProvider(actor: Actor): void {
+  if (actor.customerId !== null) throw new AppError(403, 'forbidden', 'tickets.providerOnly');
+}
+
+function readOnly(t: repo.TicketRow): AppError {
+  return new AppError(409, 'read_only', t.state === 'cancelled' ? 'tickets.readOnly.cancelled' : 'tickets.readOnly.closed');
+}
+
+/** Closed and cancelled tickets take no replies, visits, attachments or edits (reopen first). */
+function assertWritable(t: repo.TicketRow): void {
+  if (t.state === 'closed' || t.state === 'cancelled') throw readOnly(t);
+}
+
+/** The lifecycle's answer, as the API reports it: a wrong state is a 409 naming state and action, a missing reason a 400. */
+function lifecycle(state: TicketState, action: TicketAction, ctx: Parameters<typeof transition>[2]): TicketState {
+  try {
+    return transition(state, action, ctx);
+  } catch (err) {
+    if (!(err instanceof LifecycleError)) throw err;
+    if (err.code === 'ticket.reason.required') throw AppError.field('reason', err.code);
+    throw new AppError(409, err.code === 'ticket.reopen.windowPassed' ? 'reopen_window_passed' : 'invalid_transition', err.code, err.params);
+  }
+}
+
+function defaultChannel(actor: Actor): 'portal' | 'api' | 'phone' {
+  return actor.customerId !== null ? 'portal' : actor.via === 'token' ? 'api' : 'phone';
+}
+
+/** The priority level of impact × urgency on the contract's matrix, or a problem naming the unknown axis value. */
+function levelOf(ctx: SlaContext, impact: string, urgency: string, problems: FieldProblem[]): { code: string; rank: number } | null {
+  try {
+    const code = priorityOf(ctx.matrix, impact, urgency);
+    return { code, rank: ctx.matrix.levels.find((l) => l.code === code)?.rank ?? ctx.matrix.levels.length + 1 };
+  } catch (err) {
+    if (!(err instanceof PriorityError)) throw err;
+    const field = err.code === 'priority.impact.unknown' ? 'impact' : 'urgency';
+    const axis = field === 'impact' ? ctx.matrix.impacts : ctx.matrix.urgencies;
+    problems.push({ field, code: 'tickets.levelUnknown', params: { value: field === 'impact' ? impact : urgency, values: axis.map((a) => a.code).join(', ') } });
+    return null;
+  }
+}
+
+function eventRow(ticketId: number, actor: Actor, e: NewEntry, now: number): repo.NewEvent {
+  return { ticket_id: ticketId, at: now, type: e.type, actor_id: actor.userId || null, visibility: e.visibility, data: JSON.stringify(e.data) };
+}
+
+type Dir = Awaited<ReturnType<OrganisationService['directory']>>;
+
+function listItem(t: repo.TicketRow, dir: Dir, customerView: boolean): TicketListItemOut {
+  const teamId = t.team_id === null || customerView ? null : Number(t.team_id);
+  const assigneeId = t.assignee_id === null ? null : Number(t.assignee_id);
+  return {
+    id: Number(t.id),
+    number: t.number,
+    kind: t.kind as TicketKind,
+    title: t.title,
+    state: t.state as TicketState,
+    priority: t.priority,
+    priorityRank: t.priority_rank,
+    customerId: Number(t.customer_id),
+    customerName: dir.customers.get(Number(t.customer_id)) ?? null,
+    contactId: Number(t.contact_id),
+    contactName: dir.contacts.get(Number(t.contact_id)) ?? null,
+    teamId,
+    teamName: teamId === null ? null : dir.teams.get(teamId) ?? null,
+    assigneeId,
+    assigneeName: assigneeId === null ? null : dir.users.get(assigneeId)?.displayName ?? null,
+    channel: t.channel as TicketListItemOut['channel'],
+    reportedAt: iso(t.reported_at),
+    updatedAt: iso(t.updated_at),
+    slaDueAt: iso(t.sla_due_at),
+    slaStatus: t.sla_status as TicketListItemOut['slaStatus'],
+    version: t.version,
+  };
+}
+
+function timelineItem(e: repo.EventRow, dir: Dir, customerView: boolean): TimelineItem {
+  let data = JSON.parse(e.data) as Record<string, unknown>;
+  if (customerView) data = Object.fromEntries(Object.entries(data).filter(([k]) => !CUSTOMER_HIDDEN_KEYS.has(k)));
+  const actorId = e.actor_id === null ? null : Number(e.actor_id);
+  return { id: Number(e.id), at: iso(e.at), type: e.type, actorId, actorName: actorId === null ? null : dir.users.get(actorId)?.displayName ?? null, visibility: e.visibility as Visibility, data };
+}

@@ -1,0 +1,84 @@
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/index.js';
+import { isLocale, DEFAULT_LOCALE } from '../i18n/index.js';
+import type { Scheduler } from '../jobs/scheduler.js';
+import { absoluteLink, buildWebhookRequest, composeMail, Mailer, postWebhook, type MailContent, type WebhookKind } from './channels.js';
+import type { Envelope } from './events.js';
+import * as repo from './repo.js';
+
+/** Job kinds; one job per delivery, keyed by the delivery id (see `deliveryJobKey`). */
+export const EMAIL_JOB = 'notify.email';
+export const WEBHOOK_JOB = 'notify.webhook';
+/** Attempts before a delivery is given up (the job is parked for an administrator). */
+export const MAX_ATTEMPTS = 8;
+
+export function deliveryJobKey(deliveryId: number): string {
+  return `notify.delivery:${deliveryId}`;
+}
+
+export interface WebhookPayload {
+  envelope: Envelope;
+  locale: string;
+  /** A test send goes out even while the webhook is disabled. */
+  test?: boolean;
+}
+
+/** A reason to record a delivery as skipped (nothing to send it with), not failed. */
+class Skip {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * Makes one attempt at a delivery and records it. Idempotent per delivery: one already sent
+ * or skipped is not sent again (a job that ran after its lease expired finds it done). A
+ * failure is recorded and rethrown so the scheduler retries with backoff; after `final`
+ * attempts the delivery is marked failed.
+ */
+export class Deliverer {
+  private mailer: Mailer | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {}
+
+  async attempt(deliveryId: number, final: boolean): Promise<void> {
+    const d = await repo.findDelivery(this.db, deliveryId);
+    if (!d || d.status === 'sent' || d.status === 'skipped') return;
+    try {
+      const skip = d.channel === 'email' ? await this.sendMail(JSON.parse(d.payload) as MailContent) : await this.sendWebhook(d.id, d.webhook_id, JSON.parse(d.payload) as WebhookPayload);
+      if (skip) await repo.recordAttempt(this.db, d.id, { status: 'skipped', error: skip.reason, attempted: false }, Date.now());
+      else await repo.recordAttempt(this.db, d.id, { status: 'sent', error: null, attempted: true }, Date.now());
+    } catch (err) {
+      const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+      await repo.recordAttempt(this.db, d.id, { status: final ? 'failed' : 'retrying', error: message, attempted: true }, Date.now());
+      throw err;
+    }
+  }
+
+  private async sendMail(m: MailContent): Promise<Skip | null> {
+    if (!this.config.smtp.url) return new Skip('SMTP_URL is not configured');
+    this.mailer ??= new Mailer(this.config.smtp.url, this.config.smtp.from);
+    const { subject, text } = composeMail(m, this.config.publicUrl);
+    await this.mailer.send(m.to, subject, text);
+    return null;
+  }
+
+  private async sendWebhook(deliveryId: number, webhookId: number | null, p: WebhookPayload): Promise<Skip | null> {
+    const hook = webhookId === null ? undefined : await repo.findWebhookById(this.db, webhookId);
+    if (!hook) return new Skip('webhook deleted');
+    if (!hook.enabled && !p.test) return new Skip('webhook disabled');
+    const envelope = { ...p.envelope, link: absoluteLink(p.envelope.link, this.config.publicUrl) ?? p.envelope.link };
+    const locale = isLocale(p.locale) ? p.locale : DEFAULT_LOCALE;
+    const req = buildWebhookRequest({ kind: hook.kind as WebhookKind, url: hook.url, secret: hook.secret }, envelope, locale, deliveryId, Date.now());
+    await postWebhook(hook.kind as WebhookKind, req);
+    return null;
+  }
+}
+
+/** Registers the two job kinds; both run a delivery attempt. */
+export function registerNotifyJobs(scheduler: Scheduler, deliverer: Deliverer): void {
+  const run = async (job: { payload: { deliveryId: number }; attempt: number }) => deliverer.attempt(job.payload.deliveryId, job.attempt >= MAX_ATTEMPTS);
+  scheduler.register<{ deliveryId: number }>(EMAIL_JOB, run);
+  scheduler.register<{ deliveryId: number }>(WEBHOOK_JOB, run);
+}

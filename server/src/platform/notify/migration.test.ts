@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { openDatabase, type Database_ } from '../../db/index.js';
+import { migrateTo, migrateToLatest } from '../../db/migrate.js';
+import { describeDb, type DbKind } from '../../test/harness.js';
+
+/** An empty database (not migrated, unlike the harness's), dropped by the returned function. */
+async function emptyDatabase(kind: DbKind): Promise<{ database: Database_; drop(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const database = openDatabase({ sqliteFile: ':memory:' });
+    return { database, drop: () => database.close() };
+  }
+  const url = process.env.TEST_POSTGRES_URL!;
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const database = openDatabase({ databaseUrl: url, pgSchema: schema, poolSize: 2 });
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+describeDb('0007_notify on an existing installation', (kind) => {
+  it('grants integrations.manage to the built-in administrator role it finds, and to no other role', async () => {
+    const { database, drop } = await emptyDatabase(kind);
+    try {
+      await migrateTo(database, '0005_calendars');
+      const now = Date.now();
+      // The administrator role as an earlier version seeded it, and a role an admin made.
+      await database.db
+        .insertInto('roles')
+        .values([
+          { code: 'admin', name_zh: '系统管理员', name_en: 'Administrator', builtin: 1, permissions: '["users.read","jobs.manage"]', created_at: now, updated_at: now },
+          { code: 'helper', name_zh: '助手', name_en: 'Helper', builtin: 0, permissions: '["users.read"]', created_at: now, updated_at: now },
+        ])
+        .execute();
+      expect(await migrateToLatest(database)).toContain('0007_notify');
+      const roles = await database.db.selectFrom('roles').select(['code', 'permissions']).orderBy('code').execute();
+      expect(roles.map((r) => [r.code, JSON.parse(r.permissions)])).toEqual([
+        ['admin', ['users.read', 'jobs.manage', 'integrations.manage']],
+        ['helper', ['users.read']],
+      ]);
+    } finally {
+      await drop();
+    }
+  });
+});
