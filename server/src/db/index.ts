@@ -61,6 +61,34 @@ export function openDatabase(opts: OpenOptions): Database_ {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', describe: `sqlite:${file}`, close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query afresh, and preparing costs more than running a
+ * small query; our queries are built from a few hundred distinct SQL texts, so cache the
+ * prepared statements by text. A statement still busy (an open iterator) is never handed out
+ * twice: the caller gets a fresh one. SQLite re-prepares cached statements itself after a
+ * schema change.
+ */
+function withStatementCache(sqlite: Database.Database, max = 2000): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (text: string): Database.Statement => {
+    const hit = cache.get(text);
+    if (hit && !hit.busy) return hit;
+    const stmt = sqlite.prepare(text);
+    if (!hit) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(text, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === 'prepare') return prepare;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
