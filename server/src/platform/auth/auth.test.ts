@@ -57,3 +57,34 @@ describeDb('auth', (kind) => {
     expect(lockouts).toHaveLength(1);
   });
 });
+
+describeDb('health and metrics', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  it('reports the database in /healthz and requests, latency, pool and jobs in /metrics', async () => {
+    const health = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok', database: kind });
+    await t.app.inject({ method: 'GET', url: '/api/v1/auth/me' });
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(/yunwei_http_requests_total\{method="GET",route="\/api\/v1\/auth\/me",status="401"\} 1/);
+    expect(metrics.body).toContain('yunwei_http_request_duration_seconds_bucket');
+    expect(metrics.body).toMatch(/yunwei_db_pool_connections\{state="total"\} \d+/);
+    expect(metrics.body).toMatch(/yunwei_jobs\{status="failed"\} 0/);
+  });
+
+  it('serves the OpenAPI document and its docs page', async () => {
+    const doc = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(doc.statusCode).toBe(200);
+    expect(doc.json().openapi).toBe('3.1.0');
+    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/customers', '/api/v1/calendars/{id}/deadline']));
+    const page = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('swagger');
+  });
+});

@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Database_ } from '../../db/index.js';
+import { jobCounts } from '../jobs/scheduler.js';
 
 /**
  * Prometheus metrics: request counts and latency by route, and process metrics. Each app has
@@ -31,6 +32,31 @@ export function registerMetrics(app: FastifyInstance, database: Database_) {
       } else {
         this.set({ state: 'total' }, 1);
       }
+    },
+  });
+
+  new client.Gauge({
+    name: 'yunwei_jobs',
+    help: 'Background jobs by status (failed = parked, waiting for an administrator)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await jobCounts(database.db);
+      for (const status of ['pending', 'running', 'done', 'failed']) this.set({ status }, counts[status] ?? 0);
+    },
+  });
+  new client.Counter({
+    name: 'yunwei_jobs_run_total',
+    help: 'Jobs run by this process, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      const stats = (app as unknown as { scheduler?: { stats: { ran: number; failed: number; parked: number } } }).scheduler?.stats;
+      if (!stats) return;
+      this.reset();
+      this.inc({ outcome: 'ok' }, stats.ran);
+      this.inc({ outcome: 'failed' }, stats.failed);
+      this.inc({ outcome: 'parked' }, stats.parked);
     },
   });
 
