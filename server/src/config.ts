@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DESK_OLA_MINUTES, type OlaMinutes } from './core/sla/ola.js';
 
 /** Everything configurable, read once from the environment and validated. */
 const schema = z.object({
@@ -28,6 +29,11 @@ const schema = z.object({
   TICKET_AUTO_CLOSE_WORKDAYS: z.coerce.number().int().min(0).max(60).default(3),
   /** Days after closure during which a ticket may still be reopened. */
   TICKET_REOPEN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  /** The service desk's OLA targets in minutes (REQ T11 by default; 0 turns one off). */
+  TICKET_OLA_DISPATCH_MINUTES: z.coerce.number().int().min(0).max(10_080).default(DESK_OLA_MINUTES.dispatch),
+  TICKET_OLA_EXECUTION_CHECK_MINUTES: z.coerce.number().int().min(0).max(10_080).default(DESK_OLA_MINUTES.execution_check),
+  TICKET_OLA_REDISPATCH_MINUTES: z.coerce.number().int().min(0).max(10_080).default(DESK_OLA_MINUTES.redispatch),
+  TICKET_OLA_REPORT_PM_MINUTES: z.coerce.number().int().min(0).max(10_080).default(DESK_OLA_MINUTES.report_pm),
   /** The provider's name printed on documents (repair reports' footer). */
   PROVIDER_NAME: z.string().trim().max(100).optional(),
   /** A CJK font for PDFs (TTF, OTF or TTC), tried before the system's and the bundled one; PDF_FONT_FAMILY names the font inside a .ttc. */
@@ -53,7 +59,7 @@ export interface Config {
   logLevel: string;
   smtp: { url: string | null; from: string };
   publicUrl: string | null;
-  tickets: { autoCloseWorkdays: number; reopenDays: number };
+  tickets: { autoCloseWorkdays: number; reopenDays: number; ola: OlaMinutes };
   providerName: string | null;
   pdf: { font: string | null; fontFamily: string | null };
   webDist: string | null;
@@ -87,7 +93,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     smtp: { url: e.SMTP_URL ?? null, from: e.SMTP_FROM },
     publicUrl: e.PUBLIC_URL ?? null,
-    tickets: { autoCloseWorkdays: e.TICKET_AUTO_CLOSE_WORKDAYS, reopenDays: e.TICKET_REOPEN_DAYS },
+    tickets: {
+      autoCloseWorkdays: e.TICKET_AUTO_CLOSE_WORKDAYS,
+      reopenDays: e.TICKET_REOPEN_DAYS,
+      ola: {
+        dispatch: e.TICKET_OLA_DISPATCH_MINUTES,
+        execution_check: e.TICKET_OLA_EXECUTION_CHECK_MINUTES,
+        redispatch: e.TICKET_OLA_REDISPATCH_MINUTES,
+        report_pm: e.TICKET_OLA_REPORT_PM_MINUTES,
+      },
+    },
     providerName: e.PROVIDER_NAME || null,
     pdf: { font: e.PDF_FONT || null, fontFamily: e.PDF_FONT_FAMILY || null },
     webDist: e.WEB_DIST ?? null,

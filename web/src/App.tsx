@@ -7,18 +7,29 @@ import { I18nProvider, useI18n } from './i18n';
 import { RequireAuth, RequirePerm, homePathFor, isCustomerStaff, useCurrentUser } from './auth/session';
 import { AppLayout } from './layouts/AppLayout';
 import { PortalLayout } from './layouts/PortalLayout';
-import { ComingSoonPage, ForbiddenPage, NotFoundPage } from './components/StatusPages';
+import { ForbiddenPage, NotFoundPage } from './components/StatusPages';
 import { flatNav, navAllowed } from './layouts/nav';
 import LoginPage from './pages/LoginPage';
 
 const WorkspacePage = lazy(() => import('./pages/WorkspacePage'));
 const PortalPage = lazy(() => import('./pages/PortalPage'));
+const PortalTicketPage = lazy(() => import('./pages/portal/PortalTicketPage'));
+const TicketListPage = lazy(() => import('./pages/tickets/TicketListPage'));
+const TicketPage = lazy(() => import('./pages/tickets/TicketPage'));
+const RepairReportPage = lazy(() => import('./pages/tickets/RepairReportPage'));
 const TeamsPage = lazy(() => import('./pages/admin/TeamsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const RolesPage = lazy(() => import('./pages/admin/RolesPage'));
 const CustomersPage = lazy(() => import('./pages/admin/CustomersPage'));
 const CustomerDetailPage = lazy(() => import('./pages/admin/CustomerDetailPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+const CalendarsPage = lazy(() => import('./pages/admin/CalendarsPage'));
+const CalendarDetailPage = lazy(() => import('./pages/admin/CalendarDetailPage'));
+const SlaTemplatesPage = lazy(() => import('./pages/admin/SlaTemplatesPage'));
+const ContractSlaPage = lazy(() => import('./pages/admin/ContractSlaPage'));
+const JobsPage = lazy(() => import('./pages/admin/JobsPage'));
+const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
+const NotificationPrefsPage = lazy(() => import('./pages/account/NotificationPrefsPage'));
 const ChangePasswordPage = lazy(() => import('./pages/account/ChangePasswordPage'));
 const ApiTokensPage = lazy(() => import('./pages/account/ApiTokensPage'));
 
@@ -57,11 +68,6 @@ function FaceLayout() {
   return isCustomerStaff(me) ? <PortalLayout /> : <AppLayout />;
 }
 
-function ComingSoon({ label }: { label: 'nav.tickets' | 'nav.calendars' | 'nav.sla' }) {
-  const { t } = useI18n();
-  return <ComingSoonPage name={t(label)} />;
-}
-
 const guard = (perm: string, el: ReactNode) => <RequirePerm perm={perm}>{el}</RequirePerm>;
 
 export const router = createBrowserRouter([
@@ -77,7 +83,11 @@ export const router = createBrowserRouter([
       {
         path: 'portal',
         element: <PortalLayout />,
-        children: [{ index: true, element: guard('portal.use', <PortalPage />) }],
+        children: [
+          { index: true, element: guard('portal.use', <PortalPage />) },
+          { path: 'tickets/:id', element: guard('portal.use', <PortalTicketPage />) },
+          { path: 'tickets/:id/report', element: guard('portal.use', <RepairReportPage />) },
+        ],
       },
       {
         // customer staff (e.g. a customer administrator managing his own contacts and accounts)
@@ -85,18 +95,25 @@ export const router = createBrowserRouter([
         element: <FaceLayout />,
         children: [
           { path: 'workspace', element: <WorkspaceRoute /> },
-          { path: 'tickets', element: guard('tickets.read', <ComingSoon label="nav.tickets" />) },
+          { path: 'tickets', element: guard('tickets.read', <TicketListPage />) },
+          { path: 'tickets/:id', element: guard('tickets.read', <TicketPage />) },
+          { path: 'tickets/:id/report', element: guard('tickets.read', <RepairReportPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/users', element: guard('users.read', <UsersPage />) },
           { path: 'admin/roles', element: guard('roles.read', <RolesPage />) },
           { path: 'admin/customers', element: guard('customers.read', <CustomersPage />) },
           { path: 'admin/customers/:id', element: guard('customers.read', <CustomerDetailPage />) },
-          { path: 'admin/calendars', element: guard('calendars.read', <ComingSoon label="nav.calendars" />) },
-          { path: 'admin/sla', element: guard('sla.read', <ComingSoon label="nav.sla" />) },
+          { path: 'admin/calendars', element: guard('calendars.read', <CalendarsPage />) },
+          { path: 'admin/calendars/:id', element: guard('calendars.read', <CalendarDetailPage />) },
+          { path: 'admin/sla', element: guard('sla.read', <SlaTemplatesPage />) },
+          { path: 'admin/contracts/:id/sla', element: guard('sla.read', <ContractSlaPage />) },
+          { path: 'admin/jobs', element: guard('jobs.manage', <JobsPage />) },
+          { path: 'admin/webhooks', element: guard('integrations.manage', <WebhooksPage />) },
           { path: 'admin/audit', element: guard('audit.read', <AuditPage />) },
           { path: 'account/password', element: <ChangePasswordPage /> },
           { path: 'account/tokens', element: <ApiTokensPage /> },
+          { path: 'account/notifications', element: <NotificationPrefsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -7,6 +7,8 @@ import * as m0004 from './migrations/0004_roles_version.js';
 import * as m0005 from './migrations/0005_calendars.js';
 import * as m0006 from './migrations/0006_tickets.js';
 import * as m0007 from './migrations/0007_notify.js';
+import * as m0008 from './migrations/0008_repair_reports.js';
+import * as m0009 from './migrations/0009_dispatch.js';
 
 /**
  * The ordered list of migrations. Static imports (not a folder scan) so the list is the same
@@ -20,6 +22,8 @@ const migrations: Record<string, Migration> = {
   '0005_calendars': m0005,
   '0006_tickets': m0006,
   '0007_notify': m0007,
+  '0008_repair_reports': m0008,
+  '0009_dispatch': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

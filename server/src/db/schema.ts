@@ -370,6 +370,8 @@ export interface RepairReportsTable {
   contact_name: string | null;
   contact_phone: string | null;
   reported_at: number;
+  /** The customer's IANA zone when the draft was made. */
+  time_zone: string;
   fault: string | null;
   diagnosis: string | null;
   cause: string | null;
@@ -406,6 +408,40 @@ export interface RepairReportsTable {
   created_by: number | null;
 }
 
+// modules/tickets: dispatch and satisfaction
+export interface DispatchRulesTable {
+  id: Id;
+  /** Rules are tried in this order (then by id). */
+  position: number;
+  name: string;
+  /** Criteria: null matches anything. */
+  customer_id: number | null;
+  service: string | null;
+  category: string | null;
+  priority: string | null;
+  kind: string | null;
+  team_id: number;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+export interface TeamRotationTable {
+  team_id: number;
+  /** The member given a ticket last (round-robin continues after him). */
+  last_user_id: number | null;
+  updated_at: number;
+}
+export interface TicketRatingsTable {
+  ticket_id: number;
+  customer_id: number;
+  /** 1–5 */
+  score: number;
+  comment: string | null;
+  rated_by: number;
+  rated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -434,6 +470,9 @@ export interface DB {
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;
   repair_reports: RepairReportsTable;
+  dispatch_rules: DispatchRulesTable;
+  team_rotation: TeamRotationTable;
+  ticket_ratings: TicketRatingsTable;
 }
 
 export type Json = ColumnType<string, string, string>;

@@ -123,7 +123,7 @@ export interface Contract {
   serviceHours: string;
   calendarId: string | null;
   projectManagerId: Id | null;
-  slaPolicy: unknown | null;
+  slaPolicy: ContractSla | null;
   notes?: string | null;
   version: number;
 }
@@ -159,4 +159,359 @@ export interface ImportResult {
   created?: number;
   updated?: number;
   [k: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------
+// Service level management (docs/API.md "service level management", docs/sla-rules.md)
+
+/** "HH:MM"–"HH:MM", start inclusive, end exclusive; "24:00" allowed as an end. */
+export interface Interval {
+  start: string;
+  end: string;
+}
+
+/** A holiday (its intervals are OFF) or a make-up working day (its intervals are worked). */
+export interface SpecialDay {
+  date: string;
+  name?: string;
+  intervals?: Interval[];
+}
+
+export interface Calendar {
+  id: string;
+  name: string;
+  timeZone: string;
+  /** ISO weekday "1" (Monday) … "7" (Sunday). */
+  weekly: Record<string, Interval[]>;
+  holidays: SpecialDay[];
+  workdays: SpecialDay[];
+  builtin: boolean;
+  version: number;
+  updatedAt: string;
+}
+
+export type DayKind = 'working' | 'off' | 'holiday' | 'workday';
+
+export interface CalendarMonth {
+  id: string;
+  timeZone: string;
+  month: string;
+  days: {
+    date: string;
+    weekday: number;
+    kind: DayKind;
+    name: string | null;
+    workingMinutes: number;
+    /** UTC epoch ms. */
+    intervals: { start: number; end: number }[];
+  }[];
+}
+
+export interface IcsImportResult {
+  holidays: number;
+  workdays: number;
+  calendar: Calendar;
+}
+
+export interface PriorityLevel {
+  code: string;
+  name: string;
+  rank: number;
+}
+
+export interface MatrixAxisValue {
+  code: string;
+  name: string;
+}
+
+export interface PriorityMatrix {
+  impacts: MatrixAxisValue[];
+  urgencies: MatrixAxisValue[];
+  levels: PriorityLevel[];
+  /** cells[impact][urgency] = level code. */
+  cells: Record<string, Record<string, string>>;
+}
+
+export type SlaMetric = 'response' | 'onsite' | 'resolution';
+export const SLA_METRICS: SlaMetric[] = ['response', 'onsite', 'resolution'];
+export type TargetUnit = 'minutes' | 'hours' | 'workdays';
+export const TARGET_UNITS: TargetUnit[] = ['minutes', 'hours', 'workdays'];
+export type EscalationAction = 'notify' | 'reassign' | 'raise_priority';
+export const ESCALATION_ACTIONS: EscalationAction[] = ['notify', 'reassign', 'raise_priority'];
+/** Key of SlaPolicy.targets for every priority without its own entry. */
+export const ANY_PRIORITY = '*';
+
+export interface SlaTarget {
+  amount: number;
+  unit: TargetUnit;
+  calendarId: string;
+}
+
+export interface EscalationStep {
+  metric?: SlaMetric;
+  afterPercent?: number;
+  afterMinutes?: number;
+  notify: { roles?: string[]; userIds?: number[] };
+  action: EscalationAction;
+}
+
+export interface SlaPolicy {
+  id: string;
+  name: string;
+  targets: Record<string, Partial<Record<SlaMetric, SlaTarget>>>;
+  pauseOn: Partial<Record<SlaMetric, string[]>>;
+  warnings: number[];
+  escalation: EscalationStep[];
+}
+
+export interface SlaTemplate {
+  id: 'T1' | 'T2' | 'T3' | 'T4' | 'T5';
+  name: string;
+  source: string;
+  levels: PriorityLevel[];
+  calendars: { id: string; name: string }[];
+  policies: SlaPolicy[];
+  notes: string[];
+}
+
+export interface ContractSla {
+  templateId: string | null;
+  matrix: PriorityMatrix;
+  policy: SlaPolicy;
+}
+
+export interface ContractSlaResponse {
+  sla: ContractSla | null;
+  /** The contract's version. */
+  version: number;
+}
+
+export interface SlaPreview {
+  priority: string;
+  metrics: {
+    metric: SlaMetric;
+    calendarId: string;
+    targetMinutes: number;
+    /** ISO with the calendar's offset. */
+    dueAt: string | null;
+    warnings: { percent: number; at: string }[];
+  }[];
+}
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+export const JOB_STATUSES: JobStatus[] = ['failed', 'pending', 'running', 'done'];
+
+export interface Job {
+  id: Id;
+  kind: string;
+  key: string | null;
+  status: JobStatus;
+  runAt: string;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------------------
+// Notifications and integrations (docs/API.md, docs/NOTIFICATIONS.md)
+
+export interface AppNotification {
+  id: Id;
+  event: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  entity: string | null;
+  entityId: string | null;
+  customerId: Id | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export type NotifyChannel = 'inapp' | 'email';
+
+export interface NotificationPrefs {
+  channels: { code: NotifyChannel; name: string }[];
+  events: { event: string; name: string; channels: NotifyChannel[]; isDefault: boolean }[];
+}
+
+export type WebhookKind = 'generic' | 'wecom' | 'dingtalk' | 'feishu';
+export const WEBHOOK_KINDS: WebhookKind[] = ['generic', 'wecom', 'dingtalk', 'feishu'];
+
+export interface Webhook {
+  id: Id;
+  name: string;
+  kind: WebhookKind;
+  /** Token-like parts masked. */
+  url: string;
+  hasSecret: boolean;
+  secretHint: string | null;
+  events: string[];
+  customerId: Id | null;
+  locale: Locale;
+  enabled: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'sent' | 'failed' | 'skipped';
+export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'retrying', 'sent', 'failed', 'skipped'];
+
+export interface Delivery {
+  id: Id;
+  channel: 'email' | 'webhook';
+  target: string;
+  event: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  userId: Id | null;
+  webhookId: Id | null;
+  customerId: Id | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+// ---------------------------------------------------------------------------
+// Tickets (docs/API.md "tickets", docs/TICKETS.md; server/src/modules/tickets/schema.ts)
+
+export type TicketKind = 'incident' | 'request' | 'consultation' | 'complaint';
+export const TICKET_KINDS: TicketKind[] = ['incident', 'request', 'consultation', 'complaint'];
+export type TicketState =
+  | 'new'
+  | 'assigned'
+  | 'accepted'
+  | 'in_progress'
+  | 'waiting_customer'
+  | 'waiting_vendor'
+  | 'resolved'
+  | 'closed'
+  | 'cancelled';
+export const TICKET_STATES: TicketState[] = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor', 'resolved', 'closed', 'cancelled'];
+export const OPEN_TICKET_STATES: TicketState[] = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor'];
+export type TicketChannel = 'phone' | 'portal' | 'email' | 'api' | 'monitoring' | 'onsite';
+export type TicketSlaStatus = 'ok' | 'warning' | 'breached' | 'paused' | 'none';
+export type TicketVisibility = 'public' | 'internal';
+export type WorklogMode = 'phone' | 'remote' | 'onsite';
+export const WORKLOG_MODES: WorklogMode[] = ['phone', 'remote', 'onsite'];
+
+export interface TicketListItem {
+  id: Id;
+  number: string;
+  kind: TicketKind;
+  title: string;
+  state: TicketState;
+  priority: string;
+  priorityRank: number;
+  customerId: Id;
+  customerName: string | null;
+  contactId: Id;
+  contactName: string | null;
+  teamId: Id | null;
+  teamName: string | null;
+  assigneeId: Id | null;
+  assigneeName: string | null;
+  channel: TicketChannel;
+  reportedAt: string;
+  updatedAt: string;
+  slaDueAt: string | null;
+  slaStatus: TicketSlaStatus;
+  version: number;
+}
+
+export interface SlaClock {
+  metric: SlaMetric;
+  state: 'running' | 'paused' | 'met' | 'breached';
+  /** Null while paused; for a breached clock, when it was breached. */
+  dueAt: string | null;
+  /** Working minutes left on the contract calendar as of the request (negative: overdue). */
+  remainingMinutes: number;
+  priority: string;
+  targetMinutes: number;
+  metAt: string | null;
+  pausedReason: string | null;
+}
+
+export interface TimelineEvent {
+  id: Id;
+  at: string;
+  type: string;
+  actorId: Id | null;
+  actorName: string | null;
+  visibility: TicketVisibility;
+  data: Record<string, unknown>;
+}
+
+export interface TicketLink {
+  otherId: Id;
+  number: string;
+  title: string;
+  state: string;
+  kind: string;
+}
+
+export interface TicketAttachment {
+  id: Id;
+  eventId: Id | null;
+  name: string;
+  mime: string;
+  size: number;
+  createdAt: string;
+}
+
+export interface Ticket extends TicketListItem {
+  priorityName: string | null;
+  contractId: Id;
+  contractName: string | null;
+  siteId: Id | null;
+  siteName: string | null;
+  service: string | null;
+  category: string | null;
+  impact: string;
+  urgency: string;
+  description: string;
+  resolution: string | null;
+  createdAt: string;
+  createdBy: Id | null;
+  respondedAt: string | null;
+  onsiteAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  cancelledAt: string | null;
+  sla: SlaClock[];
+  /** The service desk's own time limits (OLA, REQ T11); provider staff only. */
+  ola?: OlaClock[];
+  /** The customer's satisfaction rating, once given. */
+  rating?: TicketRating | null;
+  allowedActions: string[];
+  timeline: TimelineEvent[];
+  links: TicketLink[];
+  attachments: TicketAttachment[];
+}
+
+export interface OlaClock {
+  target: string;
+  state: 'running' | 'met' | 'breached';
+  startedAt: string;
+  dueAt: string;
+  remainingMinutes: number;
+  metAt: string | null;
+}
+
+export interface TicketRating {
+  score: number;
+  comment: string | null;
+  ratedBy: Id;
+  ratedByName: string | null;
+  ratedAt: string;
+}
+
+/** GET /contacts/search: a contact with its customer's and site's names. */
+export interface ContactHit extends Contact {
+  customerName: string;
+  siteName: string | null;
 }

@@ -1,8 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { App, Avatar, Badge, Button, Dropdown, Empty, Flex, Input, Popover, Typography, type InputRef } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import relativeTime from 'dayjs/plugin/relativeTime';
+import { App, Avatar, Badge, Button, Dropdown, Empty, Flex, Input, Popover, Spin, Tooltip, Typography, type InputRef } from 'antd';
 import {
   BellOutlined,
+  CheckOutlined,
+  NotificationOutlined,
+  SettingOutlined,
   GlobalOutlined,
   KeyOutlined,
   LockOutlined,
@@ -13,7 +19,10 @@ import {
 } from '@ant-design/icons';
 import { useI18n, LOCALES } from '../i18n';
 import { useCurrentUser, useLogout, useSwitchLocale } from '../auth/session';
-import type { Locale } from '../api/types';
+import type { AppNotification, Locale } from '../api/types';
+import { api, asPage, type Page } from '../api/client';
+
+dayjs.extend(relativeTime);
 
 const LANG_LABEL: Record<Locale, string> = { 'zh-CN': '中文', 'en-US': 'English' };
 
@@ -41,18 +50,169 @@ export function LanguageSwitch({ loggedIn = true, compact }: { loggedIn?: boolea
   );
 }
 
-/** Placeholder until notifications exist: shows 0. */
+/** Unread count in the top bar (every 30 s) and the ten most recent notifications in a popover. */
 export function NotificationBell() {
-  const { t } = useI18n();
+  const { t, fmtDateTime, errorText, locale } = useI18n();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const count = useQuery({
+    queryKey: ['/notifications', 'unread-count'],
+    queryFn: () => api.get<{ count: number }>('/notifications/unread-count').then((d) => d.count ?? 0),
+    refetchInterval: 30_000,
+    staleTime: 10_000,
+  });
+  const recent = useQuery({
+    queryKey: ['/notifications', 'recent', count.data ?? 0],
+    queryFn: () => api.get<Page<AppNotification>>('/notifications', { limit: 10 }).then((d) => asPage(d).items),
+    enabled: open,
+    staleTime: 5_000,
+  });
+  const unread = count.data ?? 0;
+  const refresh = () => qc.invalidateQueries({ queryKey: ['/notifications'] });
+
+  const markRead = async (n: AppNotification) => {
+    if (n.readAt) return;
+    try {
+      await api.post(`/notifications/${n.id}/read`);
+    } catch (e) {
+      message.error(errorText(e));
+    }
+    await refresh();
+  };
+  const markAll = async () => {
+    try {
+      const r = await api.post<{ updated: number }>('/notifications/read-all');
+      message.success(t('bell.markedAll', { count: r?.updated ?? 0 }));
+    } catch (e) {
+      message.error(errorText(e));
+    }
+    await refresh();
+  };
+  const follow = (n: AppNotification) => {
+    void markRead(n);
+    setOpen(false);
+    if (!n.link) return;
+    if (n.link.startsWith('/')) navigate(n.link);
+    else window.open(n.link, '_blank', 'noopener');
+  };
+
+  const items = recent.data ?? [];
+  const content = (
+    <div style={{ width: 360, maxWidth: 'calc(100vw - 32px)' }} data-testid="bell-panel">
+      {recent.isPending ? (
+        <Flex justify="center" style={{ padding: 24 }}>
+          <Spin />
+        </Flex>
+      ) : recent.isError ? (
+        <Typography.Text type="danger">{errorText(recent.error)}</Typography.Text>
+      ) : items.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('shell.noNotifications')} data-testid="bell-empty">
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('bell.emptyHint')}
+          </Typography.Text>
+        </Empty>
+      ) : (
+        <div style={{ maxHeight: 420, overflowY: 'auto', margin: '0 -8px' }} data-testid="bell-list">
+          {items.map((n) => (
+            <div
+              key={n.id}
+              className="yw-bell-item"
+              role="button"
+              tabIndex={0}
+              onClick={() => follow(n)}
+              onKeyDown={(e) => e.key === 'Enter' && follow(n)}
+              data-testid="bell-item"
+              data-unread={n.readAt ? 'false' : 'true'}
+            >
+              <Flex gap={8} align="flex-start">
+                <Badge status={n.readAt ? 'default' : 'processing'} style={{ marginTop: 6 }} />
+                <div style={{ flex: 1, minWidth: 0 }}>
+                  <Typography.Text strong={!n.readAt} style={{ display: 'block' }}>
+                    {n.title}
+                  </Typography.Text>
+                  {n.body && (
+                    <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }} style={{ fontSize: 12, marginBottom: 0 }}>
+                      {n.body}
+                    </Typography.Paragraph>
+                  )}
+                  <Tooltip title={fmtDateTime(n.createdAt)}>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {dayjs(n.createdAt).locale(locale === 'zh-CN' ? 'zh-cn' : 'en').fromNow()}
+                    </Typography.Text>
+                  </Tooltip>
+                </div>
+                {!n.readAt && (
+                  <Tooltip title={t('bell.markRead')}>
+                    <Button
+                      type="text"
+                      size="small"
+                      icon={<CheckOutlined />}
+                      aria-label={t('bell.markRead')}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        void markRead(n);
+                      }}
+                      data-testid="bell-item-read"
+                    />
+                  </Tooltip>
+                )}
+              </Flex>
+            </div>
+          ))}
+        </div>
+      )}
+      <Flex justify="space-between" align="center" style={{ borderTop: '1px solid #f0f0f0', paddingTop: 8, marginTop: 8 }}>
+        <Button
+          type="link"
+          size="small"
+          icon={<SettingOutlined />}
+          onClick={() => {
+            setOpen(false);
+            navigate('/account/notifications');
+          }}
+          data-testid="bell-settings"
+        >
+          {t('shell.notificationPrefs')}
+        </Button>
+        <Button type="link" size="small" disabled={unread === 0} onClick={() => void markAll()} data-testid="bell-mark-all">
+          {t('bell.markAllRead')}
+        </Button>
+      </Flex>
+    </div>
+  );
+
   return (
     <Popover
       trigger="click"
       placement="bottomRight"
-      title={t('shell.notifications')}
-      content={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('shell.noNotifications')} />}
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) void count.refetch();
+      }}
+      title={
+        <Flex justify="space-between" align="center">
+          <span>{t('shell.notifications')}</span>
+          {unread > 0 && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 400 }} data-testid="bell-unread">
+              {t('bell.unread', { count: unread })}
+            </Typography.Text>
+          )}
+        </Flex>
+      }
+      content={content}
     >
       <Button type="text" aria-label={t('shell.notifications')} data-testid="notifications-bell">
-        <Badge count={0} showZero size="small" color="#bfbfbf" data-testid="notifications-count">
+        <Badge
+          count={unread}
+          showZero
+          overflowCount={99}
+          size="small"
+          color={unread > 0 ? undefined : '#bfbfbf'}
+          data-testid="notifications-count"
+        >
           <BellOutlined style={{ fontSize: 16 }} />
         </Badge>
       </Button>
@@ -139,6 +299,11 @@ export function UserMenu({ compact }: { compact?: boolean }) {
             icon: <KeyOutlined />,
             label: <span data-testid="user-menu-tokens">{t('shell.apiTokens')}</span>,
           },
+          {
+            key: 'notifications',
+            icon: <NotificationOutlined />,
+            label: <span data-testid="user-menu-notifications">{t('shell.notificationPrefs')}</span>,
+          },
           { type: 'divider' },
           {
             key: 'logout',
@@ -155,6 +320,7 @@ export function UserMenu({ compact }: { compact?: boolean }) {
         onClick: ({ key }) => {
           if (key === 'password') navigate('/account/password');
           else if (key === 'tokens') navigate('/account/tokens');
+          else if (key === 'notifications') navigate('/account/notifications');
           else if (key === 'logout') void doLogout(false);
           else if (key === 'logout-all')
             modal.confirm({

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import {
+  ApiOutlined,
   AuditOutlined,
+  ScheduleOutlined,
   CalendarOutlined,
   DashboardOutlined,
   FieldTimeOutlined,
@@ -54,6 +56,13 @@ export const NAV: (NavItem | NavGroup)[] = [
     items: [
       { path: '/admin/calendars', label: 'nav.calendars', icon: <CalendarOutlined />, perm: 'calendars.read' },
       { path: '/admin/sla', label: 'nav.sla', icon: <FieldTimeOutlined />, perm: 'sla.read' },
+    ],
+  },
+  {
+    label: 'nav.integrations',
+    items: [
+      { path: '/admin/webhooks', label: 'nav.webhooks', icon: <ApiOutlined />, perm: 'integrations.manage' },
+      { path: '/admin/jobs', label: 'nav.jobs', icon: <ScheduleOutlined />, perm: 'jobs.manage' },
     ],
   },
   {

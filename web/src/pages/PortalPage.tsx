@@ -1,16 +1,28 @@
-import { Link } from 'react-router';
-import { App, Button, Card, Col, Descriptions, Empty, Flex, Row, Typography } from 'antd';
-import { CustomerServiceOutlined, PlusOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Button, Card, Col, Descriptions, Empty, Flex, List, Row, Segmented, Spin, Typography } from 'antd';
+import { CustomerServiceOutlined, PlusOutlined, RightOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import { useI18n } from '../i18n';
 import { useCan, useCurrentUser } from '../auth/session';
 import { PageHeader } from '../components/PageHeader';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { LoadMore, useKeysetList } from '../components/KeysetList';
+import { TICKET_STATES, type TicketListItem } from '../api/types';
+import { ProgressTag, TICKETS } from '../components/tickets/ticketShared';
+import { PortalReportDrawer } from './portal/PortalReportDrawer';
 
-/** Customer portal home: my tickets (empty until reporting exists) and contact information. */
+const ACTIVE = TICKET_STATES.filter((s) => s !== 'closed' && s !== 'cancelled').join(',');
+
+/** Customer portal home: report a problem, my customer's tickets with their progress in plain words, contact information. */
 export default function PortalPage() {
   const me = useCurrentUser();
-  const { t } = useI18n();
-  const { message } = App.useApp();
+  const { t, fmtDateTime } = useI18n();
   const can = useCan();
+  const navigate = useNavigate();
+  const [reporting, setReporting] = useState(false);
+  const [show, setShow] = useState<'active' | 'all'>('active');
+  const list = useKeysetList<TicketListItem>(TICKETS, { sort: '-reported', state: show === 'active' ? ACTIVE : undefined }, { limit: 20 });
+  const canReport = can('tickets.write') && me.customerId != null;
   const manage = [
     ...(me.customerId != null && can('customers.read')
       ? [{ to: `/admin/customers/${me.customerId}`, icon: <ShopOutlined />, label: t('portal.ourOrganisation'), testid: 'portal-our-customer' }]
@@ -19,22 +31,80 @@ export default function PortalPage() {
       ? [{ to: '/admin/users', icon: <TeamOutlined />, label: t('portal.ourAccounts'), testid: 'portal-our-users' }]
       : []),
   ];
-  const report = () => message.info(t('common.comingSoon'));
   return (
     <div data-testid="page-portal">
       <PageHeader
         title={me.customerName ? t('portal.welcome', { customer: me.customerName }) : t('portal.welcomeNoCustomer')}
         subtitle={me.displayName || me.username}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={report} data-testid="portal-report">
-            {t('portal.reportProblem')}
-          </Button>
+          canReport && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setReporting(true)} data-testid="portal-report">
+              {t('portal.reportProblem')}
+            </Button>
+          )
         }
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} md={16}>
-          <Card title={t('portal.myTickets')} data-testid="portal-my-tickets">
-            <Empty description={t('portal.emptyTickets')} data-testid="portal-empty" />
+          <Card
+            title={t('portal.myTickets')}
+            data-testid="portal-my-tickets"
+            extra={
+              <Segmented
+                size="small"
+                value={show}
+                onChange={(v) => setShow(v as 'active' | 'all')}
+                options={[
+                  { value: 'active', label: <span data-testid="portal-show-active">{t('portal.showActive')}</span> },
+                  { value: 'all', label: <span data-testid="portal-show-all">{t('portal.showAll')}</span> },
+                ]}
+              />
+            }
+          >
+            <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
+            {list.isPending ? (
+              <Flex justify="center" style={{ padding: 24 }}>
+                <Spin />
+              </Flex>
+            ) : list.items.length === 0 ? (
+              <Empty description={show === 'active' ? t('portal.emptyActive') : t('portal.emptyTicketsNow')} data-testid="portal-empty">
+                {canReport && (
+                  <Button type="primary" onClick={() => setReporting(true)}>
+                    {t('portal.reportProblem')}
+                  </Button>
+                )}
+              </Empty>
+            ) : (
+              <List
+                dataSource={list.items}
+                data-testid="portal-tickets"
+                renderItem={(x) => (
+                  <List.Item
+                    onClick={() => navigate(`/portal/tickets/${x.id}`)}
+                    style={{ cursor: 'pointer' }}
+                    data-testid="portal-ticket-row"
+                    data-ticket-id={x.id}
+                    data-number={x.number}
+                    extra={<RightOutlined style={{ color: '#bfbfbf' }} />}
+                  >
+                    <List.Item.Meta
+                      title={
+                        <Flex gap={8} align="center" wrap>
+                          <Typography.Link>{x.title}</Typography.Link>
+                          <ProgressTag state={x.state} />
+                        </Flex>
+                      }
+                      description={
+                        <span>
+                          {x.number} · {t('portal.reportedBy', { name: x.contactName ?? '' })} · {fmtDateTime(x.reportedAt)}
+                        </span>
+                      }
+                    />
+                  </List.Item>
+                )}
+              />
+            )}
+            <LoadMore list={list} testid="portal-tickets" />
           </Card>
         </Col>
         <Col xs={24} md={8}>
@@ -71,6 +141,7 @@ export default function PortalPage() {
           )}
         </Col>
       </Row>
+      {canReport && <PortalReportDrawer open={reporting} onClose={() => setReporting(false)} />}
     </div>
   );
 }

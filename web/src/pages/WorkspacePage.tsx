@@ -1,74 +1,133 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { App, Button, Card, Col, Empty, Flex, Row, Typography } from 'antd';
-import { PhoneOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Flex, Tabs, Typography } from 'antd';
+import { PhoneOutlined, ReloadOutlined, TeamOutlined } from '@ant-design/icons';
 import { useI18n } from '../i18n';
-import { useCurrentUser } from '../auth/session';
+import { useCan, useCurrentUser } from '../auth/session';
 import { PageHeader } from '../components/PageHeader';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { LoadMore, useKeysetList, useUrlFilters } from '../components/KeysetList';
 import { NAV, isGroup, navAllowed, navTestId } from '../layouts/nav';
+import { OPEN_TICKET_STATES, type Id, type TicketListItem } from '../api/types';
+import type { Query } from '../api/client';
+import { TicketTable } from '../components/tickets/TicketTable';
+import { BulkAssignModal } from '../components/tickets/BulkAssignModal';
+import { useLogCall } from '../components/tickets/LogCallDrawer';
+import { TICKETS } from '../components/tickets/ticketShared';
 
-/** Agent home "我的工作". Tickets come with the ticket module; until then a clear empty state. */
+type Queue = 'mine' | 'team' | 'unassigned' | 'breaching';
+const QUEUES: Queue[] = ['mine', 'team', 'unassigned', 'breaching'];
+
+const OPEN = OPEN_TICKET_STATES.join(',');
+const QUEUE_QUERY: Record<Queue, Query> = {
+  mine: { mine: 'true', state: OPEN, sort: 'sla' },
+  team: { team: 'mine', state: OPEN, sort: 'sla' },
+  unassigned: { unassigned: 'true', state: OPEN, sort: 'sla' },
+  breaching: { breachingWithinMinutes: 60, state: OPEN, sort: 'sla' },
+};
+
+/**
+ * Agent home "我的工作": the queues (mine, my team's, unassigned, breaching within the hour)
+ * sorted by remaining SLA time with live countdowns, bulk assignment, and "log a call"
+ * (button or `n`).
+ */
 export default function WorkspacePage() {
   const me = useCurrentUser();
   const { t } = useI18n();
-  const { message } = App.useApp();
-  const shortcuts = NAV.flatMap((x) => (isGroup(x) ? x.items : []))
-    .filter((i) => navAllowed(i, me));
-  const logCall = () => message.info(t('workspace.logCallSoon'));
-  // the desk's shortcut: `n` opens "log a call"
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'n' || e.ctrlKey || e.metaKey || e.altKey) return;
-      const el = e.target as HTMLElement | null;
-      if (el && (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.isContentEditable)) return;
-      e.preventDefault();
-      logCall();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  });
+  const can = useCan();
+  const filters = useUrlFilters(['queue'] as const);
+  const queue: Queue = (QUEUES as string[]).includes(filters.values.queue) ? (filters.values.queue as Queue) : 'mine';
+  const list = useKeysetList<TicketListItem>(TICKETS, QUEUE_QUERY[queue]);
+  const logCall = useLogCall();
+  const canWrite = can('tickets.write');
+  const canDispatch = can('tickets.dispatch');
+  const [selected, setSelected] = useState<Id[]>([]);
+  const [bulkOpen, setBulkOpen] = useState(false);
+  useEffect(() => setSelected([]), [queue]);
+  const selectedTickets = useMemo(() => list.items.filter((x) => selected.includes(x.id)), [list.items, selected]);
+  const shortcuts = NAV.flatMap((x) => (isGroup(x) ? x.items : [])).filter((i) => navAllowed(i, me));
+
+  const emptyText =
+    queue === 'breaching' ? t('workspace.emptyBreaching') : queue === 'unassigned' ? t('workspace.emptyUnassigned') : t('workspace.emptyQueue');
+
   return (
     <div data-testid="page-workspace">
       <PageHeader
         title={t('workspace.title')}
         subtitle={t('workspace.greeting', { name: me.displayName || me.username })}
         extra={
-          <Button type="primary" icon={<PhoneOutlined />} onClick={logCall} data-testid="workspace-log-call">
-            {t('workspace.logCall')}
-          </Button>
+          <>
+            <Button icon={<ReloadOutlined />} onClick={() => list.refetch()} aria-label={t('common.refresh')} data-testid="workspace-refresh" />
+            {canWrite && (
+              <Button type="primary" icon={<PhoneOutlined />} onClick={logCall.open} data-testid="workspace-log-call">
+                {t('workspace.logCall')} <span className="yw-kbd" style={{ marginInlineStart: 6, color: 'inherit', borderColor: 'rgba(255,255,255,.5)' }}>N</span>
+              </Button>
+            )}
+          </>
         }
       />
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={16}>
-          <Card title={t('workspace.myTickets')} data-testid="workspace-my-tickets">
-            <Empty description={t('workspace.empty')} data-testid="workspace-empty">
-              <Button type="primary" onClick={logCall}>
-                {t('workspace.logCall')}
-              </Button>
-            </Empty>
-          </Card>
-        </Col>
-        <Col xs={24} lg={8}>
-          <Flex vertical gap={16}>
-            <Card title={t('workspace.breachingSoon')} data-testid="workspace-breaching">
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workspace.emptyBreaching')} />
-            </Card>
-            {shortcuts.length > 0 && (
-              <Card title={t('workspace.shortcuts')}>
-                <Flex vertical gap={8}>
-                  {shortcuts.map((s) => (
-                    <Link key={s.path} to={s.path} data-testid={`shortcut-${navTestId(s.path).slice(4)}`}>
-                      <Typography.Text>
-                        {s.icon} <span style={{ marginInlineStart: 6 }}>{t(s.label)}</span>
-                      </Typography.Text>
-                    </Link>
-                  ))}
-                </Flex>
-              </Card>
-            )}
+      <Card data-testid="workspace-my-tickets" styles={{ body: { paddingTop: 4 } }}>
+        <Tabs
+          activeKey={queue}
+          onChange={(k) => filters.set({ queue: k === 'mine' ? null : k })}
+          items={QUEUES.map((q) => ({
+            key: q,
+            label: <span data-testid={q === 'breaching' ? 'workspace-breaching' : `workspace-tab-${q}`}>{t(`workspace.queue.${q}`)}</span>,
+          }))}
+        />
+        {canDispatch && selected.length > 0 && (
+          <Flex align="center" gap={12} wrap style={{ marginBottom: 12, padding: '8px 12px', background: '#e6f4ff', borderRadius: 6 }} data-testid="workspace-bulk-bar">
+            <Typography.Text>{t('tickets.bulk.selected', { count: selected.length })}</Typography.Text>
+            <Button type="primary" size="small" icon={<TeamOutlined />} onClick={() => setBulkOpen(true)} data-testid="workspace-bulk-assign">
+              {t('tickets.bulk.assign')}
+            </Button>
+            <Button size="small" type="link" onClick={() => setSelected([])}>
+              {t('tickets.bulk.clear')}
+            </Button>
           </Flex>
-        </Col>
-      </Row>
+        )}
+        <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
+        <TicketTable
+          items={list.items}
+          loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
+          testid="workspace"
+          selected={canDispatch ? selected : undefined}
+          onSelect={canDispatch ? setSelected : undefined}
+          empty={
+            <Empty description={emptyText} data-testid="workspace-empty">
+              {canWrite && queue !== 'breaching' && (
+                <Button type="primary" icon={<PhoneOutlined />} onClick={logCall.open}>
+                  {t('workspace.logCall')}
+                </Button>
+              )}
+            </Empty>
+          }
+        />
+        <LoadMore list={list} testid="workspace" />
+      </Card>
+      {shortcuts.length > 0 && (
+        <Card title={t('workspace.shortcuts')} size="small" style={{ marginTop: 16 }}>
+          <Flex gap={16} wrap>
+            {shortcuts.map((s) => (
+              <Link key={s.path} to={s.path} data-testid={`shortcut-${navTestId(s.path).slice(4)}`}>
+                <Typography.Text>
+                  {s.icon} <span style={{ marginInlineStart: 6 }}>{t(s.label)}</span>
+                </Typography.Text>
+              </Link>
+            ))}
+          </Flex>
+        </Card>
+      )}
+      <BulkAssignModal
+        open={bulkOpen}
+        tickets={selectedTickets}
+        onClose={() => setBulkOpen(false)}
+        onDone={() => {
+          setBulkOpen(false);
+          setSelected([]);
+        }}
+      />
+      {logCall.drawer}
     </div>
   );
 }

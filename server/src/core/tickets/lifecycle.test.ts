@@ -31,6 +31,13 @@ describe('ticket lifecycle', () => {
     expect(() => transition('closed', 'reopen', { ...ctx, closedAt: now - 1000, reopenWindowMs: 0 })).toThrow(/windowPassed/);
   });
 
+  it('lets the assignee decline ("cannot attend") with a reason until the work is under way', () => {
+    for (const from of ['assigned', 'accepted', 'in_progress'] as const) expect(transition(from, 'decline', ctx)).toBe('assigned');
+    expect(() => transition('accepted', 'decline', { now, reason: '' })).toThrow(/reason.required/);
+    expect(() => transition('waiting_vendor', 'decline', ctx)).toThrow(/transition.invalid/);
+    expect(allowedActions('new')).not.toContain('decline');
+  });
+
   it('needs a reason to cancel or reopen', () => {
     expect(() => transition('in_progress', 'cancel', { now, reason: '  ' })).toThrow(/reason.required/);
     expect(transition('in_progress', 'cancel', ctx)).toBe('cancelled');

@@ -8,12 +8,13 @@ import { CoreError } from '../problem.js';
  *                                    ↓
  *                                 resolved → closed        (customer confirms, or no objection)
  *                                    ↑  ↓ reopen (from resolved; from closed within the window)
+ *   assigned, accepted, in_progress → assigned: decline ("cannot attend", with a reason)
  *   any open state → cancelled (with a reason)
  */
 export const TICKET_STATES = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor', 'resolved', 'closed', 'cancelled'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
-export const TICKET_ACTIONS = ['assign', 'accept', 'start', 'wait_customer', 'wait_vendor', 'resume', 'resolve', 'close', 'reopen', 'cancel'] as const;
+export const TICKET_ACTIONS = ['assign', 'accept', 'decline', 'start', 'wait_customer', 'wait_vendor', 'resume', 'resolve', 'close', 'reopen', 'cancel'] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 export const OPEN_STATES: readonly TicketState[] = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor'];
@@ -26,6 +27,8 @@ const RULES: Record<TicketAction, { from: readonly TicketState[]; to: TicketStat
   // (Re-)dispatch keeps an accepted ticket's progress out of it: a new assignee must accept again.
   assign: { from: ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor'], to: 'assigned' },
   accept: { from: ['assigned'], to: 'accepted' },
+  // "Cannot attend" (不能到场): the assignee hands the ticket back to his team's queue before the work is done.
+  decline: { from: ['assigned', 'accepted', 'in_progress'], to: 'assigned' },
   start: { from: ['accepted'], to: 'in_progress' },
   wait_customer: { from: [...WORKING, 'waiting_vendor'], to: 'waiting_customer' },
   wait_vendor: { from: [...WORKING, 'waiting_customer'], to: 'waiting_vendor' },
@@ -42,7 +45,7 @@ export interface TransitionContext {
   closedAt?: number | null;
   /** How long after closure a ticket may still be reopened (ms); 0 = never. */
   reopenWindowMs?: number;
-  /** Cancel needs a reason; reopen by a customer (rejecting a resolution) needs one too. */
+  /** Cancel, decline and reopen need a reason. */
   reason?: string | null;
 }
 
@@ -71,7 +74,7 @@ export function transition(state: TicketState, action: TicketAction, ctx: Transi
   const rule = RULES[action];
   if (!rule || !rule.from.includes(state)) throw new LifecycleError('ticket.transition.invalid', { state, action });
   if (action === 'reopen' && state === 'closed' && !reopenable(ctx)) throw new LifecycleError('ticket.reopen.windowPassed', { state, action });
-  if ((action === 'cancel' || action === 'reopen') && !ctx.reason?.trim()) throw new LifecycleError('ticket.reason.required', { action });
+  if ((action === 'cancel' || action === 'reopen' || action === 'decline') && !ctx.reason?.trim()) throw new LifecycleError('ticket.reason.required', { action });
   return typeof rule.to === 'function' ? rule.to(state) : rule.to;
 }
 

@@ -694,6 +694,19 @@ export async function teamIdsOfUser(db: DbOrTx, userId: number): Promise<number[
   return rows.map((r) => Number(r.team_id));
 }
 
+/** Teams of a kind serving a customer, oldest first. */
+export async function teamIdsServing(db: DbOrTx, customerId: number, kind: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('team_customers')
+    .innerJoin('teams', 'teams.id', 'team_customers.team_id')
+    .select('teams.id')
+    .where('team_customers.customer_id', '=', customerId)
+    .where('teams.kind', '=', kind)
+    .orderBy('teams.id')
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
 /** Members of the given teams, or of every team of a kind (e.g. all service desk teams). */
 export async function teamMemberIds(db: DbOrTx, filter: { teamIds?: number[]; kind?: string; leadsOnly?: boolean }): Promise<number[]> {
   let q = db.selectFrom('team_members').innerJoin('teams', 'teams.id', 'team_members.team_id').select('team_members.user_id').distinct();

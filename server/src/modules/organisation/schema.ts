@@ -9,7 +9,8 @@ import { isLocalDate, isTimeZone, optionalText, pageQuery, text } from '../../pl
 export const TIERS = [1, 2, 3] as const; // 一级 / 二级 / 三级
 export const SITE_KINDS = ['site', 'department'] as const;
 export const TEAM_KINDS = ['desk', 'line1', 'line2', 'project', 'quality', 'other'] as const;
-export const ASSIGNMENTS = ['round_robin', 'least_loaded'] as const;
+/** How a ticket dispatched to the team finds its assignee (modules/tickets: dispatch.ts); manual: it waits in the team's queue. */
+export const ASSIGNMENTS = ['round_robin', 'least_loaded', 'manual'] as const;
 
 /**
  * Service hours with a well-known calendar. Anything else is free text (≤ 40 characters, e.g.

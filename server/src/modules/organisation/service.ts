@@ -360,6 +360,11 @@ export class OrganisationService {
     return repo.teamIdsOfUser(this.db, userId);
   }
 
+  /** Teams of a kind serving a customer, oldest first (e.g. the service desk a ticket waits with). */
+  teamIdsServing(customerId: number, kind: string): Promise<number[]> {
+    return repo.teamIdsServing(this.db, customerId, kind);
+  }
+
   teamMemberIds(filter: { teamIds?: number[]; kind?: string; leadsOnly?: boolean }): Promise<number[]> {
     return repo.teamMemberIds(this.db, filter);
   }

@@ -1,4 +1,4 @@
-import type { SlaMetric } from '../../core/sla/index.js';
+import type { OlaTarget, SlaMetric } from '../../core/sla/index.js';
 import type { TicketAction, TicketState } from '../../core/tickets/lifecycle.js';
 import type { Visibility } from './schema.js';
 
@@ -9,11 +9,27 @@ import type { Visibility } from './schema.js';
  * change them only with a migration of the stored rows.
  */
 export type TimelineEntry =
-  | { type: 'created'; data: { state: TicketState; priority: string; impact: string; urgency: string; channel: string } }
-  | { type: 'state_changed'; data: { from: TicketState; to: TicketState; action: TicketAction; reason?: string; resolution?: string; via?: 'confirm' | 'reject' | 'auto' } }
+  /** `teamId`: the service desk queue the ticket waits in when no dispatch rule took it. */
+  | { type: 'created'; data: { state: TicketState; priority: string; impact: string; urgency: string; channel: string; teamId?: number } }
+  /** `previousAssigneeId`: who declined ("cannot attend"). */
+  | {
+      type: 'state_changed';
+      data: { from: TicketState; to: TicketState; action: TicketAction; reason?: string; resolution?: string; via?: 'confirm' | 'reject' | 'auto'; previousAssigneeId?: number };
+    }
+  /** `rule`: the dispatch rule that chose the team; `auto`: how the team picked the assignee. */
   | {
       type: 'assigned';
-      data: { from: TicketState; to: TicketState; teamId: number | null; assigneeId: number | null; previousTeamId: number | null; previousAssigneeId: number | null; escalation?: { metric: SlaMetric; step: number } };
+      data: {
+        from: TicketState;
+        to: TicketState;
+        teamId: number | null;
+        assigneeId: number | null;
+        previousTeamId: number | null;
+        previousAssigneeId: number | null;
+        escalation?: { metric: SlaMetric; step: number };
+        rule?: { id: number; name: string };
+        auto?: 'round_robin' | 'least_loaded';
+      };
     }
   | { type: 'priority_changed'; data: { from: string; to: string; impact: string; urgency: string; previousImpact: string; previousUrgency: string; escalation?: { metric: SlaMetric; step: number } } }
   | { type: 'updated'; data: { changes: Record<string, { from: unknown; to: unknown }> } }
@@ -25,10 +41,33 @@ export type TimelineEntry =
   | { type: 'attachment'; data: { fileId: number; name: string; mime: string; size: number } }
   | { type: 'sla.warning'; data: { metric: SlaMetric; percent: number; dueAt: string | null } }
   | { type: 'sla.breached'; data: { metric: SlaMetric; breachedAt: string } }
-  | { type: 'sla.escalated'; data: { metric: SlaMetric; step: number; action: string; recipients: number[]; result: 'notified' | 'reassigned' | 'priority_raised' | 'no_target' | 'top_priority' | 'not_open' } };
+  /**
+   * An escalation, by hand (`trigger: manual`, with the reason) or by a step of the SLA chain
+   * (`trigger: sla`, with the metric, step, action and result): functional (to another team or
+   * person, or to a vendor) or hierarchical (to management). `toProjectManager`: the contract's
+   * project manager was told (meets the desk's "report to the PM" OLA).
+   */
+  | { type: 'escalated'; data: EscalatedData }
+  | { type: 'ola.breached'; data: { target: OlaTarget; startedAt: string; dueAt: string } }
+  | { type: 'rated'; data: { score: number; comment: string | null } };
+
+export interface EscalatedData {
+  kind: 'functional' | 'hierarchical';
+  trigger: 'manual' | 'sla';
+  reason: string | null;
+  recipients: number[];
+  toTeamId?: number | null;
+  toUserId?: number | null;
+  vendor?: string;
+  toProjectManager?: boolean;
+  metric?: SlaMetric;
+  step?: number;
+  action?: string;
+  result?: 'notified' | 'reassigned' | 'priority_raised' | 'no_target' | 'top_priority' | 'not_open';
+}
 
 /** A new entry as a command produces it (the service adds the ticket, the actor and the instant). */
 export type NewEntry = TimelineEntry & { visibility: Visibility };
 
 /** Timeline data a customer's staff may not see inside public entries (teams are provider-internal). */
-export const CUSTOMER_HIDDEN_KEYS = new Set(['teamId', 'previousTeamId', 'escalation']);
+export const CUSTOMER_HIDDEN_KEYS = new Set(['teamId', 'previousTeamId', 'escalation', 'rule', 'auto']);

@@ -2,16 +2,23 @@ import type { ModuleRegistrar } from '../index.js';
 import { AuthService } from '../../platform/auth/service.js';
 import { OrganisationService } from '../organisation/service.js';
 import { CalendarService } from '../sla/calendars.service.js';
+import { dispatchRoutes } from './dispatch.routes.js';
 import './messages.js';
+import { OLA_JOB } from './ola.js';
 import { ticketRoutes } from './routes.js';
 import { AUTO_CLOSE_JOB, TicketService } from './service.js';
 import { SLA_JOB } from './sla.js';
 
-/** The service desk: tickets, their timeline and live SLA, and the jobs that fire SLA events and close resolved tickets. */
+/**
+ * The service desk: tickets, their timeline, dispatch rules and automatic assignment, live SLA
+ * and the desk's OLA, and the jobs that fire SLA and OLA events and close resolved tickets.
+ */
 export const ticketsModule: ModuleRegistrar = (app, ctx) => {
   const db = ctx.database.db;
   const service = new TicketService(db, ctx.config, new OrganisationService(db), new CalendarService(db), new AuthService(db, ctx.config));
   ticketRoutes(app, service);
+  dispatchRoutes(app, service.dispatch);
   ctx.scheduler.register<{ ticketId: number }>(SLA_JOB, (job) => service.runSlaJob(job.payload.ticketId));
+  ctx.scheduler.register<{ ticketId: number }>(OLA_JOB, (job) => service.runOlaJob(job.payload.ticketId));
   ctx.scheduler.register<{ ticketId: number; resolvedAt: number }>(AUTO_CLOSE_JOB, (job) => service.runAutoClose(job.payload.ticketId, job.payload.resolvedAt));
 };

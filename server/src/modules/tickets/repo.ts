@@ -1,13 +1,14 @@
 import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/index.js';
 import { dialectOf, ilike } from '../../db/dialect.js';
-import type { FilesTable, TicketEventsTable, TicketSlaTable, TicketsTable } from '../../db/schema.js';
+import type { DispatchRulesTable, FilesTable, TicketEventsTable, TicketRatingsTable, TicketSlaTable, TicketsTable } from '../../db/schema.js';
 import type { CustomerScope } from '../../platform/auth/actor.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
+import { OLA_ENTRY_TYPES } from './ola.js';
 
 /**
  * Queries of the tickets tables (tickets, ticket_events, ticket_sla, ticket_counters,
- * ticket_links, files). Every read of a ticket takes the caller's customer scope and applies it
+ * ticket_links, files, dispatch_rules, team_rotation, ticket_ratings). Every read of a ticket takes the caller's customer scope and applies it
  * in SQL: a ticket outside the scope is simply not found. The SLA job reads without a scope
  * through `findTicketForJob`, named so it cannot be mistaken for a user's read.
  */
@@ -274,4 +275,148 @@ export async function findFile(db: DbOrTx, ticketId: number, fileId: number, pub
   let q = db.selectFrom('files').selectAll('files').where('files.id', '=', fileId).where('files.ticket_id', '=', ticketId);
   if (publicOnly) q = q.innerJoin('ticket_events', 'ticket_events.id', 'files.event_id').where('ticket_events.visibility', '=', 'public');
   return q.executeTakeFirst();
+}
+
+// ---------------------------------------------------------------- OLA
+
+/** The entries the desk's OLA clocks are computed from, and the breaches the OLA job fired (see ola.ts). */
+export function listOlaRelevantEvents(db: DbOrTx, ticketId: number): Promise<Pick<EventRow, 'at' | 'type' | 'visibility' | 'data'>[]> {
+  return db
+    .selectFrom('ticket_events')
+    .select(['at', 'type', 'visibility', 'data'])
+    .where('ticket_id', '=', ticketId)
+    .where('type', 'in', [...OLA_ENTRY_TYPES])
+    .orderBy('id')
+    .execute();
+}
+
+// ---------------------------------------------------------------- automatic assignment
+
+/**
+ * The team's rotation (the member given a ticket last), read under a row lock on PostgreSQL that
+ * lasts until the assigning transaction commits: two concurrent assignments to one team take
+ * turns instead of both picking the same member. The row is created on first use.
+ */
+export async function lockRotation(trx: DbOrTx, teamId: number, now: number): Promise<number | null> {
+  await trx.insertInto('team_rotation').values({ team_id: teamId, last_user_id: null, updated_at: now }).onConflict((oc) => oc.column('team_id').doNothing()).execute();
+  let q = trx.selectFrom('team_rotation').select('last_user_id').where('team_id', '=', teamId);
+  if (isPostgres(trx)) q = q.forUpdate();
+  const row = await q.executeTakeFirstOrThrow();
+  return row.last_user_id === null ? null : Number(row.last_user_id);
+}
+
+export async function setRotation(trx: DbOrTx, teamId: number, userId: number, now: number): Promise<void> {
+  await trx.updateTable('team_rotation').set({ last_user_id: userId, updated_at: now }).where('team_id', '=', teamId).execute();
+}
+
+/** Open tickets per assignee (served by the `(assignee_id, state, sla_due_at)` index). */
+export async function openLoads(db: DbOrTx, userIds: number[], openStates: readonly string[]): Promise<Map<number, number>> {
+  if (!userIds.length) return new Map();
+  const rows = await db
+    .selectFrom('tickets')
+    .select((eb) => ['assignee_id', eb.fn.countAll<number>().as('n')])
+    .where('assignee_id', 'in', userIds)
+    .where('state', 'in', [...openStates])
+    .groupBy('assignee_id')
+    .execute();
+  return new Map(rows.map((r) => [Number(r.assignee_id), Number(r.n)]));
+}
+
+// ---------------------------------------------------------------- dispatch rules
+
+export type DispatchRuleRow = Selectable<DispatchRulesTable>;
+export type NewDispatchRule = Omit<Insertable<DispatchRulesTable>, 'id'>;
+
+/** Rules the caller may see: those for every customer, and those of customers in his scope. */
+function ruleInScope(scope: CustomerScope) {
+  if (scope.kind === 'all') return sql<SqlBool>`1 = 1`;
+  if (scope.ids.length === 0) return sql<SqlBool>`${sql.ref('dispatch_rules.customer_id')} is null`;
+  return sql<SqlBool>`(${sql.ref('dispatch_rules.customer_id')} is null or ${sql.ref('dispatch_rules.customer_id')} in (${sql.join(scope.ids)}))`;
+}
+
+export async function listRules(db: DbOrTx, scope: CustomerScope, page: { limit: number; cursor?: string }): Promise<{ items: DispatchRuleRow[]; nextCursor: string | null }> {
+  const after = decodeCursor(page.cursor, ['number', 'number']) as [number, number] | null;
+  let q = db.selectFrom('dispatch_rules').selectAll().where(ruleInScope(scope));
+  if (after) q = q.where((eb) => eb(eb.refTuple('position', 'id'), '>', eb.tuple(after[0], after[1])));
+  const rows = await q.orderBy('position').orderBy('id').limit(page.limit + 1).execute();
+  if (rows.length <= page.limit) return { items: rows, nextCursor: null };
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: encodeCursor([last.position, Number(last.id)]) };
+}
+
+export function findRule(db: DbOrTx, scope: CustomerScope, id: number): Promise<DispatchRuleRow | undefined> {
+  return db.selectFrom('dispatch_rules').selectAll().where('id', '=', id).where(ruleInScope(scope)).executeTakeFirst();
+}
+
+/** Every rule in order (ids and positions), for reordering. */
+export function ruleOrder(db: DbOrTx): Promise<Array<{ id: number; position: number; customer_id: number | null }>> {
+  return db.selectFrom('dispatch_rules').select(['id', 'position', 'customer_id']).orderBy('position').orderBy('id').execute();
+}
+
+/**
+ * The enabled rules whose criteria the ticket meets, in order. A criterion left null matches
+ * anything; the caller takes the first whose team can take the ticket.
+ */
+export function matchingRules(db: DbOrTx, t: { customerId: number; kind: string; service: string | null; category: string | null; priority: string }): Promise<DispatchRuleRow[]> {
+  const eqOrNull = (column: 'customer_id' | 'kind' | 'service' | 'category' | 'priority', value: string | number | null) =>
+    value === null ? sql<SqlBool>`${sql.ref(column)} is null` : sql<SqlBool>`(${sql.ref(column)} is null or ${sql.ref(column)} = ${value})`;
+  return db
+    .selectFrom('dispatch_rules')
+    .selectAll()
+    .where('enabled', '=', 1)
+    .where(eqOrNull('customer_id', t.customerId))
+    .where(eqOrNull('kind', t.kind))
+    .where(eqOrNull('service', t.service))
+    .where(eqOrNull('category', t.category))
+    .where(eqOrNull('priority', t.priority))
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+}
+
+export async function insertRule(trx: DbOrTx, values: NewDispatchRule): Promise<number> {
+  const row = await trx.insertInto('dispatch_rules').values(values).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function updateRule(trx: DbOrTx, id: number, version: number, changes: Updateable<DispatchRulesTable>): Promise<boolean> {
+  const res = await trx
+    .updateTable('dispatch_rules')
+    .set({ ...changes, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Moves a rule to a position (bumping its version when it moves). */
+export async function setRulePosition(trx: DbOrTx, id: number, position: number, now: number): Promise<void> {
+  await trx
+    .updateTable('dispatch_rules')
+    .set({ position, updated_at: now, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .where('position', '<>', position)
+    .execute();
+}
+
+export async function deleteRule(trx: DbOrTx, id: number): Promise<void> {
+  await trx.deleteFrom('dispatch_rules').where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------- satisfaction
+
+export type RatingRow = Selectable<TicketRatingsTable>;
+
+export function findRating(db: DbOrTx, ticketId: number): Promise<RatingRow | undefined> {
+  return db.selectFrom('ticket_ratings').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
+}
+
+export async function insertRating(trx: DbOrTx, values: RatingRow): Promise<void> {
+  await trx.insertInto('ticket_ratings').values(values).execute();
+}
+
+/** The complaint already lodged about a ticket, if any (its `complaint` link). */
+export function findComplaintLink(db: DbOrTx, ticketId: number): Promise<{ other_id: number } | undefined> {
+  return db.selectFrom('ticket_links').select('other_id').where('ticket_id', '=', ticketId).where('kind', '=', 'complaint').executeTakeFirst();
 }

@@ -8,11 +8,15 @@ import {
   actionBody,
   actionParams,
   bulkAssignBody,
+  complaintBody,
   confirmBody,
+  escalateBody,
   fileParams,
   linkBody,
   linkParams,
   listQuery,
+  ratingBody,
+  ratingOut,
   rejectBody,
   replyBody,
   ticketCreate,
@@ -96,7 +100,8 @@ export function ticketRoutes(app: ZApp, service: TicketService) {
       config: write,
       schema: {
         tags,
-        summary: 'A lifecycle action: accept, start, wait_customer, wait_vendor, resume, resolve {resolution}, close, reopen {reason}, cancel {reason}, assign {teamId?, assigneeId?}',
+        summary:
+          'A lifecycle action: accept, decline {reason} (the assignee cannot attend: back to the team\'s queue), start, wait_customer, wait_vendor, resume, resolve {resolution}, close, reopen {reason}, cancel {reason}, assign {teamId?, assigneeId?}',
         params: actionParams,
         body: actionBody,
         response: { 200: ticketOut },
@@ -115,6 +120,51 @@ export function ticketRoutes(app: ZApp, service: TicketService) {
     `${V1}/tickets/:id/reject`,
     { config: write, schema: { tags, summary: 'The customer rejects the resolution with a reason: the ticket is reopened', params: idParams, body: rejectBody, response: { 200: ticketOut } } },
     async (request) => service.reject(actorOf(request), request.params.id, request.body.reason, request.body.version),
+  );
+
+  app.post(
+    `${V1}/tickets/:id/escalate`,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Escalate by hand with a reason: functional (to a team or person, default the second line; or to a vendor) or hierarchical (tells the project manager or a named manager)',
+        params: idParams,
+        body: escalateBody,
+        response: { 200: ticketOut },
+      },
+    },
+    async (request) => service.escalate(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    `${V1}/tickets/:id/rating`,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'The customer rates a resolved or closed ticket 1–5, once; a score of 1 or 2 suggests a complaint',
+        params: idParams,
+        body: ratingBody,
+        response: { 201: ratingOut.extend({ suggestComplaint: z.boolean() }) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.rate(actorOf(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    `${V1}/tickets/:id/complaint`,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'The customer lodges a complaint about a ticket: a complaint ticket linked to it, routed to quality management',
+        params: idParams,
+        body: complaintBody,
+        response: { 201: ticketOut },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.complain(actorOf(request), request.params.id, request.body.text)),
   );
 
   app.post(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OLA_TARGETS } from '../../core/sla/ola.js';
 import { TICKET_ACTIONS, TICKET_STATES } from '../../core/tickets/lifecycle.js';
 import { id, instant, optionalText, text } from '../../platform/http/zod.js';
 
@@ -28,6 +29,9 @@ export const LINK_INVERSE = {
   causes: 'caused_by',
   parent_of: 'child_of',
   child_of: 'parent_of',
+  /** A complaint ticket about the ticket it points to, and back. */
+  complaint_about: 'complaint',
+  complaint: 'complaint_about',
 } as const;
 export type LinkKind = keyof typeof LINK_INVERSE;
 const LINK_KINDS = Object.keys(LINK_INVERSE) as [LinkKind, ...LinkKind[]];
@@ -142,6 +146,31 @@ export const bulkAssignBody = z.strictObject({
   assigneeId: ref.nullish(),
 });
 
+export const ESCALATION_KINDS = ['functional', 'hierarchical'] as const;
+/**
+ * Escalation by hand (REQ §2.2). Functional: to another team or person (`toTeamId`, `toUserId`;
+ * neither: the second line serving the customer), or to a vendor (`vendor`, with `waitVendor` to
+ * wait for it). Hierarchical: tells the contract's project manager and/or `toUserId` (a manager).
+ */
+export const escalateBody = z.strictObject({
+  kind: z.enum(ESCALATION_KINDS),
+  reason: text(2000),
+  toTeamId: ref.nullish(),
+  toUserId: ref.nullish(),
+  vendor: optionalText(100),
+  waitVendor: z.boolean().default(false),
+  version: version.optional(),
+});
+export type EscalateBody = z.output<typeof escalateBody>;
+
+export const ratingBody = z.strictObject({
+  score: z.number().int().min(1).max(5),
+  comment: optionalText(2000),
+});
+export type RatingBody = z.output<typeof ratingBody>;
+
+export const complaintBody = z.strictObject({ text: typedText() });
+
 /** `state=new&state=assigned` or `state=new,assigned`. */
 function multi<T extends readonly [string, ...string[]]>(values: T) {
   return z.preprocess(
@@ -197,6 +226,25 @@ export const timelineEventOut = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
+export const olaClockOut = z.object({
+  target: z.enum(OLA_TARGETS),
+  state: z.enum(['running', 'met', 'breached']),
+  startedAt: z.string(),
+  dueAt: z.string(),
+  /** Minutes left as of the request (running), or at the meeting; negative when late. */
+  remainingMinutes: z.number(),
+  metAt: z.string().nullable(),
+});
+
+export const ratingOut = z.object({
+  score: z.number(),
+  comment: z.string().nullable(),
+  ratedBy: z.number(),
+  ratedByName: z.string().nullable(),
+  ratedAt: z.string(),
+});
+export type RatingOut = z.input<typeof ratingOut>;
+
 export const linkOut = z.object({ otherId: z.number(), number: z.string(), title: z.string(), state: z.string(), kind: z.string() });
 export const attachmentOut = z.object({ id: z.number(), eventId: z.number().nullable(), name: z.string(), mime: z.string(), size: z.number(), createdAt: z.string() });
 
@@ -248,6 +296,10 @@ export const ticketOut = z.object({
   closedAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   sla: z.array(slaClockOut),
+  /** The service desk's own time limits (REQ T11); provider staff only (empty for a customer's staff). */
+  ola: z.array(olaClockOut),
+  /** The customer's satisfaction rating, once given. */
+  rating: ratingOut.nullable(),
   allowedActions: z.array(z.string()),
   timeline: z.array(timelineEventOut),
   links: z.array(linkOut),
@@ -255,3 +307,77 @@ export const ticketOut = z.object({
 });
 export type TicketOut = z.input<typeof ticketOut>;
 export type TicketListItemOut = z.input<typeof ticketListItemOut>;
+
+// ---------------------------------------------------------------- dispatch rules
+
+/** Criteria left out (null) match anything; codes are compared exactly. */
+const criteria = {
+  customerId: ref.nullish(),
+  service: optionalText(100),
+  category: optionalText(100),
+  priority: optionalText(40),
+  kind: z.enum(TICKET_KINDS).nullish(),
+};
+
+export const dispatchRuleCreate = z.strictObject({
+  name: text(100),
+  ...criteria,
+  teamId: ref,
+  enabled: z.boolean().default(true),
+  /** The rule's place in the order, from 1 (the rules after it move down); default: last. */
+  position: z.number().int().min(1).max(100_000).optional(),
+});
+export type DispatchRuleCreate = z.output<typeof dispatchRuleCreate>;
+
+export const dispatchRulePatch = z.strictObject({
+  version,
+  name: text(100).optional(),
+  customerId: ref.nullable().optional(),
+  service: optionalText(100).optional(),
+  category: optionalText(100).optional(),
+  priority: optionalText(40).optional(),
+  kind: z.enum(TICKET_KINDS).nullable().optional(),
+  teamId: ref.optional(),
+  enabled: z.boolean().optional(),
+});
+export type DispatchRulePatch = z.output<typeof dispatchRulePatch>;
+
+/** Every rule the caller may manage, in the new order. */
+export const dispatchReorderBody = z.strictObject({ ids: z.array(ref).min(1).max(1000) });
+
+export const dispatchMatchQuery = z.object({
+  customerId: id,
+  kind: z.enum(TICKET_KINDS),
+  service: z.string().trim().max(100).optional(),
+  category: z.string().trim().max(100).optional(),
+  priority: z.string().trim().max(40).optional(),
+});
+
+export const dispatchRuleOut = z.object({
+  id: z.number(),
+  position: z.number(),
+  name: z.string(),
+  customerId: z.number().nullable(),
+  customerName: z.string().nullable(),
+  service: z.string().nullable(),
+  category: z.string().nullable(),
+  priority: z.string().nullable(),
+  kind: z.enum(TICKET_KINDS).nullable(),
+  teamId: z.number(),
+  teamName: z.string().nullable(),
+  enabled: z.boolean(),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DispatchRuleOut = z.input<typeof dispatchRuleOut>;
+
+export const dispatchMatchOut = z.object({
+  /** The rule that would take the ticket, or null (the fallback team). */
+  ruleId: z.number().nullable(),
+  ruleName: z.string().nullable(),
+  teamId: z.number().nullable(),
+  teamName: z.string().nullable(),
+  /** True when the ticket would wait in the service desk's queue for someone to dispatch it. */
+  queued: z.boolean(),
+});

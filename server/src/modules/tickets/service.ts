@@ -2,8 +2,9 @@ import type { Updateable } from 'kysely';
 import type { Config } from '../../config.js';
 import { DAY_MS, instantToZoned, type CompiledCalendar } from '../../core/calendar/index.js';
 import { PriorityError, priorityOf } from '../../core/priority.js';
-import type { EscalationStep, SlaMetric } from '../../core/sla/index.js';
-import { allowedActions, isOpen, LifecycleError, transition, type TicketAction, type TicketState } from '../../core/tickets/lifecycle.js';
+import { isOpenOla, type EscalationStep, type SlaMetric } from '../../core/sla/index.js';
+import { isAutomatic, pickAssignee } from '../../core/tickets/assignment.js';
+import { allowedActions, isOpen, LifecycleError, OPEN_STATES, transition, type TicketAction, type TicketState } from '../../core/tickets/lifecycle.js';
 import type { Db, Tx } from '../../db/index.js';
 import type { TicketsTable } from '../../db/schema.js';
 import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
@@ -11,21 +12,28 @@ import { can, inScope, type Actor } from '../../platform/auth/actor.js';
 import type { AuthService } from '../../platform/auth/service.js';
 import { AppError, type FieldProblem } from '../../platform/http/errors.js';
 import { iso } from '../../platform/http/zod.js';
+import { t as translate } from '../../platform/i18n/index.js';
 import { cancelJob, enqueueJob } from '../../platform/jobs/scheduler.js';
-import type { Contract } from '../organisation/repo.js';
+import type { Contract, Team } from '../organisation/repo.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { CalendarService } from '../sla/calendars.service.js';
-import { CUSTOMER_HIDDEN_KEYS, type NewEntry } from './events.js';
+import { DispatchRuleService, type PlacedTeam, type Placement } from './dispatch.service.js';
+import { CUSTOMER_HIDDEN_KEYS, type EscalatedData, type NewEntry } from './events.js';
 import { openStored, storeUpload, type StoredFile } from './files.js';
 import { notifyTicketEvent, type TicketNotice } from './notify.js';
+import { firedBreaches, movesOla, olaClocksOf, olaView, scheduleOla, unfiredBreaches } from './ola.js';
 import * as repo from './repo.js';
 import {
   KIND_PREFIX,
   LINK_INVERSE,
+  TITLE_MAX,
   VISIT_EVENTS,
   type ActionBody,
+  type EscalateBody,
   type LinkKind,
   type ListQuery,
+  type RatingBody,
+  type RatingOut,
   type ReplyBody,
   type TicketCreate,
   type TicketKind,
@@ -61,21 +69,27 @@ interface Change {
 type TimelineItem = TicketOut['timeline'][number];
 
 /**
- * The service desk's tickets: creation with numbering and priority, the lifecycle, replies,
- * notes, worklogs, visits, links and attachments, the queues, and the live SLA (with the
- * scheduler jobs that fire warnings, breaches and escalations, and close resolved tickets
- * nobody objected to). The only writer of the tickets tables. Every command is one
+ * The service desk's tickets: creation with numbering, priority and dispatch (rules, automatic
+ * assignment inside a team), the lifecycle, escalation, replies, notes, worklogs, visits, links
+ * and attachments, satisfaction ratings and complaints, the queues, the live SLA and the desk's
+ * OLA (with the scheduler jobs that fire warnings, breaches and escalations, and close resolved
+ * tickets nobody objected to). With DispatchRuleService, the only writer of the tickets
+ * tables (rotation and ratings included). Every command is one
  * transaction with its timeline entry, its audit entry and the ticket's new version; reads of
  * other modules go through their services, before the transaction opens.
  */
 export class TicketService {
+  readonly dispatch: DispatchRuleService;
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private readonly organisation: OrganisationService,
     private readonly calendars: CalendarService,
     private readonly auth: AuthService,
-  ) {}
+  ) {
+    this.dispatch = new DispatchRuleService(db, organisation);
+  }
 
   private context(contractOrId: number | Contract): Promise<SlaContext> {
     return loadSlaContext(this.organisation, this.calendars, contractOrId);
@@ -88,12 +102,22 @@ export class TicketService {
   // ------------------------------------------------------------ create
 
   async create(actor: Actor, input: TicketCreate): Promise<TicketOut> {
+    return this.createTicket(actor, input);
+  }
+
+  /**
+   * Creates a ticket: numbering, priority, clocks, and dispatch. A ticket logged without a team
+   * or an assignee goes where the dispatch rules say (docs/TICKETS.md, "Dispatch"); a team
+   * chosen by a rule, or named without an assignee, picks one by its assignment setting.
+   * `complaintOf`: the ticket a customer's complaint is about, linked in the same transaction.
+   */
+  private async createTicket(actor: Actor, input: TicketCreate, complaintOf?: repo.TicketRow): Promise<TicketOut> {
     const now = Date.now();
     const customerStaff = actor.customerId !== null;
     if (customerStaff && input.customerId !== actor.customerId) throw AppError.notFound();
     if (customerStaff && input.channel !== undefined && input.channel !== 'portal') throw AppError.field('channel', 'tickets.portalOnly');
-    const assigning = input.teamId != null || input.assigneeId != null;
-    if (assigning && (customerStaff || !can(actor, 'tickets.dispatch'))) throw AppError.forbidden('tickets.dispatch');
+    const naming = input.teamId != null || input.assigneeId != null;
+    if (naming && (customerStaff || !can(actor, 'tickets.dispatch'))) throw AppError.forbidden('tickets.dispatch');
     const oneYearAgo = new Date(now);
     oneYearAgo.setUTCFullYear(oneYearAgo.getUTCFullYear() - 1);
     if (input.reportedAt > now + FUTURE_TOLERANCE_MS) throw AppError.field('reportedAt', 'tickets.reportedInFuture');
@@ -112,7 +136,7 @@ export class TicketService {
     ]);
     if (!contact || contact.customerId !== customer.id) problems.push({ field: 'contactId', code: 'tickets.contactNotOfCustomer' });
     if (input.siteId != null && (!site || site.customerId !== customer.id)) problems.push({ field: 'siteId', code: 'tickets.siteNotOfCustomer' });
-    if (assigning) await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [customer.id], problems);
+    const namedTeam = naming ? await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [customer.id], problems) : null;
     let ctx: SlaContext | null = null;
     let priority: { code: string; rank: number } | null = null;
     if (contract) {
@@ -124,23 +148,33 @@ export class TicketService {
     const kind = input.kind;
     const channel = input.channel ?? defaultChannel(actor);
     const year = Number(localDate.slice(0, 4));
-    const state: TicketState = assigning ? 'assigned' : 'new';
-    const entries: NewEntry[] = [
-      { type: 'created', visibility: 'public', data: { state: 'new', priority: priority.code, impact: input.impact, urgency: input.urgency, channel } },
-    ];
-    if (assigning) {
-      entries.push({
-        type: 'assigned',
-        visibility: 'public',
-        data: { from: 'new', to: 'assigned', teamId: input.teamId ?? null, assigneeId: input.assigneeId ?? null, previousTeamId: null, previousAssigneeId: null },
-      });
-    }
+    // Where the ticket goes: the team named, else the dispatch rules' choice (or the desk's queue).
+    const placement: Placement | null = naming ? null : await this.dispatch.placement(customer.id, { kind, service: input.service, category: input.category, priority: priority.code });
+    const team = naming ? namedTeam : placement!.team;
+    const dispatched = naming || (!placement!.queued && team !== null);
+    const auto = dispatched && team && input.assigneeId == null ? await this.autoAssignFor(team) : null;
     const slaCtx = ctx;
     const level = priority;
-    const teamMembers = await this.teamToTell(input.teamId, input.assigneeId);
     const created = await this.db.transaction().execute(async (trx) => {
       const sequence = await repo.nextSequence(trx, kind, year);
       const number = `${KIND_PREFIX[kind]}-${year}-${String(sequence).padStart(6, '0')}`;
+      if (complaintOf) {
+        // Under the original's row lock: two complaints about one ticket cannot both be lodged.
+        await repo.findTicketForJob(trx, complaintOf.id, true);
+        if (await repo.findComplaintLink(trx, complaintOf.id)) throw new AppError(409, 'duplicate', 'tickets.complaint.exists');
+      }
+      const teamId = team?.id ?? null;
+      const picked = input.assigneeId ?? (await this.pick(trx, auto, now));
+      const entries: NewEntry[] = [
+        { type: 'created', visibility: 'public', data: { state: 'new', priority: level.code, impact: input.impact, urgency: input.urgency, channel, ...(placement?.queued && teamId !== null ? { teamId } : {}) } },
+      ];
+      if (dispatched) {
+        const data: Extract<NewEntry, { type: 'assigned' }>['data'] = { from: 'new', to: 'assigned', teamId, assigneeId: picked, previousTeamId: null, previousAssigneeId: null };
+        if (placement?.rule) data.rule = placement.rule;
+        if (auto && picked !== null) data.auto = auto.mode;
+        entries.push({ type: 'assigned', visibility: 'public', data });
+      }
+      if (complaintOf) entries.push({ type: 'link_added', visibility: 'internal', data: { otherId: complaintOf.id, number: complaintOf.number, kind: 'complaint_about' } });
       const sources = entries.map((e) => ({ at: now, type: e.type, visibility: e.visibility, data: JSON.stringify(e.data) }));
       const clocks = slaCtx.sla ? clocksOf(reportedAt, sources, slaCtx.sla.policy, slaCtx.calendars, now) : [];
       const summary = summaryOf(clocks);
@@ -160,9 +194,9 @@ export class TicketService {
         title: input.title,
         description: input.description,
         channel,
-        state,
-        team_id: input.teamId ?? null,
-        assignee_id: input.assigneeId ?? null,
+        state: dispatched ? 'assigned' : 'new',
+        team_id: teamId,
+        assignee_id: picked,
         resolution: null,
         reported_at: reportedAt,
         created_at: now,
@@ -181,14 +215,27 @@ export class TicketService {
       const rows = entries.map((e) => eventRow(ticketId, actor, e, now));
       const eventIds = await repo.insertEvents(trx, rows);
       const slaRows = await persistClocks(trx, ticketId, clocks, [], now, undefined, false);
+      await scheduleOla(trx, ticketId, rows, this.config.tickets.ola, now);
       await recordAudit(trx, auditActorOf(actor), { action: 'create', entity: 'tickets', entityId: ticketId, customerId: customer.id, after: { id: ticketId, ...values } }, now);
+      if (complaintOf) {
+        await repo.insertLinkPair(trx, ticketId, complaintOf.id, 'complaint_about', LINK_INVERSE.complaint_about, now);
+        await repo.insertEvents(trx, [eventRow(complaintOf.id, actor, { type: 'link_added', visibility: 'internal', data: { otherId: ticketId, number, kind: 'complaint' } }, now)]);
+        await recordAudit(trx, auditActorOf(actor), { action: 'complaint', entity: 'tickets', entityId: complaintOf.id, customerId: customer.id, after: { complaintId: ticketId, number } }, now);
+      }
       const ticket = { id: ticketId, number, customer_id: customer.id };
-      await notifyTicketEvent(trx, { type: 'ticket.created', ticket, actorId: actor.userId, recipients: teamMembers, titleKey: 'tickets.notify.created', params: { title: input.title }, body: input.description, occurredAt: now });
-      if (input.assigneeId != null) await notifyTicketEvent(trx, { type: 'ticket.assigned', ticket, actorId: actor.userId, recipients: [input.assigneeId], titleKey: 'tickets.notify.assigned', params: { title: input.title }, occurredAt: now });
+      // The team hears of a ticket nobody was given; quality management of every complaint.
+      const teamMembers = team?.memberIds ?? [];
+      if (kind === 'complaint' && teamMembers.length) {
+        await notifyTicketEvent(trx, { type: 'ticket.complaint', ticket, actorId: actor.userId, recipients: teamMembers, titleKey: 'tickets.notify.complaint', params: { title: input.title }, body: input.description, occurredAt: now });
+      } else if (picked === null && teamMembers.length) {
+        await notifyTicketEvent(trx, { type: 'ticket.created', ticket, actorId: actor.userId, recipients: teamMembers, titleKey: 'tickets.notify.created', params: { title: input.title }, body: input.description, occurredAt: now });
+      }
+      if (picked !== null) await notifyTicketEvent(trx, { type: 'ticket.assigned', ticket, actorId: actor.userId, recipients: [picked], titleKey: 'tickets.notify.assigned', params: { title: input.title }, occurredAt: now });
       return { row: { id: ticketId, ...values } as repo.TicketRow, events: rows.map((r, i) => ({ ...r, id: eventIds[i] }) as repo.EventRow), slaRows };
     });
     // The new ticket is shown from what was just written: no read-back.
-    const named = assigning ? await this.organisation.directory({ teams: input.teamId == null ? [] : [input.teamId], users: input.assigneeId == null ? [] : [input.assigneeId] }) : null;
+    const row = created.row;
+    const named = row.team_id !== null || row.assignee_id !== null ? await this.organisation.directory({ teams: row.team_id === null ? [] : [Number(row.team_id)], users: row.assignee_id === null ? [] : [Number(row.assignee_id)] }) : null;
     const dir: Dir = {
       customers: new Map([[customer.id, customer.name]]),
       contacts: new Map([[contact!.id, contact!.name]]),
@@ -197,7 +244,8 @@ export class TicketService {
       teams: named?.teams ?? new Map(),
       users: new Map([...(named?.users ?? []), [actor.userId, { displayName: actor.displayName, customerId: actor.customerId, disabled: false }]]),
     };
-    return this.view(actor, created.row, { events: created.events, slaRows: created.slaRows, links: [], files: [], ctx: slaCtx, dir });
+    const events = customerStaff ? created.events.filter((e) => e.visibility === 'public') : created.events;
+    return this.view(actor, row, { events, olaSource: created.events, slaRows: created.slaRows, links: [], files: [], rating: null, ctx: slaCtx, dir });
   }
 
   /**
@@ -232,11 +280,12 @@ export class TicketService {
    * only the customers it serves), an active provider-side user who works on tickets and has them
    * in his scope (else he could not even open the ticket), a member of the team when both are named.
    */
-  private async checkAssignment(teamId: number | null, assigneeId: number | null, customerIds: number[], problems: FieldProblem[]): Promise<void> {
+  private async checkAssignment(teamId: number | null, assigneeId: number | null, customerIds: number[], problems: FieldProblem[]): Promise<Team | null> {
+    let team: Team | null = null;
     if (teamId !== null) {
-      const team = await orNull(this.organisation.getTeam(SYSTEM, teamId));
+      team = await orNull(this.organisation.getTeam(SYSTEM, teamId));
       if (!team) problems.push({ field: 'teamId', code: 'tickets.teamNotFound' });
-      else if (customerIds.some((c) => !team.customerIds.includes(c))) problems.push({ field: 'teamId', code: 'tickets.teamNotServing' });
+      else if (customerIds.some((c) => !team!.customerIds.includes(c))) problems.push({ field: 'teamId', code: 'tickets.teamNotServing' });
       else if (assigneeId !== null && !team.memberIds.includes(assigneeId)) problems.push({ field: 'assigneeId', code: 'tickets.notTeamMember' });
     }
     if (assigneeId !== null && !problems.some((p) => p.field === 'assigneeId')) {
@@ -244,6 +293,31 @@ export class TicketService {
       if (!assignee || assignee.customerId !== null) problems.push({ field: 'assigneeId', code: 'tickets.notProviderUser' });
       else if (!can(assignee, 'tickets.write') || customerIds.some((c) => !inScope(assignee.scope, c))) problems.push({ field: 'assigneeId', code: 'tickets.assigneeOutOfScope' });
     }
+    return team;
+  }
+
+  /**
+   * A team's automatic assignment, prepared before the transaction: its mode and the members
+   * who may be given tickets (active, provider-side, working on tickets; serving the team's
+   * customers makes the ticket's customer theirs). Null for a manual team.
+   */
+  private async autoAssignFor(team: PlacedTeam): Promise<AutoAssign | null> {
+    if (!isAutomatic(team.assignment)) return null;
+    return { teamId: team.id, mode: team.assignment, candidates: await this.auth.activeProvidersWith(team.memberIds, 'tickets.write') };
+  }
+
+  /**
+   * Picks the assignee inside the assigning transaction: the team's rotation row is locked (on
+   * PostgreSQL) until commit, so concurrent assignments to one team take turns; least-loaded
+   * counts open tickets after the lock, seeing the ones just given. Null: nobody to pick.
+   */
+  private async pick(trx: Tx, auto: AutoAssign | null, now: number): Promise<number | null> {
+    if (!auto || !auto.candidates.length) return null;
+    const last = await repo.lockRotation(trx, auto.teamId, now);
+    const loads = auto.mode === 'least_loaded' ? await repo.openLoads(trx, auto.candidates, OPEN_STATES) : undefined;
+    const chosen = pickAssignee(auto.mode, auto.candidates, last, loads);
+    if (chosen !== null) await repo.setRotation(trx, auto.teamId, chosen, now);
+    return chosen;
   }
 
   // ------------------------------------------------------------ reads
@@ -252,11 +326,12 @@ export class TicketService {
     const ticket = await repo.findTicket(this.db, actor.scope, id);
     if (!ticket) throw AppError.notFound();
     const customerView = actor.customerId !== null;
-    const [events, slaRows, links, files, ctx] = await Promise.all([
+    const [events, slaRows, links, files, rating, ctx] = await Promise.all([
       repo.listEvents(this.db, id, customerView),
       repo.slaRows(this.db, id),
       customerView ? Promise.resolve([]) : repo.listLinks(this.db, actor.scope, id),
       repo.listFiles(this.db, id, customerView),
+      repo.findRating(this.db, id),
       this.context(ticket.contract_id),
     ]);
     const dir = await this.organisation.directory({
@@ -265,18 +340,28 @@ export class TicketService {
       sites: ticket.site_id === null ? [] : [ticket.site_id],
       contracts: [ticket.contract_id],
       teams: ticket.team_id === null || customerView ? [] : [ticket.team_id],
-      users: [ticket.assignee_id, ticket.created_by, ...events.map((e) => e.actor_id)].filter((u): u is number => u !== null),
+      users: [ticket.assignee_id, ticket.created_by, rating?.rated_by ?? null, ...events.map((e) => e.actor_id)].filter((u): u is number => u !== null),
     });
-    return this.view(actor, ticket, { events, slaRows, links, files, ctx, dir });
+    return this.view(actor, ticket, { events, olaSource: events, slaRows, links, files, rating: rating ?? null, ctx, dir });
   }
 
   /** The ticket as the API shows it to this caller, from its parts (read, or just written). */
   private async view(
     actor: Actor,
     ticket: repo.TicketRow,
-    parts: { events: repo.EventRow[]; slaRows: repo.SlaRow[]; links: repo.LinkRow[]; files: repo.FileRow[]; ctx: SlaContext; dir: Dir },
+    parts: {
+      events: repo.EventRow[];
+      /** The timeline the OLA clocks are computed from (every entry; a customer's staff see no OLA). */
+      olaSource: repo.EventRow[];
+      slaRows: repo.SlaRow[];
+      links: repo.LinkRow[];
+      files: repo.FileRow[];
+      rating: repo.RatingRow | null;
+      ctx: SlaContext;
+      dir: Dir;
+    },
   ): Promise<TicketOut> {
-    const { events, slaRows, links, files, ctx, dir } = parts;
+    const { events, slaRows, links, files, rating, ctx, dir } = parts;
     const customerView = actor.customerId !== null;
     const now = Date.now();
     const sla: TicketOut['sla'] = [];
@@ -305,7 +390,9 @@ export class TicketService {
       closedAt: iso(ticket.closed_at),
       cancelledAt: iso(ticket.cancelled_at),
       sla,
-      allowedActions: this.allowedFor(actor, ticket, now),
+      ola: customerView ? [] : olaView(olaClocksOf(parts.olaSource, this.config.tickets.ola, now)),
+      rating: rating ? ratingOf(rating, dir.users.get(Number(rating.rated_by))?.displayName ?? null) : null,
+      allowedActions: this.allowedFor(actor, ticket, now, rating !== null),
       timeline: events.map((e) => timelineItem(e, dir, customerView)),
       links: links.map((l) => ({ otherId: l.otherId, number: l.number, title: l.title, state: l.state, kind: l.kind })),
       attachments: files.map((f) => ({ id: Number(f.id), eventId: f.event_id === null ? null : Number(f.event_id), name: f.name, mime: f.mime, size: Number(f.size), createdAt: iso(f.created_at) })),
@@ -320,8 +407,12 @@ export class TicketService {
     }
   }
 
-  /** What the caller may do now: the lifecycle's actions by permission, plus confirm/reject for the customer's staff. */
-  private allowedFor(actor: Actor, t: repo.TicketRow, now: number): string[] {
+  /**
+   * What the caller may do now: the lifecycle's actions by permission (decline: the assignee
+   * only), escalate on an open ticket; for the customer's staff cancel, confirm/reject, and rate
+   * a resolved or closed ticket not yet rated.
+   */
+  private allowedFor(actor: Actor, t: repo.TicketRow, now: number, rated: boolean): string[] {
     const state = t.state as TicketState;
     const lifecycle = allowedActions(state, { now, closedAt: t.closed_at, reopenWindowMs: this.reopenWindowMs() });
     if (!can(actor, 'tickets.write')) return [];
@@ -329,13 +420,17 @@ export class TicketService {
       const out: string[] = lifecycle.filter((a) => a === 'cancel');
       if (state === 'resolved') out.push('confirm', 'reject');
       else if (lifecycle.includes('reopen')) out.push('reject');
+      if ((state === 'resolved' || state === 'closed') && !rated) out.push('rate');
       return out;
     }
-    return lifecycle.filter((a) => {
+    const out: string[] = lifecycle.filter((a) => {
       if (a === 'assign') return can(actor, 'tickets.dispatch');
       if (a === 'accept') return t.assignee_id === null || Number(t.assignee_id) === actor.userId || can(actor, 'tickets.dispatch');
+      if (a === 'decline') return t.assignee_id !== null && Number(t.assignee_id) === actor.userId;
       return true;
     });
+    if (isOpen(state)) out.push('escalate');
+    return out;
   }
 
   async list(actor: Actor, query: ListQuery): Promise<{ items: TicketListItemOut[]; nextCursor: string | null }> {
@@ -416,6 +511,7 @@ export class TicketService {
       if (!ctx) throw new Error(`ticket ${ticket.id}: a change that moves the SLA clocks was prepared without the SLA context`);
       await this.recompute(trx, after, ctx, now);
     }
+    if (change.entries.some(movesOla)) await this.rescheduleOla(trx, ticket.id, now);
     await change.after?.(trx, eventIds);
     await recordAudit(trx, auditActorOf(actor), { action: change.audit.action, entity: 'tickets', entityId: ticket.id, customerId: ticket.customer_id, before: change.audit.before, after: change.audit.after }, now);
     for (const n of change.notices ?? []) await notifyTicketEvent(trx, { ...n, ticket: after, actorId: actor.userId || null, occurredAt: now });
@@ -428,6 +524,11 @@ export class TicketService {
     const stored = await repo.slaRows(trx, ticket.id);
     const clocks = ctx.sla ? clocksOf(ticket.reported_at, sources, ctx.sla.policy, ctx.calendars, now) : [];
     await persistClocks(trx, ticket.id, clocks, stored, now, justFired);
+  }
+
+  /** Sets the ticket's OLA job from its timeline as it now stands (in the transaction). */
+  private async rescheduleOla(trx: Tx, ticketId: number, now: number): Promise<void> {
+    await scheduleOla(trx, ticketId, await repo.listOlaRelevantEvents(trx, ticketId), this.config.tickets.ola, now);
   }
 
   /** Re-prioritising (impact × urgency through the contract's matrix) and editing the ticket's text fields. */
@@ -492,26 +593,48 @@ export class TicketService {
       actor,
       id,
       { version: body.version },
-      async (pre, ctx): Promise<{ teamMembers?: number[]; calendar?: CompiledCalendar }> => {
+      async (pre, ctx): Promise<{ teamMembers?: number[]; auto?: AutoAssign | null; calendar?: CompiledCalendar; decline?: { teamId: number | null; recipients: number[] } }> => {
         if (action === 'assign') {
           const problems: FieldProblem[] = [];
-          await this.checkAssignment(body.teamId ?? null, body.assigneeId ?? null, [Number(pre.customer_id)], problems);
+          const team = await this.checkAssignment(body.teamId ?? null, body.assigneeId ?? null, [Number(pre.customer_id)], problems);
           if (problems.length) throw AppError.validation(problems);
-          return { teamMembers: await this.teamToTell(body.teamId, body.assigneeId) };
+          return { teamMembers: team && body.assigneeId == null ? team.memberIds : [], auto: team && body.assigneeId == null ? await this.autoAssignFor(team) : null };
         }
         if (action === 'accept' && pre.assignee_id !== null && Number(pre.assignee_id) !== actor.userId && !can(actor, 'tickets.dispatch')) {
           throw await this.assignedToOther(Number(pre.assignee_id));
         }
+        if (action === 'decline') return { decline: await this.declineTarget(actor, pre) };
         if (action === 'resolve') return { calendar: await this.calendars.compiled(ctx!.contract.calendarId) };
         return {};
       },
-      (t, { prepared, now }) => {
-        if (action === 'assign') return this.assignChange(t, { teamId: body.teamId, assigneeId: body.assigneeId }, prepared.teamMembers ?? [], now);
+      async (t, { prepared, now, trx }) => {
+        if (action === 'assign') {
+          const previousTeamId = t.team_id === null ? null : Number(t.team_id);
+          // Re-dispatch to a team without naming anyone: the team picks, if it assigns automatically.
+          const teamId = body.teamId !== undefined ? body.teamId : previousTeamId;
+          const assigneeLeft = body.assigneeId == null && (teamId !== previousTeamId || t.assignee_id === null);
+          const picked = assigneeLeft ? await this.pick(trx, prepared.auto ?? null, now) : null;
+          const target = { teamId: body.teamId, assigneeId: picked ?? body.assigneeId };
+          return this.assignChange(t, target, prepared.teamMembers ?? [], now, { auto: picked !== null ? prepared.auto!.mode : undefined });
+        }
         if (action === 'accept' && t.assignee_id !== null && Number(t.assignee_id) !== actor.userId && !can(actor, 'tickets.dispatch')) throw AppError.conflict();
-        return this.transitionChange(actor, t, action, body, now, { calendar: prepared.calendar });
+        if (action === 'decline' && (t.assignee_id === null || Number(t.assignee_id) !== actor.userId)) throw new AppError(403, 'forbidden', 'tickets.declineNotAssignee');
+        return this.transitionChange(actor, t, action, body, now, { calendar: prepared.calendar, decline: prepared.decline });
       },
     );
     return this.get(actor, id);
+  }
+
+  /**
+   * Where a declined ticket goes and who hears of it: back to its team's queue (no team: the
+   * service desk's), and the service desk and that team are told (the desk must re-dispatch
+   * within the OLA).
+   */
+  private async declineTarget(actor: Actor, pre: repo.TicketRow): Promise<{ teamId: number | null; recipients: number[] }> {
+    if (pre.assignee_id === null || Number(pre.assignee_id) !== actor.userId) throw new AppError(403, 'forbidden', 'tickets.declineNotAssignee');
+    const teamId = pre.team_id !== null ? Number(pre.team_id) : (await this.organisation.teamIdsServing(Number(pre.customer_id), 'desk'))[0] ?? null;
+    const [desk, team] = await Promise.all([this.organisation.teamMemberIds({ kind: 'desk' }), this.organisation.teamMemberIds({ teamIds: teamId === null ? [] : [teamId] })]);
+    return { teamId, recipients: [...new Set([...desk, ...team])].sort((a, b) => a - b) };
   }
 
   /** The customer confirms the resolution: the ticket closes. */
@@ -549,11 +672,6 @@ export class TicketService {
     return new AppError(409, 'conflict', 'tickets.assignedToOther', { name: dir.users.get(userId)?.displayName ?? String(userId) });
   }
 
-  /** Who hears of a dispatch to a team without a named assignee: its members. */
-  private async teamToTell(teamId: number | null | undefined, assigneeId: number | null | undefined): Promise<number[]> {
-    return teamId != null && assigneeId == null ? this.organisation.teamMemberIds({ teamIds: [teamId] }) : [];
-  }
-
   /** Every lifecycle action but assign: the new state, the instants it sets, the timeline entry, the auto-close job. */
   private transitionChange(
     actor: Actor,
@@ -561,7 +679,7 @@ export class TicketService {
     action: Exclude<TicketAction, 'assign'>,
     body: Pick<ActionBody, 'reason' | 'resolution'>,
     now: number,
-    opts: { calendar?: CompiledCalendar; via?: 'confirm' | 'reject' | 'auto' } = {},
+    opts: { calendar?: CompiledCalendar; via?: 'confirm' | 'reject' | 'auto'; decline?: { teamId: number | null; recipients: number[] } } = {},
   ): Change {
     const from = t.state as TicketState;
     const to = lifecycle(from, action, { now, closedAt: t.closed_at, reopenWindowMs: this.reopenWindowMs(), reason: body.reason });
@@ -602,19 +720,39 @@ export class TicketService {
         set.cancelled_at = now;
         after = (trx) => cancelJob(trx, autoCloseJobKey(t.id));
         break;
+      case 'decline': {
+        // Back to the team's queue; the re-dispatch OLA starts (ola.ts).
+        const target = opts.decline!;
+        set.assignee_id = null;
+        set.team_id = target.teamId;
+        data.previousAssigneeId = Number(t.assignee_id);
+        notices.push({ type: 'ticket.declined', recipients: target.recipients, titleKey: 'tickets.notify.declined', params: { title: t.title, actor: actor.displayName }, body: body.reason });
+        break;
+      }
     }
     return {
       set,
-      entries: [{ type: 'state_changed', visibility: 'public', data }],
+      // Why an engineer cannot attend is the provider's own business.
+      entries: [{ type: 'state_changed', visibility: action === 'decline' ? 'internal' : 'public', data }],
       sla: true,
       after,
       notices,
-      audit: { action, before: { state: from }, after: { state: to, ...(body.reason ? { reason: body.reason } : {}), ...(set.resolution ? { resolution: set.resolution } : {}), ...(opts.via ? { via: opts.via } : {}) } },
+      audit: {
+        action,
+        before: { state: from, ...(action === 'decline' ? { assigneeId: data.previousAssigneeId, teamId: t.team_id } : {}) },
+        after: { state: to, ...(body.reason ? { reason: body.reason } : {}), ...(set.resolution ? { resolution: set.resolution } : {}), ...(opts.via ? { via: opts.via } : {}), ...(action === 'decline' ? { assigneeId: null, teamId: set.team_id } : {}) },
+      },
     };
   }
 
   /** (Re-)dispatch: a new team clears the assignee unless one is named; the ticket must be accepted again. */
-  private assignChange(t: repo.TicketRow, target: { teamId?: number | null; assigneeId?: number | null }, teamMembers: number[], now: number, escalation?: { metric: SlaMetric; step: number }): Change {
+  private assignChange(
+    t: repo.TicketRow,
+    target: { teamId?: number | null; assigneeId?: number | null },
+    teamMembers: number[],
+    now: number,
+    extra: { escalation?: { metric: SlaMetric; step: number }; auto?: 'round_robin' | 'least_loaded' } = {},
+  ): Change {
     const from = t.state as TicketState;
     const to = lifecycle(from, 'assign', { now });
     const previousTeamId = t.team_id === null ? null : Number(t.team_id);
@@ -622,7 +760,8 @@ export class TicketService {
     const teamId = target.teamId !== undefined ? target.teamId : previousTeamId;
     const assigneeId = target.assigneeId !== undefined ? target.assigneeId : teamId !== previousTeamId ? null : previousAssigneeId;
     const data: Extract<NewEntry, { type: 'assigned' }>['data'] = { from, to, teamId, assigneeId, previousTeamId, previousAssigneeId };
-    if (escalation) data.escalation = escalation;
+    if (extra.escalation) data.escalation = extra.escalation;
+    if (extra.auto) data.auto = extra.auto;
     const notices: Change['notices'] = [];
     if (assigneeId !== null && assigneeId !== previousAssigneeId) notices.push({ type: 'ticket.assigned', recipients: [assigneeId], titleKey: 'tickets.notify.assigned', params: { title: t.title } });
     else if (assigneeId === null && teamMembers.length) notices.push({ type: 'ticket.assigned', recipients: teamMembers, titleKey: 'tickets.notify.assignedTeam', params: { title: t.title } });
@@ -631,7 +770,11 @@ export class TicketService {
       entries: [{ type: 'assigned', visibility: 'public', data }],
       sla: from !== to,
       notices,
-      audit: { action: 'assign', before: { state: from, teamId: previousTeamId, assigneeId: previousAssigneeId }, after: { state: to, teamId, assigneeId, ...(escalation ? { escalation } : {}) } },
+      audit: {
+        action: 'assign',
+        before: { state: from, teamId: previousTeamId, assigneeId: previousAssigneeId },
+        after: { state: to, teamId, assigneeId, ...(extra.escalation ? { escalation: extra.escalation } : {}), ...(extra.auto ? { auto: extra.auto } : {}) },
+      },
     };
   }
 
@@ -642,11 +785,13 @@ export class TicketService {
     const ids = [...new Set(input.ids)];
     const pre = await repo.findTickets(this.db, actor.scope, ids);
     const problems: FieldProblem[] = [];
-    await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [...new Set(pre.map((t) => Number(t.customer_id)))], problems);
+    const team = await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [...new Set(pre.map((t) => Number(t.customer_id)))], problems);
     if (problems.length) throw AppError.validation(problems);
     const contexts = new Map<number, SlaContext>();
     for (const contractId of new Set(pre.map((t) => Number(t.contract_id)))) contexts.set(contractId, await this.context(contractId));
-    const teamMembers = await this.teamToTell(input.teamId, input.assigneeId);
+    const teamMembers = team && input.assigneeId == null ? team.memberIds : [];
+    // To a team without naming anyone: the team picks for each ticket in turn.
+    const auto = team && input.assigneeId == null ? await this.autoAssignFor(team) : null;
     return this.db.transaction().execute(async (trx) => {
       const now = Date.now();
       const rows = new Map((await repo.findTickets(trx, actor.scope, ids, true)).map((t) => [Number(t.id), t]));
@@ -666,11 +811,159 @@ export class TicketService {
       const items = [];
       for (const id of ids) {
         const t = rows.get(id)!;
-        const applied = await this.apply(trx, actor, t, contexts.get(Number(t.contract_id))!, this.assignChange(t, { teamId: input.teamId, assigneeId: input.assigneeId }, teamMembers, now), now);
+        const picked = await this.pick(trx, auto, now);
+        const change = this.assignChange(t, { teamId: input.teamId, assigneeId: picked ?? input.assigneeId }, teamMembers, now, { auto: picked !== null ? auto!.mode : undefined });
+        const applied = await this.apply(trx, actor, t, contexts.get(Number(t.contract_id))!, change, now);
         items.push({ id, number: applied.ticket.number, state: applied.ticket.state, version: applied.ticket.version });
       }
       return { items };
     });
+  }
+
+  // ------------------------------------------------------------ escalation and satisfaction
+
+  /**
+   * Escalation by hand (REQ §2.2), with a reason. Functional: to another team or person (the
+   * ticket is re-dispatched; without a target, to the second line serving the customer), or to a
+   * vendor (recorded, optionally waiting for it). Hierarchical: the contract's project manager
+   * and/or a named manager are told. One `escalated` entry on the timeline, as the SLA chain's
+   * escalations write it; the people concerned are notified.
+   */
+  async escalate(actor: Actor, id: number, body: EscalateBody): Promise<TicketOut> {
+    requireProvider(actor);
+    const vendor = body.vendor;
+    if (body.kind === 'hierarchical' && (body.toTeamId != null || vendor !== null || body.waitVendor)) {
+      throw AppError.field(body.toTeamId != null ? 'toTeamId' : vendor !== null ? 'vendor' : 'waitVendor', 'tickets.escalate.hierarchicalTarget');
+    }
+    if (vendor !== null && (body.toTeamId != null || body.toUserId != null)) throw AppError.field('vendor', 'tickets.escalate.vendorOrTeam');
+    if (body.waitVendor && vendor === null) throw AppError.field('waitVendor', 'tickets.escalate.waitVendorNeedsVendor');
+    type Prepared =
+      | { to: 'team'; teamId: number | undefined; auto: AutoAssign | null; teamMembers: number[] }
+      | { to: 'vendor'; recipients: number[] }
+      | { to: 'manager'; recipients: number[]; pm: number | null };
+    await this.command(
+      actor,
+      id,
+      { version: body.version },
+      async (pre, ctx): Promise<Prepared> => {
+        if (!isOpen(pre.state as TicketState)) throw new AppError(409, 'not_open', 'tickets.escalate.notOpen');
+        const customerId = Number(pre.customer_id);
+        if (body.kind === 'hierarchical') {
+          const pm = ctx!.contract.projectManagerId;
+          if (body.toUserId != null) {
+            // A manager who could not open the ticket is no one to escalate to.
+            const manager = await this.auth.actorForUser(body.toUserId, 'system', null);
+            if (!manager || manager.customerId !== null) throw AppError.field('toUserId', 'tickets.notProviderUser');
+            if (!can(manager, 'tickets.read') || !inScope(manager.scope, customerId)) throw AppError.field('toUserId', 'tickets.assigneeOutOfScope');
+          }
+          const recipients = [...new Set([pm, body.toUserId ?? null].filter((u): u is number => u !== null))];
+          if (!recipients.length) throw AppError.field('toUserId', 'tickets.escalate.noManager');
+          return { to: 'manager', recipients, pm };
+        }
+        if (vendor !== null) {
+          const desk = await this.organisation.teamMemberIds({ kind: 'desk' });
+          return { to: 'vendor', recipients: [...new Set([...desk, ...(pre.assignee_id === null ? [] : [Number(pre.assignee_id)])])].sort((a, b) => a - b) };
+        }
+        const teamId = body.toTeamId ?? (body.toUserId != null ? undefined : (await this.organisation.teamIdsServing(customerId, 'line2'))[0]);
+        if (teamId === undefined && body.toUserId == null) throw AppError.field('toTeamId', 'tickets.escalate.noSecondLine');
+        const problems: FieldProblem[] = [];
+        const team = await this.checkAssignment(teamId ?? null, body.toUserId ?? null, [customerId], problems);
+        if (problems.length) throw AppError.validation(problems);
+        const byTeam = team !== null && body.toUserId == null;
+        return { to: 'team', teamId, auto: byTeam ? await this.autoAssignFor(team) : null, teamMembers: byTeam ? team.memberIds : [] };
+      },
+      async (t, { prepared, now, trx }): Promise<Change> => {
+        if (!isOpen(t.state as TicketState)) throw new AppError(409, 'not_open', 'tickets.escalate.notOpen');
+        const audit = { action: 'escalate', after: { kind: body.kind, reason: body.reason } as Record<string, unknown> };
+        const notice = (recipients: number[]) => ({ type: 'ticket.escalated' as const, recipients, titleKey: 'tickets.notify.escalated', params: { title: t.title, kind: { key: `tickets.escalation.${body.kind}` }, actor: actor.displayName }, body: body.reason });
+        if (prepared.to === 'team') {
+          const picked = body.toUserId ?? (await this.pick(trx, prepared.auto, now));
+          const change = this.assignChange(t, { teamId: prepared.teamId, assigneeId: picked ?? undefined }, prepared.teamMembers, now, { auto: picked !== null && body.toUserId == null ? prepared.auto!.mode : undefined });
+          const set = change.set as { team_id: number | null; assignee_id: number | null };
+          const recipients = set.assignee_id !== null ? [set.assignee_id] : prepared.teamMembers;
+          const data: EscalatedData = { kind: 'functional', trigger: 'manual', reason: body.reason, recipients, toTeamId: set.team_id, toUserId: set.assignee_id };
+          return {
+            ...change,
+            entries: [{ type: 'escalated', visibility: 'internal', data }, ...change.entries],
+            notices: [notice(recipients)],
+            audit: { action: 'escalate', before: change.audit.before, after: { ...(change.audit.after as object), kind: body.kind, reason: body.reason } },
+          };
+        }
+        if (prepared.to === 'vendor') {
+          const data: EscalatedData = { kind: 'functional', trigger: 'manual', reason: body.reason, recipients: prepared.recipients, vendor: vendor! };
+          const entries: NewEntry[] = [{ type: 'escalated', visibility: 'internal', data }];
+          audit.after.vendor = vendor;
+          if (!body.waitVendor) return { entries, notices: [notice(prepared.recipients)], audit };
+          const wait = this.transitionChange(actor, t, 'wait_vendor', { reason: body.reason }, now);
+          return { ...wait, entries: [...entries, ...wait.entries], notices: [notice(prepared.recipients)], audit: { action: 'escalate', before: wait.audit.before, after: { ...audit.after, ...(wait.audit.after as object) } } };
+        }
+        const data: EscalatedData = { kind: 'hierarchical', trigger: 'manual', reason: body.reason, recipients: prepared.recipients, toUserId: body.toUserId ?? null, toProjectManager: prepared.pm !== null && prepared.recipients.includes(prepared.pm) };
+        audit.after.recipients = prepared.recipients;
+        return { entries: [{ type: 'escalated', visibility: 'internal', data }], notices: [notice(prepared.recipients)], audit };
+      },
+    );
+    return this.get(actor, id);
+  }
+
+  /**
+   * The customer's satisfaction rating (REQ §2.16): by the ticket customer's staff, once the
+   * ticket is resolved or closed, once (409 after). A score of 1 or 2 suggests a complaint.
+   */
+  async rate(actor: Actor, id: number, body: RatingBody): Promise<RatingOut & { suggestComplaint: boolean }> {
+    if (actor.customerId === null) throw new AppError(403, 'forbidden', 'tickets.rating.customerOnly');
+    const applied = await this.command(
+      actor,
+      id,
+      { sla: () => false },
+      async () => undefined,
+      async (t, { now, trx }): Promise<Change> => {
+        if (Number(t.customer_id) !== actor.customerId) throw new AppError(403, 'forbidden', 'tickets.rating.customerOnly');
+        if (t.state !== 'resolved' && t.state !== 'closed') throw new AppError(409, 'not_resolved', 'tickets.rating.notResolved');
+        if (await repo.findRating(trx, t.id)) throw new AppError(409, 'duplicate', 'tickets.rating.exists');
+        const row: repo.RatingRow = { ticket_id: t.id, customer_id: Number(t.customer_id), score: body.score, comment: body.comment, rated_by: actor.userId, rated_at: now };
+        const notices: Change['notices'] = t.assignee_id === null ? [] : [{ type: 'ticket.rated', recipients: [Number(t.assignee_id)], titleKey: 'tickets.notify.rated', params: { title: t.title, score: body.score }, body: body.comment }];
+        return {
+          entries: [{ type: 'rated', visibility: 'public', data: { score: body.score, comment: body.comment } }],
+          after: (tx) => repo.insertRating(tx, row),
+          notices,
+          audit: { action: 'rate', after: { score: body.score, comment: body.comment } },
+        };
+      },
+    );
+    return { ...ratingOf({ ticket_id: id, customer_id: actor.customerId, score: body.score, comment: body.comment, rated_by: actor.userId, rated_at: applied.now }, actor.displayName), suggestComplaint: body.score <= 2 };
+  }
+
+  /**
+   * A complaint about a ticket (REQ §2.17), by the ticket customer's staff: a new ticket of kind
+   * `complaint`, linked to the original (`complaint_about` / `complaint`), dispatched like any
+   * other (a rule for complaints, else the quality management team serving the customer), whose
+   * team is told. One complaint per ticket (409 after).
+   */
+  async complain(actor: Actor, id: number, text: string): Promise<TicketOut> {
+    if (actor.customerId === null) throw new AppError(403, 'forbidden', 'tickets.complaint.customerOnly');
+    const original = await repo.findTicket(this.db, actor.scope, id);
+    if (!original) throw AppError.notFound();
+    if (Number(original.customer_id) !== actor.customerId) throw new AppError(403, 'forbidden', 'tickets.complaint.customerOnly');
+    if (await repo.findComplaintLink(this.db, id)) throw new AppError(409, 'duplicate', 'tickets.complaint.exists');
+    const title = translate(actor.locale, 'tickets.complaint.title', { number: original.number, title: original.title });
+    return this.createTicket(
+      actor,
+      {
+        customerId: actor.customerId,
+        contactId: Number(original.contact_id),
+        kind: 'complaint',
+        title: title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title,
+        description: text,
+        impact: original.impact,
+        urgency: original.urgency,
+        reportedAt: Date.now(),
+        siteId: original.site_id === null ? null : Number(original.site_id),
+        service: original.service,
+        category: original.category,
+        channel: 'portal',
+      },
+      original,
+    );
   }
 
   // ------------------------------------------------------------ replies, notes, worklogs, visits
@@ -894,18 +1187,31 @@ export class TicketService {
         for (const step of u.escalations) {
           const rule = policy.escalation[step];
           const recipients = recipientsOf(rule, people, current);
-          let result: Extract<NewEntry, { type: 'sla.escalated' }>['data']['result'] = 'not_open';
+          let result: NonNullable<EscalatedData['result']> = 'not_open';
+          const stepEntries: NewEntry[] = [];
           if (open) {
-            const escalated = this.escalate(rule, { metric: c.metric, step }, current, ctx, people, now);
+            const escalated = await this.escalationStep(trx, rule, { metric: c.metric, step }, current, ctx, people, now);
             result = escalated.result;
             if (escalated.change) {
               changes.push(escalated.change);
-              entries.push(...escalated.change.entries);
+              stepEntries.push(...escalated.change.entries);
               current = { ...current, ...escalated.change.set } as repo.TicketRow;
             }
             notices.push({ type: 'ticket.escalated', recipients, titleKey: 'tickets.notify.slaEscalated', params: { metric, title: current.title } });
           }
-          entries.push({ type: 'sla.escalated', visibility: 'internal', data: { metric: c.metric, step, action: rule.action, recipients, result } });
+          // The same entry a manual escalation writes (docs/TICKETS.md): reassigning is functional, telling people hierarchical.
+          const data: EscalatedData = {
+            kind: rule.action === 'reassign' ? 'functional' : 'hierarchical',
+            trigger: 'sla',
+            reason: null,
+            recipients,
+            metric: c.metric,
+            step,
+            action: rule.action,
+            result,
+            toProjectManager: open && people.pm !== null && recipients.includes(people.pm),
+          };
+          entries.push({ type: 'escalated', visibility: 'internal', data }, ...stepEntries);
         }
         justFired.set(c.metric, { warnings: [...fired.warnings, ...u.warnings], escalations: [...fired.escalations, ...u.escalations], breachedAt: fired.breachedAt ?? c.breachedAt ?? null });
       }
@@ -917,22 +1223,34 @@ export class TicketService {
       }
       await repo.insertEvents(trx, entries.map((e) => eventRow(ticketId, SYSTEM, e, now)));
       await this.recompute(trx, current, ctx, now, justFired);
+      if (entries.some(movesOla)) await this.rescheduleOla(trx, ticketId, now);
       for (const n of [...notices, ...changes.flatMap((ch) => ch.notices ?? [])]) await notifyTicketEvent(trx, { ...n, ticket: current, actorId: null, occurredAt: now });
     });
   }
 
-  /** One escalation step's action on the ticket: reassign to the step's team or user, or raise the priority one level. */
-  private escalate(rule: EscalationStep, marker: { metric: SlaMetric; step: number }, t: repo.TicketRow, ctx: SlaContext, people: People, now: number): { result: 'notified' | 'reassigned' | 'priority_raised' | 'no_target' | 'top_priority'; change?: Change } {
+  /**
+   * One escalation step's action on the ticket: reassign to the step's user, or to the step's
+   * team (which picks an assignee by its setting), or raise the priority one level.
+   */
+  private async escalationStep(
+    trx: Tx,
+    rule: EscalationStep,
+    marker: { metric: SlaMetric; step: number },
+    t: repo.TicketRow,
+    ctx: SlaContext,
+    people: People,
+    now: number,
+  ): Promise<{ result: 'notified' | 'reassigned' | 'priority_raised' | 'no_target' | 'top_priority'; change?: Change }> {
     switch (rule.action) {
       case 'notify':
         return { result: 'notified' };
       case 'reassign': {
         const userId = (rule.notify.userIds ?? []).find((u) => isActiveProvider(people.users.get(u)));
-        // A step may name a team (`teamId`, stored with the policy as given): the ticket goes to that team's queue.
-        const named = (rule as unknown as { teamId?: unknown }).teamId;
-        const teamId = typeof named === 'number' ? named : undefined;
+        const teamId = stepTeamId(rule);
         if (userId === undefined && teamId === undefined) return { result: 'no_target' };
-        return { result: 'reassigned', change: this.assignChange(t, { teamId, assigneeId: userId }, [], now, marker) };
+        const auto = userId === undefined && teamId !== undefined ? people.autos.get(teamId) ?? null : null;
+        const picked = userId ?? (await this.pick(trx, auto, now)) ?? undefined;
+        return { result: 'reassigned', change: this.assignChange(t, { teamId, assigneeId: picked }, [], now, { escalation: marker, auto: userId === undefined && picked !== undefined ? auto!.mode : undefined }) };
       }
       case 'raise_priority': {
         const levels = [...ctx.matrix.levels].sort((a, b) => a.rank - b.rank);
@@ -952,15 +1270,51 @@ export class TicketService {
 
   /** Who the SLA job may tell or hand a ticket to, looked up before its transaction. */
   private async people(ctx: SlaContext, t: repo.TicketRow): Promise<People> {
-    const stepUsers = ctx.sla?.policy.escalation.flatMap((s) => s.notify.userIds ?? []) ?? [];
+    const steps = ctx.sla?.policy.escalation ?? [];
+    const stepUsers = steps.flatMap((s) => s.notify.userIds ?? []);
+    const stepTeams = [...new Set(steps.filter((s) => s.action === 'reassign').flatMap((s) => (stepTeamId(s) === undefined ? [] : [stepTeamId(s)!])))];
     const teamIds = t.team_id === null ? [] : [Number(t.team_id)];
-    const [desk, team, leads, dir] = await Promise.all([
+    const [desk, team, leads, dir, teams] = await Promise.all([
       this.organisation.teamMemberIds({ kind: 'desk' }),
       this.organisation.teamMemberIds({ teamIds }),
       this.organisation.teamMemberIds({ teamIds, leadsOnly: true }),
       this.organisation.directory({ users: stepUsers }),
+      Promise.all(stepTeams.map((id) => orNull(this.organisation.getTeam(SYSTEM, id)))),
     ]);
-    return { pm: ctx.contract.projectManagerId, desk, team, leads, users: dir.users };
+    const autos = new Map<number, AutoAssign>();
+    for (const found of teams) {
+      const auto = found ? await this.autoAssignFor(found) : null;
+      if (auto) autos.set(auto.teamId, auto);
+    }
+    return { pm: ctx.contract.projectManagerId, desk, team, leads, users: dir.users, autos };
+  }
+
+  /**
+   * The OLA job of one ticket (key `ola:ticket:<id>`): recomputes the desk's OLA clocks now and
+   * fires each breach once: an internal `ola.breached` entry, and a warning to the service
+   * desk's members while the clock is still open on an open ticket. Sets the next wake.
+   */
+  async runOlaJob(ticketId: number): Promise<void> {
+    const desk = await this.organisation.teamMemberIds({ kind: 'desk' });
+    await this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      const ticket = await repo.findTicketForJob(trx, ticketId, true);
+      if (!ticket) return;
+      const rows = await repo.listOlaRelevantEvents(trx, ticketId);
+      const clocks = olaClocksOf(rows, this.config.tickets.ola, now);
+      const entries: NewEntry[] = [];
+      const open = isOpen(ticket.state as TicketState);
+      for (const c of unfiredBreaches(clocks, firedBreaches(rows))) {
+        entries.push({ type: 'ola.breached', visibility: 'internal', data: { target: c.target, startedAt: iso(c.startedAt), dueAt: iso(c.dueAt) } });
+        if (open && isOpenOla(c)) {
+          const target = { key: `tickets.ola.${c.target}` };
+          await notifyTicketEvent(trx, { type: 'ola.breached', ticket, actorId: null, recipients: desk, titleKey: 'tickets.notify.olaBreached', params: { target, title: ticket.title }, occurredAt: now });
+        }
+      }
+      const written = entries.map((e) => eventRow(ticketId, SYSTEM, e, now));
+      await repo.insertEvents(trx, written);
+      await scheduleOla(trx, ticketId, [...rows, ...written], this.config.tickets.ola, now);
+    });
   }
 
   /**
@@ -1000,6 +1354,25 @@ interface People {
   team: number[];
   leads: number[];
   users: Map<number, { customerId: number | null; disabled: boolean }>;
+  /** The automatic assignment of each team the policy's reassign steps name. */
+  autos: Map<number, AutoAssign>;
+}
+
+/** A team's automatic assignment, prepared before the transaction: who may be given its tickets. */
+interface AutoAssign {
+  teamId: number;
+  mode: 'round_robin' | 'least_loaded';
+  candidates: number[];
+}
+
+/** The team a reassign step names (`teamId`, stored with the policy as given). */
+function stepTeamId(rule: EscalationStep): number | undefined {
+  const named = (rule as unknown as { teamId?: unknown }).teamId;
+  return typeof named === 'number' ? named : undefined;
+}
+
+function ratingOf(r: repo.RatingRow, ratedByName: string | null): RatingOut {
+  return { score: r.score, comment: r.comment, ratedBy: Number(r.rated_by), ratedByName, ratedAt: iso(r.rated_at) };
 }
 
 const METRIC_ORDER: Record<string, number> = { response: 0, onsite: 1, resolution: 2 };

@@ -40,9 +40,10 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
     await enqueueJob(db(), { kind: SLA_JOB, key: slaJobKey(id), payload: { ticketId: id }, runAt: Date.now() });
     await drain();
   };
+  /** What the SLA job wrote: warnings, breaches and the escalations of the SLA chain. */
   const entries = async (id: number, prefix = 'sla.') =>
     (await db().selectFrom('ticket_events').select(['type', 'data', 'actor_id', 'visibility']).where('ticket_id', '=', id).orderBy('id').execute())
-      .filter((e) => e.type.startsWith(prefix))
+      .filter((e) => e.type.startsWith(prefix) || (prefix === 'sla.' && e.type === 'escalated'))
       .map((e): Record<string, any> => ({ type: e.type, actor: e.actor_id, visibility: e.visibility, ...JSON.parse(e.data) }));
   const notices = async (id: number) =>
     (await db().selectFrom('notifications').select(['user_id', 'event']).where('entity', '=', 'tickets').where('entity_id', '=', String(id)).orderBy('id').execute()).map((n) => [n.event, Number(n.user_id)]);
@@ -76,9 +77,10 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
       ['sla.warning', 'response', 50],
       ['sla.warning', 'response', 80],
       ['sla.breached', 'response', null],
-      ['sla.escalated', 'response', 'notified'],
+      ['escalated', 'response', 'notified'],
     ]);
-    expect(fired[3]).toMatchObject({ action: 'notify', step: 0, recipients: [w.users.pm] });
+    // The same entry as a manual escalation: telling the project manager is hierarchical.
+    expect(fired[3]).toMatchObject({ kind: 'hierarchical', trigger: 'sla', reason: null, action: 'notify', step: 0, recipients: [w.users.pm], toProjectManager: true });
     expect(await notices(id)).toEqual([
       ['ticket.assigned', w.users.eng],
       ['sla.warning', w.users.eng],
@@ -114,10 +116,10 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
       'sla.warning:response:50',
       'sla.warning:response:80',
       'sla.breached:response:',
-      'sla.escalated:response:',
+      'escalated:response:',
       'sla.warning:resolution:50',
     ]);
-    expect((await at(121)).slice(5)).toEqual(['sla.warning:resolution:80', 'sla.breached:resolution:', 'sla.escalated:resolution:']);
+    expect((await at(121)).slice(5)).toEqual(['sla.warning:resolution:80', 'sla.breached:resolution:', 'escalated:resolution:']);
     // Both clocks breached and the chain done: the job finished and set no next wake.
     expect(await db().selectFrom('jobs').select('status').where('key', '=', slaJobKey(id)).executeTakeFirst()).toEqual({ status: 'done' });
   });
@@ -129,7 +131,7 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
     await rerun(id);
     const tk = await get(w.desk, id);
     expect(tk).toMatchObject({ priority: 'P3', priorityRank: 3, state: 'assigned', assigneeId: w.users.eng2, teamId: null });
-    const escalated = (await entries(id)).filter((e) => e.type === 'sla.escalated');
+    const escalated = (await entries(id)).filter((e) => e.type === 'escalated');
     expect(escalated.map((e) => [e.step, e.action, e.result, e.recipients])).toEqual([
       [0, 'raise_priority', 'priority_raised', [w.users.desk]],
       [1, 'reassign', 'reassigned', [w.users.pm, w.users.eng2]],

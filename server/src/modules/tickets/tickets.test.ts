@@ -59,7 +59,7 @@ describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
 
     let tk = ok(await act(w.desk, id, 'assign', { teamId: w.teams.line1, assigneeId: w.users.eng }));
     expect(tk).toMatchObject({ state: 'assigned', teamName: '一线支持组', assigneeName: '李强' });
-    expect(tk.allowedActions).toEqual(['assign', 'accept', 'cancel']);
+    expect(tk.allowedActions).toEqual(['assign', 'accept', 'cancel', 'escalate']);
     tk = ok(await act(w.eng, id, 'accept'));
     expect(tk.state).toBe('accepted');
     expect(clock(tk, 'response')).toMatchObject({ state: 'met' });
@@ -79,7 +79,7 @@ describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
     expect(clock(tk, 'resolution').state).toBe('met');
     // Only the customer's staff confirm; the customer sees the two choices.
     expect((await w.eng.request({ method: 'POST', url: `/api/v1/tickets/${id}/confirm`, payload: {} })).statusCode).toBe(403);
-    expect((await get(portal, id)).allowedActions).toEqual(['confirm', 'reject']);
+    expect((await get(portal, id)).allowedActions).toEqual(['confirm', 'reject', 'rate']);
     tk = ok(await portal.request({ method: 'POST', url: `/api/v1/tickets/${id}/confirm`, payload: {} }));
     expect(tk.state).toBe('closed');
     expect(tk.timeline.at(-1)).toMatchObject({ type: 'state_changed', data: { from: 'resolved', to: 'closed', action: 'close', via: 'confirm' } });

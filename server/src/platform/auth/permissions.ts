@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   { code: 'tickets.read', group: 'tickets', zh: '查看工单', en: 'View tickets' },
   { code: 'tickets.write', group: 'tickets', zh: '处理工单', en: 'Work on tickets' },
   { code: 'tickets.dispatch', group: 'tickets', zh: '派单', en: 'Dispatch tickets' },
+  { code: 'dispatch.manage', group: 'tickets', zh: '维护派单规则', en: 'Manage dispatch rules' },
   { code: 'portal.use', group: 'portal', zh: '使用客户门户', en: 'Use the customer portal' },
   { code: 'scope.all', group: 'scope', zh: '数据范围：全部客户', en: 'Data scope: all customers' },
 ] as const;

@@ -21,6 +21,22 @@ export async function rolesOfUser(db: DbOrTx, userId: number): Promise<Array<{ c
   return rows.map((r) => ({ code: r.code, permissions: JSON.parse(r.permissions) as string[] }));
 }
 
+/** Of these users, the active provider-side ones whose roles grant `permission`, by id. */
+export async function activeProvidersWith(db: DbOrTx, userIds: number[], permission: string): Promise<number[]> {
+  if (!userIds.length) return [];
+  const rows = await db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['user_roles.user_id', 'roles.permissions'])
+    .where('user_roles.user_id', 'in', userIds)
+    .where('users.disabled', '=', 0)
+    .where('users.customer_id', 'is', null)
+    .execute();
+  const ids = rows.filter((r) => (JSON.parse(r.permissions) as string[]).includes(permission)).map((r) => Number(r.user_id));
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
 /**
  * The customers a provider-side user serves: those of his teams plus those whose contracts
  * he manages as project manager.

@@ -119,6 +119,11 @@ export class AuthService {
     };
   }
 
+  /** Of these users, the active provider-side ones holding `permission` (e.g. who may be given tickets), by id. */
+  activeProvidersWith(userIds: number[], permission: string): Promise<number[]> {
+    return repo.activeProvidersWith(this.db, userIds, permission);
+  }
+
   /** Resolves a session cookie; null when absent, unknown, expired or idle too long. */
   async actorFromSession(sessionToken: string, ip: string | null, now = Date.now()): Promise<Actor | null> {
     const id = sha256(sessionToken);

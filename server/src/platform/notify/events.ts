@@ -16,6 +16,10 @@ export const NOTIFY_EVENTS = [
   { type: 'ticket.closed', zh: '工单关闭', en: 'Ticket closed' },
   { type: 'sla.warning', zh: 'SLA 预警', en: 'SLA warning' },
   { type: 'sla.breached', zh: 'SLA 超时', en: 'SLA breached' },
+  { type: 'ticket.declined', zh: '工程师不能到场', en: 'Engineer cannot attend' },
+  { type: 'ola.breached', zh: '服务台时限超时（OLA）', en: 'Service desk time limit breached (OLA)' },
+  { type: 'ticket.complaint', zh: '客户投诉', en: 'Customer complaint' },
+  { type: 'ticket.rated', zh: '满意度评价', en: 'Satisfaction rating' },
 ] as const;
 
 export type NotifyEventType = (typeof NOTIFY_EVENTS)[number]['type'];

@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { App, Button, DatePicker, Empty, Flex, Form, Input, Popconfirm, Radio, Select, Table, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { FieldTimeOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, asPage, type Page } from '../../api/client';
 import type { Contract, Customer, Id } from '../../api/types';
 import { useI18n } from '../../i18n';
@@ -74,6 +75,9 @@ export function ContractsTab({ customer }: { customer: Customer }) {
   const [drawer, setDrawer] = useState<{ open: boolean; record: Contract | null }>({ open: false, record: null });
   const canWrite = can('contracts.write');
   const r = drawer.record;
+  const navigate = useNavigate();
+  const canSla = can('sla.read');
+  const openSla = (c: Contract) => navigate(`/admin/contracts/${c.id}/sla`);
   const calendarOptions = useCalendarOptions(r?.calendarId);
 
   const submit = async (v: ContractValues) => {
@@ -127,7 +131,7 @@ export function ContractsTab({ customer }: { customer: Customer }) {
         dataSource={list.items}
         loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
         pagination={false}
-        scroll={{ x: 1180 }}
+        scroll={{ x: 1400 }}
         onRow={(rec) =>
           ({
             onClick: () => setDrawer({ open: true, record: rec }),
@@ -185,22 +189,49 @@ export function ContractsTab({ customer }: { customer: Customer }) {
             width: 130,
             render: (v: Id | null) => (v != null ? pms.name(v) : '—'),
           },
+          ...(canSla
+            ? [
+                {
+                  title: t('contracts.slaPolicy'),
+                  key: 'sla',
+                  width: 170,
+                  render: (_: unknown, c: Contract) =>
+                    c.slaPolicy ? (
+                      <Tag color="green" data-testid="contracts-sla-set">
+                        {c.slaPolicy.templateId ? `${c.slaPolicy.templateId} · ` : ''}
+                        {c.slaPolicy.policy?.name ?? t('sla.pageTitle')}
+                      </Tag>
+                    ) : (
+                      <Tag data-testid="contracts-sla-none">{t('sla.notSet')}</Tag>
+                    ),
+                },
+              ]
+            : []),
           {
             title: t('common.actions'),
             key: 'actions',
-            width: 130,
+            width: 200,
             align: 'right',
             render: (_: unknown, c) =>
-              canWrite && (
+              (canWrite || canSla) && (
                 <Flex gap={4} justify="flex-end" onClick={(e) => e.stopPropagation()}>
-                  <Button type="link" size="small" onClick={() => setDrawer({ open: true, record: c })}>
-                    {t('common.edit')}
-                  </Button>
-                  <Popconfirm title={t('common.deleteConfirm', { name: c.name })} onConfirm={() => remove(c)} okButtonProps={{ danger: true }}>
-                    <Button type="link" size="small" danger data-testid="contracts-delete">
-                      {t('common.delete')}
+                  {canSla && (
+                    <Button type="link" size="small" icon={<FieldTimeOutlined />} onClick={() => openSla(c)} data-testid="contracts-sla">
+                      {t('sla.open')}
                     </Button>
-                  </Popconfirm>
+                  )}
+                  {canWrite && (
+                    <Button type="link" size="small" onClick={() => setDrawer({ open: true, record: c })}>
+                      {t('common.edit')}
+                    </Button>
+                  )}
+                  {canWrite && (
+                    <Popconfirm title={t('common.deleteConfirm', { name: c.name })} onConfirm={() => remove(c)} okButtonProps={{ danger: true }}>
+                      <Button type="link" size="small" danger data-testid="contracts-delete">
+                        {t('common.delete')}
+                      </Button>
+                    </Popconfirm>
+                  )}
                 </Flex>
               ),
           },
@@ -306,9 +337,18 @@ export function ContractsTab({ customer }: { customer: Customer }) {
           <Input.TextArea rows={2} maxLength={2000} data-testid="contract-form-notes" />
         </Form.Item>
         <Form.Item label={t('contracts.slaPolicy')}>
-          <Typography.Text type="secondary" data-testid="contract-form-sla">
-            {t('contracts.slaPlaceholder')}
-          </Typography.Text>
+          {r && canSla ? (
+            <Flex gap={8} align="center" wrap data-testid="contract-form-sla">
+              {r.slaPolicy ? <Tag color="green">{r.slaPolicy.policy?.name ?? t('sla.pageTitle')}</Tag> : <Tag>{t('sla.notSet')}</Tag>}
+              <Button size="small" icon={<FieldTimeOutlined />} onClick={() => openSla(r)} disabled={false}>
+                {t('sla.open')}
+              </Button>
+            </Flex>
+          ) : (
+            <Typography.Text type="secondary" data-testid="contract-form-sla">
+              {t('contracts.slaPlaceholder')}
+            </Typography.Text>
+          )}
         </Form.Item>
       </FormDrawer>
     </div>

@@ -1,0 +1,51 @@
+import { registerMessages } from '../../platform/i18n/index.js';
+
+/** Messages and field names of the repair service reports (words per shared/design/GLOSSARY.md). */
+registerMessages(
+  {
+    'fieldservice.noReport': { zh: '该工单还没有维修服务报告', en: 'This ticket has no repair service report yet' },
+    'fieldservice.reportExists': { zh: '该工单已有维修服务报告（{number}）', en: 'This ticket already has a repair service report ({number})' },
+    'fieldservice.alreadySigned': { zh: '维修服务报告 {number} 已签字，不能再修改', en: 'Repair service report {number} is signed and can no longer change' },
+    'fieldservice.ticketCancelled': { zh: '工单已取消，不能填写维修服务报告', en: 'The ticket is cancelled; no repair service report can be made for it' },
+    'fieldservice.providerOnly': { zh: '维修服务报告由服务方工程师填写', en: 'Only the provider\'s staff fill in repair service reports' },
+    // `what` is the field's label below (field names are global: `result` is the tickets' 处理结果).
+    'fieldservice.requiredToSign': { zh: '签字前请填写{what}', en: 'Fill in {what} before signing' },
+    'fieldservice.label.fault': { zh: '故障现象', en: 'the fault' },
+    'fieldservice.label.actions': { zh: '处理过程/维修措施', en: 'the actions taken' },
+    'fieldservice.label.result': { zh: '维修结果', en: 'the result' },
+    'fieldservice.finishedBeforeStarted': { zh: '{field}不能早于到场时间', en: '{field} cannot be before the arrival time' },
+    'fieldservice.signature.empty': { zh: '请先签名（{field}为空）', en: 'Please sign first ({field} is empty)' },
+    'fieldservice.signature.format': { zh: '{field}必须是 PNG 图片的 data URL（data:image/png;base64,…）', en: '{field} must be a PNG data URL (data:image/png;base64,…)' },
+    'fieldservice.signature.notPng': { zh: '{field}不是有效的 PNG 图片', en: '{field} is not a valid PNG image' },
+    'fieldservice.signature.tooLarge': { zh: '{field}不能超过 {limit}', en: '{field} must be at most {limit}' },
+    'fieldservice.signature.dimensions': {
+      zh: '{field}的尺寸为 {width}×{height} 像素，应在 {minWidth}×{minHeight} 到 {max}×{max} 之间',
+      en: '{field} is {width}×{height} pixels; it must be between {minWidth}×{minHeight} and {max}×{max}',
+    },
+    'fieldservice.scan.required': { zh: '请上传签字单的扫描件或照片（字段 file）', en: 'Upload the scan or photo of the signed form (field "file")' },
+    'fieldservice.scan.empty': { zh: '上传的文件是空的', en: 'The uploaded file is empty' },
+    'fieldservice.scan.type': { zh: '扫描件只能是 PDF、JPEG 或 PNG（检测到：{detected}）', en: 'The scan must be a PDF, JPEG or PNG (found: {detected})' },
+    'fieldservice.scan.tooLarge': { zh: '扫描件不能超过 {limit}', en: 'The scan must be at most {limit}' },
+    'fieldservice.result.fixed': { zh: '修复', en: 'Fixed' },
+    'fieldservice.result.temporary': { zh: '临时恢复', en: 'Temporarily restored' },
+    'fieldservice.result.not_fixed': { zh: '未修复', en: 'Not fixed' },
+  },
+  {
+    signerName: { zh: '签字人', en: 'Signer' },
+    signaturePng: { zh: '签名', en: 'Signature' },
+    fault: { zh: '故障现象', en: 'Fault' },
+    diagnosis: { zh: '故障诊断', en: 'Diagnosis' },
+    cause: { zh: '故障原因', en: 'Cause' },
+    actions: { zh: '处理过程/维修措施', en: 'Actions taken' },
+    partsUsed: { zh: '更换备件', en: 'Parts used' },
+    quantity: { zh: '数量', en: 'Quantity' },
+    model: { zh: '型号', en: 'Model' },
+    serial: { zh: '序列号', en: 'Serial number' },
+    startedAt: { zh: '到场时间', en: 'Arrived at' },
+    finishedAt: { zh: '离场时间', en: 'Left at' },
+    customerOpinion: { zh: '客户意见', en: 'Customer\'s opinion' },
+    siteName: { zh: '服务地点', en: 'Site' },
+    contactName: { zh: '联系人', en: 'Contact' },
+    contactPhone: { zh: '联系电话', en: 'Phone' },
+  },
+);

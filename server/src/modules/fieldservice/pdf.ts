@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import PDFDocument from 'pdfkit';
+import { instantToZoned } from '../../core/calendar/index.js';
+import type { FontChoice } from './fonts.js';
+import type { PartUsed, RepairResult } from './schema.js';
+
+/**
+ * The printable 维修服务报告 (A4, Chinese: it is the customer's document, signed and filed in
+ * the project's maintenance file). The CJK font is embedded as a subset, so the PDF shows the
+ * same text on any reader and the text can be searched and copied.
+ */
+export interface ReportDocument {
+  number: string;
+  draft: boolean;
+  customerName: string;
+  siteName: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  reportedAt: number;
+  engineerName: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  fault: string | null;
+  diagnosis: string | null;
+  cause: string | null;
+  actions: string | null;
+  parts: PartUsed[];
+  result: RepairResult | null;
+  customerOpinion: string | null;
+  signerName: string | null;
+  signedAt: number | null;
+  signature: Buffer | null;
+  signedOnPaper: boolean;
+  /** The customer's IANA zone: every time is printed as the customer reads a clock. */
+  timeZone: string;
+  providerName: string | null;
+}
+
+const RESULT_ZH: Record<RepairResult, string> = { fixed: '修复', temporary: '临时恢复', not_fixed: '未修复' };
+const NONE = '—';
+const BORDER = '#999999';
+const SHADE = '#f0f0f0';
+
+/** 2026年3月5日 14:30 in the given zone. */
+export function formatZhInstant(ms: number | null, timeZone: string): string {
+  if (ms === null) return NONE;
+  const { date, time } = instantToZoned(ms, timeZone);
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日 ${time}`;
+}
+
+/** The font file, read once per process (pdfkit parses it per document; the read is the slow part on a cold disk). */
+const fontBytes = new Map<string, Buffer>();
+function fontBuffer(font: FontChoice): Buffer {
+  let bytes = fontBytes.get(font.path);
+  if (!bytes) {
+    bytes = fs.readFileSync(font.path);
+    fontBytes.set(font.path, bytes);
+  }
+  return bytes;
+}
+
+export async function renderReportPdf(r: ReportDocument, font: FontChoice): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 50, bottom: 60, left: 50, right: 50 },
+    bufferPages: true,
+    info: { Title: `维修服务报告 ${r.number}`, Author: r.providerName ?? 'Yunwei', Subject: r.customerName, Creator: 'Yunwei' },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
+  else doc.registerFont('cjk', fontBuffer(font));
+  doc.font('cjk');
+
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  const when = (ms: number | null) => formatZhInstant(ms, r.timeZone);
+
+  /** Starts a new page when `height` does not fit on this one. */
+  const ensure = (height: number) => {
+    if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  };
+
+  /** One table row: cells of the given widths, each wrapped, all as tall as the tallest; shaded cells are labels. */
+  const row = (cells: Array<{ text: string; width: number; shaded?: boolean; align?: 'left' | 'center' | 'right' }>, size = 10) => {
+    doc.fontSize(size);
+    const pad = 5;
+    const height = Math.max(...cells.map((c) => doc.heightOfString(c.text || ' ', { width: c.width - 2 * pad }))) + 2 * pad;
+    ensure(height);
+    const top = doc.y;
+    let x = left;
+    for (const c of cells) {
+      if (c.shaded) doc.rect(x, top, c.width, height).fill(SHADE);
+      doc.rect(x, top, c.width, height).lineWidth(0.5).stroke(BORDER);
+      doc.fillColor('#000000').text(c.text, x + pad, top + pad, { width: c.width - 2 * pad, align: c.align ?? 'left' });
+      x += c.width;
+    }
+    doc.x = left;
+    doc.y = top + height;
+  };
+
+  const section = (title: string, body: string | null) => {
+    ensure(60);
+    doc.moveDown(0.6);
+    doc.fontSize(12).fillColor('#000000').text(title, left, doc.y, { width });
+    const y = doc.y + 2;
+    doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).stroke(BORDER);
+    doc.y = y + 5;
+    doc.fontSize(10.5).text(body?.trim() ? body : NONE, left, doc.y, { width, lineGap: 2 });
+  };
+
+  // ---- title and number
+  doc.fontSize(20).text('维修服务报告', left, doc.y, { width, align: 'center' });
+  if (r.draft) doc.moveDown(0.2).fontSize(10).fillColor('#cc0000').text('草稿（未签字）', { width, align: 'center' }).fillColor('#000000');
+  doc.moveDown(0.8);
+  doc.fontSize(10).text(`报告编号：${r.number}`, left, doc.y, { width, align: 'right' });
+  doc.moveDown(0.4);
+
+  // ---- header: who, where, when
+  const label = 72;
+  const value = (width - 2 * label) / 2;
+  const pair = (l1: string, v1: string, l2: string, v2: string) =>
+    row([
+      { text: l1, width: label, shaded: true },
+      { text: v1, width: value },
+      { text: l2, width: label, shaded: true },
+      { text: v2, width: value },
+    ]);
+  pair('客户', r.customerName, '服务地点', r.siteName ?? NONE);
+  pair('联系人', r.contactName ?? NONE, '联系电话', r.contactPhone ?? NONE);
+  pair('报告时间', when(r.reportedAt), '工程师', r.engineerName ?? NONE);
+  pair('到场时间', when(r.startedAt), '离场时间', when(r.finishedAt));
+
+  // ---- the repair
+  section('故障现象', r.fault);
+  section('故障诊断', r.diagnosis);
+  section('故障原因', r.cause);
+  section('处理过程/维修措施', r.actions);
+
+  ensure(70);
+  doc.moveDown(0.6);
+  doc.fontSize(12).text('更换备件', left, doc.y, { width });
+  doc.moveDown(0.3);
+  const cols = [36, 170, 130, 50, width - 36 - 170 - 130 - 50];
+  row(['序号', '名称', '型号', '数量', '序列号'].map((text, i) => ({ text, width: cols[i], shaded: true, align: 'center' as const })));
+  if (!r.parts.length) row([{ text: '无', width, align: 'center' }]);
+  r.parts.forEach((p, i) =>
+    row([
+      { text: String(i + 1), width: cols[0], align: 'center' },
+      { text: p.name, width: cols[1] },
+      { text: p.model ?? NONE, width: cols[2] },
+      { text: String(p.quantity), width: cols[3], align: 'center' },
+      { text: p.serial ?? NONE, width: cols[4] },
+    ]),
+  );
+
+  ensure(40);
+  doc.moveDown(0.8);
+  doc.fontSize(12).text(`维修结果：${r.result ? RESULT_ZH[r.result] : NONE}`, left, doc.y, { width });
+  section('客户意见', r.customerOpinion);
+
+  // ---- sign-off
+  ensure(150);
+  doc.moveDown(1);
+  doc.fontSize(12).text('客户签字确认', left, doc.y, { width });
+  doc.moveDown(0.2);
+  doc.fontSize(9).fillColor('#555555').text('本报告经客户签字确认后生效，作为本次维修服务完成的依据。', { width }).fillColor('#000000');
+  doc.moveDown(0.5);
+  const signTop = doc.y;
+  if (r.signature) {
+    doc.image(r.signature, left, signTop, { fit: [200, 80] });
+    doc.y = signTop + 84;
+  } else {
+    doc.fontSize(11).text(r.signedOnPaper ? '纸质签字，扫描件已上传' : '（待签字）', left, signTop + 10, { width });
+    doc.y = Math.max(doc.y, signTop + 40);
+  }
+  doc.fontSize(10.5).text(`签字人：${r.signerName ?? NONE}`, left, doc.y, { width });
+  doc.text(`签字时间：${when(r.signedAt)}`, left, doc.y, { width });
+
+  // ---- footer on every page: the provider and the page number
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing below the bottom margin would make pdfkit start a new page.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - 40;
+    doc.moveTo(left, y - 6).lineTo(left + width, y - 6).lineWidth(0.5).stroke(BORDER);
+    doc.fontSize(8).fillColor('#666666');
+    doc.text(r.providerName ?? 'Yunwei', left, y, { width: width / 2, lineBreak: false });
+    doc.text(`第 ${i + 1 - range.start} 页 / 共 ${range.count} 页`, left + width / 2, y, { width: width / 2, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { openDatabase, type Database_ } from '../../db/index.js';
+import { migrateTo, migrateToLatest } from '../../db/migrate.js';
+import { describeDb, type DbKind } from '../../test/harness.js';
+
+/** An empty database (not migrated, unlike the harness's), dropped by the returned function. */
+async function emptyDatabase(kind: DbKind): Promise<{ database: Database_; drop(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const database = openDatabase({ sqliteFile: ':memory:' });
+    return { database, drop: () => database.close() };
+  }
+  const url = process.env.TEST_POSTGRES_URL!;
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const database = openDatabase({ databaseUrl: url, pgSchema: schema, poolSize: 2 });
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+describeDb('0009_dispatch on an existing installation', (kind) => {
+  it('rewrites the SLA job\'s escalation entries to the shared `escalated` shape and grants dispatch.manage to the built-in administrator role', async () => {
+    const { database, drop } = await emptyDatabase(kind);
+    try {
+      await migrateTo(database, '0008_repair_reports');
+      const db = database.db;
+      const now = Date.now();
+      await db
+        .insertInto('roles')
+        .values([
+          { code: 'admin', name_zh: '系统管理员', name_en: 'Administrator', builtin: 1, permissions: '["users.read","integrations.manage"]', created_at: now, updated_at: now },
+          { code: 'helper', name_zh: '助手', name_en: 'Helper', builtin: 0, permissions: '["users.read"]', created_at: now, updated_at: now },
+        ])
+        .execute();
+      const customer = await db.insertInto('customers').values({ code: 'M', name: '客户M', tier: 1, time_zone: 'Asia/Shanghai', address: null, notes: null, archived_at: null, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow();
+      const contact = await db.insertInto('contacts').values({ customer_id: customer.id, name: '联系人', created_at: now, updated_at: now } as never).returning('id').executeTakeFirstOrThrow();
+      const contract = await db
+        .insertInto('contracts')
+        .values({ customer_id: customer.id, code: 'HT-M', name: '合同', starts_on: '2026-01-01', ends_on: '2026-12-31', services: '[]', service_hours: '7x24', calendar_id: '24x7', created_at: now, updated_at: now } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const ticket = await db
+        .insertInto('tickets')
+        .values({
+          number: 'INC-2026-000001',
+          kind: 'incident',
+          customer_id: customer.id,
+          contract_id: contract.id,
+          contact_id: contact.id,
+          impact: 'high',
+          urgency: 'high',
+          priority: 'P1',
+          priority_rank: 1,
+          title: '宕机',
+          description: '宕机',
+          channel: 'phone',
+          state: 'new',
+          reported_at: now,
+          created_at: now,
+          updated_at: now,
+          sla_status: 'none',
+          version: 1,
+        } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const old = [
+        { metric: 'response', step: 0, action: 'notify', recipients: [7], result: 'notified' },
+        { metric: 'response', step: 1, action: 'reassign', recipients: [], result: 'reassigned' },
+      ];
+      await db
+        .insertInto('ticket_events')
+        .values([
+          ...old.map((d) => ({ ticket_id: ticket.id, at: now, type: 'sla.escalated', actor_id: null, visibility: 'internal', data: JSON.stringify(d) })),
+          { ticket_id: ticket.id, at: now, type: 'sla.breached', actor_id: null, visibility: 'internal', data: '{"metric":"response"}' },
+        ])
+        .execute();
+
+      expect(await migrateToLatest(database)).toContain('0009_dispatch');
+      const events = await db.selectFrom('ticket_events').select(['type', 'data']).orderBy('id').execute();
+      expect(events.map((e) => [e.type, JSON.parse(e.data)])).toEqual([
+        ['escalated', { kind: 'hierarchical', trigger: 'sla', reason: null, ...old[0] }],
+        ['escalated', { kind: 'functional', trigger: 'sla', reason: null, ...old[1] }],
+        ['sla.breached', { metric: 'response' }],
+      ]);
+      const roles = await db.selectFrom('roles').select(['code', 'permissions']).orderBy('code').execute();
+      expect(roles.map((r) => [r.code, JSON.parse(r.permissions)])).toEqual([
+        ['admin', ['users.read', 'integrations.manage', 'dispatch.manage']],
+        ['helper', ['users.read']],
+      ]);
+    } finally {
+      await drop();
+    }
+  });
+});

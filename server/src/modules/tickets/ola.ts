@@ -1,0 +1,118 @@
+import { builtinCalendarSpecs, compileCalendar, type CompiledCalendar } from '../../core/calendar/index.js';
+import { computeOla, nextOlaWake, type OlaClock, type OlaEvent, type OlaMinutes } from '../../core/sla/index.js';
+import type { DbOrTx } from '../../db/index.js';
+import { iso } from '../../platform/http/zod.js';
+import { cancelJob, enqueueJob } from '../../platform/jobs/scheduler.js';
+import type { NewEntry } from './events.js';
+import type * as repo from './repo.js';
+import type { TicketOut } from './schema.js';
+
+/**
+ * The service desk's OLA clocks on tickets (REQ T11; rules in core/sla/ola.ts), fed from the
+ * timeline like the SLA clocks, and one scheduler job per ticket (key `ola:ticket:<id>`) that
+ * wakes when the next clock falls due and fires each breach once: an internal `ola.breached`
+ * entry (which is also the marker: a job that runs twice finds it and fires nothing) and a
+ * warning to the service desk's members.
+ */
+export const OLA_JOB = 'tickets.ola';
+export const olaJobKey = (ticketId: number) => `ola:ticket:${ticketId}`;
+
+/** The timeline entries the clocks read, and the breach markers. */
+export const OLA_ENTRY_TYPES = new Set(['created', 'assigned', 'state_changed', 'escalated', 'ola.breached']);
+
+/** The desk works around the clock: OLA minutes run on the built-in 7×24 calendar. */
+export const OLA_CALENDAR: CompiledCalendar = compileCalendar(builtinCalendarSpecs().find((c) => c.id === '24x7')!);
+
+type SourceEvent = Pick<repo.EventRow, 'at' | 'type' | 'data'>;
+
+/**
+ * The OLA history of a ticket from its timeline: logged (created), dispatched (any assignment,
+ * automatic or by hand, including an escalation's), accepted, declined ("cannot attend"),
+ * reported to the project manager (an escalation that told him), and ended (resolved, closed,
+ * cancelled).
+ */
+export function olaEventsOf(rows: readonly SourceEvent[]): OlaEvent[] {
+  const out: OlaEvent[] = [];
+  for (const row of rows) {
+    switch (row.type) {
+      case 'created':
+        out.push({ type: 'logged', at: row.at });
+        break;
+      case 'assigned':
+        out.push({ type: 'dispatched', at: row.at });
+        break;
+      case 'state_changed': {
+        const action = (JSON.parse(row.data) as { action?: string }).action;
+        if (action === 'accept') out.push({ type: 'accepted', at: row.at });
+        else if (action === 'decline') out.push({ type: 'declined', at: row.at });
+        else if (action === 'resolve' || action === 'close' || action === 'cancel') out.push({ type: 'ended', at: row.at });
+        break;
+      }
+      case 'escalated':
+        if ((JSON.parse(row.data) as { toProjectManager?: boolean }).toProjectManager) out.push({ type: 'reported_pm', at: row.at });
+        break;
+    }
+  }
+  return out;
+}
+
+/** Whether a new timeline entry can move an OLA clock (so the ticket's OLA job must be set again). */
+export function movesOla(e: NewEntry): boolean {
+  switch (e.type) {
+    case 'assigned':
+      return true;
+    case 'escalated':
+      return e.data.toProjectManager === true;
+    case 'state_changed':
+      return ['accept', 'decline', 'resolve', 'close', 'cancel'].includes(e.data.action);
+    default:
+      return false;
+  }
+}
+
+export function olaClocksOf(rows: readonly SourceEvent[], minutes: OlaMinutes, now: number): OlaClock[] {
+  return computeOla(olaEventsOf(rows), minutes, OLA_CALENDAR, now);
+}
+
+/** A breach's identity: the target and the instant its clock started. */
+export function breachKey(target: string, startedAt: number | string): string {
+  return `${target}@${typeof startedAt === 'number' ? iso(startedAt) : startedAt}`;
+}
+
+/** The breaches already fired (their `ola.breached` entries). */
+export function firedBreaches(rows: readonly SourceEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const row of rows) {
+    if (row.type !== 'ola.breached') continue;
+    const d = JSON.parse(row.data) as { target: string; startedAt: string };
+    out.add(breachKey(d.target, d.startedAt));
+  }
+  return out;
+}
+
+/** Breached clocks the job has not fired yet. */
+export function unfiredBreaches(clocks: readonly OlaClock[], fired: ReadonlySet<string>): OlaClock[] {
+  return clocks.filter((c) => c.state === 'breached' && !fired.has(breachKey(c.target, c.startedAt)));
+}
+
+/**
+ * Sets the ticket's OLA job inside the caller's transaction: now if a breach is waiting to be
+ * fired, else when the next running clock falls due, or none.
+ */
+export async function scheduleOla(trx: DbOrTx, ticketId: number, rows: readonly SourceEvent[], minutes: OlaMinutes, now: number): Promise<void> {
+  const clocks = olaClocksOf(rows, minutes, now);
+  const wakeAt = unfiredBreaches(clocks, firedBreaches(rows)).length ? now : nextOlaWake(clocks);
+  if (wakeAt === null) await cancelJob(trx, olaJobKey(ticketId));
+  else await enqueueJob(trx, { kind: OLA_JOB, key: olaJobKey(ticketId), payload: { ticketId }, runAt: wakeAt }, now);
+}
+
+/** The clocks as the API shows them (cancelled ones left out), as of `now`. */
+export function olaView(clocks: readonly OlaClock[]): TicketOut['ola'] {
+  const out: TicketOut['ola'] = [];
+  for (const c of clocks) {
+    if (c.state === 'cancelled') continue;
+    out.push({ target: c.target, state: c.state, startedAt: iso(c.startedAt), dueAt: iso(c.dueAt), remainingMinutes: Math.floor(c.remainingMs / 60_000), metAt: c.metAt === undefined ? null : iso(c.metAt) });
+  }
+  return out;
+}
+

@@ -1,0 +1,115 @@
+import type { ReactNode } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Table, Typography } from 'antd';
+import type { Id, TicketListItem } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { PriorityTag, SlaCountdown, StateTag } from './ticketShared';
+
+/**
+ * The queue table: number, title, customer, priority, state, assignee and the live SLA
+ * countdown; a row opens the ticket. With `selected`, rows get checkboxes (bulk assign) and a
+ * click on a checkbox does not open the ticket.
+ */
+export function TicketTable({
+  items,
+  loading,
+  testid,
+  empty,
+  selected,
+  onSelect,
+}: {
+  items: TicketListItem[];
+  loading: boolean;
+  /** `<testid>-table`, rows `<testid>-row`. */
+  testid: string;
+  empty: ReactNode;
+  selected?: Id[];
+  onSelect?: (ids: Id[]) => void;
+}) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <Table<TicketListItem>
+      rowKey="id"
+      size="middle"
+      data-testid={`${testid}-table`}
+      dataSource={items}
+      loading={loading}
+      pagination={false}
+      scroll={{ x: 980 }}
+      rowSelection={
+        selected && onSelect
+          ? {
+              selectedRowKeys: selected,
+              onChange: (keys) => onSelect(keys as Id[]),
+              columnWidth: 40,
+            }
+          : undefined
+      }
+      onRow={(r) =>
+        ({
+          onClick: (e: React.MouseEvent) => {
+            if ((e.target as HTMLElement).closest('.ant-table-selection-column, a, button')) return;
+            navigate(`/tickets/${r.id}`);
+          },
+          style: { cursor: 'pointer' },
+          'data-testid': `${testid}-row`,
+          'data-ticket-id': r.id,
+          'data-number': r.number,
+        }) as React.HTMLAttributes<HTMLElement>
+      }
+      locale={{ emptyText: empty }}
+      columns={[
+        {
+          title: t('tickets.number'),
+          dataIndex: 'number',
+          width: 160,
+          render: (v: string) => (
+            <Typography.Text style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', whiteSpace: 'nowrap' }} data-testid="ticket-number">
+              {v}
+            </Typography.Text>
+          ),
+        },
+        {
+          title: t('tickets.title'),
+          dataIndex: 'title',
+          ellipsis: true,
+          render: (v: string, r) => <Link to={`/tickets/${r.id}`}>{v}</Link>,
+        },
+        { title: t('tickets.customer'), dataIndex: 'customerName', width: 170, ellipsis: true },
+        {
+          title: t('tickets.priority'),
+          dataIndex: 'priority',
+          width: 110,
+          render: (_: string, r) => <PriorityTag code={r.priority} rank={r.priorityRank} />,
+        },
+        { title: t('tickets.state'), dataIndex: 'state', width: 130, render: (_: string, r) => <StateTag state={r.state} /> },
+        {
+          title: t('tickets.assignee'),
+          key: 'assignee',
+          width: 150,
+          ellipsis: true,
+          render: (_: unknown, r) =>
+            r.assigneeName || r.teamName ? (
+              <span>
+                {r.assigneeName ?? <Typography.Text type="secondary">{t('tickets.unassignedShort')}</Typography.Text>}
+                {r.teamName && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+                    {r.teamName}
+                  </Typography.Text>
+                )}
+              </span>
+            ) : (
+              <Typography.Text type="secondary">{t('tickets.unassignedShort')}</Typography.Text>
+            ),
+        },
+        {
+          title: t('tickets.slaRemaining'),
+          key: 'sla',
+          width: 180,
+          render: (_: unknown, r) => <SlaCountdown dueAt={r.slaDueAt} status={r.slaStatus} state={r.state} />,
+        },
+      ]}
+    />
+  );
+}

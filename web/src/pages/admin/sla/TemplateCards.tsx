@@ -1,0 +1,143 @@
+import { useState } from 'react';
+import { Button, Card, Col, Collapse, Flex, Radio, Row, Tag, Typography } from 'antd';
+import { ThunderboltOutlined } from '@ant-design/icons';
+import type { SlaTemplate } from '../../../api/types';
+import { useI18n } from '../../../i18n';
+import { usePolicyLines } from './slaShared';
+
+function TemplateCard({
+  template,
+  onApply,
+  applying,
+}: {
+  template: SlaTemplate;
+  onApply?: (templateId: SlaTemplate['id'], policyId: string) => void;
+  applying?: boolean;
+}) {
+  const { t } = useI18n();
+  const lines = usePolicyLines();
+  const [policyId, setPolicyId] = useState(template.policies[0]?.id ?? '');
+  const several = template.policies.length > 1;
+  const summary = (p: SlaTemplate['policies'][number]) => (
+    <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }}>
+      {lines(p, template.levels).map((l) => (
+        <li key={l.key}>
+          <Typography.Text strong>{l.label}</Typography.Text>
+          {t('common.colon')}
+          {l.text}
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <Card
+      size="small"
+      style={{ height: '100%' }}
+      data-testid={`sla-template-${template.id}`}
+      title={
+        <Flex gap={8} align="center" wrap>
+          <Tag color="blue">{template.id}</Tag>
+          <span style={{ whiteSpace: 'normal' }}>{template.name}</span>
+        </Flex>
+      }
+      actions={
+        onApply
+          ? [
+              <Button
+                key="apply"
+                type="primary"
+                icon={<ThunderboltOutlined />}
+                loading={applying}
+                onClick={() => onApply(template.id, policyId)}
+                data-testid={`sla-template-${template.id}-apply`}
+              >
+                {t('sla.applyTemplate')}
+              </Button>,
+            ]
+          : undefined
+      }
+    >
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
+        {t('sla.source')}{t('common.colon')}{template.source}
+      </Typography.Paragraph>
+      {template.levels.length > 0 && (
+        <Flex gap={4} wrap style={{ marginBottom: 8 }}>
+          <Typography.Text type="secondary">{t('sla.levels')}{t('common.colon')}</Typography.Text>
+          {[...template.levels]
+            .sort((a, b) => a.rank - b.rank)
+            .map((l) => (
+              <Tag key={l.code}>{l.name}</Tag>
+            ))}
+        </Flex>
+      )}
+      {several ? (
+        <>
+          <Typography.Text type="secondary">{t('sla.policyChoice')}{t('common.colon')}</Typography.Text>
+          <Radio.Group
+            value={policyId}
+            onChange={(e) => setPolicyId(e.target.value as string)}
+            style={{ display: 'flex', flexDirection: 'column', gap: 8, marginTop: 4 }}
+            data-testid={`sla-template-${template.id}-policy`}
+          >
+            {template.policies.map((p) => (
+              <Radio key={p.id} value={p.id}>
+                <span data-testid={`sla-template-${template.id}-policy-${p.id}`}>
+                  <Typography.Text strong>{p.name}</Typography.Text>
+                </span>
+                {summary(p)}
+              </Radio>
+            ))}
+          </Radio.Group>
+        </>
+      ) : (
+        template.policies.map((p) => (
+          <div key={p.id}>
+            <Typography.Text strong>{p.name}</Typography.Text>
+            {summary(p)}
+          </div>
+        ))
+      )}
+      {template.notes.length > 0 && (
+        <Collapse
+          ghost
+          size="small"
+          style={{ marginTop: 8 }}
+          items={[
+            {
+              key: 'notes',
+              label: t('sla.notes'),
+              children: (
+                <ul style={{ margin: 0, paddingInlineStart: 18, fontSize: 12 }}>
+                  {template.notes.map((n, i) => (
+                    <li key={i}>{n}</li>
+                  ))}
+                </ul>
+              ),
+            },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** The five templates from the seed documents, each with its levels and targets in words. */
+export function TemplateCards({
+  templates,
+  onApply,
+  applying,
+}: {
+  templates: SlaTemplate[];
+  onApply?: (templateId: SlaTemplate['id'], policyId: string) => void;
+  applying?: string | null;
+}) {
+  return (
+    <Row gutter={[16, 16]} data-testid="sla-templates">
+      {templates.map((tpl) => (
+        <Col key={tpl.id} xs={24} lg={12} xxl={8}>
+          <TemplateCard template={tpl} onApply={onApply} applying={applying === tpl.id} />
+        </Col>
+      ))}
+    </Row>
+  );
+}
