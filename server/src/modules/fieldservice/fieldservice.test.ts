@@ -206,6 +206,10 @@ describeDb('repair service reports', (kind) => {
     expect(sha256(await pdfOf(w.eng, ticket.id))).toBe(signed.pdfSha256);
     const row = await w.t.database.db.selectFrom('repair_reports').select(['pdf_path', 'pdf_sha256']).where('id', '=', signed.id).executeTakeFirstOrThrow();
     expect(fs.readFileSync(path.join(dataDir, row.pdf_path!)).equals(bytes)).toBe(true);
+    // the ticket's timeline shows the draft and the signing, to the customer too
+    const seen = ok(await w.custA.request({ method: 'GET', url: `/api/v1/tickets/${ticket.id}` }));
+    const reportEvents = seen.timeline.filter((e: { type: string }) => e.type === 'repair_report').map((e: { data: { action: string } }) => e.data.action);
+    expect(reportEvents).toEqual(['drafted', 'signed']);
   });
 
   it('the signed PDF embeds a Chinese font and carries the report\'s text', async () => {

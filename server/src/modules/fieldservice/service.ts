@@ -177,6 +177,7 @@ export class RepairReportService {
         if (isUniqueViolation(err)) throw reportExists(number);
         throw err;
       }
+      await this.tickets.recordEntry(trx, actor, ticket.id, { type: 'repair_report', visibility: 'public', data: { reportId: id, number, action: 'drafted' } }, now);
       await recordAudit(trx, auditActorOf(actor), { action: 'create', entity: 'repair_reports', entityId: id, customerId: ticket.customerId, after: { id, ...values } }, now);
       return this.view(actor, { id, ...values } as repo.ReportRow);
     });
@@ -298,6 +299,11 @@ export class RepairReportService {
       Object.assign(set, { pdf_sha256: stored.sha256, pdf_size: stored.size, pdf_path: stored.storagePath, updated_at: signedAt });
       return await this.db.transaction().execute(async (trx) => {
         await this.writeDraft(trx, actor, pre, set);
+        await this.tickets.recordEntry(trx, actor, Number(pre.ticket_id), {
+          type: 'repair_report',
+          visibility: 'public',
+          data: { reportId: pre.id, number: pre.number, action: s.scan ? 'signed_on_paper' : 'signed', signerName: s.signerName },
+        }, signedAt);
         await recordAudit(
           trx,
           auditActorOf(actor),

@@ -49,7 +49,9 @@ export type TimelineEntry =
    */
   | { type: 'escalated'; data: EscalatedData }
   | { type: 'ola.breached'; data: { target: OlaTarget; startedAt: string; dueAt: string } }
-  | { type: 'rated'; data: { score: number; comment: string | null } };
+  | { type: 'rated'; data: { score: number; comment: string | null } }
+  /** The repair service report (modules/fieldservice): drafted, signed on screen or on paper. */
+  | { type: 'repair_report'; data: { reportId: number; number: string; action: 'drafted' | 'signed' | 'signed_on_paper'; signerName?: string } };
 
 export interface EscalatedData {
   kind: 'functional' | 'hierarchical';

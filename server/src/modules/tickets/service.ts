@@ -102,7 +102,18 @@ export class TicketService {
   // ------------------------------------------------------------ create
 
   async create(actor: Actor, input: TicketCreate): Promise<TicketOut> {
-    return this.createTicket(actor, input);
+    return this.createTicket(actor, { ...input, contactId: input.contactId ?? (await this.reporterOf(actor)) });
+  }
+
+  /**
+   * The contact a ticket logged without one is reported by: customer staff report as the contact
+   * their account is linked to; the provider's staff must always name the caller.
+   */
+  private async reporterOf(actor: Actor): Promise<number> {
+    if (actor.customerId === null) throw AppError.field('contactId', 'required');
+    const linked = await repo.linkedContactOf(this.db, actor.userId);
+    if (linked === null) throw AppError.field('contactId', 'tickets.noLinkedContact');
+    return linked;
   }
 
   /**
@@ -111,7 +122,7 @@ export class TicketService {
    * chosen by a rule, or named without an assignee, picks one by its assignment setting.
    * `complaintOf`: the ticket a customer's complaint is about, linked in the same transaction.
    */
-  private async createTicket(actor: Actor, input: TicketCreate, complaintOf?: repo.TicketRow): Promise<TicketOut> {
+  private async createTicket(actor: Actor, input: TicketCreate & { contactId: number }, complaintOf?: repo.TicketRow): Promise<TicketOut> {
     const now = Date.now();
     const customerStaff = actor.customerId !== null;
     if (customerStaff && input.customerId !== actor.customerId) throw AppError.notFound();
@@ -1150,6 +1161,15 @@ export class TicketService {
    * each, the warnings, breaches and escalation steps they have passed (a timeline entry, the
    * escalation's action, a notification), stores what it fired and sets the next wake.
    */
+  /**
+   * Adds an entry to a ticket's timeline inside another module's transaction (the repair
+   * report), so the entry commits or rolls back with that module's change. The caller has
+   * already read the ticket through this service, in the actor's scope.
+   */
+  async recordEntry(trx: Tx, actor: Actor, ticketId: number, entry: NewEntry, now = Date.now()): Promise<void> {
+    await repo.insertEvents(trx, [eventRow(ticketId, actor, entry, now)]);
+  }
+
   async runSlaJob(ticketId: number): Promise<void> {
     const pre = await repo.findTicketForJob(this.db, ticketId);
     if (!pre) return;

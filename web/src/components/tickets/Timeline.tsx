@@ -271,6 +271,13 @@ export function Timeline({ ticket, customerView }: { ticket: Ticket; customerVie
           title: t('tickets.ev.rated', { score: Number(d.score ?? 0) }),
           body: str(d.comment) ? <div className="yw-ev-text">{String(d.comment)}</div> : undefined,
         };
+      case 'repair_report':
+        return {
+          icon: <MessageOutlined />,
+          color: '#389e0d',
+          kind: 'repair-report',
+          title: t(d.action === 'drafted' ? 'tickets.ev.reportDrafted' : d.action === 'signed_on_paper' ? 'tickets.ev.reportSignedOnPaper' : 'tickets.ev.reportSigned', { number: String(d.number ?? ''), signer: String(d.signerName ?? '') }),
+        };
       default: {
         const text = str(d.reason) ?? str(d.comment) ?? str(d.body);
         const key = `tickets.ev.type.${e.type}` as MessageKey;
