@@ -8,8 +8,9 @@ import { UI_TIMEOUT, apiAs, customerByCode, escapeRegExp, loginUI, stamp, type A
  * The service desk journey (issue 4): the desk logs a phone call from the hospital (一级 customer)
  * through 登记来电; the ticket is assigned (by the server when dispatch assigns it, else by the desk
  * in the UI); the engineer, on his phone, accepts, checks in on site and resolves; the hospital's
- * contact confirms and rates in the portal; the SLA panel shows each metric met; the tax office's
- * contact cannot see the ticket (page and API).
+ * contact confirms and rates in the portal, then reports a new problem there (her account is
+ * linked to her contact; the site picked from her hospital's sites); the SLA panel shows each
+ * metric met; the tax office's contact cannot see the ticket (page and API).
  */
 
 const PHONE = { ...CHINESE_DESKTOP, viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
@@ -245,6 +246,28 @@ describe('service desk: a phone call from the hospital, to the contact\'s rating
     expect(await page.getByTestId('portal-complaint-modal').count()).toBe(0);
     const rated = await admin.get<TicketOut>(`/tickets/${ticket.id}`);
     expect(rated.rating).toMatchObject({ score: 4, comment: '工程师到得很快，谢谢！' });
+  });
+
+  test('the hospital contact reports a new problem in the portal, picking the site: the ticket is in her name', async () => {
+    const page = await b.fresh(CHINESE_DESKTOP);
+    await loginUI(page, CALLER.username);
+    await page.getByTestId('portal-report').click();
+    await page.getByTestId('portal-report-drawer').waitFor({ timeout: UI_TIMEOUT });
+    // her account is linked to her contact record (demo): no "no contact" warning
+    expect(await page.getByTestId('portal-report-no-contact').count()).toBe(0);
+    const what = `放射科阅片工作站无法开机 ${stamp()}`;
+    await page.getByTestId('portal-report-what').fill(what);
+    await page.getByTestId('portal-report-site').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: /^门诊楼机房$/ }).click();
+    await page.getByTestId('portal-report-form-submit').click();
+    await page.waitForURL(/\/portal\/tickets\/\d+$/, { timeout: UI_TIMEOUT });
+    await page.getByTestId('portal-created').waitFor({ timeout: UI_TIMEOUT });
+    const summary = await page.getByTestId('portal-ticket-summary').innerText();
+    expect(summary).toContain(CALLER.name);
+    expect(summary).toContain('门诊楼机房');
+    const id = Number(new URL(page.url()).pathname.split('/').pop());
+    const created = await admin.get<TicketOut & { contactName: string; siteName: string | null; channel: string; title: string }>(`/tickets/${id}`);
+    expect(created).toMatchObject({ contactName: CALLER.name, siteName: '门诊楼机房', channel: 'portal', title: what });
   });
 
   test('a contact of the tax office cannot see it: not in his portal, 404 by URL and through the API', async () => {

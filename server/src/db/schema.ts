@@ -17,6 +17,8 @@ export interface UsersTable {
   password_hash: string;
   locale: string;
   customer_id: number | null;
+  /** The contact a customer's staff member is (0010); null for provider staff. Optional on insert. */
+  contact_id: ColumnType<number | null, number | null | undefined, number | null>;
   disabled: number;
   failed_logins: number;
   locked_until: number | null;

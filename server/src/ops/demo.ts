@@ -79,6 +79,8 @@ interface DemoContact {
   email: string;
   site?: string;
   vip?: boolean;
+  /** The customer user (username) who is this contact: the portal reports in this contact's name. */
+  user?: string;
 }
 
 interface DemoCustomer {
@@ -119,8 +121,8 @@ const CUSTOMERS: DemoCustomer[] = [
       { key: 'ward3', name: '住院部三楼护士站', kind: 'site', parent: 'inpatient' },
     ],
     contacts: [
-      { name: '陈志远', title: '信息科科长', mobile: '13905761001', phone: '0576-88861001', email: 'chenzhiyuan@jzrmyy.example.cn', site: 'it', vip: true },
-      { name: '林晓燕', title: '信息科工程师', mobile: '13905761002', phone: '0576-88861002', email: 'linxiaoyan@jzrmyy.example.cn', site: 'it' },
+      { name: '陈志远', title: '信息科科长', mobile: '13905761001', phone: '0576-88861001', email: 'chenzhiyuan@jzrmyy.example.cn', site: 'it', vip: true, user: 'hospital_admin' },
+      { name: '林晓燕', title: '信息科工程师', mobile: '13905761002', phone: '0576-88861002', email: 'linxiaoyan@jzrmyy.example.cn', site: 'it', user: 'hospital_user' },
       { name: '周文斌', title: '网络管理员', mobile: '13805761003', email: 'zhouwenbin@jzrmyy.example.cn', site: 'dc' },
       { name: '许丽华', title: '放射科主任', mobile: '13805761004', phone: '0576-88862010', email: 'xulihua@jzrmyy.example.cn', site: 'radiology', vip: true },
       { name: '杨帆', title: '护士长', mobile: '13805761005', email: 'yangfan@jzrmyy.example.cn', site: 'ward3' },
@@ -153,7 +155,7 @@ const CUSTOMERS: DemoCustomer[] = [
       { key: 'office', name: '办公室', kind: 'department', parent: 'main' },
     ],
     contacts: [
-      { name: '黄海涛', title: '信息中心主任', mobile: '13905762001', phone: '0576-88720001', email: 'huanghaitao@jzswj.example.cn', site: 'infocenter', vip: true },
+      { name: '黄海涛', title: '信息中心主任', mobile: '13905762001', phone: '0576-88720001', email: 'huanghaitao@jzswj.example.cn', site: 'infocenter', vip: true, user: 'tax_user' },
       { name: '吴晓东', title: '系统管理员', mobile: '13805762002', phone: '0576-88720002', email: 'wuxiaodong@jzswj.example.cn', site: 'dc' },
       { name: '郭敏', title: '办公室文员', mobile: '13805762003', email: 'guomin@jzswj.example.cn', site: 'floor3' },
       { name: '谢建华', title: '办税服务厅值班长', mobile: '13805762004', phone: '0576-88720100', email: 'xiejianhua@jzswj.example.cn', site: 'hall' },
@@ -310,12 +312,13 @@ async function loadCustomerDetails(trx: Tx, c: DemoCustomer, customerId: number,
     siteIds.set(s.key, site.id);
   }
   for (const p of c.contacts) {
-    await org.insertContact(
+    const contact = await org.insertContact(
       trx,
       customerId,
       { name: p.name, siteId: p.site ? siteIds.get(p.site)! : null, phone: p.phone ?? null, mobile: p.mobile, email: p.email, title: p.title, isVip: p.vip ?? false, notes: null },
       now,
     );
+    if (p.user) await trx.updateTable('users').set({ contact_id: contact.id }).where('id', '=', userIds.get(p.user)!).execute();
   }
   await org.insertContract(
     trx,

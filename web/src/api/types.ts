@@ -14,6 +14,9 @@ export interface Me {
   permissions: string[];
   customerId: Id | null;
   customerName: string | null;
+  /** The contact of his customer a customer user is (reports in the portal are in its name). */
+  contactId: Id | null;
+  contactName: string | null;
 }
 
 export interface LoginResponse {
@@ -24,7 +27,7 @@ export interface LoginResponse {
 export type TeamKind = 'desk' | 'line1' | 'line2' | 'project' | 'quality' | 'other';
 export const TEAM_KINDS: TeamKind[] = ['desk', 'line1', 'line2', 'project', 'quality', 'other'];
 
-export type Assignment = 'round_robin' | 'least_loaded';
+export type Assignment = 'round_robin' | 'least_loaded' | 'manual';
 
 export interface Team {
   id: Id;
@@ -46,6 +49,8 @@ export interface User {
   locale: Locale | null;
   roleCodes: string[];
   customerId: Id | null;
+  /** Customer users: the contact of that customer this account is. */
+  contactId?: Id | null;
   teamIds: Id[];
   disabled: boolean;
   lockedUntil: string | null;

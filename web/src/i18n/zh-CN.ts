@@ -170,6 +170,7 @@ export const zhCN = {
   'teams.assignmentHelp': '派单到本团队时，工单如何分派给成员',
   'teams.assignment.round_robin': '轮流分派',
   'teams.assignment.least_loaded': '分派给工单最少的成员',
+  'teams.assignment.manual': '手动分派',
 
   // users
   'users.title': '用户',
@@ -183,6 +184,9 @@ export const zhCN = {
   'users.roles': '角色',
   'users.customer': '所属客户',
   'users.customerHelp': '仅客户人员填写；填写后该用户只能使用客户门户，只能看到本客户的数据。',
+  'users.contact': '对应联系人',
+  'users.contactHelp': '该账号是本客户的哪一位联系人；在客户门户报障时以此联系人的名义提交。',
+  'users.contactPlaceholder': '输入姓名搜索联系人',
   'users.teams': '团队',
   'users.disabled': '停用',
   'users.status': '状态',
@@ -1074,7 +1078,7 @@ export const zhCN = {
   'portal.report.attachHelp': '可附照片、截图或文档，单个文件不超过 20 MB',
   'portal.report.submit': '提交',
   'portal.report.done': '已提交，工单号 {number}',
-  'portal.report.noContact': '你的账号还没有对应的联系人，暂时不能在门户报障。请致电服务台报障，并请服务台为你登记联系人。',
+  'portal.report.noContact': '你的账号还没有关联联系人，暂时不能在门户报障。请致电服务台报障，并请本单位的门户管理员（或服务方）在用户设置中为你的账号关联联系人。',
   'portal.rating.title': '评价本次服务',
   'portal.rating.commentPlaceholder': '说说你的感受（可不填）',
   'portal.rating.submit': '提交评价',

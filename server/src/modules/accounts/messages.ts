@@ -20,6 +20,8 @@ registerMessages(
       zh: '“{value}”是客户角色，只能分配给属于某个客户的用户（请选择客户）',
       en: '"{value}" is a customer role and needs the user to belong to a customer (choose one)',
     },
+    'accounts.contactNotOfCustomer': { zh: '{field}不是该用户所属客户的联系人', en: '{field} is not a contact of the user\'s customer' },
+    'accounts.contactCustomerOnly': { zh: '只有客户人员才能关联{field}', en: 'Only a customer\'s staff can be linked to a {field}' },
     'accounts.teamsStaffOnly': { zh: '客户人员不能加入服务方团队', en: 'A customer\'s staff cannot join the provider\'s teams' },
     'accounts.exceedsOwn': {
       zh: '不能管理或授予超出自己权限的用户或角色（缺少权限：{permission}）',

@@ -100,6 +100,7 @@ export interface NewUser {
   phone: string | null;
   locale: string;
   customer_id: number | null;
+  contact_id: number | null;
   password_hash: string;
 }
 
@@ -112,7 +113,7 @@ export async function insertUser(db: DbOrTx, u: NewUser, now: number): Promise<n
   return Number(row.id);
 }
 
-export type UserChanges = Partial<Pick<UserRow, 'display_name' | 'email' | 'phone' | 'locale' | 'customer_id' | 'disabled'>>;
+export type UserChanges = Partial<Pick<UserRow, 'display_name' | 'email' | 'phone' | 'locale' | 'customer_id' | 'contact_id' | 'disabled'>>;
 
 /** Applies changes if the row is still at `version`; false when someone else changed it first. */
 export async function updateUserAtVersion(db: DbOrTx, id: number, version: number, changes: UserChanges, now: number): Promise<boolean> {
@@ -166,6 +167,12 @@ export async function existingTeamIds(db: DbOrTx, ids: number[]): Promise<Set<nu
 /** A customer users may be attached to: it exists and is not archived. */
 export async function activeCustomerExists(db: DbOrTx, id: number): Promise<boolean> {
   const row = await db.selectFrom('customers').select('id').where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A contact users of `customerId` may be linked to: it exists and belongs to that customer. */
+export async function contactOfCustomerExists(db: DbOrTx, contactId: number, customerId: number): Promise<boolean> {
+  const row = await db.selectFrom('contacts').select('id').where('id', '=', contactId).where('customer_id', '=', customerId).executeTakeFirst();
   return row !== undefined;
 }
 

@@ -44,6 +44,8 @@ export const userOut = z.object({
   locale: z.string(),
   roleCodes: z.array(z.string()),
   customerId: z.number().nullable(),
+  /** The contact of that customer this user is (the portal reports in that contact's name). */
+  contactId: z.number().nullable(),
   teamIds: z.array(z.number()),
   disabled: z.boolean(),
   /** Set while a lockout after failed logins is still running. */
@@ -75,6 +77,8 @@ export const userCreate = z.strictObject({
   roleCodes,
   /** Absent for a customer administrator's call: his own customer. */
   customerId: id.nullable().optional(),
+  /** Customer users only: a contact of the same customer. */
+  contactId: id.nullable().optional(),
   teamIds: teamIds.default([]),
   /** Checked by the password policy in the service (it needs the username too). */
   password: z.string().min(1).max(1000),
@@ -89,6 +93,8 @@ export const userPatch = z.strictObject({
   locale: locale.optional(),
   roleCodes: roleCodes.optional(),
   customerId: id.nullable().optional(),
+  /** Absent: kept, unless the customer changes (the link then goes, as it would point elsewhere). */
+  contactId: id.nullable().optional(),
   teamIds: teamIds.optional(),
 });
 export type UserPatch = z.infer<typeof userPatch>;

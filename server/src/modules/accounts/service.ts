@@ -76,6 +76,7 @@ export class AccountsService {
       locale: r.locale,
       roleCodes: roles.get(Number(r.id)) ?? [],
       customerId: r.customer_id === null ? null : Number(r.customer_id),
+      contactId: r.contact_id === null ? null : Number(r.contact_id),
       teamIds: teams.get(Number(r.id)) ?? [],
       disabled: r.disabled === 1,
       lockedUntil: r.locked_until !== null && r.locked_until > now ? iso(r.locked_until) : null,
@@ -140,6 +141,16 @@ export class AccountsService {
     return roles;
   }
 
+  /**
+   * The contact a customer user is: one of his own customer's contacts. Provider staff are
+   * nobody's contact (they report on behalf of the contact they name on each ticket).
+   */
+  private async checkContact(contactId: number | null, customerId: number | null, problems: FieldProblem[]): Promise<void> {
+    if (contactId === null) return;
+    if (customerId === null) problems.push({ field: 'contactId', code: 'accounts.contactCustomerOnly' });
+    else if (!(await repo.contactOfCustomerExists(this.db, contactId, customerId))) problems.push({ field: 'contactId', code: 'accounts.contactNotOfCustomer' });
+  }
+
   private async checkTeams(teamIds: number[], customerId: number | null, problems: FieldProblem[]): Promise<void> {
     if (customerId !== null && teamIds.length) {
       problems.push({ field: 'teamIds', code: 'accounts.teamsStaffOnly' });
@@ -170,6 +181,8 @@ export class AccountsService {
     const teamIds = dedupe(input.teamIds);
     const roles = await this.resolveRoles(roleCodes, customerId, problems);
     await this.checkTeams(teamIds, customerId, problems);
+    const contactId = input.contactId ?? null;
+    await this.checkContact(contactId, customerId, problems);
     if (problems.length) throw AppError.validation(problems);
     assertHolds(actor, unionPermissions(roles));
     if (await repo.findUsernameIgnoringCase(this.db, input.username)) throw AppError.duplicate('username', input.username);
@@ -181,12 +194,12 @@ export class AccountsService {
       return await this.db.transaction().execute(async (trx) => {
         const id = await repo.insertUser(
           trx,
-          { username: input.username, display_name: input.displayName, email: input.email ?? null, phone: input.phone ?? null, locale: input.locale, customer_id: customerId, password_hash: passwordHash },
+          { username: input.username, display_name: input.displayName, email: input.email ?? null, phone: input.phone ?? null, locale: input.locale, customer_id: customerId, contact_id: contactId, password_hash: passwordHash },
           now,
         );
         await repo.setUserRoles(trx, id, roles.map((r) => r.id));
         await repo.setUserTeams(trx, id, [], teamIds);
-        const after = { username: input.username, displayName: input.displayName, email: input.email ?? null, phone: input.phone ?? null, locale: input.locale, customerId, roleCodes, teamIds };
+        const after = { username: input.username, displayName: input.displayName, email: input.email ?? null, phone: input.phone ?? null, locale: input.locale, customerId, contactId, roleCodes, teamIds };
         await recordAudit(trx, who, { action: 'create', entity: 'users', entityId: id, customerId, after }, now);
         // Every grant shows up under permission_change, the first one included.
         await recordAudit(trx, who, { action: 'permission_change', entity: 'users', entityId: id, customerId, before: { roleCodes: [], teamIds: [] }, after: { roleCodes, teamIds } }, now);
@@ -214,6 +227,11 @@ export class AccountsService {
     const teamsChanged = !sameSet(teamIds, curTeams);
     const roles = rolesChanged || customerChanged ? await this.resolveRoles(roleCodes, customerId, problems) : curRoleRows;
     if (teamsChanged || customerChanged) await this.checkTeams(teamIds, customerId, problems);
+    // A link to the old customer's contact would point outside the user's customer: it goes.
+    const curContact = row.contact_id === null ? null : Number(row.contact_id);
+    const contactId = input.contactId !== undefined ? input.contactId : customerChanged ? null : curContact;
+    const contactChanged = contactId !== curContact;
+    if (contactChanged || customerChanged) await this.checkContact(contactId, customerId, problems);
     if (problems.length) throw AppError.validation(problems);
     if (rolesChanged) {
       const touched = [...roles.filter((r) => !curRoles.includes(r.code)), ...curRoleRows.filter((r) => !roleCodes.includes(r.code))];
@@ -229,6 +247,7 @@ export class AccountsService {
       ['phone', 'phone', input.phone],
       ['locale', 'locale', input.locale],
       ['customerId', 'customer_id', customerChanged ? customerId : undefined],
+      ['contactId', 'contact_id', contactChanged ? contactId : undefined],
     ] as const;
     for (const [apiName, column, value] of fields) {
       if (value === undefined || value === row[column]) continue;

@@ -108,6 +108,17 @@ export function organisationRoutes(app: ZApp, ctx: ModuleContext, service: Organ
     const result = await service.listSites(actorOf(request), request.params.id, request.query);
     return { items: result.items.map(siteJson), nextCursor: result.nextCursor };
   });
+  // The portal's site picker. A dedicated route rather than portal.use on the one above: portal.use
+  // is granted freely (accounts treats it as no power over data), so it must never open sites of
+  // any customer but the caller's own; customer staff without customers.read get theirs here.
+  app.get(
+    `${V1}/portal/sites`,
+    { config: { permission: 'portal.use' }, schema: { ...sites, summary: 'The caller\'s own customer\'s sites (customer staff, portal)', querystring: pageQuery, response: { 200: page(siteOut) } } },
+    async (request) => {
+      const result = await service.listOwnSites(actorOf(request), request.query);
+      return { items: result.items.map(siteJson), nextCursor: result.nextCursor };
+    },
+  );
   app.post(`${V1}/customers/:id/sites`, { config: { permission: 'customers.write' }, schema: { ...sites, summary: 'Add a site', params: idParams, body: siteCreate, response: { 201: siteOut } } }, async (request, reply) =>
     reply.status(201).send(siteJson(await service.createSite(actorOf(request), request.params.id, request.body))),
   );

@@ -107,7 +107,13 @@ export class OrganisationService {
     return repo.listSites(this.db, actor.scope, customerId, query);
   }
 
-  async getSite(actor: Actor, id: number): Promise<Site> {
+  /** A customer user's own customer's sites; the provider's staff have no own customer (404). */
+  async listOwnSites(actor: Actor, query: PageQuery): Promise<Page<Site>> {
+    if (actor.customerId === null) throw AppError.notFound();
+    return this.listSites(actor, actor.customerId, query);
+  }
+
+    async getSite(actor: Actor, id: number): Promise<Site> {
     return found(await repo.findSite(this.db, actor.scope, id));
   }
 

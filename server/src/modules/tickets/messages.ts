@@ -12,6 +12,10 @@ registerMessages(
     'tickets.title.tooLong': { zh: '标题不能超过 {max} 个字符', en: 'The title must be at most {max} characters' },
     'tickets.text.blank': { zh: '{field}不能为空', en: '{field} is required' },
     'tickets.customerArchived': { zh: '客户已归档，不能再报障', en: 'The customer is archived; no new tickets can be reported' },
+    'tickets.noLinkedContact': {
+      zh: '您的账号未关联联系人，请选择{field}或请客户管理员为您的账号关联联系人',
+      en: 'Your account is not linked to a contact: choose a {field} or ask your administrator to link one',
+    },
     'tickets.contactNotOfCustomer': { zh: '{field}：联系人不存在或不属于该客户', en: '{field}: no such contact for this customer' },
     'tickets.siteNotOfCustomer': { zh: '{field}：服务地点不存在或不属于该客户', en: '{field}: no such site for this customer' },
     'tickets.contractNotOfCustomer': { zh: '{field}：服务合同不存在或不属于该客户', en: '{field}: no such contract for this customer' },

@@ -35,6 +35,12 @@ const isPostgres = (db: DbOrTx) => dialectOf(db) === 'postgres';
  * upsert locks the counter row until commit on PostgreSQL (SQLite has one writer), so
  * concurrent creates get distinct, gapless numbers; a rolled-back create gives its number back.
  */
+/** The contact a customer user's account is linked to (modules/accounts keeps the link). */
+export async function linkedContactOf(db: DbOrTx, userId: number): Promise<number | null> {
+  const row = await db.selectFrom('users').select('contact_id').where('id', '=', userId).executeTakeFirst();
+  return row?.contact_id == null ? null : Number(row.contact_id);
+}
+
 export async function nextSequence(trx: DbOrTx, kind: string, year: number): Promise<number> {
   const row = await trx
     .insertInto('ticket_counters')

@@ -64,7 +64,8 @@ const levelCode = z.string().trim().min(1).max(40);
 
 export const ticketCreate = z.strictObject({
   customerId: ref,
-  contactId: ref,
+  /** Who reported. Customer staff may leave it out: their own linked contact (users.contact_id). */
+  contactId: ref.optional(),
   kind: z.enum(TICKET_KINDS),
   title: ticketTitle,
   description: typedText(),

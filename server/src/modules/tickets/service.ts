@@ -1157,11 +1157,6 @@ export class TicketService {
   // ------------------------------------------------------------ jobs
 
   /**
-   * The SLA job of one ticket (key `sla:ticket:<id>`): recomputes the clocks now and fires, once
-   * each, the warnings, breaches and escalation steps they have passed (a timeline entry, the
-   * escalation's action, a notification), stores what it fired and sets the next wake.
-   */
-  /**
    * Adds an entry to a ticket's timeline inside another module's transaction (the repair
    * report), so the entry commits or rolls back with that module's change. The caller has
    * already read the ticket through this service, in the actor's scope.
@@ -1170,6 +1165,11 @@ export class TicketService {
     await repo.insertEvents(trx, [eventRow(ticketId, actor, entry, now)]);
   }
 
+  /**
+   * The SLA job of one ticket (key `sla:ticket:<id>`): recomputes the clocks now and fires, once
+   * each, the warnings, breaches and escalation steps they have passed (a timeline entry, the
+   * escalation's action, a notification), stores what it fired and sets the next wake.
+   */
   async runSlaJob(ticketId: number): Promise<void> {
     const pre = await repo.findTicketForJob(this.db, ticketId);
     if (!pre) return;

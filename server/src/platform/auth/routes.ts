@@ -21,6 +21,9 @@ const me = z.object({
   permissions: z.array(z.string()),
   customerId: z.number().nullable(),
   customerName: z.string().nullable(),
+  /** The contact of the customer this user is: the portal reports problems in this contact's name. */
+  contactId: z.number().nullable(),
+  contactName: z.string().nullable(),
 });
 
 const tokenOut = z.object({
@@ -38,6 +41,17 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
 
   async function meOf(actor: Actor) {
     const customer = actor.customerId === null ? null : await db.selectFrom('customers').select('name').where('id', '=', actor.customerId).executeTakeFirst();
+    // Only a contact of the user's own customer counts (accounts keeps it so; this guards the read).
+    const contact =
+      actor.customerId === null
+        ? null
+        : await db
+            .selectFrom('users')
+            .innerJoin('contacts', 'contacts.id', 'users.contact_id')
+            .select(['contacts.id', 'contacts.name'])
+            .where('users.id', '=', actor.userId)
+            .where('contacts.customer_id', '=', actor.customerId)
+            .executeTakeFirst();
     return {
       id: actor.userId,
       username: actor.username,
@@ -47,6 +61,8 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
       permissions: [...actor.permissions].sort(),
       customerId: actor.customerId,
       customerName: customer?.name ?? null,
+      contactId: contact ? Number(contact.id) : null,
+      contactName: contact?.name ?? null,
     };
   }
 

@@ -212,7 +212,7 @@ export default function TeamsPage() {
         <Form.Item name="assignment" label={t('teams.assignment')} extra={t('teams.assignmentHelp')}>
           <Select
             data-testid="team-form-assignment"
-            options={(['round_robin', 'least_loaded'] as const).map((a) => ({ value: a, label: t(`teams.assignment.${a}`) }))}
+            options={(['round_robin', 'least_loaded', 'manual'] as const).map((a) => ({ value: a, label: t(`teams.assignment.${a}`) }))}
           />
         </Form.Item>
         <Form.Item name="memberIds" label={t('teams.members')}>

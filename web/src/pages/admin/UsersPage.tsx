@@ -1,13 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import { KeyOutlined, LockOutlined, PlusOutlined, ReloadOutlined, StopOutlined, UnlockOutlined, CheckCircleOutlined } from '@ant-design/icons';
-import { api, applyFieldErrors, fetchAll } from '../../api/client';
-import type { Id, Locale, Team, User } from '../../api/types';
+import { api, applyFieldErrors, asPage, fetchAll, type Page } from '../../api/client';
+import type { Contact, Id, Locale, Team, User } from '../../api/types';
 import { useRoles } from './roleQueries';
 import { useI18n, type MessageKey } from '../../i18n';
 import { zhCN } from '../../i18n/zh-CN';
-import { useCan, useCurrentUser } from '../../auth/session';
+import { ME_KEY, useCan, useCurrentUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormDrawer } from '../../components/FormDrawer';
@@ -37,6 +37,41 @@ function useTeamsAll(enabled = true) {
   return useQuery({ queryKey: ['/teams', 'all'], queryFn: () => fetchAll<Team>('/teams'), staleTime: 60_000, enabled });
 }
 
+/**
+ * Which contact of the user's customer the account is (the portal reports in its name). Searches
+ * the customer's contacts as you type; the chosen one is fetched for its name.
+ */
+function ContactPicker({ customerId, value, onChange, id }: { customerId: Id; value?: Id | null; onChange?: (v: Id | null) => void; id?: string }) {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const [text, setText] = useState('');
+  useEffect(() => {
+    const h = setTimeout(() => setQ(text.trim()), 250);
+    return () => clearTimeout(h);
+  }, [text]);
+  const found = useQuery({
+    queryKey: ['/contacts', 'of', customerId, q],
+    queryFn: () => api.get<Page<Contact>>(`/customers/${customerId}/contacts`, { q: q || undefined, limit: 50 }).then((d) => asPage(d).items),
+    staleTime: 60_000,
+  });
+  const chosen = useQuery({ queryKey: ['/contacts', 'byId', value], queryFn: () => api.get<Contact>(`/contacts/${value}`), enabled: value != null, staleTime: 60_000, retry: false });
+  const options = (found.data ?? []).map((c) => ({ value: c.id, label: c.title ? `${c.name}（${c.title}）` : c.name }));
+  if (value != null && !options.some((o) => o.value === value)) options.unshift({ value, label: chosen.data?.name ?? `#${value}` });
+  return (
+    <Select
+      id={id}
+      allowClear
+      value={value ?? null}
+      onChange={(v) => onChange?.(v ?? null)}
+      options={options}
+      loading={found.isFetching}
+      showSearch={{ filterOption: false, onSearch: setText }}
+      placeholder={t('users.contactPlaceholder')}
+      data-testid="user-form-contact"
+    />
+  );
+}
+
 interface UserValues {
   username: string;
   displayName: string;
@@ -45,6 +80,7 @@ interface UserValues {
   password?: string;
   roleCodes: string[];
   customerId?: Id | null;
+  contactId?: Id | null;
   teamIds: Id[];
   locale?: Locale;
 }
@@ -128,6 +164,8 @@ export default function UsersPage() {
   const teamName = useMemo(() => new Map((teams.data ?? []).map((x) => [x.id, x.name])), [teams.data]);
   const r = drawer.record;
   const formCustomer = Form.useWatch('customerId', form);
+  // The customer whose contacts the account may be linked to: the one chosen, or the caller's own.
+  const contactCustomer: Id | null = customerStaff ? me.customerId : (formCustomer ?? null);
   const anyFilter = !!(fv.q || fv.role || fv.customerId || fv.disabled);
 
   const roleOptions = useMemo(() => {
@@ -149,6 +187,7 @@ export default function UsersPage() {
       phone: v.phone?.trim() || null,
       roleCodes: v.roleCodes ?? [],
       locale: v.locale || 'zh-CN',
+      contactId: contactCustomer != null ? (v.contactId ?? null) : null,
     };
     // customer staff manage their own customer's users: the server fills in the customer
     if (!customerStaff) {
@@ -158,6 +197,8 @@ export default function UsersPage() {
     if (r) await api.patch(`/users/${r.id}`, { ...body, version: r.version });
     else await api.post('/users', { ...body, username: v.username.trim(), password: v.password });
     await refresh();
+    // Editing oneself (a customer administrator linking his own contact) changes /auth/me.
+    if (r?.id === me.id) await qc.invalidateQueries({ queryKey: ME_KEY });
   };
 
   const act = async (fn: () => Promise<unknown>, done: string) => {
@@ -363,10 +404,11 @@ export default function UsersPage() {
                 phone: r.phone ?? '',
                 roleCodes: r.roleCodes ?? [],
                 customerId: r.customerId,
+                contactId: r.contactId ?? null,
                 teamIds: r.teamIds ?? [],
                 locale: (r.locale as Locale) ?? 'zh-CN',
               }
-            : { roleCodes: [], teamIds: [], customerId: null, locale: 'zh-CN' }
+            : { roleCodes: [], teamIds: [], customerId: null, contactId: null, locale: 'zh-CN' }
         }
         onClose={closeDrawer}
         onSubmit={submit}
@@ -452,7 +494,16 @@ export default function UsersPage() {
           </Form.Item>
         </Flex>
         {!customerStaff && (
-          <Form.Item name="customerId" label={t('users.customer')} extra={t('users.customerHelp')}>
+          <Form.Item
+            name="customerId"
+            label={t('users.customer')}
+            extra={t('users.customerHelp')}
+            getValueFromEvent={(v: Id | null) => {
+              // A contact of the previous customer cannot stay linked once another is chosen.
+              form.setFieldValue('contactId', null);
+              return v;
+            }}
+          >
             <RemoteSelect resource="customers" testid="user-form-customer" placeholder={t('users.provider')} />
           </Form.Item>
         )}
@@ -463,6 +514,11 @@ export default function UsersPage() {
         >
           <Select mode="multiple" options={roleOptions} loading={roles.isFetching} data-testid="user-form-roles" showSearch={{ optionFilterProp: 'label' }} />
         </Form.Item>
+        {contactCustomer != null && can('customers.read') && (
+          <Form.Item name="contactId" label={t('users.contact')} extra={t('users.contactHelp')}>
+            <ContactPicker customerId={contactCustomer} />
+          </Form.Item>
+        )}
         {formCustomer == null && !customerStaff && (
           <Form.Item name="teamIds" label={t('users.teams')}>
             <Select

@@ -3,10 +3,10 @@ import { useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Drawer, Flex, Form, Input, Radio, Segmented, Select, Typography, Upload, type UploadFile } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
-import { api, applyFieldErrors, asPage, fetchAll, isApiError, type Page } from '../../api/client';
-import type { Contact, Id, Site, Ticket, TicketKind, TicketListItem } from '../../api/types';
+import { api, applyFieldErrors, fetchAll, isApiError } from '../../api/client';
+import type { Id, Site, Ticket, TicketKind } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { useCan, useCurrentUser } from '../../auth/session';
+import { useCurrentUser } from '../../auth/session';
 import { useIsMobile } from '../../components/useIsMobile';
 import { MAX_ATTACHMENT_BYTES, uploadAttachment } from '../../components/tickets/ReplyBox';
 import { TICKETS } from '../../components/tickets/ticketShared';
@@ -29,39 +29,15 @@ export function titleFrom(text: string): string {
 }
 
 /**
- * Which contact of his customer the portal user is: with customers.read, the contact of his own
- * name; else the contact named like him on one of his customer's tickets. (The API links no
- * contact to a user account yet.)
- */
-export function useMyContact() {
-  const me = useCurrentUser();
-  const can = useCan();
-  const readable = can('customers.read');
-  const name = me.displayName || me.username;
-  return useQuery({
-    queryKey: ['portal', 'my-contact', me.id],
-    queryFn: async (): Promise<Id | null> => {
-      if (readable) {
-        const page = asPage(await api.get<Page<Contact>>(`/customers/${me.customerId}/contacts`, { q: name, limit: 50 }));
-        return page.items.find((c) => c.name === name)?.id ?? null;
-      }
-      const page = asPage(await api.get<Page<TicketListItem>>('/tickets', { limit: 200 }));
-      return page.items.find((x) => x.contactName === name)?.contactId ?? null;
-    },
-    enabled: me.customerId != null,
-    staleTime: 5 * 60_000,
-  });
-}
-
-/**
  * 报告问题: three questions — what is wrong, where, how urgent — and files. The first line of
  * "what" becomes the title; impact stays at its default. On success the new ticket opens.
+ * The report is in the name of the contact the user's account is linked to (me.contactId);
+ * "where" picks one of the customer's sites (GET /portal/sites), or is free text if it has none.
  */
 export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t, errorText } = useI18n();
   const { message, modal } = App.useApp();
   const me = useCurrentUser();
-  const can = useCan();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const mobile = useIsMobile();
@@ -69,14 +45,13 @@ export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: 
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const contact = useMyContact();
-  const sitesReadable = can('customers.read');
   const sites = useQuery({
-    queryKey: ['/sites', 'of', me.customerId],
-    queryFn: () => fetchAll<Site>(`/customers/${me.customerId}/sites`),
-    enabled: open && sitesReadable && me.customerId != null,
+    queryKey: ['/portal/sites', me.customerId],
+    queryFn: () => fetchAll<Site>('/portal/sites'),
+    enabled: open && me.customerId != null,
     staleTime: 5 * 60_000,
   });
+  const sitePicker = !sites.isSuccess || sites.data.length > 0;
 
   useEffect(() => {
     if (!open) return;
@@ -86,14 +61,14 @@ export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: 
   }, [open, form]);
 
   const submit = async (v: ReportValues) => {
-    if (!contact.data) return;
+    if (me.contactId == null) return;
     setBusy(true);
     setProblem(null);
     try {
       const place = v.location?.trim();
       const created = await api.post<Ticket>('/tickets', {
         customerId: me.customerId,
-        contactId: contact.data,
+        contactId: me.contactId,
         kind: v.kind,
         title: titleFrom(v.what),
         description: place ? `${v.what}\n\n${t('portal.report.placeLine', { place })}` : v.what,
@@ -135,7 +110,7 @@ export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: 
     } else onClose();
   };
 
-  const noContact = contact.isSuccess && contact.data == null;
+  const noContact = me.contactId == null;
 
   return (
     <Drawer
@@ -150,7 +125,7 @@ export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: 
           <Button onClick={tryClose} data-testid="portal-report-form-cancel">
             {t('common.cancel')}
           </Button>
-          <Button type="primary" loading={busy} disabled={!contact.data} onClick={() => form.submit()} data-testid="portal-report-form-submit">
+          <Button type="primary" loading={busy} disabled={noContact} onClick={() => form.submit()} data-testid="portal-report-form-submit">
             {t('portal.report.submit')}
           </Button>
         </Flex>
@@ -187,7 +162,7 @@ export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: 
         >
           <Input.TextArea autoFocus autoSize={{ minRows: 4, maxRows: 12 }} maxLength={20000} placeholder={t('portal.report.whatPlaceholder')} data-testid="portal-report-what" />
         </Form.Item>
-        {sitesReadable ? (
+        {sitePicker ? (
           <Form.Item name="siteId" label={t('portal.report.where')}>
             <Select
               allowClear
