@@ -51,8 +51,20 @@ describe('an administrator sets up a WeCom webhook, tests it, and checks jobs an
     await page.getByTestId('webhooks-new').click();
     await page.getByTestId('webhook-form').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await page.getByTestId('webhook-form-name').fill(hook.name);
-    await page.getByTestId('webhook-form-kind').click();
-    await page.getByTestId('webhook-form-kind-wecom').click();
+    // Under load the dropdown can miss the first click: choose until the select shows the kind.
+    const kind = page.getByTestId('webhook-form-kind');
+    await expect
+      .poll(
+        async () => {
+          if (!(await kind.innerText()).includes('企业微信')) {
+            await kind.click();
+            await page.getByTestId('webhook-form-kind-wecom').click();
+          }
+          return kind.innerText();
+        },
+        { timeout: UI_TIMEOUT },
+      )
+      .toContain('企业微信');
     await page.getByTestId('webhook-form-url').fill('ftp://example.cn/hook');
     await page.getByTestId('webhook-form-secret').fill('SEC0123456789abcdef');
     await page.getByTestId('webhook-form-submit').click();
