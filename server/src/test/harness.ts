@@ -28,10 +28,10 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
+/** An empty database (not migrated): SQLite in memory, or a fresh PostgreSQL schema dropped by `close`. */
+export async function emptyDatabase(kind: DbKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const database = openDatabase({ sqliteFile: ':memory:' });
-    await prepareDatabase(database);
     return { database, close: () => database.close() };
   }
   const url = process.env.TEST_POSTGRES_URL;
@@ -42,7 +42,6 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const database = openDatabase({ databaseUrl: url, pgSchema: schema, poolSize: 5 });
-  await prepareDatabase(database);
   return {
     database,
     async close() {
@@ -53,6 +52,13 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
       await c.end();
     },
   };
+}
+
+/** A migrated database with the built-in rows, as `yunwei migrate` leaves it. */
+export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
+  const t = await emptyDatabase(kind);
+  await prepareDatabase(t.database);
+  return t;
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

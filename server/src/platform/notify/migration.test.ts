@@ -1,38 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { expect, it } from 'vitest';
-import { openDatabase, type Database_ } from '../../db/index.js';
 import { migrateTo } from '../../db/migrate.js';
-import { describeDb, type DbKind } from '../../test/harness.js';
-
-/** An empty database (not migrated, unlike the harness's), dropped by the returned function. */
-async function emptyDatabase(kind: DbKind): Promise<{ database: Database_; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const database = openDatabase({ sqliteFile: ':memory:' });
-    return { database, drop: () => database.close() };
-  }
-  const url = process.env.TEST_POSTGRES_URL!;
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const database = openDatabase({ databaseUrl: url, pgSchema: schema, poolSize: 2 });
-  return {
-    database,
-    async drop() {
-      await database.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    },
-  };
-}
+import { describeDb, emptyDatabase } from '../../test/harness.js';
 
 describeDb('0007_notify on an existing installation', (kind) => {
   it('grants integrations.manage to the built-in administrator role it finds, and to no other role', async () => {
-    const { database, drop } = await emptyDatabase(kind);
+    const { database, close: drop } = await emptyDatabase(kind);
     try {
       await migrateTo(database, '0005_calendars');
       const now = Date.now();
