@@ -10,6 +10,9 @@
  *  3. Runs the vitest suites (server; e2e and web when they have a vitest config) with the
  *     JSON reporter and sums the results. Files that fail to load, failing hooks and unhandled
  *     errors count as failures too.
+ *  4. Runs the benchmark suite at smoke size (`npm run bench -w bench -- --tickets 2000 --smoke`:
+ *     generator, API against its floors, EXPLAIN checks, scheduler; no wrk load; its report
+ *     goes to bench/out/, never docs/) so the harness keeps working: one test, passed or failed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -132,6 +135,19 @@ for (const suite of suites) {
   failed += r.failed;
   failures.push(...r.failures);
 }
+
+/** The benchmark harness at smoke size (bench/src/run.ts): it passes when every benchmark ran. */
+function runBenchSmoke() {
+  say('running the benchmark suite at smoke size');
+  const r = run('npm', ['run', 'bench', '-w', 'bench', '--', '--tickets', '2000', '--smoke'], { cwd: root });
+  const ok = r.status === 0;
+  say(`bench smoke: ${ok ? 'passed' : `failed (exit ${r.status ?? r.signal})`}`);
+  return ok ? { passed: 1, failed: 0, failures: [] } : { passed: 0, failed: 1, failures: ['bench: the smoke run failed (see the [bench] lines above; report in bench/out/BENCHMARKS.md)'] };
+}
+const bench = runBenchSmoke();
+passed += bench.passed;
+failed += bench.failed;
+failures.push(...bench.failures);
 
 if (failures.length) {
   console.log('');

@@ -1,84 +1,197 @@
 /**
  * Runs every benchmark and rewrites docs/BENCHMARKS.md with the machine, the command and the
- * figures next to their targets. Benchmarks are separate processes (a cold JIT each) that print
- * one JSON object.
+ * figures next to their targets, on SQLite and on PostgreSQL side by side. Each benchmark is a
+ * separate process (a cold JIT each) that prints one JSON object.
  *
- *   npm run bench            (from the repository root)
+ *   npm run bench [-- --tickets 100000] [--seed 42] [--runs 5] [--per-run 200] [--only sqlite|postgres]
+ *                 [--no-load] [--no-scheduler] [--scheduler-open 100000] [--duration 60] [--keep] [--smoke]
+ *   npm run bench -- --render bench/out/results-….json   (the report again from an earlier run's figures)
+ *
+ * PostgreSQL: BENCH_POSTGRES_URL or TEST_POSTGRES_URL (a fresh schema per run). `--smoke` (CI):
+ * 2,000 tickets by default, few repetitions, no wrk load, a small scheduler run, and the report
+ * goes to bench/out/BENCHMARKS.md instead of docs/. Any benchmark that fails makes the run fail;
+ * a missed target does not (it is named in the report with its reason).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { intArg, parseArgs } from './generate.js';
+import { dropTarget, parseTarget, type Target } from './lib/target.js';
+import { renderReport, type DbRun, type Report } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
+const args = parseArgs(process.argv.slice(2));
+const smoke = args.smoke === true;
+const tickets = intArg(args, 'tickets', smoke ? 2000 : 100_000);
+const seed = intArg(args, 'seed', 42);
+const runs = intArg(args, 'runs', smoke ? 2 : 5);
+const perRun = intArg(args, 'per-run', smoke ? 20 : 200);
+const schedulerOpen = intArg(args, 'scheduler-open', smoke ? 500 : 100_000);
+const withLoad = !smoke && args['no-load'] !== true;
+const withScheduler = args['no-scheduler'] !== true;
+const pgUrl = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL || null;
+const only = typeof args.only === 'string' ? args.only : null;
+const outDir = path.join(root, 'bench/out');
+fs.mkdirSync(outDir, { recursive: true });
+const say = (line: string) => console.error(`[bench] ${line}`);
 
-function runBench(file: string): any {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, file)], { cwd: path.join(root, 'bench'), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(out.slice(out.indexOf('{')));
+// `--render FILE`: write the report again from the raw figures of an earlier run (bench/out/results-*.json).
+if (typeof args.render === 'string') {
+  // npm runs this in bench/; a relative path is the caller's (INIT_CWD).
+  const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), args.render);
+  const earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
+  const target = earlier.smoke ? path.join(outDir, 'BENCHMARKS.md') : path.join(root, 'docs/BENCHMARKS.md');
+  fs.writeFileSync(target, renderReport(earlier));
+  say(`report written to ${path.relative(root, target)} from ${path.relative(root, file)}`);
+  process.exit(0);
 }
 
-function machine(): string[] {
-  const cpus = os.cpus();
-  let sqlite = 'unknown';
-  try {
-    sqlite = execFileSync(process.execPath, ['-e', "const D=require('better-sqlite3');console.log(new D(':memory:').prepare('select sqlite_version() v').get().v)"], { cwd: path.join(root, 'server'), encoding: 'utf8' }).trim();
-  } catch {
-    /* reported as unknown */
+const failures: string[] = [];
+
+/** Runs one benchmark process; its JSON on success, null (and a failure) otherwise. */
+function step<T>(name: string, file: string, argv: string[], opts: { allowFail?: boolean } = {}): T | null {
+  say(`${name}: ${file} ${argv.join(' ')}`);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, file), ...argv], {
+    cwd: path.join(root, 'bench'),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' },
+  });
+  const seconds = Math.round((Date.now() - t0) / 100) / 10;
+  if (r.status !== 0) {
+    const message = `${name} failed (exit ${r.status ?? r.signal}) after ${seconds} s`;
+    say(message);
+    if (!opts.allowFail) failures.push(message);
+    return null;
   }
-  return [
-    `- CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
-    `- Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- OS: ${os.type()} ${os.release()}`,
-    `- Node: ${process.version}; SQLite ${sqlite}`,
-    `- Load average when run: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
-  ];
+  say(`${name}: done in ${seconds} s`);
+  const out = r.stdout;
+  const json = JSON.parse(out.slice(out.indexOf('{'))) as T;
+  // Each step's figures as soon as they exist (a look during a long run, or after a failed one).
+  fs.writeFileSync(path.join(outDir, `step-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`), JSON.stringify(json, null, 2));
+  return json;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+function sqliteVersion(): string {
+  try {
+    return execFileSync(process.execPath, ['-e', "const D=require('better-sqlite3');console.log(new D(':memory:').prepare('select sqlite_version() v').get().v)"], { cwd: path.join(root, 'server'), encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return String((await c.query('show server_version')).rows[0].server_version);
+  } finally {
+    await c.end();
+  }
+}
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {
+    /* not Linux */
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+/** `yunwei serve` runs from server/dist, as users run it: build it from the current sources. */
+function buildServer(): boolean {
+  say('building server/dist for `yunwei serve`');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'server/tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+  // tsc emits even when it reports type errors; what matters is a runnable dist.
+  if (r.status !== 0) say(`tsc reported problems (dist emitted anyway):\n${r.stdout.split('\n').slice(0, 10).join('\n')}`);
+  return fs.existsSync(path.join(root, 'server/dist/main.js'));
+}
 
 const started = new Date();
-const sla = runBench('sla-core.bench.ts');
-const per = (r: { opsPerSec: number }) => `${fmt(r.opsPerSec)} /s`;
-const target = 300_000;
-const rows: Array<[string, string, string, string]> = [
-  ['addWorkingMinutes, 1 hour away', per(sla.addWorkingMinutes['1h']), '≥ 300,000 /s', sla.addWorkingMinutes['1h'].opsPerSec >= target ? 'met' : 'MISSED'],
-  ['addWorkingMinutes, 5 working days away', per(sla.addWorkingMinutes['5wd (2400 min)']), '≥ 300,000 /s, ≈ the 1 h cost', sla.addWorkingMinutes['5wd (2400 min)'].opsPerSec >= target ? 'met' : 'MISSED'],
-  ['addWorkingMinutes, 60 working days away', per(sla.addWorkingMinutes['60wd (28800 min)']), '≥ 300,000 /s, ≈ the 1 h cost', sla.addWorkingMinutes['60wd (28800 min)'].opsPerSec >= target ? 'met' : 'MISSED'],
-  ['addWorkingDays, 5 / 60 days', `${per(sla.addWorkingDays['5'])} / ${per(sla.addWorkingDays['60'])}`, '—', ''],
-  ['workingMsBetween, 30 days apart', per(sla.workingMsBetween['30 days apart']), '—', ''],
-  ['computeClocks, ticket with 50 events', `${sla.computeClocks50Events.usPerRecompute} µs`, '< 20 µs', sla.computeClocks50Events.usPerRecompute < 20 ? 'met' : 'MISSED'],
-  ['First use of a calendar (compile + zone offsets + 4096 deadlines)', `${sla.freshCalendar.first4096DeadlinesMs} ms`, '—', ''],
-];
+const load0 = os.loadavg();
+const sla = step<Record<string, unknown>>('SLA core', 'sla-core.bench.ts', []);
 
-const md = [
-  '# Benchmarks',
-  '',
-  'Written by `npm run bench` (bench/src/run.ts); do not edit by hand. Figures are CPU time on one core',
-  '(best of three rounds after a warm-up), so other work on a shared machine does not count against them.',
-  '',
-  `Run: ${started.toISOString()}`,
-  '',
-  '## Machine',
-  ...machine(),
-  '',
-  '## SLA core (issue: SLA engine) — `cn-5x8`, Asia/Shanghai, starts spread over 2025–2026',
-  '',
-  'Command: `npm run bench` (this part alone: `cd bench && npx tsx src/sla-core.bench.ts`).',
-  '',
-  '| Benchmark | Result | Target | |',
-  '|---|---|---|---|',
-  ...rows.map((r) => `| ${r.join(' | ')} |`),
-  '',
-  'The cost is flat in the distance because a compiled calendar builds, once, blocks of 128 local days',
-  'holding each day\'s working intervals as UTC instants and the cumulative working time; an operation is',
-  'a block lookup plus binary searches, with no Intl call once the blocks exist. Raw figures:',
-  '',
-  '```json',
-  JSON.stringify(sla, null, 2),
-  '```',
-  '',
-];
-fs.writeFileSync(path.join(root, 'docs/BENCHMARKS.md'), md.join('\n'));
-console.log(md.join('\n'));
+const databases: Array<{ kind: 'sqlite' | 'postgres'; target: Target; scheduler: Target }> = [];
+const label = smoke ? 'smoke' : String(tickets);
+if (only !== 'postgres') {
+  databases.push({
+    kind: 'sqlite',
+    target: parseTarget(`sqlite:${path.join(root, smoke ? 'bench/out' : 'bench/data', `sqlite-${label}/yunwei.db`)}`),
+    scheduler: parseTarget(`sqlite:${path.join(root, smoke ? 'bench/out' : 'bench/data', 'sqlite-scheduler/yunwei.db')}`),
+  });
+}
+if (only !== 'sqlite') {
+  if (pgUrl) databases.push({ kind: 'postgres', target: parseTarget(pgUrl, `bench_${label}`), scheduler: parseTarget(pgUrl, smoke ? 'bench_sched_smoke' : 'bench_sched') });
+  else say('PostgreSQL skipped: set BENCH_POSTGRES_URL or TEST_POSTGRES_URL');
+}
+
+const served = withLoad && buildServer();
+if (withLoad && !served) failures.push('server/dist could not be built: no load figures');
+const now = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+const dbRuns: DbRun[] = [];
+for (const d of databases) {
+  const dbArgs = d.target.kind === 'sqlite' ? ['--db', `sqlite:${d.target.file}`] : ['--db', d.target.url, '--schema', d.target.schema];
+  const run: DbRun = { kind: d.kind, target: d.target.kind === 'sqlite' ? `sqlite (${path.relative(root, d.target.file)})` : `postgres (schema ${d.target.schema})` };
+  if (d.kind === 'postgres' && pgUrl) run.version = await postgresVersion(pgUrl);
+  const t0 = Date.now();
+  run.generate = step(`generate ${tickets} on ${d.kind}`, 'generate.ts', ['--tickets', String(tickets), '--seed', String(seed), '--now', now, '--replace', ...dbArgs]) ?? undefined;
+  if (run.generate) run.generateWallSeconds = Math.round((Date.now() - t0) / 100) / 10;
+  if (run.generate) {
+    run.api = step(`API benchmarks on ${d.kind}`, 'api.bench.ts', [...dbArgs, '--runs', String(runs), '--per-run', String(perRun)]) ?? undefined;
+    run.profile = step(`profiles on ${d.kind}`, 'api.bench.ts', [...dbArgs, '--profile', String(smoke ? 20 : 200)]) ?? undefined;
+    if (served) run.load = step(`load on ${d.kind}`, 'load.ts', [...dbArgs, '--duration', String(intArg(args, 'duration', 60))]) ?? undefined;
+  }
+  if (withScheduler) {
+    const sArgs = d.scheduler.kind === 'sqlite' ? ['--db', `sqlite:${d.scheduler.file}`] : ['--db', d.scheduler.url, '--schema', d.scheduler.schema];
+    // The lead covers generating the tickets and starting the app (the warnings must not be due before).
+    const lead = Math.min(360, 20 + Math.ceil(schedulerOpen / 700));
+    const sizes = smoke ? ['--window', '5', '--lead', String(lead), '--grace', '30', '--profile', '3'] : ['--window', '60', '--lead', String(lead), '--grace', '300', '--profile', '60'];
+    run.scheduler = step(`scheduler at scale on ${d.kind}`, 'scheduler.bench.ts', [...sArgs, '--open', String(schedulerOpen), ...sizes]) ?? undefined;
+    await dropTarget(d.scheduler);
+  }
+  // A smoke run leaves nothing behind; a full run keeps its SQLite file for a look afterwards,
+  // and its PostgreSQL schema only with --keep (a million tickets are gigabytes on a shared server).
+  if (smoke || (d.target.kind === 'postgres' && args.keep !== true)) await dropTarget(d.target);
+  dbRuns.push(run);
+}
+
+const report: Report = {
+  started: started.toISOString(),
+  finished: new Date().toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  smoke,
+  tickets,
+  seed,
+  runs,
+  perRun,
+  machine: {
+    cpu: cpuModel(),
+    cores: os.cpus().length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    sqlite: sqliteVersion(),
+    loadAverage: { start: load0, end: os.loadavg() },
+  },
+  sla: sla ?? undefined,
+  databases: dbRuns,
+  failures,
+};
+const stamp = started.toISOString().replace(/[:.]/g, '-');
+fs.writeFileSync(path.join(outDir, `results-${stamp}.json`), JSON.stringify(report, null, 2));
+const md = renderReport(report);
+const file = smoke ? path.join(outDir, 'BENCHMARKS.md') : path.join(root, 'docs/BENCHMARKS.md');
+fs.writeFileSync(file, md);
+say(`report written to ${path.relative(root, file)} (raw figures: bench/out/results-${stamp}.json)`);
+if (failures.length) {
+  console.error(`\nFAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+  process.exitCode = 1;
+}
