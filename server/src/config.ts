@@ -25,6 +25,14 @@ const schema = z.object({
   SMTP_FROM: z.string().default('Yunwei <yunwei@localhost>'),
   /** The address people open Yunwei at (links in mail and chat messages), e.g. https://yunwei.example.com */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Key for signed links (mail confirmation links); unset: one is generated into DATA_DIR/secret.key. */
+  SECRET_KEY: z.string().min(32).optional(),
+  /** Which ticket events mail the ticket's contact: created, reply, resolved (comma-separated; "none" for none). */
+  CONTACT_MAIL_EVENTS: z.string().default('created,reply,resolved'),
+  /** Days a confirmation link in a resolution mail stays valid. */
+  CONFIRM_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** Requests per minute and client address to the public confirmation endpoints. */
+  CONFIRM_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Working days (contract calendar) after which a resolved ticket nobody objected to closes. */
   TICKET_AUTO_CLOSE_WORKDAYS: z.coerce.number().int().min(0).max(60).default(3),
   /** Days after closure during which a ticket may still be reopened. */
@@ -59,6 +67,9 @@ export interface Config {
   logLevel: string;
   smtp: { url: string | null; from: string };
   publicUrl: string | null;
+  secretKey: string | null;
+  /** Mail to a ticket's contact (modules/tickets/contact-mail.ts). */
+  contactMail: { events: Array<'created' | 'reply' | 'resolved'>; linkDays: number; ratePerMinute: number };
   tickets: { autoCloseWorkdays: number; reopenDays: number; ola: OlaMinutes };
   providerName: string | null;
   pdf: { font: string | null; fontFamily: string | null };
@@ -93,6 +104,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     smtp: { url: e.SMTP_URL ?? null, from: e.SMTP_FROM },
     publicUrl: e.PUBLIC_URL ?? null,
+    secretKey: e.SECRET_KEY ?? null,
+    contactMail: { events: contactMailEvents(e.CONTACT_MAIL_EVENTS), linkDays: e.CONFIRM_LINK_DAYS, ratePerMinute: e.CONFIRM_RATE_PER_MINUTE },
     tickets: {
       autoCloseWorkdays: e.TICKET_AUTO_CLOSE_WORKDAYS,
       reopenDays: e.TICKET_REOPEN_DAYS,
@@ -107,4 +120,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pdf: { font: e.PDF_FONT || null, fontFamily: e.PDF_FONT_FAMILY || null },
     webDist: e.WEB_DIST ?? null,
   };
+}
+
+function contactMailEvents(list: string): Config['contactMail']['events'] {
+  const names = list.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+  for (const n of names) {
+    if (n !== 'created' && n !== 'reply' && n !== 'resolved') throw new Error(`Invalid configuration:\n  CONTACT_MAIL_EVENTS: unknown event ${n} (use created, reply, resolved or none)`);
+  }
+  return [...new Set(names)] as Config['contactMail']['events'];
 }

@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_notify.js';
 import * as m0008 from './migrations/0008_repair_reports.js';
 import * as m0009 from './migrations/0009_dispatch.js';
 import * as m0010 from './migrations/0010_user_contact.js';
+import * as m0013 from './migrations/0013_contact_mail.js';
 
 /**
  * The ordered list of migrations. Static imports (not a folder scan) so the list is the same
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_repair_reports': m0008,
   '0009_dispatch': m0009,
   '0010_user_contact': m0010,
+  '0013_contact_mail': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -151,6 +151,10 @@ export interface ContactsTable {
   title: string | null;
   is_vip: number;
   notes: string | null;
+  /** The contact gets mail about his tickets (0013; default 1). */
+  email_notify: ColumnType<number, number | undefined, number>;
+  /** Language of that mail when known (0013); null: the linked user's, else zh-CN. */
+  locale: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
   version: number;
@@ -440,8 +444,40 @@ export interface TicketRatingsTable {
   /** 1–5 */
   score: number;
   comment: string | null;
-  rated_by: number;
+  /** The user who rated; null when a contact without an account rated through a mail link (0013). */
+  rated_by: number | null;
   rated_at: number;
+  /** The contact who rated through a confirmation link in a mail (0013). */
+  rated_by_contact_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+// modules/tickets: mail to a ticket's contact and its confirmation links (0013)
+export interface ContactMailsTable {
+  id: Id;
+  ticket_id: number;
+  contact_id: number;
+  /** created | reply | resolved */
+  kind: string;
+  source_event_id: number;
+  to_address: string;
+  locale: string;
+  message_id: string;
+  subject: string | null;
+  /** pending | sent | skipped | failed */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+  resolved_at: number | null;
+  expires_at: number | null;
+  used_at: number | null;
+  decision: string | null;
+}
+export interface ContactLinkHitsTable {
+  id: Id;
+  key: string;
+  at: number;
 }
 
 export interface DB {
@@ -475,6 +511,8 @@ export interface DB {
   dispatch_rules: DispatchRulesTable;
   team_rotation: TeamRotationTable;
   ticket_ratings: TicketRatingsTable;
+  contact_mails: ContactMailsTable;
+  contact_link_hits: ContactLinkHitsTable;
 }
 
 export type Json = ColumnType<string, string, string>;

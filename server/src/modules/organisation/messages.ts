@@ -34,6 +34,7 @@ registerMessages(
   {
     site: { zh: '服务地点', en: 'Site' },
     isVip: { zh: 'VIP', en: 'VIP' },
+    emailNotify: { zh: '邮件通知', en: 'Email notifications' },
     assignment: { zh: '分派方式', en: 'Assignment' },
     slaPolicy: { zh: 'SLA 策略', en: 'SLA policy' },
     archived: { zh: '已归档', en: 'Archived' },

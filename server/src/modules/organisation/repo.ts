@@ -273,6 +273,8 @@ export interface Contact {
   title: string | null;
   isVip: boolean;
   notes: string | null;
+  emailNotify: boolean;
+  locale: string | null;
   version: number;
   createdAt: number;
   updatedAt: number;
@@ -290,6 +292,8 @@ function toContact(r: Selectable<ContactsTable>): Contact {
     title: r.title,
     isVip: r.is_vip === 1,
     notes: r.notes,
+    emailNotify: r.email_notify !== 0,
+    locale: r.locale,
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -370,6 +374,9 @@ export interface ContactValues {
   title: string | null;
   isVip: boolean;
   notes: string | null;
+  /** Absent (an import): on. */
+  emailNotify?: boolean;
+  locale?: string | null;
 }
 
 function contactColumns(v: ContactValues) {
@@ -384,6 +391,8 @@ function contactColumns(v: ContactValues) {
     title: v.title,
     is_vip: v.isVip ? 1 : 0,
     notes: v.notes,
+    email_notify: v.emailNotify === false ? 0 : 1,
+    locale: v.locale ?? null,
   };
 }
 

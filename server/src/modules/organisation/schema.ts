@@ -153,6 +153,10 @@ export const contactCreate = z.strictObject({
   title: optionalText(100),
   isVip: z.boolean().default(false),
   notes: optionalText(2000),
+  /** Mail about the contact's tickets (acknowledgement, replies, resolution with a confirmation link). */
+  emailNotify: z.boolean().default(true),
+  /** Language of that mail; null: the linked user's, else zh-CN. */
+  locale: z.enum(['zh-CN', 'en-US']).nullable().default(null),
 });
 export const contactPatch = z.strictObject({
   version,
@@ -164,6 +168,8 @@ export const contactPatch = z.strictObject({
   title: optionalText(100).optional(),
   isVip: z.boolean().optional(),
   notes: optionalText(2000).optional(),
+  emailNotify: z.boolean().optional(),
+  locale: z.enum(['zh-CN', 'en-US']).nullable().optional(),
 });
 export const contactOut = z.object({
   id: z.number(),
@@ -176,6 +182,8 @@ export const contactOut = z.object({
   title: z.string().nullable(),
   isVip: z.boolean(),
   notes: z.string().nullable(),
+  emailNotify: z.boolean(),
+  locale: z.string().nullable(),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),

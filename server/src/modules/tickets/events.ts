@@ -14,7 +14,7 @@ export type TimelineEntry =
   /** `previousAssigneeId`: who declined ("cannot attend"). */
   | {
       type: 'state_changed';
-      data: { from: TicketState; to: TicketState; action: TicketAction; reason?: string; resolution?: string; via?: 'confirm' | 'reject' | 'auto'; previousAssigneeId?: number };
+      data: { from: TicketState; to: TicketState; action: TicketAction; reason?: string; resolution?: string; via?: 'confirm' | 'reject' | 'auto'; previousAssigneeId?: number; emailLink?: EmailLink };
     }
   /** `rule`: the dispatch rule that chose the team; `auto`: how the team picked the assignee. */
   | {
@@ -49,9 +49,15 @@ export type TimelineEntry =
    */
   | { type: 'escalated'; data: EscalatedData }
   | { type: 'ola.breached'; data: { target: OlaTarget; startedAt: string; dueAt: string } }
-  | { type: 'rated'; data: { score: number; comment: string | null } }
+  | { type: 'rated'; data: { score: number; comment: string | null; emailLink?: EmailLink } }
   /** The repair service report (modules/fieldservice): drafted, signed on screen or on paper. */
   | { type: 'repair_report'; data: { reportId: number; number: string; action: 'drafted' | 'signed' | 'signed_on_paper'; signerName?: string } };
+
+/** The contact who confirmed, rejected or rated through the link in a resolution mail (contact-confirm.ts). */
+export interface EmailLink {
+  contactId: number;
+  name: string;
+}
 
 export interface EscalatedData {
   kind: 'functional' | 'hierarchical';

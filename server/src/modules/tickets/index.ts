@@ -2,6 +2,9 @@ import type { ModuleRegistrar } from '../index.js';
 import { AuthService } from '../../platform/auth/service.js';
 import { OrganisationService } from '../organisation/service.js';
 import { CalendarService } from '../sla/calendars.service.js';
+import { ContactConfirmService } from './contact-confirm.js';
+import { contactConfirmRoutes } from './contact-confirm.routes.js';
+import { ContactMailSender, registerContactMailJob } from './contact-mail.js';
 import { dispatchRoutes } from './dispatch.routes.js';
 import './messages.js';
 import { OLA_JOB } from './ola.js';
@@ -15,9 +18,13 @@ import { SLA_JOB } from './sla.js';
  */
 export const ticketsModule: ModuleRegistrar = (app, ctx) => {
   const db = ctx.database.db;
-  const service = new TicketService(db, ctx.config, new OrganisationService(db), new CalendarService(db), new AuthService(db, ctx.config));
+  const auth = new AuthService(db, ctx.config);
+  const service = new TicketService(db, ctx.config, new OrganisationService(db), new CalendarService(db), auth);
   ticketRoutes(app, service);
   dispatchRoutes(app, service.dispatch);
+  // Mail to the ticket's contact and the confirmation links in it (docs/TICKETS.md).
+  contactConfirmRoutes(app, new ContactConfirmService(db, ctx.config, service, auth));
+  registerContactMailJob(ctx.scheduler, new ContactMailSender(db, ctx.config));
   ctx.scheduler.register<{ ticketId: number }>(SLA_JOB, (job) => service.runSlaJob(job.payload.ticketId));
   ctx.scheduler.register<{ ticketId: number }>(OLA_JOB, (job) => service.runOlaJob(job.payload.ticketId));
   ctx.scheduler.register<{ ticketId: number; resolvedAt: number }>(AUTO_CLOSE_JOB, (job) => service.runAutoClose(job.payload.ticketId, job.payload.resolvedAt));

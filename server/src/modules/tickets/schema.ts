@@ -240,7 +240,8 @@ export const olaClockOut = z.object({
 export const ratingOut = z.object({
   score: z.number(),
   comment: z.string().nullable(),
-  ratedBy: z.number(),
+  /** Null: a contact without a user account rated through the link in the resolution mail. */
+  ratedBy: z.number().nullable(),
   ratedByName: z.string().nullable(),
   ratedAt: z.string(),
 });

@@ -18,7 +18,8 @@ import type { Contract, Team } from '../organisation/repo.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { CalendarService } from '../sla/calendars.service.js';
 import { DispatchRuleService, type PlacedTeam, type Placement } from './dispatch.service.js';
-import { CUSTOMER_HIDDEN_KEYS, type EscalatedData, type NewEntry } from './events.js';
+import { queueContactMail } from './contact-mail.js';
+import { CUSTOMER_HIDDEN_KEYS, type EmailLink, type EscalatedData, type NewEntry } from './events.js';
 import { openStored, storeUpload, type StoredFile } from './files.js';
 import { notifyTicketEvent, type TicketNotice } from './notify.js';
 import { firedBreaches, movesOla, olaClocksOf, olaView, scheduleOla, unfiredBreaches } from './ola.js';
@@ -402,7 +403,7 @@ export class TicketService {
       cancelledAt: iso(ticket.cancelled_at),
       sla,
       ola: customerView ? [] : olaView(olaClocksOf(parts.olaSource, this.config.tickets.ola, now)),
-      rating: rating ? ratingOf(rating, dir.users.get(Number(rating.rated_by))?.displayName ?? null) : null,
+      rating: rating ? ratingOf(rating, rating.rated_by === null ? dir.contacts.get(Number(rating.rated_by_contact_id)) ?? null : dir.users.get(Number(rating.rated_by))?.displayName ?? null) : null,
       allowedActions: this.allowedFor(actor, ticket, now, rating !== null),
       timeline: events.map((e) => timelineItem(e, dir, customerView)),
       links: links.map((l) => ({ otherId: l.otherId, number: l.number, title: l.title, state: l.state, kind: l.kind })),
@@ -524,6 +525,7 @@ export class TicketService {
     }
     if (change.entries.some(movesOla)) await this.rescheduleOla(trx, ticket.id, now);
     await change.after?.(trx, eventIds);
+    await queueContactMail(trx, this.config, after, change.entries, eventIds, now);
     await recordAudit(trx, auditActorOf(actor), { action: change.audit.action, entity: 'tickets', entityId: ticket.id, customerId: ticket.customer_id, before: change.audit.before, after: change.audit.after }, now);
     for (const n of change.notices ?? []) await notifyTicketEvent(trx, { ...n, ticket: after, actorId: actor.userId || null, occurredAt: now });
     return { ticket: after, eventIds, events: rows.map((r, i) => ({ ...r, id: eventIds[i] }) as repo.EventRow), now };
@@ -648,8 +650,8 @@ export class TicketService {
     return { teamId, recipients: [...new Set([...desk, ...team])].sort((a, b) => a - b) };
   }
 
-  /** The customer confirms the resolution: the ticket closes. */
-  async confirm(actor: Actor, id: number, version?: number): Promise<TicketOut> {
+  /** The customer confirms the resolution: the ticket closes. `link`: through the link in the resolution mail. */
+  async confirm(actor: Actor, id: number, version?: number, link?: EmailLink): Promise<TicketOut> {
     await this.command(
       actor,
       id,
@@ -657,14 +659,14 @@ export class TicketService {
       async () => undefined,
       (t, { now }) => {
         if (actor.customerId === null || Number(t.customer_id) !== actor.customerId) throw new AppError(403, 'forbidden', 'tickets.customerOnly');
-        return this.transitionChange(actor, t, 'close', { reason: null }, now, { via: 'confirm' });
+        return this.transitionChange(actor, t, 'close', { reason: null }, now, { via: 'confirm', link });
       },
     );
     return this.get(actor, id);
   }
 
-  /** The customer rejects the resolution with a reason: the ticket is reopened. */
-  async reject(actor: Actor, id: number, reason: string, version?: number): Promise<TicketOut> {
+  /** The customer rejects the resolution with a reason: the ticket is reopened. `link`: through the link in the resolution mail. */
+  async reject(actor: Actor, id: number, reason: string, version?: number, link?: EmailLink): Promise<TicketOut> {
     await this.command(
       actor,
       id,
@@ -672,7 +674,7 @@ export class TicketService {
       async () => undefined,
       (t, { now }) => {
         if (actor.customerId === null || Number(t.customer_id) !== actor.customerId) throw new AppError(403, 'forbidden', 'tickets.customerOnly');
-        return this.transitionChange(actor, t, 'reopen', { reason }, now, { via: 'reject' });
+        return this.transitionChange(actor, t, 'reopen', { reason }, now, { via: 'reject', link });
       },
     );
     return this.get(actor, id);
@@ -690,7 +692,7 @@ export class TicketService {
     action: Exclude<TicketAction, 'assign'>,
     body: Pick<ActionBody, 'reason' | 'resolution'>,
     now: number,
-    opts: { calendar?: CompiledCalendar; via?: 'confirm' | 'reject' | 'auto'; decline?: { teamId: number | null; recipients: number[] } } = {},
+    opts: { calendar?: CompiledCalendar; via?: 'confirm' | 'reject' | 'auto'; decline?: { teamId: number | null; recipients: number[] }; link?: EmailLink } = {},
   ): Change {
     const from = t.state as TicketState;
     const to = lifecycle(from, action, { now, closedAt: t.closed_at, reopenWindowMs: this.reopenWindowMs(), reason: body.reason });
@@ -698,6 +700,7 @@ export class TicketService {
     const data: Extract<NewEntry, { type: 'state_changed' }>['data'] = { from, to, action };
     if (body.reason) data.reason = body.reason;
     if (opts.via) data.via = opts.via;
+    if (opts.link) data.emailLink = opts.link;
     const notices: Change['notices'] = [];
     let after: Change['after'];
     const assignee = t.assignee_id === null ? [] : [Number(t.assignee_id)];
@@ -751,7 +754,7 @@ export class TicketService {
       audit: {
         action,
         before: { state: from, ...(action === 'decline' ? { assigneeId: data.previousAssigneeId, teamId: t.team_id } : {}) },
-        after: { state: to, ...(body.reason ? { reason: body.reason } : {}), ...(set.resolution ? { resolution: set.resolution } : {}), ...(opts.via ? { via: opts.via } : {}), ...(action === 'decline' ? { assigneeId: null, teamId: set.team_id } : {}) },
+        after: { state: to, ...(body.reason ? { reason: body.reason } : {}), ...(set.resolution ? { resolution: set.resolution } : {}), ...(opts.via ? { via: opts.via } : {}), ...(opts.link ? { emailLink: opts.link } : {}), ...(action === 'decline' ? { assigneeId: null, teamId: set.team_id } : {}) },
       },
     };
   }
@@ -920,7 +923,7 @@ export class TicketService {
    * The customer's satisfaction rating (REQ §2.16): by the ticket customer's staff, once the
    * ticket is resolved or closed, once (409 after). A score of 1 or 2 suggests a complaint.
    */
-  async rate(actor: Actor, id: number, body: RatingBody): Promise<RatingOut & { suggestComplaint: boolean }> {
+  async rate(actor: Actor, id: number, body: RatingBody, link?: EmailLink): Promise<RatingOut & { suggestComplaint: boolean }> {
     if (actor.customerId === null) throw new AppError(403, 'forbidden', 'tickets.rating.customerOnly');
     const applied = await this.command(
       actor,
@@ -931,17 +934,17 @@ export class TicketService {
         if (Number(t.customer_id) !== actor.customerId) throw new AppError(403, 'forbidden', 'tickets.rating.customerOnly');
         if (t.state !== 'resolved' && t.state !== 'closed') throw new AppError(409, 'not_resolved', 'tickets.rating.notResolved');
         if (await repo.findRating(trx, t.id)) throw new AppError(409, 'duplicate', 'tickets.rating.exists');
-        const row: repo.RatingRow = { ticket_id: t.id, customer_id: Number(t.customer_id), score: body.score, comment: body.comment, rated_by: actor.userId, rated_at: now };
+        const row: repo.RatingRow = { ticket_id: t.id, customer_id: Number(t.customer_id), score: body.score, comment: body.comment, rated_by: actor.userId || null, rated_at: now, rated_by_contact_id: link?.contactId ?? null };
         const notices: Change['notices'] = t.assignee_id === null ? [] : [{ type: 'ticket.rated', recipients: [Number(t.assignee_id)], titleKey: 'tickets.notify.rated', params: { title: t.title, score: body.score }, body: body.comment }];
         return {
-          entries: [{ type: 'rated', visibility: 'public', data: { score: body.score, comment: body.comment } }],
+          entries: [{ type: 'rated', visibility: 'public', data: { score: body.score, comment: body.comment, ...(link ? { emailLink: link } : {}) } }],
           after: (tx) => repo.insertRating(tx, row),
           notices,
-          audit: { action: 'rate', after: { score: body.score, comment: body.comment } },
+          audit: { action: 'rate', after: { score: body.score, comment: body.comment, ...(link ? { emailLink: link } : {}) } },
         };
       },
     );
-    return { ...ratingOf({ ticket_id: id, customer_id: actor.customerId, score: body.score, comment: body.comment, rated_by: actor.userId, rated_at: applied.now }, actor.displayName), suggestComplaint: body.score <= 2 };
+    return { ...ratingOf({ ticket_id: id, customer_id: actor.customerId, score: body.score, comment: body.comment, rated_by: actor.userId || null, rated_at: applied.now, rated_by_contact_id: link?.contactId ?? null }, actor.displayName), suggestComplaint: body.score <= 2 };
   }
 
   /**
@@ -1392,7 +1395,7 @@ function stepTeamId(rule: EscalationStep): number | undefined {
 }
 
 function ratingOf(r: repo.RatingRow, ratedByName: string | null): RatingOut {
-  return { score: r.score, comment: r.comment, ratedBy: Number(r.rated_by), ratedByName, ratedAt: iso(r.rated_at) };
+  return { score: r.score, comment: r.comment, ratedBy: r.rated_by === null ? null : Number(r.rated_by), ratedByName, ratedAt: iso(r.rated_at) };
 }
 
 const METRIC_ORDER: Record<string, number> = { response: 0, onsite: 1, resolution: 2 };

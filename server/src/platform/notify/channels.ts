@@ -167,6 +167,14 @@ export function composeMail(m: MailContent, publicUrl: string | null): { subject
   return { subject: m.title.replace(/\s+/g, ' ').trim(), text: parts.join('\n\n') };
 }
 
+export interface MailExtra {
+  html?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
+  headers?: Record<string, string>;
+}
+
 /** Sends mail through SMTP_URL; one connection per message (mail volume here is low). */
 export class Mailer {
   private readonly transport;
@@ -178,7 +186,8 @@ export class Mailer {
     this.transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   }
 
-  async send(to: string, subject: string, text: string): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to, subject, text });
+  /** `extra`: an HTML alternative, a fixed Message-ID and threading headers (mail to a ticket's contact). */
+  async send(to: string, subject: string, text: string, extra: MailExtra = {}): Promise<void> {
+    await this.transport.sendMail({ from: this.from, to, subject, text, ...extra });
   }
 }
