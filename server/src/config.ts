@@ -48,6 +48,13 @@ const schema = z.object({
   PDF_FONT: z.string().optional(),
   PDF_FONT_FAMILY: z.string().optional(),
   WEB_DIST: z.string().optional(),
+  /** Inbound email (docs/MAIL-IN.md): the SMTP listener `yunwei serve` starts when a port is set (behind the organisation's MTA). */
+  MAIL_IN_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  MAIL_IN_SMTP_HOST: z.string().default('127.0.0.1'),
+  /** Peers allowed to connect: IP addresses and CIDR ranges, comma-separated (default: any that reaches the host/port). */
+  MAIL_IN_SMTP_ALLOW: z.string().optional(),
+  /** The largest message taken, by SMTP and by POST /api/v1/mail/inbound. */
+  MAIL_IN_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(25 * 1024 * 1024),
 });
 
 export interface Config {
@@ -74,6 +81,7 @@ export interface Config {
   providerName: string | null;
   pdf: { font: string | null; fontFamily: string | null };
   webDist: string | null;
+  mailIn: { smtpPort: number | null; smtpHost: string; smtpAllow: string[]; maxBytes: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -119,6 +127,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providerName: e.PROVIDER_NAME || null,
     pdf: { font: e.PDF_FONT || null, fontFamily: e.PDF_FONT_FAMILY || null },
     webDist: e.WEB_DIST ?? null,
+    mailIn: {
+      smtpPort: e.MAIL_IN_SMTP_PORT ?? null,
+      smtpHost: e.MAIL_IN_SMTP_HOST,
+      smtpAllow: (e.MAIL_IN_SMTP_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      maxBytes: e.MAIL_IN_MAX_BYTES,
+    },
   };
 }
 

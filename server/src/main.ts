@@ -24,6 +24,8 @@ program
     process.on('SIGINT', close);
     process.on('SIGTERM', close);
     await app.listen({ port: config.port, host: config.host });
+    // Inbound email's SMTP listener, when MAIL_IN_SMTP_PORT is set (docs/MAIL-IN.md); app.close() stops it.
+    await app.mailIn.listener?.start();
     // Jobs that fell due while no process ran are claimed on the first tick.
     app.scheduler.start();
   });

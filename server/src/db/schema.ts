@@ -480,6 +480,53 @@ export interface ContactLinkHitsTable {
   at: number;
 }
 
+// modules/mailin (0012)
+export interface MailMailboxesTable {
+  id: Id;
+  /** Lower case. */
+  address: string;
+  name: string | null;
+  /** Null: a mailbox for replies to existing tickets only. */
+  customer_id: number | null;
+  kind: string;
+  service: string | null;
+  category: string | null;
+  impact: string;
+  urgency: string;
+  /** reject | accept */
+  unknown_senders: string;
+  fallback_contact_id: number | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+export interface MailInLogTable {
+  id: Id;
+  received_at: number;
+  /** smtp | api */
+  via: string;
+  message_id: string;
+  /** The Message-ID on the row that claimed the message; null on the others (duplicates, rejects). */
+  dedupe_key: string | null;
+  from_address: string;
+  from_name: string | null;
+  to_address: string;
+  subject: string;
+  size: number;
+  mailbox_id: number | null;
+  customer_id: number | null;
+  contact_id: number | null;
+  /** processing | created | replied | rejected | ignored | failed */
+  result: string;
+  reason: string | null;
+  detail: string | null;
+  ticket_id: number | null;
+  ticket_number: string | null;
+  in_reply_to: string | null;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -513,6 +560,8 @@ export interface DB {
   ticket_ratings: TicketRatingsTable;
   contact_mails: ContactMailsTable;
   contact_link_hits: ContactLinkHitsTable;
+  mail_mailboxes: MailMailboxesTable;
+  mail_in_log: MailInLogTable;
 }
 
 export type Json = ColumnType<string, string, string>;

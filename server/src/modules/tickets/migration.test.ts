@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { migrateTo, migrateToLatest } from '../../db/migrate.js';
+import { migrateTo } from '../../db/migrate.js';
 import { describeDb, emptyDatabase } from '../../test/harness.js';
 
 describeDb('0009_dispatch on an existing installation', (kind) => {
@@ -59,7 +59,8 @@ describeDb('0009_dispatch on an existing installation', (kind) => {
         ])
         .execute();
 
-      expect(await migrateToLatest(database)).toContain('0009_dispatch');
+      // Up to this migration only: later ones grant their own permissions.
+      expect(await migrateTo(database, '0009_dispatch')).toContain('0009_dispatch');
       const events = await db.selectFrom('ticket_events').select(['type', 'data']).orderBy('id').execute();
       expect(events.map((e) => [e.type, JSON.parse(e.data)])).toEqual([
         ['escalated', { kind: 'hierarchical', trigger: 'sla', reason: null, ...old[0] }],

@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   { code: 'audit.read', group: 'administration', zh: '查看审计日志', en: 'View the audit log' },
   { code: 'jobs.manage', group: 'administration', zh: '管理后台任务', en: 'Manage background jobs' },
   { code: 'integrations.manage', group: 'administration', zh: '管理集成（Webhook、消息投递记录）', en: 'Manage integrations (webhooks, delivery log)' },
+  { code: 'mail.manage', group: 'administration', zh: '管理邮件接入（服务邮箱、收信记录）', en: 'Manage inbound email (service mailboxes, received mail)' },
+  { code: 'mail.inbound', group: 'administration', zh: '投递来信（MTA 管道调用 /api/v1/mail/inbound）', en: 'Deliver inbound mail (an MTA pipe calling /api/v1/mail/inbound)' },
   { code: 'calendars.read', group: 'sla', zh: '查看服务日历', en: 'View calendars' },
   { code: 'calendars.write', group: 'sla', zh: '维护服务日历', en: 'Edit calendars' },
   { code: 'sla.read', group: 'sla', zh: '查看 SLA 策略', en: 'View SLA policies' },
