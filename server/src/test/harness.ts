@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database_ } from '../db/index.js';
 import { prepareDatabase } from '../runtime.js';
 import { hashPassword } from '../platform/auth/password.js';
+import { fanOut, FANOUT_JOB, type EmittedEvent } from '../platform/notify/service.js';
 
 /**
  * The integration-test harness: every suite runs against real databases — SQLite always,
@@ -139,4 +140,20 @@ export async function login(app: FastifyInstance, username: string, password = S
       return app.inject({ ...opts, headers });
     },
   };
+}
+
+/**
+ * Runs the notification fan-out jobs queued so far, in order, and nothing else: what the
+ * scheduler does a moment after a change, for tests that look at notifications without
+ * running other jobs (an SLA job run early would change what they test).
+ */
+export async function fanOutQueued(database: Database_): Promise<number> {
+  const jobs = await database.db.selectFrom('jobs').select(['id', 'payload']).where('kind', '=', FANOUT_JOB).where('status', '=', 'pending').orderBy('id').execute();
+  for (const job of jobs) {
+    await database.db.transaction().execute(async (trx) => {
+      await fanOut(trx, JSON.parse(job.payload) as EmittedEvent);
+      await trx.deleteFrom('jobs').where('id', '=', job.id).execute();
+    });
+  }
+  return jobs.length;
 }

@@ -20,9 +20,14 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** `refuse`: recipients the server answers 550 (a full mailbox) while it returns true. */
+export async function startSmtpSink(opts: { refuse?: (address: string) => boolean } = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
+    onRcptTo(address, _session, callback) {
+      if (opts.refuse?.(address.address)) callback(Object.assign(new Error('mailbox full'), { responseCode: 550 }));
+      else callback();
+    },
     authOptional: true,
     // Plain SMTP on loopback: without STARTTLS on offer nodemailer does not try to upgrade.
     disabledCommands: ['STARTTLS', 'AUTH'],

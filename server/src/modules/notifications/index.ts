@@ -1,7 +1,7 @@
 import type { ModuleRegistrar } from '../index.js';
 import { Deliverer, registerNotifyJobs } from '../../platform/notify/deliver.js';
 import { notificationRoutes, webhookRoutes } from '../../platform/notify/routes.js';
-import { NotificationService, WebhookService } from '../../platform/notify/service.js';
+import { NotificationService, registerFanOut, WebhookService } from '../../platform/notify/service.js';
 import { OrganisationService } from '../organisation/service.js';
 
 /**
@@ -12,6 +12,7 @@ export const notificationsModule: ModuleRegistrar = (app, ctx) => {
   const { db } = ctx.database;
   const deliverer = new Deliverer(db, ctx.config);
   registerNotifyJobs(ctx.scheduler, deliverer);
+  registerFanOut(ctx.scheduler, db);
   const organisation = new OrganisationService(db);
   notificationRoutes(app, new NotificationService(db));
   webhookRoutes(app, new WebhookService(db, deliverer, (actor, customerId) => organisation.getCustomer(actor, customerId)));

@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { describeDb, insertUser, login, type Session } from '../../test/harness.js';
+import { describeDb, fanOutQueued, insertUser, login, type Session } from '../../test/harness.js';
 import { act, createTicket, customerWithContract, ok, report, ticketWorld, type Org, type TicketWorld } from '../../test/tickets-fixture.js';
 import { enqueueJob } from '../../platform/jobs/scheduler.js';
 import { OLA_JOB, olaJobKey } from './ola.js';
+
+const byNotice = (a: (string | number)[], b: (string | number)[]) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]);
 
 describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, escalation, satisfaction', (kind) => {
   let w: TicketWorld;
@@ -48,11 +50,16 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     ok(await w.admin.request({ method: 'PATCH', url: `/api/v1/teams/${teamId}`, payload: { version: t.version, customerIds: [...t.customerIds, customerId] } }));
   };
   /** Notifications about a ticket, as [event, user] in order. */
-  const notices = async (id: number) =>
-    (await db().selectFrom('notifications').select(['user_id', 'event']).where('entity', '=', 'tickets').where('entity_id', '=', String(id)).orderBy('id').execute()).map((n) => [n.event, Number(n.user_id)]);
+  const notices = async (id: number) => {
+    await fanOutQueued(w.t.database);
+    // Who was told what; each event fans out in its own job, so events of one instant may land in either order.
+    return (await db().selectFrom('notifications').select(['user_id', 'event']).where('entity', '=', 'tickets').where('entity_id', '=', String(id)).orderBy('id').execute()).map((n) => [n.event, Number(n.user_id)]).sort(byNotice);
+  };
   /** The caller's own in-app inbox entries about a ticket. */
-  const inbox = async (session: Session, id: number) =>
-    (ok(await session.request({ method: 'GET', url: '/api/v1/notifications?limit=200' })).items as Array<{ event: string; entityId: string; title: string }>).filter((n) => n.entityId === String(id));
+  const inbox = async (session: Session, id: number) => {
+    await fanOutQueued(w.t.database);
+    return (ok(await session.request({ method: 'GET', url: '/api/v1/notifications?limit=200' })).items as Array<{ event: string; entityId: string; title: string }>).filter((n) => n.entityId === String(id));
+  };
   const assigned = (tk: { timeline: Array<{ type: string; data: Record<string, unknown> }> }) => tk.timeline.filter((e) => e.type === 'assigned').map((e) => e.data);
 
   it('tries the enabled rules in order; a rule whose team does not serve the customer is skipped; no match waits in the desk\'s queue', async () => {
@@ -86,8 +93,8 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     expect(queued).toMatchObject({ state: 'new', teamId: w.teams.desk, assigneeId: null });
     expect(queued.timeline.map((e: { type: string }) => e.type)).toEqual(['created']);
     expect(queued.timeline[0].data.teamId).toBe(w.teams.desk);
-    expect(await notices(fromPortal.id)).toEqual([['ticket.created', u.e2]]);
-    expect(await notices(queued.id)).toEqual([]); // the desk member logged it himself
+    expect(await notices(fromPortal.id)).toEqual([['ticket.created', u.e2]].sort(byNotice));
+    expect(await notices(queued.id)).toEqual([].sort(byNotice)); // the desk member logged it himself
 
     // Where would it go? (the log-a-call form asks before saving)
     const match = ok(await w.desk.request({ method: 'GET', url: `/api/v1/dispatch-rules/match?customerId=${r.customerId}&kind=request&category=${encodeURIComponent('网络')}` }));
@@ -150,7 +157,7 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
       expect(tk).toMatchObject({ state: 'assigned', teamId: rr });
       expect(assigned(tk)[0]).toMatchObject({ auto: 'round_robin', rule: { id: byRule.id } });
       seq.push(tk.assigneeId);
-      expect(await notices(tk.id)).toEqual([['ticket.assigned', tk.assigneeId]]);
+      expect(await notices(tk.id)).toEqual([['ticket.assigned', tk.assigneeId]].sort(byNotice));
     }
     expect(seq).toEqual([u.e1, u.e2, u.e3, u.e1, u.e2, u.e3]);
     // A disabled member is skipped; re-dispatching to the team (one ticket, then two in bulk) continues the turn.
@@ -237,7 +244,7 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(start + 9 * 60_000);
     await drain();
-    expect(await notices(id)).toEqual([['ticket.created', w.users.desk]]);
+    expect(await notices(id)).toEqual([['ticket.created', w.users.desk]].sort(byNotice));
     vi.setSystemTime(start + 11 * 60_000);
     await drain();
     // Run again, as a retry or a second process would: nothing more.
@@ -246,7 +253,7 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     expect(await notices(id)).toEqual([
       ['ticket.created', w.users.desk],
       ['ola.breached', w.users.desk],
-    ]);
+    ].sort(byNotice));
     const warning = (await inbox(w.desk, id)).find((n) => n.event === 'ola.breached')!;
     expect(warning.title).toContain('派单时限');
     tk = await get(w.desk, id);

@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { compileBuiltinCalendars } from '../../core/calendar/index.js';
-import { describeDb, type Session } from '../../test/harness.js';
+import { describeDb, fanOutQueued, type Session } from '../../test/harness.js';
 import { act, createTicket, customerWithContract, ok, report, ticketWorld, type Org, type TicketWorld } from '../../test/tickets-fixture.js';
 import { enqueueJob } from '../../platform/jobs/scheduler.js';
 import { autoCloseJobKey } from './service.js';
 import { SLA_JOB, slaJobKey } from './sla.js';
+
+const byNotice = (a: (string | number)[], b: (string | number)[]) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]);
 
 describeDb('tickets: live SLA jobs and auto-close', (kind) => {
   let w: TicketWorld;
@@ -45,8 +47,11 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
     (await db().selectFrom('ticket_events').select(['type', 'data', 'actor_id', 'visibility']).where('ticket_id', '=', id).orderBy('id').execute())
       .filter((e) => e.type.startsWith(prefix) || (prefix === 'sla.' && e.type === 'escalated'))
       .map((e): Record<string, any> => ({ type: e.type, actor: e.actor_id, visibility: e.visibility, ...JSON.parse(e.data) }));
-  const notices = async (id: number) =>
-    (await db().selectFrom('notifications').select(['user_id', 'event']).where('entity', '=', 'tickets').where('entity_id', '=', String(id)).orderBy('id').execute()).map((n) => [n.event, Number(n.user_id)]);
+  const notices = async (id: number) => {
+    await fanOutQueued(w.t.database);
+    // Who was told what; each event fans out in its own job, so events of one instant may land in either order.
+    return (await db().selectFrom('notifications').select(['user_id', 'event']).where('entity', '=', 'tickets').where('entity_id', '=', String(id)).orderBy('id').execute()).map((n) => [n.event, Number(n.user_id)]).sort(byNotice);
+  };
   const get = async (s: Session, id: number) => ok(await s.request({ method: 'GET', url: `/api/v1/tickets/${id}` }));
 
   it('fires the 50% warning exactly once, even when the job runs twice', async () => {
@@ -58,7 +63,7 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
     await rerun(id);
     expect(await entries(id)).toEqual([{ type: 'sla.warning', actor: null, visibility: 'internal', metric: 'response', percent: 50, dueAt: expect.any(String) }]);
     // Nobody works the ticket yet: the service desk is told.
-    expect(await notices(id)).toEqual([['sla.warning', w.users.desk]]);
+    expect(await notices(id)).toEqual([['sla.warning', w.users.desk]].sort(byNotice));
     const sla = await db().selectFrom('ticket_sla').selectAll().where('ticket_id', '=', id).where('metric', '=', 'response').executeTakeFirstOrThrow();
     expect(JSON.parse(sla.warnings_fired)).toEqual([50]);
     // The next wake is the 80% warning of the response target.
@@ -87,7 +92,7 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
       ['sla.warning', w.users.eng],
       ['sla.breached', w.users.eng],
       ['ticket.escalated', w.users.pm],
-    ]);
+    ].sort(byNotice));
     const tk = await get(w.eng, id);
     expect(tk.slaStatus).toBe('breached');
     expect(tk.sla[0]).toMatchObject({ metric: 'response', state: 'breached', dueAt: new Date(Date.parse(tk.reportedAt) + 30 * 60_000).toISOString() });

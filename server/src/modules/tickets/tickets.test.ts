@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDb, insertUser, login, type Session } from '../../test/harness.js';
+import { describeDb, fanOutQueued, insertUser, login, type Session } from '../../test/harness.js';
 import { act, createTicket, customerWithContract, ok, report, ticketWorld, type Org, type TicketWorld } from '../../test/tickets-fixture.js';
 
 describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
@@ -156,6 +156,7 @@ describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
     const tk = await get(w.desk, id);
     expect(clock(tk, 'response').state).toBe('met');
     expect(tk.respondedAt).toBe(reply.json().at);
+    await fanOutQueued(w.t.database);
     const mention = await w.t.database.db.selectFrom('notifications').select(['user_id', 'event']).where('event', '=', 'ticket.mention').execute();
     expect(mention.map((n) => Number(n.user_id))).toContain(w.users.eng);
   });

@@ -6,7 +6,7 @@ import { absoluteLink, buildWebhookRequest, composeMail, Mailer, postWebhook, ty
 import type { Envelope } from './events.js';
 import * as repo from './repo.js';
 
-/** Job kinds; one job per delivery, keyed by the delivery id (see `deliveryJobKey`). */
+/** Job kinds: a webhook delivery per job; an event's mail deliveries in one job (keyed by the first id, see `deliveryJobKey`). */
 export const EMAIL_JOB = 'notify.email';
 export const WEBHOOK_JOB = 'notify.webhook';
 /** Attempts before a delivery is given up (the job is parked for an administrator). */
@@ -76,9 +76,28 @@ export class Deliverer {
   }
 }
 
-/** Registers the two job kinds; both run a delivery attempt. */
+/** A job's deliveries: one (webhooks, test sends), or all of an event's mail. */
+type DeliveryJob = { deliveryId: number } | { deliveryIds: number[] };
+
+/** How many mails of one job are sent at once (the SMTP server's patience, not ours). */
+const MAIL_PARALLEL = 4;
+
+/**
+ * Registers the two job kinds. A job of many deliveries attempts each that is not done yet (so
+ * a retry sends only what failed) and fails, to be retried, if any attempt failed.
+ */
 export function registerNotifyJobs(scheduler: Scheduler, deliverer: Deliverer): void {
-  const run = async (job: { payload: { deliveryId: number }; attempt: number }) => deliverer.attempt(job.payload.deliveryId, job.attempt >= MAX_ATTEMPTS);
-  scheduler.register<{ deliveryId: number }>(EMAIL_JOB, run);
-  scheduler.register<{ deliveryId: number }>(WEBHOOK_JOB, run);
+  const run = async (job: { payload: DeliveryJob; attempt: number }) => {
+    const ids = 'deliveryIds' in job.payload ? job.payload.deliveryIds : [job.payload.deliveryId];
+    const final = job.attempt >= MAX_ATTEMPTS;
+    const errors: unknown[] = [];
+    for (let i = 0; i < ids.length; i += MAIL_PARALLEL) {
+      const settled = await Promise.allSettled(ids.slice(i, i + MAIL_PARALLEL).map((id) => deliverer.attempt(id, final)));
+      for (const s of settled) if (s.status === 'rejected') errors.push(s.reason);
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length) throw new AggregateError(errors, `${errors.length} of ${ids.length} deliveries failed: ${String((errors[0] as Error)?.message ?? errors[0])}`);
+  };
+  scheduler.register<DeliveryJob>(EMAIL_JOB, run);
+  scheduler.register<DeliveryJob>(WEBHOOK_JOB, run);
 }

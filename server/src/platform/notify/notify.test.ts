@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createTestApp, describeDb, insertUser, login, testConfig, type TestApp } from '../../test/harness.js';
 import { startSmtpSink, type SmtpSink } from '../../test/peers.js';
 import { Deliverer } from './deliver.js';
-import { emit, type NotifyEvent } from './service.js';
+import { emit, fanOut, FANOUT_JOB, type NotifyEvent } from './service.js';
 
 describeDb('notifications: in-app, mail and preferences', (kind) => {
   let t: TestApp;
@@ -46,7 +46,8 @@ describeDb('notifications: in-app, mail and preferences', (kind) => {
   });
 
   async function send(event: NotifyEvent) {
-    return t.database.db.transaction().execute((trx) => emit(trx, event));
+    // What the event's fan-out job does (the emit → job → fan-out path has its own test).
+    return t.database.db.transaction().execute((trx) => fanOut(trx, { ...event, occurredAt: event.occurredAt ?? Date.now(), emittedAt: Date.now() }));
   }
 
   it('writes in-app rows and sends each recipient with an address one mail, in his language, through the SMTP peer', async () => {
@@ -57,9 +58,11 @@ describeDb('notifications: in-app, mail and preferences', (kind) => {
     const inbox = await t.database.db.selectFrom('notifications').select(['user_id', 'title', 'link']).orderBy('user_id').execute();
     expect(inbox.map((n) => Number(n.user_id))).toEqual([zhang, lee, wang]);
     expect(inbox.find((n) => Number(n.user_id) === lee)?.title).toBe('Ticket #42 was assigned to you: printer jam');
-    expect(await t.database.db.selectFrom('jobs').select('key').orderBy('id').execute()).toEqual(r.deliveries.map((id) => ({ key: `notify.delivery:${id}` })));
+    // One job sends all of the event's mail.
+    const jobs = await t.database.db.selectFrom('jobs').select(['key', 'payload']).orderBy('id').execute();
+    expect(jobs.map((j) => ({ key: j.key, payload: JSON.parse(j.payload) }))).toEqual([{ key: `notify.delivery:${Math.min(...r.deliveries)}`, payload: { deliveryIds: [...r.deliveries].sort((a, b) => a - b) } }]);
 
-    expect(await t.app.scheduler.drain()).toBe(2);
+    expect(await t.app.scheduler.drain()).toBe(1);
     expect(smtp.messages).toHaveLength(2);
     const toZhang = smtp.messages.find((m) => m.rcptTo[0] === 'zhang@example.com')!;
     expect(toZhang.mail.subject).toBe('工单 #42 已分派给您：打印机卡纸');
@@ -84,6 +87,51 @@ describeDb('notifications: in-app, mail and preferences', (kind) => {
     expect(smtp.messages).toHaveLength(2);
   });
 
+  it("retries only the mail of an event's job that failed", async () => {
+    let refuseLee = true;
+    const picky = await startSmtpSink({ refuse: (a) => refuseLee && a === 'lee@example.com' });
+    const app = await createTestApp(kind, { SMTP_URL: picky.url });
+    try {
+      const db = app.database.db;
+      for (const [name, email] of [['zhang', 'zhang@example.com'], ['lee', 'lee@example.com']] as const) {
+        const id = await insertUser(app.database, { username: name, roles: ['engineer'] });
+        await db.updateTable('users').set({ email }).where('id', '=', id).execute();
+      }
+      const ids = (await db.selectFrom('users').select('id').where('username', 'in', ['zhang', 'lee']).execute()).map((u) => Number(u.id));
+      await db.transaction().execute((trx) => emit(trx, assigned(ids)));
+      await app.app.scheduler.drain();
+      expect(picky.messages.map((m) => m.rcptTo[0])).toEqual(['zhang@example.com']);
+      const after1 = await db.selectFrom('deliveries').select(['target', 'status', 'attempts']).orderBy('target').execute();
+      expect(after1).toEqual([
+        { target: 'lee@example.com', status: 'retrying', attempts: 1 },
+        { target: 'zhang@example.com', status: 'sent', attempts: 1 },
+      ]);
+      // The job waits out its backoff; run it as if that time had passed.
+      refuseLee = false;
+      await app.app.scheduler.drain(() => Date.now() + 3_600_000);
+      expect(picky.messages.map((m) => m.rcptTo[0])).toEqual(['zhang@example.com', 'lee@example.com']);
+      expect(await db.selectFrom('deliveries').select(['target', 'status', 'attempts']).orderBy('target').execute()).toEqual([
+        { target: 'lee@example.com', status: 'sent', attempts: 2 },
+        { target: 'zhang@example.com', status: 'sent', attempts: 1 },
+      ]);
+    } finally {
+      await app.close();
+      await picky.close();
+    }
+  });
+
+  it('emits into the outbox: one job in the change\'s transaction, which writes the in-app rows and queues the mail', async () => {
+    await t.database.db.transaction().execute((trx) => emit(trx, assigned([zhang, lee, zhang])));
+    expect(await t.database.db.selectFrom('notifications').select('id').execute()).toEqual([]);
+    const [job] = await t.database.db.selectFrom('jobs').select(['kind', 'payload']).execute();
+    expect(job.kind).toBe(FANOUT_JOB);
+    expect(JSON.parse(job.payload)).toMatchObject({ type: 'ticket.assigned', recipients: [zhang, lee] });
+    // The fan-out, then the mail job it queued.
+    expect(await t.app.scheduler.drain()).toBe(2);
+    expect((await t.database.db.selectFrom('notifications').select('user_id').orderBy('user_id').execute()).map((n) => Number(n.user_id))).toEqual([zhang, lee]);
+    expect(smtp.messages.map((m) => m.rcptTo[0]).sort()).toEqual(['lee@example.com', 'zhang@example.com']);
+  });
+
   it('records mail as skipped, not failed, when SMTP_URL is not set', async () => {
     const r = await send(assigned([zhang]));
     await new Deliverer(t.database.db, testConfig()).attempt(r.deliveries[0], false);
@@ -99,8 +147,8 @@ describeDb('notifications: in-app, mail and preferences', (kind) => {
       .execute();
     await expect(
       t.database.db.transaction().execute(async (trx) => {
-        const r = await emit(trx, assigned([zhang, lee]));
-        expect(r.deliveries).toHaveLength(3);
+        await emit(trx, assigned([zhang, lee]));
+        expect(await trx.selectFrom('jobs').select('kind').execute()).toEqual([{ kind: FANOUT_JOB }]);
         throw new Error('the ticket could not be saved');
       }),
     ).rejects.toThrow('the ticket could not be saved');

@@ -40,6 +40,17 @@ export async function insertDelivery(db: DbOrTx, row: Omit<DeliveryRow, 'id' | '
   return Number(r.id);
 }
 
+/** Many deliveries in one statement (a team's mail for one event); their ids, in no particular order. */
+export async function insertDeliveries(db: DbOrTx, rows: Array<Omit<DeliveryRow, 'id' | 'attempts' | 'last_error' | 'delivered_at' | 'updated_at' | 'status'>>): Promise<number[]> {
+  if (!rows.length) return [];
+  const r = await db
+    .insertInto('deliveries')
+    .values(rows.map((row) => ({ ...row, status: 'pending', attempts: 0, last_error: null, delivered_at: null, updated_at: row.created_at })))
+    .returning('id')
+    .execute();
+  return r.map((x) => Number(x.id));
+}
+
 /** Enabled webhooks for every customer or for this one; the event filter is applied by the caller. */
 export function webhooksFor(db: DbOrTx, customerId: number | null) {
   return db

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createTestApp, describeDb, insertUser, login, type Session, type TestApp } from '../../test/harness.js';
 import { startHttpReceiver, type HttpReceiver } from '../../test/peers.js';
 import { backoffMs } from '../jobs/scheduler.js';
-import { emit, type NotifyEvent } from './service.js';
+import { emit, fanOut, FANOUT_JOB, type NotifyEvent } from './service.js';
 
 describeDb('webhooks: formats, signatures, retries, administration', (kind) => {
   let t: TestApp;
@@ -51,7 +51,8 @@ describeDb('webhooks: formats, signatures, retries, administration', (kind) => {
   };
 
   async function send(event: NotifyEvent) {
-    return t.database.db.transaction().execute((trx) => emit(trx, event));
+    // What the event's fan-out job does (the emit → job → fan-out path has its own test).
+    return t.database.db.transaction().execute((trx) => fanOut(trx, { ...event, occurredAt: event.occurredAt ?? Date.now(), emittedAt: Date.now() }));
   }
 
   async function addHook(body: Record<string, unknown>) {
