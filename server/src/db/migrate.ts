@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_notify.js';
 import * as m0008 from './migrations/0008_repair_reports.js';
 import * as m0009 from './migrations/0009_dispatch.js';
 import * as m0010 from './migrations/0010_user_contact.js';
+import * as m0011 from './migrations/0011_alert_sources.js';
 import * as m0012 from './migrations/0012_mail_in.js';
 import * as m0013 from './migrations/0013_contact_mail.js';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0008_repair_reports': m0008,
   '0009_dispatch': m0009,
   '0010_user_contact': m0010,
+  '0011_alert_sources': m0011,
   '0012_mail_in': m0012,
   '0013_contact_mail': m0013,
 };

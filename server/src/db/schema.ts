@@ -527,6 +527,63 @@ export interface MailInLogTable {
   updated_at: number;
 }
 
+// modules/alerts (0011)
+export interface AlertSourcesTable {
+  id: Id;
+  customer_id: number;
+  name: string;
+  /** alertmanager | zabbix | generic */
+  format: string;
+  /** sha256 of the secret token; the token itself is shown once. */
+  token_hash: string;
+  /** The token's last 4 characters, to tell tokens apart. */
+  token_hint: string;
+  enabled: number;
+  auto_resolve: number;
+  contact_id: number | null;
+  site_id: number | null;
+  service: string | null;
+  category: string | null;
+  /** JSON: { severity: { impact, urgency } }, "*" for every other severity. */
+  severity_map: string;
+  repeat_note_minutes: number;
+  locale: string;
+  last_alert_at: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+export interface AlertBindingsTable {
+  id: Id;
+  source_id: number;
+  fingerprint: string;
+  ticket_id: number | null;
+  ticket_number: string | null;
+  alert_state: string;
+  repeats: number;
+  pending_repeats: number;
+  last_note_at: number | null;
+  last_received_at: number;
+  created_at: number;
+  released_at: number | null;
+}
+export interface AlertLogTable {
+  id: Id;
+  source_id: number;
+  customer_id: number;
+  received_at: number;
+  fingerprint: string | null;
+  status: string | null;
+  severity: string | null;
+  title: string | null;
+  outcome: string;
+  ticket_id: number | null;
+  ticket_number: string | null;
+  message: string | null;
+  payload: string;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -558,6 +615,9 @@ export interface DB {
   dispatch_rules: DispatchRulesTable;
   team_rotation: TeamRotationTable;
   ticket_ratings: TicketRatingsTable;
+  alert_sources: AlertSourcesTable;
+  alert_bindings: AlertBindingsTable;
+  alert_log: AlertLogTable;
   contact_mails: ContactMailsTable;
   contact_link_hits: ContactLinkHitsTable;
   mail_mailboxes: MailMailboxesTable;

@@ -424,7 +424,7 @@ describeDb('0012_mail_in on an existing installation', (kind) => {
   it('grants mail.manage and mail.inbound to the built-in administrator role only', async () => {
     const { database, close } = await emptyDatabase(kind);
     try {
-      await migrateTo(database, '0010_user_contact');
+      await migrateTo(database, '0011_alert_sources');
       const now = Date.now();
       await database.db
         .insertInto('roles')

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   { code: 'audit.read', group: 'administration', zh: '查看审计日志', en: 'View the audit log' },
   { code: 'jobs.manage', group: 'administration', zh: '管理后台任务', en: 'Manage background jobs' },
   { code: 'integrations.manage', group: 'administration', zh: '管理集成（Webhook、消息投递记录）', en: 'Manage integrations (webhooks, delivery log)' },
+  { code: 'alerts.manage', group: 'administration', zh: '管理监控告警接入（告警源、接收记录）', en: 'Manage monitoring alert intake (alert sources, received alerts)' },
   { code: 'mail.manage', group: 'administration', zh: '管理邮件接入（服务邮箱、收信记录）', en: 'Manage inbound email (service mailboxes, received mail)' },
   { code: 'mail.inbound', group: 'administration', zh: '投递来信（MTA 管道调用 /api/v1/mail/inbound）', en: 'Deliver inbound mail (an MTA pipe calling /api/v1/mail/inbound)' },
   { code: 'calendars.read', group: 'sla', zh: '查看服务日历', en: 'View calendars' },
