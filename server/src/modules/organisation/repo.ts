@@ -477,6 +477,21 @@ export async function listContracts(db: DbOrTx, scope: CustomerScope, customerId
   return pageOf(rows.map(toContract), query.limit, (c) => [c.id]);
 }
 
+/** The customer's contract in force on a local date (the latest started; ties: the newest). One row, by the customer's index. */
+export async function contractInForce(db: DbOrTx, customerId: number, localDate: string): Promise<Contract | null> {
+  const row = await db
+    .selectFrom('contracts')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('starts_on', '<=', localDate)
+    .where('ends_on', '>=', localDate)
+    .orderBy('starts_on', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toContract(row) : null;
+}
+
 export async function findContract(db: DbOrTx, scope: CustomerScope, id: number): Promise<Contract | null> {
   const row = await db.selectFrom('contracts').selectAll().where('id', '=', id).where(inScope('contracts.customer_id', scope)).executeTakeFirst();
   return row ? toContract(row) : null;

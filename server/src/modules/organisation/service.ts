@@ -226,6 +226,11 @@ export class OrganisationService {
     return repo.listContracts(this.db, actor.scope, customerId, query);
   }
 
+  /** The customer's contract in force on a local date (YYYY-MM-DD in the customer's zone), if any; for the system's own lookups. */
+  contractInForce(customerId: number, localDate: string): Promise<Contract | null> {
+    return repo.contractInForce(this.db, customerId, localDate);
+  }
+
   async getContract(actor: Actor, id: number): Promise<Contract> {
     return found(await repo.findContract(this.db, actor.scope, id));
   }

@@ -275,16 +275,9 @@ export class TicketService {
       else if (localDate > contract.endsOn) problems.push({ field: 'contractId', code: 'tickets.contractEnded', params: { endsOn: contract.endsOn } });
       return contract;
     }
-    const candidates: Contract[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.organisation.listContracts(SYSTEM, customerId, { limit: 200, cursor });
-      candidates.push(...page.items.filter((c) => c.startsOn <= localDate && localDate <= c.endsOn));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    candidates.sort((a, b) => b.startsOn.localeCompare(a.startsOn) || b.id - a.id);
-    if (!candidates.length) problems.push({ field: 'contractId', code: 'tickets.noContractInForce' });
-    return candidates[0] ?? null;
+    const contract = await this.organisation.contractInForce(customerId, localDate);
+    if (!contract) problems.push({ field: 'contractId', code: 'tickets.noContractInForce' });
+    return contract;
   }
 
   /**
