@@ -21,5 +21,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** `http://127.0.0.1:<port>` of the server started by the global setup. */
     baseURL: string;
+    /** Where the test SMTP server keeps the mail the server sent, one JSON file each (support/mail.ts). */
+    mailDir: string;
   }
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ARTIFACTS, CHROMIUM, ROOT } from './env.js';
+import { startMailSink } from './mail.js';
 
 /**
  * Starts one Yunwei server for the whole run, the way a user would: `yunwei demo` into a fresh
@@ -87,6 +88,10 @@ export default async function setup(project: TestProject) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yunwei-e2e-'));
   const port = await freePort();
+  // Mail goes to a local SMTP server that keeps each message as JSON (support/mail.ts), so a
+  // journey can open a link from a mail the way its recipient would.
+  const mailDir = path.join(dataDir, 'mail');
+  const mail = await startMailSink(mailDir);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
@@ -96,12 +101,17 @@ export default async function setup(project: TestProject) {
     // Every login of the run comes from 127.0.0.1; the per-address limit is not what these
     // tests are about (the server suites test it), so it must not cut a journey short.
     LOGIN_RATE_PER_MINUTE: '1000',
+    CONFIRM_RATE_PER_MINUTE: '1000',
+    SMTP_URL: mail.url,
+    SMTP_FROM: '华信运维服务台 <servicedesk@huaxin-ops.example.cn>',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
   };
   // SQLite in the temporary DATA_DIR, whatever the developer's shell points at.
   delete env.DATABASE_URL;
 
   const demo = spawnSync(process.execPath, [CLI, 'demo'], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
   if (demo.status !== 0) {
+    await mail.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`yunwei demo failed (${demo.status ?? demo.signal}):\n${demo.stdout}\n${demo.stderr}`);
   }
@@ -115,13 +125,16 @@ export default async function setup(project: TestProject) {
     await waitHealthy(baseURL, child, log);
   } catch (err) {
     await stop(child);
+    await mail.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   project.provide('baseURL', baseURL);
+  project.provide('mailDir', mailDir);
 
   return async () => {
     await stop(child);
+    await mail.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -11,6 +11,8 @@ import { ForbiddenPage, NotFoundPage } from './components/StatusPages';
 import { flatNav, navAllowed } from './layouts/nav';
 import LoginPage from './pages/LoginPage';
 
+const ConfirmLinkPage = lazy(() => import('./pages/ConfirmLinkPage'));
+
 const WorkspacePage = lazy(() => import('./pages/WorkspacePage'));
 const PortalPage = lazy(() => import('./pages/PortalPage'));
 const PortalTicketPage = lazy(() => import('./pages/portal/PortalTicketPage'));
@@ -72,6 +74,8 @@ const guard = (perm: string, el: ReactNode) => <RequirePerm perm={perm}>{el}</Re
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  // The confirmation link of a resolution mail: public, outside the shells (no login).
+  { path: '/c/:token', element: <ConfirmLinkPage /> },
   {
     element: (
       <RequireAuth>

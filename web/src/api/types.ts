@@ -114,6 +114,9 @@ export interface Contact {
   title: string | null;
   isVip: boolean;
   notes?: string | null;
+  /** Ticket mail to the contact (default on); its language (null: automatic). */
+  emailNotify?: boolean;
+  locale?: Locale | null;
   version?: number;
 }
 
@@ -510,7 +513,8 @@ export interface OlaClock {
 export interface TicketRating {
   score: number;
   comment: string | null;
-  ratedBy: Id;
+  /** Null: a contact without an account rated through the link in the resolution mail. */
+  ratedBy: Id | null;
   ratedByName: string | null;
   ratedAt: string;
 }

@@ -319,7 +319,7 @@ export function Timeline({ ticket, customerView }: { ticket: Ticket; customerVie
                   </Tag>
                 )}
                 <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 'auto', whiteSpace: 'nowrap' }}>
-                  {e.actorName ?? (e.type.startsWith('sla.') || e.actorId == null ? t('tickets.system') : '')} · {fmtDateTime(e.at)}
+                  {viaLink(e) ? t('tickets.viaEmailLink', { name: e.actorName ?? viaLink(e)! }) : (e.actorName ?? (e.type.startsWith('sla.') || e.actorId == null ? t('tickets.system') : ''))} · {fmtDateTime(e.at)}
                 </Typography.Text>
               </div>
               {x.body}
@@ -329,4 +329,10 @@ export function Timeline({ ticket, customerView }: { ticket: Ticket; customerVie
       })}
     </ol>
   );
+}
+
+/** The contact who acted through the link in a resolution mail (confirm, reject, rate). */
+function viaLink(e: { data: unknown }): string | null {
+  const link = (e.data as { emailLink?: { name?: unknown } } | null)?.emailLink;
+  return link && typeof link.name === 'string' ? link.name : null;
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Empty, Flex, Form, Input, Modal, Popconfirm, Switch, Table, Tag, TreeSelect, Typography, Upload } from 'antd';
+import { Alert, App, Button, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Switch, Table, Tag, TreeSelect, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { API_BASE, api, isApiError, type FieldError } from '../../api/client';
 import type { Contact, Customer, Id, ImportResult } from '../../api/types';
@@ -23,6 +23,9 @@ interface ContactValues {
   email?: string;
   isVip?: boolean;
   notes?: string;
+  emailNotify?: boolean;
+  /** '' = automatic */
+  locale?: '' | 'zh-CN' | 'en-US';
 }
 
 export interface ImportRowError {
@@ -182,6 +185,8 @@ export function ContactsTab({ customer }: { customer: Customer }) {
       email: v.email?.trim() || null,
       isVip: !!v.isVip,
       notes: v.notes?.trim() || null,
+      emailNotify: v.emailNotify !== false,
+      locale: v.locale || null,
     };
     const r = drawer.record;
     if (r) await api.patch(`/contacts/${r.id}`, { ...body, version: r.version });
@@ -257,7 +262,21 @@ export function ContactsTab({ customer }: { customer: Customer }) {
           { title: t('contacts.site'), dataIndex: 'siteId', width: 160, render: (v: Id | null) => (v != null ? (siteName.get(v) ?? '—') : '—') },
           { title: t('contacts.phone'), dataIndex: 'phone', width: 150 },
           { title: t('contacts.mobile'), dataIndex: 'mobile', width: 150 },
-          { title: t('contacts.email'), dataIndex: 'email', ellipsis: true },
+          {
+            title: t('contacts.email'),
+            dataIndex: 'email',
+            ellipsis: true,
+            render: (v: string | null, c: Contact) => (
+              <>
+                {v}{' '}
+                {v && c.emailNotify === false && (
+                  <Tag bordered={false} data-testid="contacts-email-off">
+                    {t('contacts.emailOff')}
+                  </Tag>
+                )}
+              </>
+            ),
+          },
           {
             title: t('common.actions'),
             key: 'actions',
@@ -297,8 +316,10 @@ export function ContactsTab({ customer }: { customer: Customer }) {
                 email: r.email ?? '',
                 isVip: r.isVip,
                 notes: r.notes ?? '',
+                emailNotify: r.emailNotify !== false,
+                locale: r.locale ?? '',
               }
-            : { isVip: false, siteId: tree.length === 1 && !tree[0].children ? tree[0].id : null }
+            : { isVip: false, emailNotify: true, locale: '', siteId: tree.length === 1 && !tree[0].children ? tree[0].id : null }
         }
         onClose={() => setDrawer((d) => ({ ...d, open: false }))}
         onSubmit={submit}
@@ -341,6 +362,21 @@ export function ContactsTab({ customer }: { customer: Customer }) {
         >
           <Input maxLength={200} data-testid="contact-form-email" inputMode="email" />
         </Form.Item>
+        <Flex gap={12} wrap>
+          <Form.Item name="emailNotify" label={t('contacts.emailNotify')} valuePropName="checked" tooltip={t('contacts.emailNotifyHelp')} style={{ minWidth: 140 }}>
+            <Switch data-testid="contact-form-email-notify" />
+          </Form.Item>
+          <Form.Item name="locale" label={t('contacts.locale')} style={{ flex: 1, minWidth: 180 }}>
+            <Select
+              data-testid="contact-form-locale"
+              options={[
+                { value: '', label: t('contacts.localeAuto') },
+                { value: 'zh-CN', label: '中文' },
+                { value: 'en-US', label: 'English' },
+              ]}
+            />
+          </Form.Item>
+        </Flex>
         <Form.Item name="isVip" label={t('contacts.isVip')} valuePropName="checked">
           <Switch data-testid="contact-form-vip" />
         </Form.Item>
