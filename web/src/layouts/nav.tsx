@@ -13,6 +13,7 @@ import {
   UserOutlined,
   FileTextOutlined,
   GlobalOutlined,
+  MailOutlined,
 } from '@ant-design/icons';
 import type { Me } from '../api/types';
 import type { MessageKey } from '../i18n';
@@ -62,6 +63,7 @@ export const NAV: (NavItem | NavGroup)[] = [
     label: 'nav.integrations',
     items: [
       { path: '/admin/webhooks', label: 'nav.webhooks', icon: <ApiOutlined />, perm: 'integrations.manage' },
+      { path: '/admin/mail-in', label: 'nav.mailIn', icon: <MailOutlined />, perm: 'mail.manage' },
       { path: '/admin/jobs', label: 'nav.jobs', icon: <ScheduleOutlined />, perm: 'jobs.manage' },
     ],
   },
