@@ -25,6 +25,12 @@ async function queueCreated(t: TestApp, ticketId: number) {
 }
 
 const addressOf = (m: ReceivedMail) => m.rcptTo[0];
+/** The latest resolution mail (the one with the links), to this address if given. */
+const resolutionMail = (smtp: SmtpSink, to?: string) => {
+  const found = smtp.messages.filter((m) => /\?d=confirm/.test(m.mail.text ?? '') && (!to || addressOf(m) === to)).at(-1);
+  if (!found) throw new Error(`no resolution mail among ${smtp.messages.length}`);
+  return found;
+};
 const linkIn = (m: ReceivedMail, decision: 'confirm' | 'reject') => {
   const found = new RegExp(`https://desk\\.example\\.com/c/([^?\\s]+)\\?d=${decision}`).exec(m.mail.text ?? '');
   if (!found) throw new Error(`no ${decision} link in:\n${m.mail.text}`);
@@ -51,6 +57,8 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     const forA = org === w.a;
     const by = forA ? w.eng : w.desk;
     const tk = await createTicket(w.desk, report(org, { ...(forA ? { teamId: w.teams.line1 } : {}), assigneeId: forA ? w.users.eng : w.users.desk, ...overrides }));
+    // Every ticket here has its acknowledgement, as with the create hook in place.
+    await queueCreated(w.t, tk.id);
     ok(await act(by, tk.id, 'accept'));
     ok(await act(by, tk.id, 'start'));
     return tk as { id: number; number: string; title: string };
@@ -84,7 +92,6 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
 
   it('a contact without a user account gets the acknowledgement, the provider\'s public replies and the resolution, each with the number in the subject', async () => {
     const tk = await working();
-    await queueCreated(w.t, tk.id);
     // A reply from the provider in public, an internal note, and a reply of the customer's own staff.
     ok(await w.eng.request({ method: 'POST', url: `/api/v1/tickets/${tk.id}/replies`, payload: { body: '请重启一下您的电脑再试。', visibility: 'public' } }), 201);
     ok(await w.eng.request({ method: 'POST', url: `/api/v1/tickets/${tk.id}/replies`, payload: { body: '疑似交换机端口故障', visibility: 'internal' } }), 201);
@@ -138,7 +145,6 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     expect(c.emailNotify).toBe(false);
     try {
       const tk = await working();
-      await queueCreated(w.t, tk.id);
       await resolve(tk.id);
       await drain();
       expect(smtp.messages.filter((m) => addressOf(m) === 'a.contact@hospital.example.cn')).toHaveLength(0);
@@ -154,7 +160,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
       const tk = await working({ title: 'Mail server down' });
       await resolve(tk.id, 'Restarted the mail service.');
       await drain();
-      const [m] = smtp.messages;
+      const m = resolutionMail(smtp);
       expect(m.mail.subject).toBe(`[${tk.number}] Mail server down`);
       expect(m.mail.text).toContain(`Your ticket ${tk.number} (Mail server down) has been resolved.`);
       expect(m.mail.text).toMatch(/Yes, it is solved: https:\/\/desk\.example\.com\/c\/\S+\?d=confirm/);
@@ -167,7 +173,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     const tk = await working();
     await resolve(tk.id);
     await drain();
-    const token = linkIn(smtp.messages[0], 'confirm');
+    const token = linkIn(resolutionMail(smtp), 'confirm');
 
     const shown = ok(await view(token));
     expect(shown).toMatchObject({ number: tk.number, title: tk.title, resolution: '更换交换机端口后恢复', contactName: 'A 联系人', canRate: true, autoCloseWorkdays: 3 });
@@ -195,7 +201,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'link_used', title: `此链接已经使用过：工单 ${tk.number} 的处理结果已确认。` });
     expect((await view(token)).statusCode).toBe(409);
-    expect((await decide(linkIn(smtp.messages[0], 'reject'), { decision: 'reject', reason: 'x' })).json().code).toBe('link_used');
+    expect((await decide(linkIn(resolutionMail(smtp), 'reject'), { decision: 'reject', reason: 'x' })).json().code).toBe('link_used');
   });
 
   it('a contact linked to a user account acts as that user; a rating of 1 with a complaint lodges it', async () => {
@@ -204,7 +210,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
       const tk = await working();
       await resolve(tk.id);
       await drain();
-      const token = linkIn(smtp.messages[0], 'confirm');
+      const token = linkIn(resolutionMail(smtp), 'confirm');
       const done = ok(await decide(token, { decision: 'confirm', rating: 1, comment: '拖了两天', complaint: '工程师迟到两个小时。' }));
       expect(done).toMatchObject({ state: 'closed', rated: true, suggestComplaint: false });
       expect(done.complaintNumber).toMatch(/^CMP-\d{4}-\d{6}$/);
@@ -222,7 +228,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     const tk = await working();
     await resolve(tk.id);
     await drain();
-    const token = linkIn(smtp.messages[0], 'reject');
+    const token = linkIn(resolutionMail(smtp), 'reject');
     const noReason = await decide(token, { decision: 'reject', reason: '  ' });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().errors[0]).toMatchObject({ field: 'reason' });
@@ -238,7 +244,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     // Resolved again: the old link is refused as used; the new mail's link works.
     await resolve(tk.id, '更换了网线');
     await drain();
-    const second = smtp.messages.at(-1)!;
+    const second = resolutionMail(smtp);
     expect(second.mail.text).toContain('更换了网线');
     expect((await view(token)).json().code).toBe('link_used');
     expect(ok(await view(linkIn(second, 'confirm'))).resolution).toBe('更换了网线');
@@ -251,7 +257,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     const b = await working({}, w.b);
     await resolve(b.id, '已处理', w.desk);
     await drain();
-    const tokenA = linkIn(smtp.messages.find((m) => addressOf(m) === 'a.contact@hospital.example.cn')!, 'confirm');
+    const tokenA = linkIn(resolutionMail(smtp, 'a.contact@hospital.example.cn'), 'confirm');
     const [id, exp, sig] = tokenA.split('.');
     const flip = (s: string) => s.slice(0, -1) + (s.endsWith('A') ? 'B' : 'A');
 
@@ -278,7 +284,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     const tk = await working();
     await resolve(tk.id);
     await drain();
-    const token = linkIn(smtp.messages[0], 'confirm');
+    const token = linkIn(resolutionMail(smtp), 'confirm');
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 15 * 86_400_000);
@@ -299,24 +305,29 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     await resolve(tk.id, '第二次处理');
     expect((await view(token)).json().title).toBe(`工单 ${tk.number} 有了新的处理结果，请使用最新一封邮件中的链接。`);
     await drain();
-    const newer = linkIn(smtp.messages.at(-1)!, 'confirm');
+    const newer = linkIn(resolutionMail(smtp), 'confirm');
     ok(await act(w.eng, tk.id, 'close'));
     const closed = await decide(newer, { decision: 'confirm' });
     expect(closed.statusCode).toBe(409);
     expect(closed.json().title).toBe(`工单 ${tk.number} 已关闭，无需再确认。如问题再次出现，请联系服务台。`);
   });
 
-  it('a mail the SMTP server refuses is retried by its job and recorded', async () => {
+  it('a mail the SMTP server refuses is retried by its job and recorded, even after it was given up', async () => {
     const tk = await working();
     await resolve(tk.id);
-    const mail = await db().selectFrom('contact_mails').selectAll().where('ticket_id', '=', tk.id).executeTakeFirstOrThrow();
+    const mail = await db().selectFrom('contact_mails').selectAll().where('ticket_id', '=', tk.id).where('kind', '=', 'resolved').executeTakeFirstOrThrow();
     const down = { ...w.t.config, smtp: { url: 'smtp://127.0.0.1:9', from: 'x@yunwei.test' } };
     await expect(new ContactMailSender(db(), down).attempt(Number(mail.id), false)).rejects.toThrow();
     expect(await db().selectFrom('contact_mails').select(['status', 'attempts']).where('id', '=', mail.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'pending', attempts: 1 });
+    // The last attempt marks it failed (its job is parked); an administrator's retry sends it after all.
+    await expect(new ContactMailSender(db(), down).attempt(Number(mail.id), true)).rejects.toThrow();
+    const failed = await db().selectFrom('contact_mails').select(['status', 'attempts', 'last_error']).where('id', '=', mail.id).executeTakeFirstOrThrow();
+    expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(failed.last_error).toBeTruthy();
     await drain();
     const sent = await db().selectFrom('contact_mails').select(['status', 'attempts', 'last_error']).where('id', '=', mail.id).executeTakeFirstOrThrow();
-    expect(sent).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
-    expect(linkToken(w.t.config, mail)).toBe(linkIn(smtp.messages[0], 'confirm'));
+    expect(sent).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
+    expect(linkToken(w.t.config, mail)).toBe(linkIn(resolutionMail(smtp), 'confirm'));
   });
 
   it('the contact\'s mail settings are set in the customer admin API, with their field names', async () => {

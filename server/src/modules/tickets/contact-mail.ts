@@ -231,7 +231,8 @@ export class ContactMailSender {
 
   async attempt(mailId: number, final: boolean): Promise<void> {
     const m = await mails.findMail(this.db, mailId);
-    if (!m || m.status === 'sent' || m.status === 'skipped' || m.status === 'failed') return;
+    // A failed mail is tried again when an administrator retries its parked job.
+    if (!m || m.status === 'sent' || m.status === 'skipped') return;
     const skip = (reason: string) => mails.recordSend(this.db, mailId, { status: 'skipped', error: reason, attempted: false }, Date.now());
     if (!this.config.smtp.url) return skip('SMTP_URL is not configured');
     const [ticket, contact, source] = await Promise.all([repo.findTicketForJob(this.db, Number(m.ticket_id)), mails.findMailContact(this.db, Number(m.contact_id)), mails.sourceEvent(this.db, Number(m.source_event_id))]);
