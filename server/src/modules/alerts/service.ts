@@ -524,16 +524,17 @@ function safeJson(v: unknown): string {
 /** The ticket's description: what the alert says, in the source's language. */
 function describe(source: repo.SourceRow, alert: ParsedAlert, timeZone: string, previous: { number: string } | null): string {
   const locale = localeOf(source);
+  const sep = locale === 'en-US' ? ': ' : '：';
   const lines = [t(locale, 'alerts.desc.head', { format: t(locale, `alerts.format.${source.format}`), source: source.name })];
   if (alert.text) lines.push('', alert.text.trim());
   lines.push('');
-  if (alert.severity) lines.push(`${t(locale, 'alerts.desc.severity')}: ${alert.severity}`);
-  if (alert.startsAt !== null) lines.push(`${t(locale, 'alerts.desc.startsAt')}: ${localTime(alert.startsAt, timeZone)} (${timeZone})`);
-  if (alert.url) lines.push(`${t(locale, 'alerts.desc.url')}: ${alert.url}`);
-  lines.push(`${t(locale, 'alerts.desc.fingerprint')}: ${alert.fingerprint}`);
+  if (alert.severity) lines.push(`${t(locale, 'alerts.desc.severity')}${sep}${alert.severity}`);
+  if (alert.startsAt !== null) lines.push(`${t(locale, 'alerts.desc.startsAt')}${sep}${localTime(alert.startsAt, timeZone)} (${timeZone})`);
+  if (alert.url) lines.push(`${t(locale, 'alerts.desc.url')}${sep}${alert.url}`);
+  lines.push(`${t(locale, 'alerts.desc.fingerprint')}${sep}${alert.fingerprint}`);
   if (previous) lines.push(t(locale, 'alerts.note.previous', { number: previous.number }));
   if (alert.facts.length) {
-    lines.push('', `${t(locale, 'alerts.desc.details')}:`);
+    lines.push('', `${t(locale, 'alerts.desc.details')}${sep.trim()}`);
     for (const [k, v] of alert.facts) lines.push(`  ${k === 'host' ? t(locale, 'alerts.desc.host') : k} = ${v}`);
   }
   return lines.join('\n');
