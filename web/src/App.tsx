@@ -31,6 +31,7 @@ const SlaTemplatesPage = lazy(() => import('./pages/admin/SlaTemplatesPage'));
 const ContractSlaPage = lazy(() => import('./pages/admin/ContractSlaPage'));
 const JobsPage = lazy(() => import('./pages/admin/JobsPage'));
 const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
+const AlertSourcesPage = lazy(() => import('./pages/admin/AlertSourcesPage'));
 const MailInPage = lazy(() => import('./pages/admin/MailInPage'));
 const NotificationPrefsPage = lazy(() => import('./pages/account/NotificationPrefsPage'));
 const ChangePasswordPage = lazy(() => import('./pages/account/ChangePasswordPage'));
@@ -115,6 +116,7 @@ export const router = createBrowserRouter([
           { path: 'admin/contracts/:id/sla', element: guard('sla.read', <ContractSlaPage />) },
           { path: 'admin/jobs', element: guard('jobs.manage', <JobsPage />) },
           { path: 'admin/webhooks', element: guard('integrations.manage', <WebhooksPage />) },
+          { path: 'admin/alerts', element: guard('alerts.manage', <AlertSourcesPage />) },
           { path: 'admin/mail-in', element: guard('mail.manage', <MailInPage />) },
           { path: 'admin/audit', element: guard('audit.read', <AuditPage />) },
           { path: 'account/password', element: <ChangePasswordPage /> },

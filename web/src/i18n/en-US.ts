@@ -1,5 +1,6 @@
 // English. Same keys as zh-CN.ts (the type makes a missing or extra key a compile error).
 import type { Messages } from './zh-CN';
+import { alertsEnUS } from './alerts';
 
 export const enUS: Messages = {
   'app.name': 'Yunwei',
@@ -1173,4 +1174,5 @@ export const enUS: Messages = {
   'contacts.localeAuto': 'Automatic (the account\'s, else Chinese)',
   'tickets.viaEmailLink': '{name} (email link)',
   // ---- end of service desk
+  ...alertsEnUS,
 };

@@ -1,5 +1,6 @@
 // Simplified Chinese (default). Words follow /work/shared/design/GLOSSARY.md.
 // en-US.ts must have exactly the same keys (enforced by the type `Messages`).
+import { alertsZhCN } from './alerts';
 export const zhCN = {
   'app.name': '运维',
   'app.fullName': '运维 Yunwei',
@@ -1189,6 +1190,7 @@ export const zhCN = {
   'contacts.localeAuto': '自动（账号语言，否则中文）',
   'tickets.viaEmailLink': '{name}（邮件链接）',
   // ---- end of service desk
+  ...alertsZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

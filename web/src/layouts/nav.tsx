@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import {
+  AlertOutlined,
   ApiOutlined,
   AuditOutlined,
   ScheduleOutlined,
@@ -63,6 +64,7 @@ export const NAV: (NavItem | NavGroup)[] = [
     label: 'nav.integrations',
     items: [
       { path: '/admin/webhooks', label: 'nav.webhooks', icon: <ApiOutlined />, perm: 'integrations.manage' },
+      { path: '/admin/alerts', label: 'nav.alerts', icon: <AlertOutlined />, perm: 'alerts.manage' },
       { path: '/admin/mail-in', label: 'nav.mailIn', icon: <MailOutlined />, perm: 'mail.manage' },
       { path: '/admin/jobs', label: 'nav.jobs', icon: <ScheduleOutlined />, perm: 'jobs.manage' },
     ],
