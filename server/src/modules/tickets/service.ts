@@ -226,6 +226,8 @@ export class TicketService {
       const ticketId = await repo.insertTicket(trx, values);
       const rows = entries.map((e) => eventRow(ticketId, actor, e, now));
       const eventIds = await repo.insertEvents(trx, rows);
+      // The contact's acknowledgement (with the number to quote), by mail when the contact has it on.
+      await queueContactMail(trx, this.config, { id: ticketId, contact_id: input.contactId }, entries, eventIds, now);
       const slaRows = await persistClocks(trx, ticketId, clocks, [], now, undefined, false);
       await scheduleOla(trx, ticketId, rows, this.config.tickets.ola, now);
       await recordAudit(trx, auditActorOf(actor), { action: 'create', entity: 'tickets', entityId: ticketId, customerId: customer.id, after: { id: ticketId, ...values } }, now);
