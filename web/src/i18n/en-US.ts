@@ -1172,6 +1172,7 @@ export const enUS: Messages = {
   'contacts.emailOff': 'no mail',
   'contacts.locale': 'Mail language',
   'contacts.localeAuto': 'Automatic (the account\'s, else Chinese)',
+  'tickets.viaEmail': '{name} (by email)',
   'tickets.viaEmailLink': '{name} (email link)',
   // ---- end of service desk
   ...alertsEnUS,

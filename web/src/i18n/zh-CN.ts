@@ -1188,6 +1188,7 @@ export const zhCN = {
   'contacts.emailOff': '不发邮件',
   'contacts.locale': '邮件语言',
   'contacts.localeAuto': '自动（账号语言，否则中文）',
+  'tickets.viaEmail': '{name}（邮件）',
   'tickets.viaEmailLink': '{name}（邮件链接）',
   // ---- end of service desk
   ...alertsZhCN,

@@ -157,7 +157,8 @@ describeDb('inbound email', (kind) => {
     let t = await ticket(created.ticketId!);
     const replies = t.timeline.filter((e: { type: string }) => e.type === 'reply');
     expect(replies).toHaveLength(1);
-    expect(replies[0]).toMatchObject({ visibility: 'public', data: { body: '四楼也断了，请尽快。', provider: false } });
+    // The contact is its author (the timeline shows 王芳（邮件）).
+    expect(replies[0]).toMatchObject({ visibility: 'public', data: { body: '四楼也断了，请尽快。', provider: false, email: { contactId: expect.any(Number), name: expect.any(String) } } });
     expect(t.timeline.filter((e: { type: string }) => e.type === 'attachment')).toHaveLength(1);
     // a customer's reply is not the provider's response
     expect(t.respondedAt).toBeNull();

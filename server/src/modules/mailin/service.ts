@@ -475,7 +475,7 @@ export class MailInService {
       }
       body = cut([body, ...skipped].join('\n\n'), TEXT_MAX, t(DATA_LOCALE, 'mailin.note.cut'));
       const actor = this.contactActor(ticket.customerId, contact, m.from);
-      await this.tickets.reply(actor, ticket.id, { body, visibility: 'public', mentions: [] });
+      await this.tickets.reply(actor, ticket.id, { body, visibility: 'public', mentions: [] }, { viaEmail: { contactId: contact.id, name: contact.name } });
       const failed = await this.attach(actor, ticket.id, uploads);
       return { result: 'replied', reason: how, detail: failed.join('\n') || null, ticket: { id: ticket.id, number: ticket.number }, customerId: ticket.customerId, contactId: contact.id };
     }

@@ -34,7 +34,7 @@ export type TimelineEntry =
   | { type: 'priority_changed'; data: { from: string; to: string; impact: string; urgency: string; previousImpact: string; previousUrgency: string; escalation?: { metric: SlaMetric; step: number } } }
   | { type: 'updated'; data: { changes: Record<string, { from: unknown; to: unknown }> } }
   /** A reply (public) or an internal note; `provider`: written by the provider's staff (a public one is a response). */
-  | { type: 'reply' | 'note'; data: { body: string; mentions: number[]; provider: boolean } }
+  | { type: 'reply' | 'note'; data: { body: string; mentions: number[]; provider: boolean; email?: { contactId: number; name: string } } }
   | { type: 'worklog'; data: { minutes: number; mode: string; note: string | null; at: string } }
   | { type: 'visit'; data: { event: 'departed' | 'arrived' | 'left'; at: string; result: string | null } }
   | { type: 'link_added' | 'link_removed'; data: { otherId: number; number: string; kind: string } }

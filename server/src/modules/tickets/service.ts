@@ -977,7 +977,8 @@ export class TicketService {
 
   // ------------------------------------------------------------ replies, notes, worklogs, visits
 
-  async reply(actor: Actor, id: number, body: ReplyBody): Promise<TimelineItem> {
+  /** `viaEmail`: the contact whose mail this reply is (inbound mail), shown as its author. */
+  async reply(actor: Actor, id: number, body: ReplyBody, opts: { viaEmail?: { contactId: number; name: string } } = {}): Promise<TimelineItem> {
     const fromCustomer = actor.customerId !== null;
     if (fromCustomer && body.visibility !== 'public') throw AppError.field('visibility', 'tickets.customerPublicOnly');
     const mentions = [...new Set(body.mentions)];
@@ -1007,7 +1008,7 @@ export class TicketService {
         if (!fromCustomer && isPublic && prepared.reporterIsCustomer) notices.push({ type: 'ticket.reply', recipients: [Number(t.created_by)], titleKey: 'tickets.notify.reply', params: { title: t.title }, body: body.body });
         return {
           set: firstResponse ? { responded_at: now } : {},
-          entries: [{ type: isPublic ? 'reply' : 'note', visibility: body.visibility, data: { body: body.body, mentions, provider: !fromCustomer } }],
+          entries: [{ type: isPublic ? 'reply' : 'note', visibility: body.visibility, data: { body: body.body, mentions, provider: !fromCustomer, ...(opts.viaEmail ? { email: opts.viaEmail } : {}) } }],
           sla: firstResponse,
           notices,
           audit: { action: isPublic ? 'reply' : 'note', after: { visibility: body.visibility, body: body.body, mentions } },

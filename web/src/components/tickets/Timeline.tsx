@@ -319,7 +319,7 @@ export function Timeline({ ticket, customerView }: { ticket: Ticket; customerVie
                   </Tag>
                 )}
                 <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 'auto', whiteSpace: 'nowrap' }}>
-                  {viaLink(e) ? t('tickets.viaEmailLink', { name: e.actorName ?? viaLink(e)! }) : (e.actorName ?? (e.type.startsWith('sla.') || e.actorId == null ? t('tickets.system') : ''))} · {fmtDateTime(e.at)}
+                  {viaLink(e) ? t('tickets.viaEmailLink', { name: e.actorName ?? viaLink(e)! }) : viaMail(e) ? t('tickets.viaEmail', { name: viaMail(e)! }) : (e.actorName ?? (e.type.startsWith('sla.') || e.actorId == null ? t('tickets.system') : ''))} · {fmtDateTime(e.at)}
                 </Typography.Text>
               </div>
               {x.body}
@@ -329,6 +329,12 @@ export function Timeline({ ticket, customerView }: { ticket: Ticket; customerVie
       })}
     </ol>
   );
+}
+
+/** The contact whose mail a reply is (inbound mail). */
+function viaMail(e: { data: unknown }): string | null {
+  const mail = (e.data as { email?: { name?: unknown } } | null)?.email;
+  return mail && typeof mail.name === 'string' ? mail.name : null;
 }
 
 /** The contact who acted through the link in a resolution mail (confirm, reject, rate). */
