@@ -111,7 +111,7 @@ describe('service desk: a phone call from the hospital, to the contact\'s rating
     expect(await page.getByTestId('call-phone').innerText()).toContain(CALLER.mobile);
     await expect.poll(() => page.getByTestId('call-contract').innerText(), { timeout: UI_TIMEOUT }).toContain('2026 年度信息系统运维服务合同');
     // the contact's site comes with her
-    expect(await page.getByTestId('call-site').innerText()).toContain('信息科');
+    await expect.poll(() => page.getByTestId('call-site').innerText(), { timeout: UI_TIMEOUT }).toContain('信息科');
     // 事件 and 中/中 are the defaults
     expect(await page.getByTestId('call-kind-incident').locator('xpath=ancestor::label').getAttribute('class')).toContain('checked');
 

@@ -383,7 +383,8 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
                 disabled={!customerId}
                 placeholder={customerId ? t('tickets.call.sitePlaceholder') : t('tickets.call.pickContactFirst')}
                 loading={sites.isFetching}
-                options={(sites.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+                // Until the customer's sites arrive, the contact's own site shows by its name (not its id).
+                options={sites.data ? sites.data.map((s) => ({ value: s.id, label: s.name })) : hit?.siteId != null && hit.siteName ? [{ value: hit.siteId, label: hit.siteName }] : []}
                 showSearch={{ optionFilterProp: 'label' }}
                 data-testid="call-site"
               />
