@@ -81,7 +81,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  const scheduler = new Scheduler(database.db, { onError: (err, job) => app.log.error({ err, job }, 'job failed') });
+  const scheduler = new Scheduler(database.db, {
+    pollMs: config.jobs.pollMs,
+    concurrency: config.jobs.concurrency,
+    batchSize: config.jobs.batchSize,
+    batchConcurrency: config.jobs.batchConcurrency ?? undefined,
+    onError: (err, job) => app.log.error({ err, job }, 'job failed'),
+  });
   app.decorate('scheduler', scheduler);
   app.addHook('onClose', () => scheduler.stop());
   const ctx: ModuleContext = { config, database, scheduler };

@@ -48,6 +48,16 @@ const schema = z.object({
   PDF_FONT: z.string().optional(),
   PDF_FONT_FAMILY: z.string().optional(),
   WEB_DIST: z.string().optional(),
+  /** The job scheduler (docs/OPERATIONS.md, "Jobs"): the longest a claim loop sleeps when nothing falls due sooner. */
+  JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Single jobs (mail, webhooks, OLA, auto-close) running at a time. */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Most due jobs of a batch kind (the SLA job) claimed and run at once. */
+  JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Batches of one kind running at a time (default: 1 on SQLite, 3 on PostgreSQL). */
+  JOB_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
+  /** Tickets of an SLA batch written per transaction (default: 50 on SQLite, a single writer; the whole batch on PostgreSQL). */
+  JOB_BATCH_TRANSACTION_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /** Inbound email (docs/MAIL-IN.md): the SMTP listener `yunwei serve` starts when a port is set (behind the organisation's MTA). */
   MAIL_IN_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MAIL_IN_SMTP_HOST: z.string().default('127.0.0.1'),
@@ -81,6 +91,7 @@ export interface Config {
   providerName: string | null;
   pdf: { font: string | null; fontFamily: string | null };
   webDist: string | null;
+  jobs: { pollMs: number; concurrency: number; batchSize: number; batchConcurrency: number | null; ticketsPerTransaction: number | null };
   mailIn: { smtpPort: number | null; smtpHost: string; smtpAllow: string[]; maxBytes: number };
 }
 
@@ -127,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providerName: e.PROVIDER_NAME || null,
     pdf: { font: e.PDF_FONT || null, fontFamily: e.PDF_FONT_FAMILY || null },
     webDist: e.WEB_DIST ?? null,
+    jobs: { pollMs: e.JOB_POLL_MS, concurrency: e.JOB_CONCURRENCY, batchSize: e.JOB_BATCH_SIZE, batchConcurrency: e.JOB_BATCH_CONCURRENCY ?? null, ticketsPerTransaction: e.JOB_BATCH_TRANSACTION_SIZE ?? null },
     mailIn: {
       smtpPort: e.MAIL_IN_SMTP_PORT ?? null,
       smtpHost: e.MAIL_IN_SMTP_HOST,

@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010_user_contact.js';
 import * as m0011 from './migrations/0011_alert_sources.js';
 import * as m0012 from './migrations/0012_mail_in.js';
 import * as m0013 from './migrations/0013_contact_mail.js';
+import * as m0014 from './migrations/0014_jobs_kind_due.js';
 
 /**
  * The ordered list of migrations. Static imports (not a folder scan) so the list is the same
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0011_alert_sources': m0011,
   '0012_mail_in': m0012,
   '0013_contact_mail': m0013,
+  '0014_jobs_kind_due': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

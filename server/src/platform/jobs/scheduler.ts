@@ -1,18 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db, DbOrTx } from '../../db/index.js';
 import { dialectOf } from '../../db/dialect.js';
+import type { JobsTable } from '../../db/schema.js';
 
 /**
- * The job scheduler. Every `yunwei serve` process runs the same loop: claim due jobs
+ * The job scheduler. Every `yunwei serve` process runs the same loops: claim due jobs
  * atomically, run their (idempotent) handlers, retry failures with exponential backoff, and
  * park a job that keeps failing where an administrator sees it and can retry it.
  *
- * Exactly-once: a claim is one atomic UPDATE … RETURNING (with FOR UPDATE SKIP LOCKED on
- * PostgreSQL; SQLite has a single writer), so two processes never claim the same job. A
- * process that dies mid-job leaves a lease that expires; the job is then claimed again, which
- * is why handlers must be idempotent. A job due while no process ran is simply due at start-up.
+ * Two kinds of handler. A single handler (`register`) runs one job; up to `concurrency` of them
+ * run at a time, claimed as slots free up. A batch handler (`registerBatch`) runs up to
+ * `batchSize` due jobs of its kind at once (the SLA job: one transaction for many tickets, the
+ * lookups they share made once); each batch kind has `batchConcurrency` claim loops of its own,
+ * so a slow mail never delays an SLA warning. A loop whose claim came back full claims again at
+ * once; otherwise it sleeps until the earliest pending job of its kinds is due (at most
+ * `pollMs`, which also bounds how late a job enqueued by another process is seen).
+ *
+ * Exactly-once: a claim is one atomic UPDATE … RETURNING of one kind's earliest due jobs (with
+ * FOR UPDATE SKIP LOCKED on PostgreSQL, so parallel loops and processes take disjoint jobs;
+ * SQLite has a single writer), so two claimers never get the same job. A process that dies
+ * mid-job leaves a lease that expires; the job is then claimed again, which is why handlers
+ * must be idempotent. A job due while no process ran is simply due at start-up. A batch whose
+ * handler throws is run again one job at a time, so one bad job fails (and is retried, then
+ * parked) alone.
  */
 export interface JobContext<P> {
   id: number;
@@ -25,6 +37,13 @@ export interface JobContext<P> {
 
 export type JobHandler<P = unknown> = (job: JobContext<P>) => Promise<void>;
 
+/** What a batch handler may report: the jobs of the batch that failed (each with its error); the others succeeded. */
+export interface BatchOutcome {
+  failed?: Map<number, unknown>;
+}
+
+export type BatchJobHandler<P = unknown> = (jobs: JobContext<P>[]) => Promise<BatchOutcome | void>;
+
 export interface EnqueueOptions {
   kind: string;
   payload?: unknown;
@@ -35,17 +54,24 @@ export interface EnqueueOptions {
 }
 
 export interface SchedulerOptions {
+  /** The longest a claim loop sleeps (it wakes earlier when a job of its kinds falls due). */
   pollMs?: number;
   leaseMs?: number;
+  /** Single jobs running at a time. */
   concurrency?: number;
+  /** Most jobs of a batch kind claimed and run at once. */
+  batchSize?: number;
+  /** Batches of one kind running at a time (default: 1 on SQLite, a single writer; 3 on PostgreSQL). */
+  batchConcurrency?: number;
   /** Done jobs are deleted after this long. */
   keepDoneMs?: number;
   onError?: (err: unknown, job?: { id: number; kind: string }) => void;
 }
 
-/** Adds or reschedules a job; call it in the transaction of the change that causes it. */
-export async function enqueueJob(db: DbOrTx, opts: EnqueueOptions, now = Date.now()): Promise<void> {
-  const row = {
+type JobRow = Selectable<JobsTable>;
+
+function jobRow(opts: EnqueueOptions, now: number) {
+  return {
     kind: opts.kind,
     key: opts.key ?? null,
     payload: JSON.stringify(opts.payload ?? {}),
@@ -60,6 +86,24 @@ export async function enqueueJob(db: DbOrTx, opts: EnqueueOptions, now = Date.no
     updated_at: now,
     finished_at: null,
   };
+}
+
+/**
+ * Schedulers of this process hear of every job enqueued here (kind, due instant), so a loop
+ * asleep until later wakes for a job due sooner; jobs enqueued by other processes are seen
+ * within the poll interval. (Heard before the enqueuing transaction commits: a loop woken for a
+ * job that is not there yet, or never will be, finds nothing and sleeps again.)
+ */
+const enqueueListeners = new Set<(kind: string, runAt: number) => void>();
+
+function announce(kind: string, runAt: number) {
+  for (const l of enqueueListeners) l(kind, runAt);
+}
+
+/** Adds or reschedules a job; call it in the transaction of the change that causes it. */
+export async function enqueueJob(db: DbOrTx, opts: EnqueueOptions, now = Date.now()): Promise<void> {
+  const row = jobRow(opts, now);
+  announce(row.kind, row.run_at);
   if (!opts.key) {
     await db.insertInto('jobs').values(row).execute();
     return;
@@ -86,9 +130,54 @@ export async function enqueueJob(db: DbOrTx, opts: EnqueueOptions, now = Date.no
     .execute();
 }
 
+/** Rows per statement when writing many jobs (within both databases' limits on parameters). */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * `enqueueJob` for many keyed jobs in a few statements, with the same rules (a running job is
+ * left running and told to run again). A key given twice keeps its last options.
+ */
+export async function enqueueJobs(db: DbOrTx, jobs: ReadonlyArray<EnqueueOptions & { key: string }>, now = Date.now()): Promise<void> {
+  const byKey = new Map(jobs.map((j) => [j.key, jobRow(j, now)]));
+  const rows = [...byKey.values()];
+  const earliest = new Map<string, number>();
+  for (const r of rows) earliest.set(r.kind, Math.min(r.run_at, earliest.get(r.kind) ?? Infinity));
+  for (const [kind, runAt] of earliest) announce(kind, runAt);
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    await db
+      .insertInto('jobs')
+      .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          kind: sql<string>`excluded.kind`,
+          payload: sql<string>`excluded.payload`,
+          run_at: sql<number>`excluded.run_at`,
+          status: sql<string>`case when ${sql.ref('jobs.status')} = 'running' then 'running' else 'pending' end`,
+          attempts: 0,
+          max_attempts: sql<number>`excluded.max_attempts`,
+          last_error: null,
+          updated_at: now,
+          finished_at: null,
+        }),
+      )
+      .execute();
+  }
+}
+
 /** Cancels a pending job by key (e.g. an SLA timer for a metric that was met). */
 export async function cancelJob(db: DbOrTx, key: string): Promise<void> {
   await db.deleteFrom('jobs').where('key', '=', key).where('status', 'in', ['pending', 'failed']).execute();
+}
+
+/** `cancelJob` for many keys. */
+export async function cancelJobs(db: DbOrTx, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
+    await db
+      .deleteFrom('jobs')
+      .where('key', 'in', keys.slice(i, i + ROWS_PER_STATEMENT))
+      .where('status', 'in', ['pending', 'failed'])
+      .execute();
+  }
 }
 
 /** Backoff after the n-th failed attempt: 10 s, 20 s, 40 s … capped at one hour. */
@@ -96,48 +185,111 @@ export function backoffMs(attempt: number): number {
   return Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempt - 1));
 }
 
+type Registered = { batch: false; run: JobHandler<any> } | { batch: true; run: BatchJobHandler<any> };
+
+/** Lets the event loop serve I/O between claims (SQLite calls complete as microtasks only). */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A sleeping loop: until when, and which kinds' new jobs wake it sooner (null: none). */
+interface Sleeper {
+  until: number;
+  kinds: ReadonlySet<string> | null;
+  timer: NodeJS.Timeout;
+  wake(): void;
+}
+
+/** While a batch kind is behind (its claims come back full), single jobs pause this long between rounds. */
+const YIELD_TO_BATCHES_MS = 50;
+
 export class Scheduler {
   readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private handlers = new Map<string, JobHandler<any>>();
-  private timer: NodeJS.Timeout | null = null;
-  private running = 0;
+  private handlers = new Map<string, Registered>();
   private stopped = true;
-  private ticking: Promise<void> | null = null;
-  private readonly pollMs: number;
-  private readonly leaseMs: number;
-  private readonly concurrency: number;
+  private loops: Promise<void>[] = [];
+  private batchLoopsFor = new Set<string>();
+  /** Rounds of single jobs running now. */
+  private running = new Set<Promise<unknown>>();
+  private sleepers = new Set<Sleeper>();
+  /** The earliest pending run_at of each single kind as far as this process knows (Infinity: none). */
+  private nextDueOf = new Map<string, number>();
+  private nextDueRefreshedAt = -Infinity;
+  /** When each lane last looked for expired leases (they are rare: not on every claim). */
+  private lapsedCheckedAt = new Map<string, number>();
+  /** Batch loops whose last claim came back full. */
+  private behind = 0;
+  /** Rotates which single kind is claimed first, so that no kind starves the others. */
+  private rotation = 0;
+  private readonly listener = (kind: string, runAt: number) => this.heard(kind, runAt);
+  private readonly pg: boolean;
+  readonly pollMs: number;
+  readonly leaseMs: number;
+  readonly concurrency: number;
+  readonly batchSize: number;
+  readonly batchConcurrency: number;
   private readonly keepDoneMs: number;
-  readonly stats = { ran: 0, failed: 0, parked: 0 };
+  readonly stats = { ran: 0, failed: 0, parked: 0, batches: 0, batchFallbacks: 0 };
 
   constructor(
     private readonly db: Db,
     private readonly opts: SchedulerOptions = {},
   ) {
+    this.pg = dialectOf(db) === 'postgres';
     this.pollMs = opts.pollMs ?? 1000;
     this.leaseMs = opts.leaseMs ?? 60_000;
-    this.concurrency = opts.concurrency ?? 4;
+    this.concurrency = Math.max(1, opts.concurrency ?? 4);
+    this.batchSize = Math.max(1, opts.batchSize ?? 200);
+    this.batchConcurrency = Math.max(1, opts.batchConcurrency ?? (this.pg ? 3 : 1));
     this.keepDoneMs = opts.keepDoneMs ?? 7 * 86_400_000;
   }
 
   register<P>(kind: string, handler: JobHandler<P>): void {
+    this.add(kind, { batch: false, run: handler as JobHandler<any> });
+  }
+
+  /**
+   * A handler that runs many due jobs of its kind at once. It returns normally when every job
+   * succeeded, reports jobs that failed in `failed`, or throws: then each job of the batch is
+   * run again alone (as a batch of one), so the others are not lost with the bad one.
+   */
+  registerBatch<P>(kind: string, handler: BatchJobHandler<P>): void {
+    this.add(kind, { batch: true, run: handler as BatchJobHandler<any> });
+    if (!this.stopped) this.startBatchLoops(kind);
+  }
+
+  private add(kind: string, h: Registered) {
     if (this.handlers.has(kind)) throw new Error(`job handler ${kind} registered twice`);
-    this.handlers.set(kind, handler as JobHandler<any>);
+    this.handlers.set(kind, h);
+  }
+
+  private kinds(batch: boolean): string[] {
+    return [...this.handlers].filter(([, h]) => h.batch === batch).map(([k]) => k);
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.schedule(0);
+    enqueueListeners.add(this.listener);
+    this.loops.push(this.singleLoop());
+    for (const kind of this.kinds(true)) this.startBatchLoops(kind);
+  }
+
+  private startBatchLoops(kind: string) {
+    if (this.batchLoopsFor.has(kind)) return;
+    this.batchLoopsFor.add(kind);
+    for (let i = 0; i < this.batchConcurrency; i++) this.loops.push(this.batchLoop(kind));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.ticking;
+    enqueueListeners.delete(this.listener);
+    for (const s of [...this.sleepers]) s.wake();
+    await Promise.all(this.loops);
+    await Promise.all(this.running);
+    this.loops = [];
+    this.batchLoopsFor.clear();
   }
 
-  /** Runs until no job is due (tests and the CLI use this instead of the timer loop). */
+  /** Runs until no job is due (tests and the CLI use this instead of the loops). */
   async drain(now?: () => number): Promise<number> {
     let total = 0;
     for (;;) {
@@ -147,80 +299,281 @@ export class Scheduler {
     }
   }
 
-  private schedule(ms: number) {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.ticking = this.runDue(Date.now())
-        .catch((err) => this.opts.onError?.(err))
-        .then((n) => this.schedule(n && n >= this.concurrency ? 0 : this.pollMs));
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  /** Claims up to `concurrency` due jobs and runs them; returns how many ran. */
+  /** One round: a batch of each batch kind and a round of single jobs, run to the end; returns how many ran. */
   async runDue(now: number): Promise<number> {
-    const claimed = await this.claim(now, this.concurrency - this.running);
-    await Promise.all(claimed.map((job) => this.execute(job)));
-    if (claimed.length === 0 && Math.random() < 0.01) await this.purge(now);
-    return claimed.length;
+    let n = 0;
+    for (const kind of this.kinds(true)) n += await this.runBatchOf(kind, now);
+    n += await this.runSingles(now);
+    if (n === 0 && Math.random() < 0.01) await this.purge(now);
+    return n;
   }
 
-  private async claim(now: number, limit: number) {
-    if (limit <= 0) return [];
-    const due = (eb: any) =>
-      eb.or([eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)])]);
-    const pg = dialectOf(this.db) === 'postgres';
-    let ids = this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit);
-    if (pg) ids = ids.forUpdate().skipLocked();
-    return this.db
-      .updateTable('jobs')
-      .set((eb) => ({ status: 'running', locked_by: this.workerId, locked_until: now + this.leaseMs, attempts: eb('attempts', '+', 1), updated_at: now }))
-      .where('id', 'in', ids)
-      // Re-check on the row itself: on SQLite the subquery and update are one statement under
-      // the write lock; on PostgreSQL SKIP LOCKED already excluded rows others hold.
-      .where(due)
-      .returningAll()
-      .execute();
-  }
+  // ------------------------------------------------------------------ loops
 
-  private async execute(job: Awaited<ReturnType<Scheduler['claim']>>[number]) {
-    this.running++;
-    try {
-      const handler = this.handlers.get(job.kind);
-      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler({ id: job.id, kind: job.kind, key: job.key, payload: JSON.parse(job.payload), attempt: job.attempts, db: this.db });
-      const now = Date.now();
-      // attempts = 0: enqueued again while running (see enqueueJob), so due again rather than done.
-      await this.db
-        .updateTable('jobs')
-        .set({
-          status: sql<string>`case when attempts = 0 then 'pending' else 'done' end`,
-          finished_at: sql<number | null>`case when attempts = 0 then null else cast(${now} as bigint) end`,
-          updated_at: now,
-          locked_by: null,
-          locked_until: null,
-          last_error: null,
-        })
-        .where('id', '=', job.id)
-        .where('locked_by', '=', this.workerId)
-        .execute();
-      this.stats.ran++;
-    } catch (err) {
-      const now = Date.now();
-      const park = job.attempts >= job.max_attempts;
-      const message = (err instanceof Error ? err.stack ?? err.message : String(err)).slice(0, 4000);
-      await this.db
-        .updateTable('jobs')
-        .set({ status: park ? 'failed' : 'pending', run_at: park ? job.run_at : now + backoffMs(job.attempts), last_error: message, updated_at: now, locked_by: null, locked_until: null })
-        .where('id', '=', job.id)
-        .where('locked_by', '=', this.workerId)
-        .execute();
-      this.stats.failed++;
-      if (park) this.stats.parked++;
-      this.opts.onError?.(err, { id: job.id, kind: job.kind });
-    } finally {
-      this.running--;
+  private async singleLoop() {
+    while (!this.stopped) {
+      // Timers first: while a batch kind (the SLA job) is behind, single jobs (mostly the
+      // notifications those timers cause) leave it the process, a round now and then.
+      if (this.behind > 0) await this.sleep(YIELD_TO_BATCHES_MS, null);
+      let n = 0;
+      try {
+        n = await this.runSingles(Date.now(), true);
+        if (n === 0 && Math.random() < 0.01) await this.purge(Date.now());
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+      if (this.stopped) break;
+      if (n >= this.concurrency) {
+        await yieldToIo();
+        continue;
+      }
+      const kinds = this.kinds(false);
+      try {
+        if (Date.now() - this.nextDueRefreshedAt >= this.pollMs) await this.refreshNextDue(kinds);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+      let next = this.nextDueRefreshedAt + this.pollMs;
+      for (const k of kinds) next = Math.min(next, this.nextDueOf.get(k) ?? -Infinity);
+      await this.sleep(next - Date.now(), new Set(kinds));
     }
+  }
+
+  private async batchLoop(kind: string) {
+    let wasBehind = false;
+    while (!this.stopped) {
+      let n = 0;
+      try {
+        n = await this.runBatchOf(kind, Date.now(), true);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+      const isBehind = n >= this.batchSize;
+      if (isBehind !== wasBehind) this.behind += isBehind ? 1 : -1;
+      wasBehind = isBehind;
+      if (this.stopped) break;
+      if (isBehind) {
+        await yieldToIo();
+        continue;
+      }
+      let next: number | null = null;
+      try {
+        next = await this.nextDue(kind);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+      const now = Date.now();
+      // Due already: go again at once if this round found work, else (rows another claim holds) shortly.
+      const wait = next === null ? this.pollMs : next > now ? Math.min(this.pollMs, next - now) : n > 0 ? 0 : 5;
+      if (wait === 0) await yieldToIo();
+      else await this.sleep(wait, new Set([kind]));
+    }
+    if (wasBehind) this.behind--;
+  }
+
+  /** Sleeps `ms` (at least 1, at most pollMs); a job of `kinds` enqueued in this process for sooner shortens it; stop() ends it. */
+  private sleep(ms: number, kinds: ReadonlySet<string> | null): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const wait = Math.max(1, Math.min(this.pollMs, ms));
+    return new Promise<void>((resolve) => {
+      const sleeper: Sleeper = {
+        until: Date.now() + wait,
+        kinds,
+        timer: setTimeout(() => sleeper.wake(), wait),
+        wake: () => {
+          clearTimeout(sleeper.timer);
+          this.sleepers.delete(sleeper);
+          resolve();
+        },
+      };
+      sleeper.timer.unref?.();
+      this.sleepers.add(sleeper);
+    });
+  }
+
+  /** A job was enqueued in this process: note it, and wake (or wake sooner) the loops of its kind. */
+  private heard(kind: string, runAt: number) {
+    if (this.nextDueOf.has(kind)) this.nextDueOf.set(kind, Math.min(runAt, this.nextDueOf.get(kind)!));
+    for (const s of [...this.sleepers]) {
+      if (!s.kinds?.has(kind) || runAt >= s.until) continue;
+      const ms = runAt - Date.now();
+      if (ms <= 0) s.wake();
+      else {
+        clearTimeout(s.timer);
+        s.until = runAt;
+        s.timer = setTimeout(() => s.wake(), ms);
+        s.timer.unref?.();
+      }
+    }
+  }
+
+  private async nextDue(kind: string): Promise<number | null> {
+    const row = await this.db.selectFrom('jobs').select('run_at').where('kind', '=', kind).where('status', '=', 'pending').orderBy('run_at').limit(1).executeTakeFirst();
+    return row ? Number(row.run_at) : null;
+  }
+
+  private async refreshNextDue(kinds: string[]) {
+    const at = Date.now();
+    for (const kind of kinds) this.nextDueOf.set(kind, (await this.nextDue(kind)) ?? Infinity);
+    this.nextDueRefreshedAt = at;
+  }
+
+  // ------------------------------------------------------------------ claims
+
+  /**
+   * Claims up to `limit` due jobs of one kind: leases that expired first (their process died),
+   * then pending jobs in run_at order (a range of the jobs_kind_due index).
+   */
+  private async claimKind(kind: string, now: number, limit: number, lapsedToo = true): Promise<JobRow[]> {
+    if (limit <= 0) return [];
+    const out: JobRow[] = [];
+    if (lapsedToo) {
+      out.push(...(await this.claimWhere(sql`kind = ${kind} and status = 'running' and locked_until < ${now}`, sql`locked_until`, limit, now)));
+      if (out.length >= limit) return out;
+    }
+    const due = sql`kind = ${kind} and status = 'pending' and run_at <= ${now}`;
+    out.push(...(await this.claimWhere(due, sql`run_at`, limit - out.length, now)));
+    return out.sort((a, b) => Number(a.run_at) - Number(b.run_at));
+  }
+
+  /**
+   * The claim: one UPDATE … RETURNING of the first `limit` rows matching `where`, written out
+   * (the query builder would cost more than running it). PostgreSQL: the candidates are picked
+   * once (an array, not a subquery the planner may run again and so go past the limit), FOR
+   * UPDATE SKIP LOCKED passes over rows another claim holds and re-checks a row that changed
+   * before it was locked. SQLite: the subquery and the update are one statement under the
+   * write lock (re-checking the conditions in the outer WHERE would make SQLite scan every
+   * matching job instead of looking the chosen ids up).
+   */
+  private async claimWhere(where: RawBuilder<unknown>, order: RawBuilder<unknown>, limit: number, now: number): Promise<JobRow[]> {
+    const set = sql`status = 'running', locked_by = ${this.workerId}, locked_until = ${now + this.leaseMs}, attempts = attempts + 1, updated_at = ${now}`;
+    const res = this.pg
+      ? await sql<JobRow>`update jobs set ${set} where id = any(array(select id from jobs where ${where} order by ${order} limit ${limit} for update skip locked)) returning *`.execute(this.db)
+      : await sql<JobRow>`update jobs set ${set} where id in (select id from jobs where ${where} order by ${order} limit ${limit}) returning *`.execute(this.db);
+    return res.rows;
+  }
+
+  /** Up to `concurrency` single jobs: expired leases of any single kind, then due jobs kind by kind (from a rotating kind, so none starves). */
+  private async claimSingles(now: number, loop = false): Promise<JobRow[]> {
+    const kinds = this.kinds(false);
+    if (!kinds.length) return [];
+    const out: JobRow[] = [];
+    if (this.lapsedCheckDue('', now, loop)) {
+      out.push(...(await this.claimWhere(sql`kind in (${sql.join(kinds)}) and status = 'running' and locked_until < ${now}`, sql`locked_until`, this.concurrency, now)));
+    }
+    const start = this.rotation++;
+    for (let i = 0; i < kinds.length && out.length < this.concurrency; i++) {
+      const kind = kinds[(start + i) % kinds.length];
+      // The loop skips kinds known to have nothing due (runDue asks every kind).
+      if (loop && (this.nextDueOf.get(kind) ?? -Infinity) > now) continue;
+      const want = this.concurrency - out.length;
+      const got = await this.claimKind(kind, now, want, false);
+      out.push(...got);
+      // Nothing more due now; what falls due later is heard of (this process) or found by the next refresh.
+      if (got.length < want) this.nextDueOf.set(kind, Infinity);
+    }
+    return out;
+  }
+
+  /** Expired leases are rare: the loops look for them once per poll interval (runDue always does). */
+  private lapsedCheckDue(lane: string, now: number, loop: boolean): boolean {
+    const checked = this.lapsedCheckedAt.get(lane) ?? -Infinity;
+    if (loop && now - checked < Math.min(this.pollMs, this.leaseMs / 4)) return false;
+    this.lapsedCheckedAt.set(lane, now);
+    return true;
+  }
+
+  // ------------------------------------------------------------------ running
+
+  private context(job: JobRow): JobContext<unknown> {
+    return { id: Number(job.id), kind: job.kind, key: job.key, payload: JSON.parse(job.payload), attempt: job.attempts, db: this.db };
+  }
+
+  /** Claims a round of single jobs, runs them side by side and records them; returns how many ran. */
+  private async runSingles(now: number, loop = false): Promise<number> {
+    const jobs = await this.claimSingles(now, loop);
+    if (!jobs.length) return 0;
+    const round = Promise.all(
+      jobs.map(async (job) => {
+        try {
+          const h = this.handlers.get(job.kind);
+          if (!h || h.batch) throw new Error(`no handler for job kind ${job.kind}`);
+          await h.run(this.context(job));
+          return null;
+        } catch (err) {
+          return { err };
+        }
+      }),
+    );
+    this.running.add(round);
+    let results: Array<{ err: unknown } | null>;
+    try {
+      results = await round;
+    } finally {
+      this.running.delete(round);
+    }
+    await this.complete(jobs.filter((_, i) => results[i] === null));
+    for (let i = 0; i < jobs.length; i++) if (results[i]) await this.fail(jobs[i], results[i]!.err);
+    return jobs.length;
+  }
+
+  /** Claims and runs one batch of a kind; returns how many jobs it held. `loop`: look for expired leases only now and then. */
+  private async runBatchOf(kind: string, now: number, loop = false): Promise<number> {
+    const jobs = await this.claimKind(kind, now, this.batchSize, this.lapsedCheckDue(kind, now, loop));
+    if (!jobs.length) return 0;
+    const h = this.handlers.get(kind) as Extract<Registered, { batch: true }>;
+    const contexts = jobs.map((j) => this.context(j));
+    let failed: Map<number, unknown>;
+    try {
+      failed = (await h.run(contexts))?.failed ?? new Map();
+    } catch (err) {
+      // The batch as a whole failed (its transaction rolled back): run each job alone, so one
+      // bad job fails by itself and the others are not lost or held back with it.
+      this.stats.batchFallbacks++;
+      failed = new Map();
+      for (const c of contexts) {
+        try {
+          const f = (await h.run([c]))?.failed;
+          if (f?.has(c.id)) failed.set(c.id, f.get(c.id));
+        } catch (e) {
+          failed.set(c.id, e);
+        }
+      }
+    }
+    this.stats.batches++;
+    await this.complete(jobs.filter((j) => !failed.has(Number(j.id))));
+    for (const j of jobs) if (failed.has(Number(j.id))) await this.fail(j, failed.get(Number(j.id)));
+    return jobs.length;
+  }
+
+  /** Marks jobs done, or pending again if their key was enqueued while they ran (attempts = 0, see enqueueJob). */
+  private async complete(jobs: JobRow[]) {
+    if (!jobs.length) return;
+    const now = Date.now();
+    for (let i = 0; i < jobs.length; i += ROWS_PER_STATEMENT) {
+      const ids = sql.join(jobs.slice(i, i + ROWS_PER_STATEMENT).map((j) => j.id));
+      await sql`update jobs set status = case when attempts = 0 then 'pending' else 'done' end,
+          finished_at = case when attempts = 0 then null else cast(${now} as bigint) end,
+          updated_at = ${now}, locked_by = null, locked_until = null, last_error = null
+        where id in (${ids}) and locked_by = ${this.workerId}`.execute(this.db);
+    }
+    this.stats.ran += jobs.length;
+  }
+
+  /** Retries after the backoff, or parks the job after its last attempt. */
+  private async fail(job: JobRow, err: unknown) {
+    const now = Date.now();
+    const park = job.attempts >= job.max_attempts;
+    const message = (err instanceof Error ? err.stack ?? err.message : String(err)).slice(0, 4000);
+    await this.db
+      .updateTable('jobs')
+      .set({ status: park ? 'failed' : 'pending', run_at: park ? job.run_at : now + backoffMs(job.attempts), last_error: message, updated_at: now, locked_by: null, locked_until: null })
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.workerId)
+      .execute();
+    this.stats.failed++;
+    if (park) this.stats.parked++;
+    this.opts.onError?.(err, { id: Number(job.id), kind: job.kind });
   }
 
   private async purge(now: number) {
