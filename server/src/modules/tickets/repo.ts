@@ -215,6 +215,97 @@ export async function replaceSlaRows(trx: DbOrTx, ticketId: number, rows: SlaRow
   if (rows.length) await trx.insertInto('ticket_sla').values(rows).execute();
 }
 
+// ---------------------------------------------------------------- the SLA job's batches
+
+/** Most ids in one `in (…)` list, and rows in one multi-row statement (both databases' parameter limits). */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Tickets by id for a background job (no customer scope), in id order; `lock` takes their row locks on PostgreSQL. */
+export async function findTicketsForJob(db: DbOrTx, ids: readonly number[], lock = false): Promise<TicketRow[]> {
+  const out: TicketRow[] = [];
+  for (const part of chunks([...ids].sort((a, b) => a - b))) {
+    let q = db.selectFrom('tickets').selectAll().where('id', 'in', part).orderBy('id');
+    if (lock && isPostgres(db)) q = q.forUpdate();
+    out.push(...(await q.execute()));
+  }
+  return out;
+}
+
+/** `listSlaRelevantEvents` of many tickets in one query per 500, grouped by ticket. */
+export async function listSlaRelevantEventsOf(db: DbOrTx, ids: readonly number[]): Promise<Map<number, Pick<EventRow, 'id' | 'at' | 'type' | 'visibility' | 'data'>[]>> {
+  const out = new Map<number, Pick<EventRow, 'id' | 'at' | 'type' | 'visibility' | 'data'>[]>();
+  for (const part of chunks(ids)) {
+    const rows = await db
+      .selectFrom('ticket_events')
+      .select(['ticket_id', 'id', 'at', 'type', 'visibility', 'data'])
+      .where('ticket_id', 'in', part)
+      .where('type', 'in', ['created', 'state_changed', 'assigned', 'priority_changed', 'reply', 'visit'])
+      .orderBy('ticket_id')
+      .orderBy('id')
+      .execute();
+    for (const { ticket_id, ...e } of rows) {
+      const id = Number(ticket_id);
+      const list = out.get(id);
+      if (list) list.push(e);
+      else out.set(id, [e]);
+    }
+  }
+  return out;
+}
+
+/** `slaRows` of many tickets, grouped by ticket. */
+export async function slaRowsOf(db: DbOrTx, ids: readonly number[]): Promise<Map<number, SlaRow[]>> {
+  const out = new Map<number, SlaRow[]>();
+  for (const part of chunks(ids)) {
+    for (const r of await db.selectFrom('ticket_sla').selectAll().where('ticket_id', 'in', part).execute()) {
+      const id = Number(r.ticket_id);
+      const list = out.get(id);
+      if (list) list.push(r);
+      else out.set(id, [r]);
+    }
+  }
+  return out;
+}
+
+/** `replaceSlaRows` of many tickets: the clocks of `replaced` deleted, then `rows` (of any of the tickets) inserted. */
+export async function replaceSlaRowsOf(trx: DbOrTx, replaced: readonly number[], rows: readonly SlaRow[]): Promise<void> {
+  for (const part of chunks(replaced)) await trx.deleteFrom('ticket_sla').where('ticket_id', 'in', part).execute();
+  for (const part of chunks(rows, 200)) await trx.insertInto('ticket_sla').values(part).execute();
+}
+
+export interface SlaSummary {
+  id: number;
+  dueAt: number | null;
+  status: string;
+}
+
+/** `setSlaSummary` of many tickets in one statement per 200 (a CASE on the id). */
+export async function setSlaSummaries(trx: DbOrTx, summaries: readonly SlaSummary[]): Promise<void> {
+  for (const part of chunks(summaries, 200)) {
+    if (part.length === 1) {
+      await setSlaSummary(trx, part[0].id, part[0].dueAt, part[0].status);
+      continue;
+    }
+    const due = sql.join(part.map((s) => sql`when ${s.id} then cast(${s.dueAt} as bigint)`), sql` `);
+    const status = sql.join(part.map((s) => sql`when ${s.id} then ${s.status}`), sql` `);
+    await trx
+      .updateTable('tickets')
+      .set({ sla_due_at: sql<number | null>`case ${sql.ref('id')} ${due} end`, sla_status: sql<string>`case ${sql.ref('id')} ${status} end` })
+      .where(
+        'id',
+        'in',
+        part.map((s) => s.id),
+      )
+      .execute();
+  }
+}
+
 // ---------------------------------------------------------------- links
 
 export interface LinkRow {

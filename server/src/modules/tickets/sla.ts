@@ -3,7 +3,7 @@ import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../../core/priorit
 import { computeClocks, nextWakeAt, type MetricClock, type SlaMetric, type SlaPolicy, type TicketEvent } from '../../core/sla/index.js';
 import type { DbOrTx } from '../../db/index.js';
 import { systemActor } from '../../platform/auth/actor.js';
-import { cancelJob, enqueueJob } from '../../platform/jobs/scheduler.js';
+import { cancelJob, cancelJobs, enqueueJob, enqueueJobs } from '../../platform/jobs/scheduler.js';
 import type { Contract } from '../organisation/repo.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { CalendarService } from '../sla/calendars.service.js';
@@ -40,14 +40,28 @@ export function contractSla(contract: Contract): ContractSla | null {
   return contract.slaPolicy as ContractSla | null;
 }
 
-/** Loads what computing a ticket's clocks needs. Call it outside a transaction (it reads through other modules' services). */
-export async function loadSlaContext(organisation: OrganisationService, calendars: CalendarService, contractOrId: number | Contract): Promise<SlaContext> {
+/**
+ * Loads what computing a ticket's clocks needs. Call it outside a transaction (it reads through
+ * other modules' services). `shared`: calendars already looked up for other contracts of the
+ * same batch (the SLA job's), so each is looked up once per batch.
+ */
+export async function loadSlaContext(
+  organisation: OrganisationService,
+  calendars: CalendarService,
+  contractOrId: number | Contract,
+  shared?: Map<string, Promise<CompiledCalendar>>,
+): Promise<SlaContext> {
   const contract = typeof contractOrId === 'number' ? await organisation.getContract(SYSTEM, contractOrId) : contractOrId;
   const sla = contractSla(contract);
   const compiled = new Map<string, CompiledCalendar>();
+  const lookup = (id: string) => {
+    if (!shared) return calendars.compiled(id);
+    if (!shared.has(id)) shared.set(id, calendars.compiled(id));
+    return shared.get(id)!;
+  };
   if (sla) {
     for (const targets of Object.values(sla.policy.targets)) {
-      for (const target of Object.values(targets)) if (target && !compiled.has(target.calendarId)) compiled.set(target.calendarId, await calendars.compiled(target.calendarId));
+      for (const target of Object.values(targets)) if (target && !compiled.has(target.calendarId)) compiled.set(target.calendarId, await lookup(target.calendarId));
     }
   }
   return { contract, sla, matrix: sla?.matrix ?? DEFAULT_PRIORITY_MATRIX, calendars: compiled };
@@ -171,21 +185,8 @@ export function summaryOf(clocks: readonly MetricClock[]): { dueAt: number | nul
   return { dueAt, status };
 }
 
-/**
- * Persists the clocks (keeping the fired markers, adding `justFired`) and the ticket's summary,
- * and sets the ticket's SLA job: now if something is due to fire, else at the next wake, or
- * none. Runs inside the caller's transaction.
- */
-export async function persistClocks(
-  trx: DbOrTx,
-  ticketId: number,
-  clocks: readonly MetricClock[],
-  stored: readonly repo.SlaRow[],
-  now: number,
-  justFired?: Map<SlaMetric, Fired>,
-  /** False when the caller writes the ticket's summary itself (a new ticket is inserted with it). */
-  writeSummary = true,
-): Promise<repo.SlaRow[]> {
+/** The `ticket_sla` rows of a ticket's clocks (keeping the fired markers, adding `justFired`), and whether something is due to fire. */
+export function clockRows(ticketId: number, clocks: readonly MetricClock[], stored: readonly repo.SlaRow[], now: number, justFired?: Map<SlaMetric, Fired>): { rows: repo.SlaRow[]; fireNow: boolean } {
   const byMetric = new Map(stored.map((r) => [r.metric, r]));
   let fireNow = false;
   const rows: repo.SlaRow[] = clocks.map((c) => {
@@ -209,6 +210,25 @@ export async function persistClocks(
       met_at: c.metAt ?? null,
     };
   });
+  return { rows, fireNow };
+}
+
+/**
+ * Persists the clocks (keeping the fired markers, adding `justFired`) and the ticket's summary,
+ * and sets the ticket's SLA job: now if something is due to fire, else at the next wake, or
+ * none. Runs inside the caller's transaction.
+ */
+export async function persistClocks(
+  trx: DbOrTx,
+  ticketId: number,
+  clocks: readonly MetricClock[],
+  stored: readonly repo.SlaRow[],
+  now: number,
+  justFired?: Map<SlaMetric, Fired>,
+  /** False when the caller writes the ticket's summary itself (a new ticket is inserted with it). */
+  writeSummary = true,
+): Promise<repo.SlaRow[]> {
+  const { rows, fireNow } = clockRows(ticketId, clocks, stored, now, justFired);
   await repo.replaceSlaRows(trx, ticketId, rows, stored.length > 0);
   if (writeSummary) {
     const summary = summaryOf(clocks);
@@ -218,6 +238,39 @@ export async function persistClocks(
   if (wakeAt === null) await cancelJob(trx, slaJobKey(ticketId));
   else await enqueueJob(trx, { kind: SLA_JOB, key: slaJobKey(ticketId), payload: { ticketId }, runAt: wakeAt }, now);
   return rows;
+}
+
+export interface ClockUpdate {
+  ticketId: number;
+  clocks: readonly MetricClock[];
+  stored: readonly repo.SlaRow[];
+  justFired?: Map<SlaMetric, Fired>;
+}
+
+/**
+ * `persistClocks` for many tickets at once (the SLA job's batches), with the same result, in a
+ * few statements: the clocks replaced in one delete and one insert, the summaries in one
+ * update, the jobs set in one upsert and one delete.
+ */
+export async function persistClocksMany(trx: DbOrTx, updates: readonly ClockUpdate[], now: number): Promise<void> {
+  const rows: repo.SlaRow[] = [];
+  const replaced: number[] = [];
+  const summaries: repo.SlaSummary[] = [];
+  const wake: Array<{ kind: string; key: string; payload: { ticketId: number }; runAt: number }> = [];
+  const cancel: string[] = [];
+  for (const u of updates) {
+    const built = clockRows(u.ticketId, u.clocks, u.stored, now, u.justFired);
+    rows.push(...built.rows);
+    if (u.stored.length) replaced.push(u.ticketId);
+    summaries.push({ id: u.ticketId, ...summaryOf(u.clocks) });
+    const wakeAt = built.fireNow ? now : nextWakeAt(u.clocks);
+    if (wakeAt === null) cancel.push(slaJobKey(u.ticketId));
+    else wake.push({ kind: SLA_JOB, key: slaJobKey(u.ticketId), payload: { ticketId: u.ticketId }, runAt: wakeAt });
+  }
+  await repo.replaceSlaRowsOf(trx, replaced, rows);
+  await repo.setSlaSummaries(trx, summaries);
+  if (cancel.length) await cancelJobs(trx, cancel);
+  if (wake.length) await enqueueJobs(trx, wake, now);
 }
 
 /** One clock as the API shows it, as of `now`, from the stored state; null for a cancelled clock. */
