@@ -357,6 +357,31 @@ describeDb('job scheduler', (kind) => {
     }
   });
 
+  it('a job heard of before its transaction commits is still run at once after the commit, not at the next poll', async () => {
+    const s = new Scheduler(t.database.db, { pollMs: 60_000 });
+    const ranAt: number[] = [];
+    s.registerBatch('t.batch', async () => {
+      ranAt.push(Date.now());
+    });
+    s.register('t.single', async () => {
+      ranAt.push(Date.now());
+    });
+    s.start();
+    await new Promise((r) => setTimeout(r, 50));
+    // The loops wake when the jobs are enqueued, before the rows are committed (PostgreSQL: their claims do not see them yet).
+    await t.database.db.transaction().execute(async (trx) => {
+      await enqueueJob(trx, { kind: 't.batch', key: 'now', runAt: Date.now() });
+      await enqueueJob(trx, { kind: 't.single', runAt: Date.now() });
+      await new Promise((r) => setTimeout(r, 150));
+    });
+    const committed = Date.now();
+    const until = Date.now() + 10_000;
+    while (ranAt.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    await s.stop();
+    expect(ranAt).toHaveLength(2);
+    for (const at of ranAt) expect(at - committed).toBeLessThan(500);
+  });
+
   it('a job another process added is found within the poll interval', async () => {
     const s = new Scheduler(t.database.db, { pollMs: 200 });
     let ranAt = 0;

@@ -200,6 +200,9 @@ interface Sleeper {
 
 /** While a batch kind is behind (its claims come back full), single jobs pause this long between rounds. */
 const YIELD_TO_BATCHES_MS = 50;
+/** How long a job heard of in this process may still be uncommitted, and how soon to look for it again meanwhile. */
+const UNCOMMITTED_MS = 1000;
+const RECHECK_MS = 20;
 
 export class Scheduler {
   readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -212,6 +215,12 @@ export class Scheduler {
   private sleepers = new Set<Sleeper>();
   /** The earliest pending run_at of each single kind as far as this process knows (Infinity: none). */
   private nextDueOf = new Map<string, number>();
+  /**
+   * Jobs enqueued in this process lately, per kind: when last heard of, and the earliest due
+   * instant heard of since. Heard of before their transaction commits, so a claim right after
+   * may not see them yet: the loops look again shortly rather than sleeping a poll interval.
+   */
+  private lately = new Map<string, { at: number; runAt: number }>();
   private nextDueRefreshedAt = -Infinity;
   /** When each lane last looked for expired leases (they are rare: not on every claim). */
   private lapsedCheckedAt = new Map<string, number>();
@@ -363,6 +372,8 @@ export class Scheduler {
         this.opts.onError?.(err);
       }
       const now = Date.now();
+      const again = this.lookAgain(kind, now);
+      if (again < (next ?? Infinity)) next = again;
       // Due already: go again at once if this round found work, else (rows another claim holds) shortly.
       const wait = next === null ? this.pollMs : next > now ? Math.min(this.pollMs, next - now) : n > 0 ? 0 : 5;
       if (wait === 0) await yieldToIo();
@@ -393,6 +404,9 @@ export class Scheduler {
 
   /** A job was enqueued in this process: note it, and wake (or wake sooner) the loops of its kind. */
   private heard(kind: string, runAt: number) {
+    const now = Date.now();
+    const last = this.lately.get(kind);
+    this.lately.set(kind, { at: now, runAt: last && now - last.at < UNCOMMITTED_MS ? Math.min(last.runAt, runAt) : runAt });
     if (this.nextDueOf.has(kind)) this.nextDueOf.set(kind, Math.min(runAt, this.nextDueOf.get(kind)!));
     for (const s of [...this.sleepers]) {
       if (!s.kinds?.has(kind) || runAt >= s.until) continue;
@@ -405,6 +419,12 @@ export class Scheduler {
         s.timer.unref?.();
       }
     }
+  }
+
+  /** When to look again for a kind whose claim found nothing due: a job heard of lately may not have been committed yet. */
+  private lookAgain(kind: string, now: number): number {
+    const h = this.lately.get(kind);
+    return h && now - h.at < UNCOMMITTED_MS ? Math.max(h.runAt, now + RECHECK_MS) : Infinity;
   }
 
   private async nextDue(kind: string): Promise<number | null> {
@@ -470,7 +490,7 @@ export class Scheduler {
       const got = await this.claimKind(kind, now, want, false);
       out.push(...got);
       // Nothing more due now; what falls due later is heard of (this process) or found by the next refresh.
-      if (got.length < want) this.nextDueOf.set(kind, Infinity);
+      if (got.length < want) this.nextDueOf.set(kind, this.lookAgain(kind, now));
     }
     return out;
   }
