@@ -40,6 +40,12 @@ interface Prepared {
  * reassign the ticket or raise its priority, with its audit entry): steps are rare, warnings are
  * not. A transaction that fails is retried one ticket at a time, so a bad ticket fails alone
  * (its job is retried with backoff, then parked) and the others fire.
+ *
+ * The clocks are recomputed from the timeline, not fired from the stored row (ticket_sla) when
+ * nothing changed since it was computed: the batch's timelines are one indexed query and a
+ * ticket's clocks take about 10 µs to compute (docs/BENCHMARKS.md, "SLA core") — a few percent
+ * of the job — while firing from the stored row would need a second implementation of the clock
+ * rules (pauses, calendars, re-prioritising) that agrees with computeClocks to the millisecond.
  */
 export class SlaJobRunner {
   constructor(
