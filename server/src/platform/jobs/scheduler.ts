@@ -236,7 +236,16 @@ export class Scheduler {
   readonly batchSize: number;
   readonly batchConcurrency: number;
   private readonly keepDoneMs: number;
-  readonly stats = { ran: 0, failed: 0, parked: 0, batches: 0, batchFallbacks: 0 };
+  readonly stats = {
+    ran: 0,
+    failed: 0,
+    parked: 0,
+    batches: 0,
+    batchFallbacks: 0,
+    /** Jobs that ran (successfully) and batches, per kind. */
+    ranByKind: {} as Record<string, number>,
+    batchesByKind: {} as Record<string, number>,
+  };
 
   constructor(
     private readonly db: Db,
@@ -561,6 +570,7 @@ export class Scheduler {
       }
     }
     this.stats.batches++;
+    this.stats.batchesByKind[kind] = (this.stats.batchesByKind[kind] ?? 0) + 1;
     await this.complete(jobs.filter((j) => !failed.has(Number(j.id))));
     for (const j of jobs) if (failed.has(Number(j.id))) await this.fail(j, failed.get(Number(j.id)));
     return jobs.length;
@@ -578,6 +588,7 @@ export class Scheduler {
         where id in (${ids}) and locked_by = ${this.workerId}`.execute(this.db);
     }
     this.stats.ran += jobs.length;
+    for (const j of jobs) this.stats.ranByKind[j.kind] = (this.stats.ranByKind[j.kind] ?? 0) + 1;
   }
 
   /** Retries after the backoff, or parks the job after its last attempt. */
