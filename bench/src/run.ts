@@ -4,7 +4,7 @@
  * separate process (a cold JIT each) that prints one JSON object.
  *
  *   npm run bench [-- --tickets 100000] [--seed 42] [--runs 5] [--per-run 200] [--only sqlite|postgres]
- *                 [--no-load] [--no-scheduler] [--scheduler-open 100000] [--duration 60] [--keep] [--smoke]
+ *                 [--no-load] [--no-scheduler] [--scheduler-open 100000] [--scheduler-realistic 600] [--duration 60] [--keep] [--smoke]
  *   npm run bench -- --render bench/out/results-….json   (the report again from an earlier run's figures)
  *
  * PostgreSQL: BENCH_POSTGRES_URL or TEST_POSTGRES_URL (a fresh schema per run). `--smoke` (CI):
@@ -31,6 +31,8 @@ const seed = intArg(args, 'seed', 42);
 const runs = intArg(args, 'runs', smoke ? 2 : 5);
 const perRun = intArg(args, 'per-run', smoke ? 20 : 200);
 const schedulerOpen = intArg(args, 'scheduler-open', smoke ? 500 : 100_000);
+/** Seconds over which the scheduler's realistic scenario spreads the same number of first warnings (0: stress window only). */
+const schedulerRealistic = intArg(args, 'scheduler-realistic', smoke ? 0 : 600);
 const withLoad = !smoke && args['no-load'] !== true;
 const withScheduler = args['no-scheduler'] !== true;
 const pgUrl = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL || null;
@@ -154,6 +156,8 @@ for (const d of databases) {
     // The lead covers generating the tickets and starting the app (the warnings must not be due before).
     const lead = Math.min(360, 20 + Math.ceil(schedulerOpen / 700));
     const sizes = smoke ? ['--window', '5', '--lead', String(lead), '--grace', '30', '--profile', '3'] : ['--window', '60', '--lead', String(lead), '--grace', '300', '--profile', '60'];
+    // The realistic spread needs a short lead: a ticket's first warning can be no later after the start than after its report (7.5 min for the urgent ones).
+    if (schedulerRealistic > 0) sizes.push('--realistic', String(schedulerRealistic), '--realistic-lead', String(20 + Math.ceil(schedulerOpen / 2500)));
     run.scheduler = step(`scheduler at scale on ${d.kind}`, 'scheduler.bench.ts', [...sArgs, '--open', String(schedulerOpen), ...sizes]) ?? undefined;
     await dropTarget(d.scheduler);
   }
