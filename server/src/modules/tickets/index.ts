@@ -26,9 +26,10 @@ export const ticketsModule: ModuleRegistrar = (app, ctx) => {
   // Mail to the ticket's contact and the confirmation links in it (docs/TICKETS.md).
   contactConfirmRoutes(app, new ContactConfirmService(db, ctx.config, service, auth));
   registerContactMailJob(ctx.scheduler, new ContactMailSender(db, ctx.config));
-  // SLA jobs run in batches (sla-job.ts); a ticket with an escalation step due goes through runSlaJob.
+  // SLA jobs run in batches (sla-job.ts), before other jobs when they fall behind (the warnings
+  // first, their notifications after); a ticket with an escalation step due goes through runSlaJob.
   const slaJobs = new SlaJobRunner(db, new OrganisationService(db), new CalendarService(db), (id) => service.runSlaJob(id), { ticketsPerTransaction: ctx.config.jobs.ticketsPerTransaction ?? (ctx.database.dialect === 'sqlite' ? 50 : ctx.config.jobs.batchSize) });
-  ctx.scheduler.registerBatch<{ ticketId: number }>(SLA_JOB, (jobs) => slaJobs.run(jobs));
+  ctx.scheduler.registerBatch<{ ticketId: number }>(SLA_JOB, (jobs) => slaJobs.run(jobs), { priority: 1 });
   ctx.scheduler.register<{ ticketId: number }>(OLA_JOB, (job) => service.runOlaJob(job.payload.ticketId));
   ctx.scheduler.register<{ ticketId: number; resolvedAt: number }>(AUTO_CLOSE_JOB, (job) => service.runAutoClose(job.payload.ticketId, job.payload.resolvedAt));
 };

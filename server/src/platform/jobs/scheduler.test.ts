@@ -400,6 +400,33 @@ describeDb('job scheduler', (kind) => {
     expect(ranAt - at).toBeLessThan(1000);
   });
 
+  it('while a kind of higher priority is behind, batches of lower priority and single jobs pause between rounds', async () => {
+    const s = new Scheduler(t.database.db, { batchSize: 10, concurrency: 2, pollMs: 20 });
+    const order: string[] = [];
+    s.registerBatch('t.timer', async (jobs) => {
+      order.push(...jobs.map(() => 'timer'));
+    }, { priority: 1 });
+    s.registerBatch('t.notice', async (jobs) => {
+      order.push(...jobs.map(() => 'notice'));
+    });
+    s.register('t.mail', async () => {
+      order.push('mail');
+    });
+    await pastJobs('t.timer', 300);
+    await pastJobs('t.notice', 300);
+    await pastJobs('t.mail', 100);
+    s.start();
+    const until = Date.now() + 30_000;
+    while (order.length < 700 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await s.stop();
+    expect(order).toHaveLength(700);
+    // By the time the last timer ran, most of the others were still waiting (a round each 50 ms).
+    const lastTimer = order.lastIndexOf('timer');
+    const before = order.slice(0, lastTimer);
+    expect(before.filter((k) => k === 'notice').length).toBeLessThan(150);
+    expect(before.filter((k) => k === 'mail').length).toBeLessThan(50);
+  });
+
   it('enqueueJobs sets many keyed jobs as enqueueJob does: a running job stays running and is due again after', async () => {
     const now = Date.now();
     await enqueueJob(t.database.db, { kind: 't.timer', key: 'a', runAt: now + 1000 });

@@ -11,7 +11,7 @@ import type { JobsTable } from '../../db/schema.js';
  * park a job that keeps failing where an administrator sees it and can retry it.
  *
  * Two kinds of handler. A single handler (`register`) runs one job; up to `concurrency` of them
- * run at a time, claimed as slots free up. A batch handler (`registerBatch`) runs up to
+ * run at a time. A batch handler (`registerBatch`) runs up to
  * `batchSize` due jobs of its kind at once (the SLA job: one transaction for many tickets, the
  * lookups they share made once); each batch kind has `batchConcurrency` claim loops of its own,
  * so a slow mail never delays an SLA warning. A loop whose claim came back full claims again at
@@ -185,7 +185,16 @@ export function backoffMs(attempt: number): number {
   return Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempt - 1));
 }
 
-type Registered = { batch: false; run: JobHandler<any> } | { batch: true; run: BatchJobHandler<any> };
+type Registered = { batch: false; run: JobHandler<any> } | { batch: true; run: BatchJobHandler<any>; priority: number };
+
+export interface BatchOptions {
+  /**
+   * Higher goes first: while a batch kind's claims come back full (it is behind), the loops of
+   * kinds of lower priority pause between rounds, and single jobs (below every batch kind) too.
+   * The SLA job (timers) outranks the notifications it causes. Default 0.
+   */
+  priority?: number;
+}
 
 /** Lets the event loop serve I/O between claims (SQLite calls complete as microtasks only). */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -198,8 +207,8 @@ interface Sleeper {
   wake(): void;
 }
 
-/** While a batch kind is behind (its claims come back full), single jobs pause this long between rounds. */
-const YIELD_TO_BATCHES_MS = 50;
+/** While a kind of higher priority is behind (its claims come back full), other loops pause this long between rounds. */
+const YIELD_MS = 50;
 /** How long a job heard of in this process may still be uncommitted, and how soon to look for it again meanwhile. */
 const UNCOMMITTED_MS = 1000;
 const RECHECK_MS = 20;
@@ -224,8 +233,8 @@ export class Scheduler {
   private nextDueRefreshedAt = -Infinity;
   /** When each lane last looked for expired leases (they are rare: not on every claim). */
   private lapsedCheckedAt = new Map<string, number>();
-  /** Batch loops whose last claim came back full. */
-  private behind = 0;
+  /** Batch loops whose last claim came back full, by their kind's priority. */
+  private behind = new Map<number, number>();
   /** Rotates which single kind is claimed first, so that no kind starves the others. */
   private rotation = 0;
   private readonly listener = (kind: string, runAt: number) => this.heard(kind, runAt);
@@ -269,8 +278,8 @@ export class Scheduler {
    * succeeded, reports jobs that failed in `failed`, or throws: then each job of the batch is
    * run again alone (as a batch of one), so the others are not lost with the bad one.
    */
-  registerBatch<P>(kind: string, handler: BatchJobHandler<P>): void {
-    this.add(kind, { batch: true, run: handler as BatchJobHandler<any> });
+  registerBatch<P>(kind: string, handler: BatchJobHandler<P>, opts: BatchOptions = {}): void {
+    this.add(kind, { batch: true, run: handler as BatchJobHandler<any>, priority: opts.priority ?? 0 });
     if (!this.stopped) this.startBatchLoops(kind);
   }
 
@@ -330,9 +339,9 @@ export class Scheduler {
 
   private async singleLoop() {
     while (!this.stopped) {
-      // Timers first: while a batch kind (the SLA job) is behind, single jobs (mostly the
+      // Timers first: while a batch kind (the SLA job) is behind, single jobs (the notifications'
       // notifications those timers cause) leave it the process, a round now and then.
-      if (this.behind > 0) await this.sleep(YIELD_TO_BATCHES_MS, null);
+      if (this.outranked(-Infinity)) await this.sleep(YIELD_MS, null);
       let n = 0;
       try {
         n = await this.runSingles(Date.now(), true);
@@ -358,8 +367,11 @@ export class Scheduler {
   }
 
   private async batchLoop(kind: string) {
+    const priority = (this.handlers.get(kind) as Extract<Registered, { batch: true }>).priority;
+    const mark = (delta: number) => this.behind.set(priority, (this.behind.get(priority) ?? 0) + delta);
     let wasBehind = false;
     while (!this.stopped) {
+      if (this.outranked(priority)) await this.sleep(YIELD_MS, null);
       let n = 0;
       try {
         n = await this.runBatchOf(kind, Date.now(), true);
@@ -367,7 +379,7 @@ export class Scheduler {
         this.opts.onError?.(err);
       }
       const isBehind = n >= this.batchSize;
-      if (isBehind !== wasBehind) this.behind += isBehind ? 1 : -1;
+      if (isBehind !== wasBehind) mark(isBehind ? 1 : -1);
       wasBehind = isBehind;
       if (this.stopped) break;
       if (isBehind) {
@@ -388,7 +400,13 @@ export class Scheduler {
       if (wait === 0) await yieldToIo();
       else await this.sleep(wait, new Set([kind]));
     }
-    if (wasBehind) this.behind--;
+    if (wasBehind) mark(-1);
+  }
+
+  /** Whether a kind of higher priority than this is behind. */
+  private outranked(priority: number): boolean {
+    for (const [p, n] of this.behind) if (p > priority && n > 0) return true;
+    return false;
   }
 
   /** Sleeps `ms` (at least 1, at most pollMs); a job of `kinds` enqueued in this process for sooner shortens it; stop() ends it. */
