@@ -14,9 +14,11 @@ import type { JobsTable } from '../../db/schema.js';
  * run at a time. A batch handler (`registerBatch`) runs up to
  * `batchSize` due jobs of its kind at once (the SLA job: one transaction for many tickets, the
  * lookups they share made once); each batch kind has `batchConcurrency` claim loops of its own,
- * so a slow mail never delays an SLA warning. A loop whose claim came back full claims again at
- * once; otherwise it sleeps until the earliest pending job of its kinds is due (at most
- * `pollMs`, which also bounds how late a job enqueued by another process is seen).
+ * so a slow mail never delays an SLA warning; while a batch kind is behind (its claims come back
+ * full), kinds of lower priority and the single jobs pause between rounds (the SLA job outranks
+ * the notifications it causes). A loop whose claim came back full claims again at once;
+ * otherwise it sleeps until the earliest pending job of its kinds is due (at most `pollMs`,
+ * which also bounds how late a job enqueued by another process is seen).
  *
  * Exactly-once: a claim is one atomic UPDATE … RETURNING of one kind's earliest due jobs (with
  * FOR UPDATE SKIP LOCKED on PostgreSQL, so parallel loops and processes take disjoint jobs;
