@@ -82,8 +82,8 @@ export class SlaJobRunner {
         failTicket(t.id, err);
       }
     }
-    let desk: number[] | null = null;
-    if (tickets.some((t) => t.assignee_id === null && prepared.get(t.id)?.team.length === 0)) desk = await this.organisation.teamMemberIds({ kind: 'desk' });
+    // The service desk hears of a ticket nobody works (one query per batch, as runSlaJob reads it before its transaction).
+    const desk = tickets.length ? await this.organisation.teamMemberIds({ kind: 'desk' }) : [];
 
     const ready = tickets.filter((t) => prepared.has(t.id)).map((t) => t.id);
     const escalating: number[] = [];
@@ -91,7 +91,7 @@ export class SlaJobRunner {
     for (let i = 0; i < ready.length; i += size) {
       const part = ready.slice(i, i + size);
       try {
-        escalating.push(...(await this.fire(part, prepared, desk ?? [])));
+        escalating.push(...(await this.fire(part, prepared, desk)));
       } catch (err) {
         if (part.length === 1) {
           failTicket(part[0], err);
@@ -100,7 +100,7 @@ export class SlaJobRunner {
         // One of them is bad: each alone, so the others still fire.
         for (const id of part) {
           try {
-            escalating.push(...(await this.fire([id], prepared, desk ?? [])));
+            escalating.push(...(await this.fire([id], prepared, desk)));
           } catch (e) {
             failTicket(id, e);
           }
