@@ -12,7 +12,8 @@ export const notificationsModule: ModuleRegistrar = (app, ctx) => {
   const { db } = ctx.database;
   const deliverer = new Deliverer(db, ctx.config);
   registerNotifyJobs(ctx.scheduler, deliverer);
-  registerFanOut(ctx.scheduler, db);
+  // Without a mail server nothing is mailed: no delivery per recipient to record as skipped.
+  registerFanOut(ctx.scheduler, db, { mail: ctx.config.smtp.url !== null });
   const organisation = new OrganisationService(db);
   notificationRoutes(app, new NotificationService(db));
   webhookRoutes(app, new WebhookService(db, deliverer, (actor, customerId) => organisation.getCustomer(actor, customerId)));

@@ -132,6 +132,22 @@ describeDb('notifications: in-app, mail and preferences', (kind) => {
     expect(smtp.messages.map((m) => m.rcptTo[0]).sort()).toEqual(['lee@example.com', 'zhang@example.com']);
   });
 
+  it('queues no mail at all when no mail server is configured: in-app rows only', async () => {
+    const app = await createTestApp(kind);
+    try {
+      const db = app.database.db;
+      const id = await insertUser(app.database, { username: 'solo', roles: ['engineer'] });
+      await db.updateTable('users').set({ email: 'solo@example.com' }).where('id', '=', id).execute();
+      await db.transaction().execute((trx) => emit(trx, assigned([id])));
+      expect(await app.app.scheduler.drain()).toBe(1);
+      expect((await db.selectFrom('notifications').select('user_id').execute()).map((n) => Number(n.user_id))).toEqual([id]);
+      expect(await db.selectFrom('deliveries').select('id').execute()).toEqual([]);
+      expect(await db.selectFrom('jobs').select('kind').where('status', '!=', 'done').execute()).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('records mail as skipped, not failed, when SMTP_URL is not set', async () => {
     const r = await send(assigned([zhang]));
     await new Deliverer(t.database.db, testConfig()).attempt(r.deliveries[0], false);

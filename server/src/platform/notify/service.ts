@@ -58,7 +58,7 @@ export async function emit(trx: DbOrTx, event: NotifyEvent, now = Date.now()): P
  * customer read once per batch. A batch that fails is rolled back whole and the scheduler runs
  * its jobs one by one, so one bad event cannot hold up the others.
  */
-export function registerFanOut(scheduler: Scheduler, db: Db): void {
+export function registerFanOut(scheduler: Scheduler, db: Db, opts: { mail: boolean }): void {
   scheduler.registerBatch<EmittedEvent>(FANOUT_JOB, async (jobs) => {
     const hooks = new Map<number | null, Promise<repo.WebhookRow[]>>();
     await db.transaction().execute(async (trx) => {
@@ -66,17 +66,23 @@ export function registerFanOut(scheduler: Scheduler, db: Db): void {
         if (!hooks.has(customerId)) hooks.set(customerId, repo.webhooksFor(trx, customerId));
         return hooks.get(customerId)!;
       };
-      for (const job of jobs) await fanOut(trx, job.payload, webhooksFor);
+      for (const job of jobs) await fanOut(trx, job.payload, webhooksFor, opts);
     });
   });
 }
 
 /**
- * Tells the recipients of an emitted event: in-app rows, one job for all of its mail and one
- * per matching webhook. Recipients' preferences pick the channels; disabled users get nothing;
+ * Tells the recipients of an emitted event: in-app rows, one job for all of its mail (none
+ * without a mail server) and one per matching webhook. Recipients' preferences pick the channels; disabled users get nothing;
  * text is rendered in each recipient's language (webhooks: the webhook's).
  */
-export async function fanOut(trx: DbOrTx, event: EmittedEvent, webhooksFor: (customerId: number | null) => Promise<repo.WebhookRow[]> = (c) => repo.webhooksFor(trx, c)): Promise<EmitResult> {
+export async function fanOut(
+  trx: DbOrTx,
+  event: EmittedEvent,
+  webhooksFor: (customerId: number | null) => Promise<repo.WebhookRow[]> = (c) => repo.webhooksFor(trx, c),
+  /** `mail: false` (no SMTP_URL): no mail is queued at all, rather than a delivery per recipient recorded as skipped. */
+  opts: { mail: boolean } = { mail: true },
+): Promise<EmitResult> {
   const now = event.emittedAt;
   const occurredAt = event.occurredAt;
   const entity = event.entity ?? null;
@@ -96,7 +102,7 @@ export async function fanOut(trx: DbOrTx, event: EmittedEvent, webhooksFor: (cus
     if (channels.includes('inapp')) {
       inbox.push({ user_id: Number(u.id), event: event.type, title: text.title, body: text.body, link, entity, entity_id: entityId, customer_id: event.customerId, created_at: now });
     }
-    if (channels.includes('email') && u.email) mails.push({ userId: Number(u.id), content: { to: u.email, locale, event: event.type, ...text, link } });
+    if (opts.mail && channels.includes('email') && u.email) mails.push({ userId: Number(u.id), content: { to: u.email, locale, event: event.type, ...text, link } });
   }
   await repo.insertNotifications(trx, inbox);
 
