@@ -400,7 +400,7 @@ describeDb('job scheduler', (kind) => {
     expect(ranAt - at).toBeLessThan(1000);
   });
 
-  it('while a kind of higher priority is behind, batches of lower priority and single jobs pause between rounds', async () => {
+  it('while a kind of higher priority is behind, batches of lower priority and single jobs run a round at most every poll interval', async () => {
     const s = new Scheduler(t.database.db, { batchSize: 10, concurrency: 2, pollMs: 20 });
     const order: string[] = [];
     s.registerBatch('t.timer', async (jobs) => {
@@ -420,7 +420,7 @@ describeDb('job scheduler', (kind) => {
     while (order.length < 700 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     await s.stop();
     expect(order).toHaveLength(700);
-    // By the time the last timer ran, most of the others were still waiting (a round each 50 ms).
+    // By the time the last timer ran, most of the others were still waiting (a round each 20 ms).
     const lastTimer = order.lastIndexOf('timer');
     const before = order.slice(0, lastTimer);
     expect(before.filter((k) => k === 'notice').length).toBeLessThan(150);

@@ -15,8 +15,8 @@ import type { JobsTable } from '../../db/schema.js';
  * `batchSize` due jobs of its kind at once (the SLA job: one transaction for many tickets, the
  * lookups they share made once); each batch kind has `batchConcurrency` claim loops of its own,
  * so a slow mail never delays an SLA warning; while a batch kind is behind (its claims come back
- * full), kinds of lower priority and the single jobs pause between rounds (the SLA job outranks
- * the notifications it causes). A loop whose claim came back full claims again at once;
+ * full), kinds of lower priority (on one of their loops) and the single jobs run a round at
+ * most every poll interval (the SLA job outranks the notifications it causes). A loop whose claim came back full claims again at once;
  * otherwise it sleeps until the earliest pending job of its kinds is due (at most `pollMs`,
  * which also bounds how late a job enqueued by another process is seen).
  *
@@ -192,7 +192,8 @@ type Registered = { batch: false; run: JobHandler<any> } | { batch: true; run: B
 export interface BatchOptions {
   /**
    * Higher goes first: while a batch kind's claims come back full (it is behind), the loops of
-   * kinds of lower priority pause between rounds, and single jobs (below every batch kind) too.
+   * kinds of lower priority, and single jobs (below every batch kind), run a round at most every
+   * poll interval.
    * The SLA job (timers) outranks the notifications it causes. Default 0.
    */
   priority?: number;
@@ -209,7 +210,7 @@ interface Sleeper {
   wake(): void;
 }
 
-/** While a kind of higher priority is behind (its claims come back full), other loops pause this long between rounds. */
+/** While a kind of higher priority is behind (its claims come back full), other loops look again this often whether it still is. */
 const YIELD_MS = 50;
 /** How long a job heard of in this process may still be uncommitted, and how soon to look for it again meanwhile. */
 const UNCOMMITTED_MS = 1000;
@@ -305,7 +306,7 @@ export class Scheduler {
   private startBatchLoops(kind: string) {
     if (this.batchLoopsFor.has(kind)) return;
     this.batchLoopsFor.add(kind);
-    for (let i = 0; i < this.batchConcurrency; i++) this.loops.push(this.batchLoop(kind));
+    for (let i = 0; i < this.batchConcurrency; i++) this.loops.push(this.batchLoop(kind, i));
   }
 
   async stop(): Promise<void> {
@@ -343,7 +344,7 @@ export class Scheduler {
     while (!this.stopped) {
       // Timers first: while a batch kind (the SLA job) is behind, single jobs (the notifications'
       // notifications those timers cause) leave it the process, a round now and then.
-      if (this.outranked(-Infinity)) await this.sleep(YIELD_MS, null);
+      await this.yieldWhileOutranked(-Infinity, this.pollMs);
       let n = 0;
       try {
         n = await this.runSingles(Date.now(), true);
@@ -368,12 +369,13 @@ export class Scheduler {
     }
   }
 
-  private async batchLoop(kind: string) {
+  private async batchLoop(kind: string, index: number) {
     const priority = (this.handlers.get(kind) as Extract<Registered, { batch: true }>).priority;
     const mark = (delta: number) => this.behind.set(priority, (this.behind.get(priority) ?? 0) + delta);
     let wasBehind = false;
     while (!this.stopped) {
-      if (this.outranked(priority)) await this.sleep(YIELD_MS, null);
+      // Outranked, a kind runs on its first loop only (the others wait it out, a minute at most).
+      await this.yieldWhileOutranked(priority, index === 0 ? this.pollMs : 60_000);
       let n = 0;
       try {
         n = await this.runBatchOf(kind, Date.now(), true);
@@ -403,6 +405,16 @@ export class Scheduler {
       else await this.sleep(wait, new Set([kind]));
     }
     if (wasBehind) mark(-1);
+  }
+
+  /**
+   * While a kind of higher priority is behind, a loop waits — up to `atMostMs`, so that the kind
+   * still runs a round now and then (a round of a batch kind can be long: pausing only between
+   * rounds would leave it most of the process).
+   */
+  private async yieldWhileOutranked(priority: number, atMostMs: number) {
+    const until = Date.now() + atMostMs;
+    while (!this.stopped && this.outranked(priority) && Date.now() < until) await this.sleep(YIELD_MS, null);
   }
 
   /** Whether a kind of higher priority than this is behind. */
