@@ -74,7 +74,19 @@ async function phoneAction(page: Page, action: string) {
   if (await direct.count()) await direct.click();
   else {
     await bar.getByTestId('ticket-actions-more').click();
-    await page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').getByTestId(`ticket-action-${action}`).click();
+    const item = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').getByTestId(`ticket-action-${action}`);
+    await item.waitFor({ timeout: UI_TIMEOUT });
+    // Under load a click can land while the menu is still opening and be lost (the menu stays
+    // open): click again until the menu closes, once a second so a closing menu is not clicked twice.
+    await expect
+      .poll(
+        async () => {
+          if (await item.isVisible()) await item.click({ timeout: 2_000 }).catch(() => undefined);
+          return item.isVisible();
+        },
+        { timeout: UI_TIMEOUT, interval: 1_000 },
+      )
+      .toBe(false);
   }
 }
 
