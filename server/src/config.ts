@@ -54,7 +54,7 @@ const schema = z.object({
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Most due jobs of a batch kind (the SLA job) claimed and run at once. */
   JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
-  /** Batches of one kind running at a time (default: 1 on SQLite, 3 on PostgreSQL). */
+  /** Batches of one kind running at a time (default: 1 on SQLite, 5 on PostgreSQL). */
   JOB_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
   /** Tickets of an SLA batch written per transaction (default: 50 on SQLite, a single writer; the whole batch on PostgreSQL). */
   JOB_BATCH_TRANSACTION_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
