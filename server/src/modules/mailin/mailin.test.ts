@@ -2,8 +2,8 @@ import net from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateTo } from '../../db/migrate.js';
-import { describeDb, emptyDatabase, login, type Session } from '../../test/harness.js';
-import { act, createTicket, ok, report, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
+import { describeDb, emptyDatabase, insertUser, login, type Session } from '../../test/harness.js';
+import { act, createTicket, customerWithContract, ok, report, ticketWorld, type Org, type TicketWorld } from '../../test/tickets-fixture.js';
 
 /**
  * Inbound email end to end: a real SMTP listener started by the app on a free port, real mail
@@ -181,20 +181,129 @@ describeDb('inbound email', (kind) => {
     const messageId = mid();
     await smtp.sendMail({ from: 'wangfang@hospital.example.cn', to: 'hospital@desk.example.cn', subject: `Re: [${other.number}] 网银前置机宕机`, text: '我想看看这个工单', messageId, references: [`<ticket-${other.id}.created.x@yunwei>`] });
     const [entry] = await logOf(messageId);
-    // treated as a new mail of the sender's customer
-    expect(entry).toMatchObject({ result: 'created', reason: 'reference_ignored', customerId: w.a.customerId });
+    // the ticket is not the mailbox's customer's: treated as a new mail to that mailbox
+    expect(entry).toMatchObject({ result: 'created', reason: 'reference_other_mailbox', customerId: w.a.customerId });
     expect(entry.ticketId).not.toBe(other.id);
     expect((await ticket(entry.ticketId!)).customerId).toBe(w.a.customerId);
     expect((await ticket(other.id)).timeline.length).toBe(before);
-    // the reply-only mailbox takes it no further either
+    // the reply-only mailbox takes it no further either: the sender is not a contact of that ticket's customer
     const viaDesk = mid();
     await smtp.sendMail({ from: 'wangfang@hospital.example.cn', to: 'desk@desk.example.cn', subject: `[${other.number}]`, text: 'x', messageId: viaDesk });
-    expect((await logOf(viaDesk))[0]).toMatchObject({ result: 'rejected', reason: 'reply_only', ticketId: null });
+    expect((await logOf(viaDesk))[0]).toMatchObject({ result: 'rejected', reason: 'reference_ignored', ticketId: null, detail: '该邮箱只接收对已有工单的回复' });
     expect((await ticket(other.id)).timeline.length).toBe(before);
     // while its own contact's reply to the desk address lands
     const own = mid();
     await smtp.sendMail({ from: 'lilei@bank.example.cn', to: 'desk@desk.example.cn', subject: `回复: [${other.number}] 网银前置机宕机`, text: '已恢复，谢谢', messageId: own });
     expect((await logOf(own))[0]).toMatchObject({ result: 'replied', ticketId: other.id, customerId: w.b.customerId });
+  });
+
+  describe('a reply stays with its customer: mailbox, sender and caller scope', () => {
+    // hospital = customer A (mailbox hospital@, rejects non-contacts); tax and school: two more.
+    let tax: Org;
+    let school: Org;
+    let taxTicket: { id: number; number: string };
+    let schoolTicket: { id: number; number: string };
+    /** A mail.inbound token of a user serving hospital and tax only. */
+    let scopedToken: string;
+    /** A mail.inbound token with scope all (the administrator's). */
+    let allToken: string;
+    const TAX = 'zhangsan@tax.example.cn';
+    const SCHOOL = 'lisi@school.example.cn';
+
+    beforeAll(async () => {
+      tax = await customerWithContract(admin, 'TAX', null);
+      school = await customerWithContract(admin, 'SCH', null);
+      const taxContact = ok(await admin.request({ method: 'POST', url: `/api/v1/customers/${tax.customerId}/contacts`, payload: { name: '张三', email: TAX } }), 201).id;
+      const schoolContact = ok(await admin.request({ method: 'POST', url: `/api/v1/customers/${school.customerId}/contacts`, payload: { name: '李四', email: SCHOOL } }), 201).id;
+      boxes.tax = ok(await admin.request({ method: 'POST', url: '/api/v1/mail/mailboxes', payload: { address: 'tax@desk.example.cn', customerId: tax.customerId } }), 201).id;
+      boxes.school = ok(await admin.request({ method: 'POST', url: '/api/v1/mail/mailboxes', payload: { address: 'school@desk.example.cn', customerId: school.customerId } }), 201).id;
+      taxTicket = await createTicket(admin, report(tax, { contactId: taxContact, title: '税控盘无法开票' }));
+      schoolTicket = await createTicket(admin, report(school, { contactId: schoolContact, title: '机房空调告警' }));
+
+      const role = ok(await admin.request({ method: 'POST', url: '/api/v1/roles', payload: { code: 'mailbot', nameZh: '收信程序', nameEn: 'Mail bot', permissions: ['mail.inbound'] } }), 201);
+      const bot = await insertUser(w.t.database, { username: 'mailbot', roles: [] });
+      await w.t.database.db.insertInto('user_roles').values({ user_id: bot, role_id: role.id }).execute();
+      ok(await admin.request({ method: 'POST', url: '/api/v1/teams', payload: { name: '收信', kind: 'line1', memberIds: [bot], customerIds: [w.a.customerId, tax.customerId] } }), 201);
+      const botSession = await login(w.t.app, 'mailbot');
+      scopedToken = ok(await botSession.request({ method: 'POST', url: '/api/v1/auth/tokens', payload: { name: 'fetchmail-hospital-tax', scopes: ['mail.inbound'] } }), 201).token as string;
+      allToken = ok(await admin.request({ method: 'POST', url: '/api/v1/auth/tokens', payload: { name: 'fetchmail-all', scopes: ['mail.inbound'] } }), 201).token as string;
+    });
+
+    const replies = async (id: number) => (await ticket(id)).timeline.filter((e: { type: string }) => e.type === 'reply').length;
+    const raw = (from: string, to: string, subject: string, messageId: string) =>
+      `From: <${from}>\nTo: ${to}\nSubject: ${subject}\nMessage-ID: ${messageId}\nDate: ${new Date().toUTCString()}\nContent-Type: text/plain; charset=utf-8\n\n回复内容\n`;
+
+    it('a token scoped to hospital and tax cannot reply to a school ticket, nor open school tickets', async () => {
+      const before = await replies(schoolTicket.id);
+      // through the hospital's mailbox, from the school ticket's own contact
+      const viaHospital = mid();
+      const res = await post(raw(SCHOOL, 'hospital@desk.example.cn', `Re: [${schoolTicket.number}] 机房空调告警`, viaHospital), { token: scopedToken, recipient: 'hospital@desk.example.cn' });
+      expect(res.statusCode, res.body).toBe(200);
+      // not a contact of the hospital, whose mailbox rejects non-contacts: refused
+      expect(res.json()).toMatchObject({ result: 'rejected', reason: 'reference_out_of_scope', ticketId: null, ticketNumber: null });
+      expect((await logOf(viaHospital))[0]).toMatchObject({ result: 'rejected', reason: 'reference_out_of_scope', mailboxId: boxes.hospital, customerId: w.a.customerId, ticketId: null, detail: expect.stringContaining('不是该客户的联系人') });
+      // with References instead of the number
+      const viaRefs = mid();
+      const refs = await post(raw(SCHOOL, 'tax@desk.example.cn', 'Re: 机房空调告警', viaRefs).replace('Subject:', `In-Reply-To: <ticket-${schoolTicket.id}.created.x@yunwei>\nSubject:`), { token: scopedToken });
+      expect(refs.json()).toMatchObject({ result: 'rejected', reason: 'reference_out_of_scope', ticketId: null });
+      // the school's own mailbox is out of the token's reach: not found, for a reply or a new mail
+      for (const recipient of ['school@desk.example.cn', undefined]) {
+        const r = await post(raw(SCHOOL, 'school@desk.example.cn', `Re: [${schoolTicket.number}] 机房空调告警`, mid()), { token: scopedToken, recipient });
+        expect(r.json()).toMatchObject({ result: 'rejected', reason: 'no_mailbox', ticketId: null });
+        const fresh = await post(raw(SCHOOL, 'school@desk.example.cn', '新的报障', mid()), { token: scopedToken, recipient });
+        expect(fresh.json()).toMatchObject({ result: 'rejected', reason: 'no_mailbox', ticketId: null });
+      }
+      // nor through the reply-only mailbox (scope all only)
+      const viaDesk = await post(raw(SCHOOL, 'desk@desk.example.cn', `Re: [${schoolTicket.number}]`, mid()), { token: scopedToken, recipient: 'desk@desk.example.cn' });
+      expect(viaDesk.json()).toMatchObject({ result: 'rejected', reason: 'no_mailbox' });
+      expect(await replies(schoolTicket.id)).toBe(before);
+    });
+
+    it('a forged From of a tax contact through the hospital\'s mailbox never lands on the tax ticket (API)', async () => {
+      const before = await replies(taxTicket.id);
+      // the token covers both customers: the mailbox decides
+      for (const token of [scopedToken, allToken]) {
+        const messageId = mid();
+        const res = await post(raw(TAX, 'hospital@desk.example.cn', `回复：[${taxTicket.number}] 税控盘无法开票`, messageId), { token, recipient: 'hospital@desk.example.cn' });
+        expect(res.json()).toMatchObject({ result: 'rejected', reason: 'reference_other_mailbox', ticketId: null });
+        expect((await logOf(messageId))[0]).toMatchObject({ result: 'rejected', reason: 'reference_other_mailbox', reasonText: expect.stringContaining('未追加'), mailboxId: boxes.hospital, customerId: w.a.customerId, ticketId: null });
+      }
+      expect(await replies(taxTicket.id)).toBe(before);
+    });
+
+    it('the same through the SMTP listener; a mailbox taking non-contacts opens its own customer\'s ticket instead', async () => {
+      const before = await replies(taxTicket.id);
+      const messageId = mid();
+      const info = await smtp.sendMail({ from: `"张三" <${TAX}>`, to: 'hospital@desk.example.cn', subject: `Re: [${taxTicket.number}] 税控盘无法开票`, text: '请把发票寄到新地址', messageId, references: [`<ticket-${taxTicket.id}.created.x@yunwei>`] });
+      expect(info.response).toMatch(/^250 .*rejected/);
+      expect((await logOf(messageId))[0]).toMatchObject({ result: 'rejected', reason: 'reference_other_mailbox', mailboxId: boxes.hospital, customerId: w.a.customerId, ticketId: null, detail: expect.stringContaining('不是该客户的联系人') });
+      // the bank's mailbox takes mail from non-contacts: a new bank ticket, as any new mail from that sender would be
+      const viaBank = mid();
+      await smtp.sendMail({ from: `"张三" <${TAX}>`, to: 'bank@desk.example.cn', subject: `Re: [${taxTicket.number}] 税控盘无法开票`, text: '请把发票寄到新地址', messageId: viaBank });
+      const [entry] = await logOf(viaBank);
+      expect(entry).toMatchObject({ result: 'created', reason: 'reference_other_mailbox', mailboxId: boxes.bank, customerId: w.b.customerId });
+      const created = await ticket(entry.ticketId!);
+      expect(created).toMatchObject({ customerId: w.b.customerId, contactId: w.b.contactId });
+      expect(created.description).toMatch(/^来信人：张三 <zhangsan@tax\.example\.cn>（不是该客户登记的联系人）/);
+      expect(await replies(taxTicket.id)).toBe(before);
+    });
+
+    it('the legitimate reply still lands: through its customer\'s mailbox, the reply-only address, or with its mailbox among the recipients', async () => {
+      const before = await replies(taxTicket.id);
+      const viaApi = await post(raw(TAX, 'tax@desk.example.cn', `Re: [${taxTicket.number}] 税控盘无法开票`, mid()), { token: scopedToken, recipient: 'tax@desk.example.cn' });
+      expect(viaApi.json()).toMatchObject({ result: 'replied', reason: 'subject_number', ticketId: taxTicket.id });
+      const viaSmtp = mid();
+      await smtp.sendMail({ from: TAX, to: 'tax@desk.example.cn', subject: `Re: [${taxTicket.number}] 税控盘无法开票`, text: '已恢复', messageId: viaSmtp });
+      expect((await logOf(viaSmtp))[0]).toMatchObject({ result: 'replied', reason: 'subject_number', ticketId: taxTicket.id, mailboxId: boxes.tax, customerId: tax.customerId });
+      const viaDesk = mid();
+      await smtp.sendMail({ from: TAX, to: 'desk@desk.example.cn', subject: 'Re: 您的工单已受理', text: '谢谢', messageId: viaDesk, inReplyTo: `<ticket-${taxTicket.id}.created.1a2b@yunwei>` });
+      expect((await logOf(viaDesk))[0]).toMatchObject({ result: 'replied', reason: 'references', ticketId: taxTicket.id, mailboxId: boxes.desk });
+      // delivered to the hospital's and the tax mailbox at once (one SMTP transaction): the tax mailbox takes it
+      const both = mid();
+      await smtp.sendMail({ envelope: { from: TAX, to: ['hospital@desk.example.cn', 'tax@desk.example.cn'] }, from: TAX, to: 'hospital@desk.example.cn, tax@desk.example.cn', subject: `Re: [${taxTicket.number}]`, text: '抄送两个邮箱', messageId: both });
+      expect((await logOf(both))[0]).toMatchObject({ result: 'replied', ticketId: taxTicket.id, mailboxId: boxes.tax, customerId: tax.customerId });
+      expect(await replies(taxTicket.id)).toBe(before + 4);
+    });
   });
 
   it('rejects unknown senders, or opens their ticket under the fallback contact when the mailbox says so', async () => {

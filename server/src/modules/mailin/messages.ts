@@ -18,7 +18,9 @@ registerMessages(
     // reasons (mail_in_log.reason)
     'mailin.reason.unknown_sender_accepted': { zh: '发件人不是该客户的联系人，按邮箱设置记在默认联系人名下', en: 'The sender is not a contact of the customer; reported under the mailbox\'s fallback contact' },
     'mailin.reason.follow_up': { zh: '回复的工单已关闭或已取消，另建新工单并关联', en: 'The ticket answered is closed or cancelled; a new ticket was opened and linked to it' },
-    'mailin.reason.reference_ignored': { zh: '邮件引用的工单不属于发件人所在客户，按新来信处理', en: 'The ticket the mail refers to is not one of the sender\'s customer; treated as a new mail' },
+    'mailin.reason.reference_ignored': { zh: '发件人不是所引用工单客户的联系人，未追加回复，按新来信处理', en: 'The sender is not a contact of the referenced ticket\'s customer: no reply added; treated as a new mail' },
+    'mailin.reason.reference_other_mailbox': { zh: '所引用的工单不属于收信邮箱的客户，未追加回复，按新来信处理', en: 'The referenced ticket is not one of the receiving mailbox\'s customer: no reply added; treated as a new mail' },
+    'mailin.reason.reference_out_of_scope': { zh: '所引用的工单不在投递令牌的客户范围内，未追加回复，按新来信处理', en: 'The referenced ticket is outside the delivering token\'s customer scope: no reply added; treated as a new mail' },
     'mailin.reason.subject_number': { zh: '按主题中的工单号匹配', en: 'Matched by the ticket number in the subject' },
     'mailin.reason.references': { zh: '按邮件引用（In-Reply-To / References）匹配', en: 'Matched by In-Reply-To / References' },
     'mailin.reason.malformed': { zh: '邮件格式无法识别（缺少发件人等）', en: 'The message cannot be read (no sender or similar)' },

@@ -70,7 +70,12 @@ interface Outcome {
   ticket?: { id: number; number: string } | null;
   customerId?: number | null;
   contactId?: number | null;
+  /** The mailbox a reply came through, when another of the message's mailboxes than the first. */
+  mailbox?: Mailbox;
 }
+
+/** Why a message naming a ticket was not added to it (mail_in_log.reason). */
+type RefusedReference = 'reference_out_of_scope' | 'reference_other_mailbox' | 'reference_ignored';
 
 interface Upload {
   filename: string;
@@ -394,13 +399,19 @@ export class MailInService {
     ];
     const candidates = envelopeTo.length ? envelopeTo : [...new Set(headerTo)];
     const boxes = await repo.enabledMailboxes(this.db, candidates);
-    const boxRow = candidates.map((a) => boxes.find((b) => b.address === a)).find((b) => b && (b.customer_id === null ? envelope.scope?.kind !== 'customers' : !envelope.scope || inScope(envelope.scope, Number(b.customer_id))));
+    // A caller's scope must cover the mailbox's customer (a reply-only mailbox: scope all).
+    const inReach = (b: repo.MailboxRow | undefined): b is repo.MailboxRow => !!b && (b.customer_id === null ? envelope.scope?.kind !== 'customers' : !envelope.scope || inScope(envelope.scope, Number(b.customer_id)));
+    const reachable = candidates.map((a) => boxes.find((b) => b.address === a)).filter(inReach);
+    const boxRow = reachable[0];
     const toAddress = boxRow?.address ?? candidates[0] ?? '';
     if (!boxRow) {
       const id = await repo.insertLog(this.db, { ...row, dedupe_key: null, to_address: toAddress, mailbox_id: null, customer_id: null, result: 'rejected', reason: 'no_mailbox' });
       return finish(id!, { result: 'rejected', reason: 'no_mailbox' }, messageId);
     }
     const mailbox = mailboxOf(boxRow);
+    // The mailboxes the message was delivered to: each envelope recipient's (the MTA relays one
+    // message for several in one transaction); from headers, which anyone can write, the first only.
+    const delivered = (envelopeTo.length ? reachable : [boxRow]).map(mailboxOf);
     const routed = { ...row, to_address: toAddress, mailbox_id: mailbox.id, customer_id: mailbox.customerId };
 
     const auto = autoReason({
@@ -429,7 +440,7 @@ export class MailInService {
 
     let outcome: Outcome;
     try {
-      outcome = await this.handle(parsed, mailbox, { from, fromName: fromValue?.name ?? '', subject, answers, receivedAt: now });
+      outcome = await this.handle(parsed, mailbox, { delivered, scope: envelope.scope, from, fromName: fromValue?.name ?? '', subject, answers, receivedAt: now });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) {
         await repo.finishLog(this.db, logId, { result: 'failed', reason: 'error', detail: describeError(err).slice(0, 2000), updated_at: Date.now() }).catch(() => undefined);
@@ -445,45 +456,82 @@ export class MailInService {
       ticket_number: outcome.ticket?.number ?? null,
       customer_id: outcome.customerId === undefined ? mailbox.customerId : outcome.customerId,
       contact_id: outcome.contactId ?? null,
+      ...(outcome.mailbox ? { mailbox_id: outcome.mailbox.id, to_address: outcome.mailbox.address } : {}),
       updated_at: Date.now(),
     });
     return finish(logId, outcome, messageId);
   }
 
-  /** Reply to the ticket the message answers, or a new ticket for the mailbox's customer. */
-  private async handle(parsed: ParsedMail, mailbox: Mailbox, m: { from: string; fromName: string; subject: string; answers: string[]; receivedAt: number }): Promise<Outcome> {
+  /**
+   * Reply to the ticket the message answers, or a new ticket for the mailbox's customer. A
+   * message naming a ticket it may not answer is never added to it, and is handled as a new
+   * mail to its mailbox (so it can do nothing a mail without the reference could not), logged
+   * with the reason the reference was refused.
+   */
+  private async handle(
+    parsed: ParsedMail,
+    mailbox: Mailbox,
+    m: { delivered: Mailbox[]; scope?: CustomerScope; from: string; fromName: string; subject: string; answers: string[]; receivedAt: number },
+  ): Promise<Outcome> {
     const text = tidyText(parsed.text ?? '');
     const { uploads, skipped } = this.attachmentsOf(parsed);
-    const notes: string[] = [];
 
-    // A reply: the ticket named in the subject, else the one an answered Message-ID belongs to;
-    // only when the sender is a contact of that ticket's customer.
-    let referenceIgnored = false;
+    // A reply: the ticket named in the subject, else the one an answered Message-ID belongs to.
+    let refused: RefusedReference | null = null;
     for (const { ticketId, how } of await this.referencedTickets(m.subject, m.answers)) {
       const ticket = await this.tickets.get(this.mailActor, ticketId).catch(() => null);
       if (!ticket) continue;
-      const contact = await this.contactByEmail(ticket.customerId, m.from);
-      if (!contact) {
-        referenceIgnored = true;
+      const verdict = await this.mayAnswer(ticket.customerId, m);
+      if ('refused' in verdict) {
+        refused ??= verdict.refused;
         continue;
       }
-      if (ticket.state === 'closed' || ticket.state === 'cancelled') return this.followUp(ticket, contact, parsed, text, uploads, skipped, m);
+      const { contact, via } = verdict;
+      const through = via.id === mailbox.id ? {} : { mailbox: via };
+      if (ticket.state === 'closed' || ticket.state === 'cancelled') return { ...(await this.followUp(ticket, contact, parsed, text, uploads, skipped, m)), ...through };
       let body = stripQuoted(text);
       if (!body) {
-        if (!uploads.length) return { result: 'rejected', reason: 'empty', customerId: ticket.customerId, contactId: contact.id };
+        if (!uploads.length) return { result: 'rejected', reason: 'empty', customerId: ticket.customerId, contactId: contact.id, ...through };
         body = t(DATA_LOCALE, 'mailin.note.attachmentsOnly');
       }
       body = cut([body, ...skipped].join('\n\n'), TEXT_MAX, t(DATA_LOCALE, 'mailin.note.cut'));
       const actor = this.contactActor(ticket.customerId, contact, m.from);
       await this.tickets.reply(actor, ticket.id, { body, visibility: 'public', mentions: [] }, { viaEmail: { contactId: contact.id, name: contact.name } });
       const failed = await this.attach(actor, ticket.id, uploads);
-      return { result: 'replied', reason: how, detail: failed.join('\n') || null, ticket: { id: ticket.id, number: ticket.number }, customerId: ticket.customerId, contactId: contact.id };
+      return { result: 'replied', reason: how, detail: failed.join('\n') || null, ticket: { id: ticket.id, number: ticket.number }, customerId: ticket.customerId, contactId: contact.id, ...through };
     }
 
-    // A new ticket.
+    if (!refused) return this.newTicket(parsed, mailbox, text, uploads, skipped, m);
+    const outcome = await this.newTicket(parsed, mailbox, text, uploads, skipped, m).catch((err: unknown): Outcome => {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return { result: 'rejected', reason: 'ticket_invalid', detail: describeError(err) };
+    });
+    // The refused reference is the reason; what the new mail's handling said goes to the detail.
+    const said = [reasonText(DATA_LOCALE, outcome.reason), outcome.detail].filter(Boolean).join('\n');
+    return { ...outcome, reason: refused, detail: said || null };
+  }
+
+  /**
+   * Whether a message may answer a ticket of this customer, and as which contact through which
+   * of its mailboxes: the caller's scope covers the customer, the message came through a mailbox
+   * of that customer (or a reply-only one, which serves every customer), and the sender is one
+   * of the customer's contacts. Otherwise the reason it may not.
+   */
+  private async mayAnswer(customerId: number, m: { delivered: Mailbox[]; scope?: CustomerScope; from: string }): Promise<{ contact: Contact; via: Mailbox } | { refused: RefusedReference }> {
+    if (m.scope && !inScope(m.scope, customerId)) return { refused: 'reference_out_of_scope' };
+    const via = m.delivered.find((b) => b.customerId === customerId) ?? m.delivered.find((b) => b.customerId === null);
+    if (!via) return { refused: 'reference_other_mailbox' };
+    const contact = await this.contactByEmail(customerId, m.from);
+    if (!contact) return { refused: 'reference_ignored' };
+    return { contact, via };
+  }
+
+  /** A new ticket for the mailbox's customer, reported by the sender's contact (or the fallback contact). */
+  private async newTicket(parsed: ParsedMail, mailbox: Mailbox, text: string, uploads: Upload[], skipped: string[], m: { from: string; fromName: string; subject: string; receivedAt: number }): Promise<Outcome> {
+    const notes: string[] = [];
     if (mailbox.customerId === null) return { result: 'rejected', reason: 'reply_only', customerId: null };
     let contact = await this.contactByEmail(mailbox.customerId, m.from);
-    let reason: string | null = referenceIgnored ? 'reference_ignored' : null;
+    let reason: string | null = null;
     if (!contact) {
       if (mailbox.unknownSenders !== 'accept' || mailbox.fallbackContactId === null) return { result: 'rejected', reason: 'unknown_sender' };
       contact = await this.organisation.getContact(this.mailActor, mailbox.fallbackContactId).catch(() => null);
