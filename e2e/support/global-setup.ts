@@ -105,6 +105,8 @@ export default async function setup(project: TestProject) {
     SMTP_URL: mail.url,
     SMTP_FROM: '华信运维服务台 <servicedesk@huaxin-ops.example.cn>',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // The integrations journey points a webhook at 127.0.0.1, which the default policy refuses.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
   };
   // SQLite in the temporary DATA_DIR, whatever the developer's shell points at.
   delete env.DATABASE_URL;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DESK_OLA_MINUTES, type OlaMinutes } from './core/sla/ola.js';
+import { parseNetworks } from './platform/notify/outbound.js';
 
 /** Everything configurable, read once from the environment and validated. */
 const schema = z.object({
@@ -65,6 +66,10 @@ const schema = z.object({
   MAIL_IN_SMTP_ALLOW: z.string().optional(),
   /** The largest message taken, by SMTP and by POST /api/v1/mail/inbound. */
   MAIL_IN_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(25 * 1024 * 1024),
+  /** Webhooks may target internal addresses (loopback, private, link-local, …): for tests and closed networks (docs/SECURITY.md). */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /** Internal networks webhooks may target anyway: IP addresses and CIDR ranges, comma-separated (e.g. an intranet WeCom proxy). */
+  WEBHOOK_ALLOWED_NETWORKS: z.string().optional(),
 });
 
 export interface Config {
@@ -93,6 +98,8 @@ export interface Config {
   webDist: string | null;
   jobs: { pollMs: number; concurrency: number; batchSize: number; batchConcurrency: number | null; ticketsPerTransaction: number | null };
   mailIn: { smtpPort: number | null; smtpHost: string; smtpAllow: string[]; maxBytes: number };
+  /** Which addresses webhooks may target (platform/notify/outbound.ts). */
+  webhooks: { allowPrivate: boolean; allowedNetworks: string[] };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -145,7 +152,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpAllow: (e.MAIL_IN_SMTP_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       maxBytes: e.MAIL_IN_MAX_BYTES,
     },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true', allowedNetworks: webhookNetworks(e.WEBHOOK_ALLOWED_NETWORKS) },
   };
+}
+
+function webhookNetworks(list: string | undefined): string[] {
+  const entries = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    parseNetworks(entries);
+  } catch (err) {
+    throw new Error(`Invalid configuration:\n  WEBHOOK_ALLOWED_NETWORKS: ${(err as Error).message}`);
+  }
+  return entries;
 }
 
 function contactMailEvents(list: string): Config['contactMail']['events'] {

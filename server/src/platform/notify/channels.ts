@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { t, type Locale } from '../i18n/index.js';
 import type { Envelope } from './events.js';
+import { BlockedTargetError, responseExcerpt, type OutboundClient, type OutboundResponse } from './outbound.js';
 
 /**
  * The outbound channels: mail over SMTP and webhooks in four shapes. Pure formatting and
@@ -125,27 +126,33 @@ function robotError(text: string): string | null {
   if (!v || typeof v !== 'object') return null;
   for (const key of ['errcode', 'code', 'StatusCode']) {
     const code = (v as Record<string, unknown>)[key];
-    if (code !== undefined && code !== 0 && code !== '0') return `${key} ${String(code)}`;
+    if (code !== undefined && code !== 0 && code !== '0') return `${key} ${responseExcerpt('text/plain', typeof code === 'object' ? JSON.stringify(code) : String(code), 40)}`;
   }
   return null;
 }
 
-/** Sends one webhook request; throws with a short reason on a timeout, non-2xx or robot error. */
-export async function postWebhook(kind: WebhookKind, req: OutboundRequest, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<void> {
-  let res: Response;
+/**
+ * Sends one webhook request through the guarded client (no internal addresses unless allowed,
+ * no redirects followed); throws with a short reason on a refused target, a timeout, a non-2xx
+ * or a robot error. Of the receiver's answer the reason carries only a short, sanitised excerpt
+ * (`responseExcerpt`): the test send and the delivery log show it to the administrator, and
+ * echoing whole answers would make Yunwei a way to read internal pages.
+ */
+export async function postWebhook(kind: WebhookKind, req: OutboundRequest, client: OutboundClient, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<void> {
+  let res: OutboundResponse;
   try {
-    // Redirects are not followed: a webhook must answer at the address it was given.
-    res = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    res = await client.post(req.url, req.headers, req.body, timeoutMs);
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new Error(`timeout after ${timeoutMs} ms`);
-    throw new Error(`request failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
+    if (err instanceof BlockedTargetError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.name === 'TimeoutError') throw new Error(`timeout after ${timeoutMs} ms`);
+    throw new Error(`request failed: ${e.code ?? e.message}`);
   }
-  const text = await res.text().catch(() => '');
-  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ''}`);
+  const excerpt = responseExcerpt(res.contentType, res.text);
+  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status}${excerpt ? `: ${excerpt}` : ''}`);
   if (kind !== 'generic') {
-    const error = robotError(text);
-    if (error) throw new Error(`${kind} answered ${error}: ${text.slice(0, 300)}`);
+    const error = robotError(res.text);
+    if (error) throw new Error(`${kind} answered ${error}${excerpt ? `: ${excerpt}` : ''}`);
   }
 }
 

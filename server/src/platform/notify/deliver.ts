@@ -4,6 +4,7 @@ import { isLocale, DEFAULT_LOCALE } from '../i18n/index.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { absoluteLink, buildWebhookRequest, composeMail, Mailer, postWebhook, type MailContent, type WebhookKind } from './channels.js';
 import type { Envelope } from './events.js';
+import { OutboundClient, outboundPolicy, type LookupFn } from './outbound.js';
 import * as repo from './repo.js';
 
 /** Job kinds: a webhook delivery per job; an event's mail deliveries in one job (keyed by the first id, see `deliveryJobKey`). */
@@ -36,11 +37,17 @@ class Skip {
  */
 export class Deliverer {
   private mailer: Mailer | null = null;
+  /** The webhooks' HTTP client and its address policy (also checks addresses when a webhook is saved). */
+  readonly outbound: OutboundClient;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+    /** Name resolution for webhook hosts (tests inject one; default dns.lookup). */
+    lookup?: LookupFn,
+  ) {
+    this.outbound = new OutboundClient(outboundPolicy(config.webhooks, lookup));
+  }
 
   async attempt(deliveryId: number, final: boolean): Promise<void> {
     const d = await repo.findDelivery(this.db, deliveryId);
@@ -71,7 +78,7 @@ export class Deliverer {
     const envelope = { ...p.envelope, link: absoluteLink(p.envelope.link, this.config.publicUrl) ?? p.envelope.link };
     const locale = isLocale(p.locale) ? p.locale : DEFAULT_LOCALE;
     const req = buildWebhookRequest({ kind: hook.kind as WebhookKind, url: hook.url, secret: hook.secret }, envelope, locale, deliveryId, Date.now());
-    await postWebhook(hook.kind as WebhookKind, req);
+    await postWebhook(hook.kind as WebhookKind, req, this.outbound);
     return null;
   }
 }

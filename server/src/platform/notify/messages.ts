@@ -4,6 +4,10 @@ import { registerMessages } from '../i18n/index.js';
 registerMessages(
   {
     'notify.url': { zh: '{field}必须是以 http:// 或 https:// 开头的网址（不超过 2000 个字符）', en: '{field} must be an http:// or https:// address (at most 2000 characters)' },
+    'notify.privateUrl': {
+      zh: '{field}指向内网、本机或保留地址，不能作为 Webhook 目标（管理员可通过 WEBHOOK_ALLOWED_NETWORKS 或 WEBHOOK_ALLOW_PRIVATE 允许）',
+      en: '{field} points to an internal, local or reserved address, which a webhook may not target (an administrator can allow it with WEBHOOK_ALLOWED_NETWORKS or WEBHOOK_ALLOW_PRIVATE)',
+    },
     'notify.unknownCustomer': { zh: '客户不存在或无权访问', en: 'The customer does not exist or you may not access it' },
     'notify.allCustomersNeedsScope': {
       zh: '面向全部客户的 Webhook 会发送所有客户的事件，需要“全部客户”数据范围（权限：{permission}）；请为其指定客户',

@@ -317,9 +317,20 @@ export class WebhookService {
     }
   }
 
+  /**
+   * Refuses an address on the internal network (a literal internal IP, localhost, or a name that
+   * resolves to one now) with a 400 on `url`, unless WEBHOOK_ALLOW_PRIVATE or
+   * WEBHOOK_ALLOWED_NETWORKS allow it. The send checks again on the addresses it connects to.
+   */
+  private async checkUrl(url: string): Promise<void> {
+    const blocked = await this.deliverer.outbound.check(url);
+    if (blocked) throw AppError.field('url', 'notify.privateUrl', { range: blocked.range });
+  }
+
   async create(actor: Actor, input: WebhookCreate): Promise<WebhookOut> {
     const customerId = input.customerId ?? null;
     await this.checkTarget(actor, customerId);
+    await this.checkUrl(input.url);
     const now = Date.now();
     try {
       return await this.db.transaction().execute(async (trx) => {
@@ -351,7 +362,10 @@ export class WebhookService {
     const values: Partial<repo.WebhookValues> = {};
     if (patch.name !== undefined) values.name = patch.name;
     if (patch.kind !== undefined) values.kind = patch.kind;
-    if (patch.url !== undefined) values.url = patch.url;
+    if (patch.url !== undefined) {
+      await this.checkUrl(patch.url);
+      values.url = patch.url;
+    }
     if (patch.secret !== undefined) values.secret = patch.secret;
     if (patch.events !== undefined) values.events = JSON.stringify([...new Set(patch.events)]);
     if (patch.locale !== undefined) values.locale = patch.locale;

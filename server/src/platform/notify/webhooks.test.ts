@@ -14,7 +14,8 @@ describeDb('webhooks: formats, signatures, retries, administration', (kind) => {
 
   beforeAll(async () => {
     rx = await startHttpReceiver();
-    t = await createTestApp(kind, { PUBLIC_URL: 'https://yunwei.example.com' });
+    // The receivers listen on 127.0.0.1: internal targets are allowed here (ssrf.test.ts tests the refusal).
+    t = await createTestApp(kind, { PUBLIC_URL: 'https://yunwei.example.com', WEBHOOK_ALLOW_PRIVATE: 'true' });
     await insertUser(t.database, { username: 'admin', roles: ['admin'] });
     await insertUser(t.database, { username: 'eng', roles: ['engineer'] });
     admin = await login(t.app, 'admin');
