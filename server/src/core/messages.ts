@@ -1,3 +1,4 @@
+import type { NoticeCode } from './calendar/notice.js';
 import type { CalendarCode, IcsCode } from './calendar/types.js';
 import type { PriorityCode } from './priority.js';
 import type { SlaCode } from './sla/types.js';
@@ -9,7 +10,7 @@ import type { LifecycleCode } from './tickets/lifecycle.js';
  * `{field}` is filled by the error handler with the field's label. The type makes a new code
  * without a text a compile error.
  */
-export const coreMessages: Record<CalendarCode | IcsCode | PriorityCode | SlaCode | LifecycleCode, { zh: string; en: string }> = {
+export const coreMessages: Record<CalendarCode | IcsCode | NoticeCode | PriorityCode | SlaCode | LifecycleCode, { zh: string; en: string }> = {
   'ticket.transition.invalid': { zh: '工单当前状态为“{state}”，不能执行“{action}”', en: 'A ticket in state "{state}" cannot be sent "{action}"' },
   'ticket.reopen.windowPassed': { zh: '工单关闭已超过可重新打开的期限', en: 'The ticket was closed too long ago to be reopened' },
   'ticket.reason.required': { zh: '请填写原因', en: 'A reason is required' },
@@ -59,6 +60,21 @@ export const coreMessages: Record<CalendarCode | IcsCode | PriorityCode | SlaCod
   'priority.cell.notMonotone': { zh: '影响度“{impact}”× 紧急度“{urgency}”的优先级低于更轻的组合', en: 'Impact "{impact}" × urgency "{urgency}" gets a lower priority than a less severe combination' },
   'priority.impact.unknown': { zh: '影响度“{impact}”未定义', en: 'Impact "{impact}" is not defined' },
   'priority.urgency.unknown': { zh: '紧急度“{urgency}”未定义', en: 'Urgency "{urgency}" is not defined' },
+
+  'notice.year.missing': { zh: '通知中没有写明年份（如“关于2027年部分节假日安排的通知”），请先选择年份', en: 'The notice does not say which year it is for (e.g. "关于2027年部分节假日安排的通知"); choose the year first' },
+  'notice.year.mismatch': { zh: '通知是 {stated} 年的，而不是 {given} 年', en: 'The notice is for {stated}, not {given}' },
+  'notice.line.unparsed': { zh: '这一行有日期，但无法识别为某个节日的放假或上班安排', en: 'This line has dates but could not be read as a festival\'s days off or make-up days' },
+  'notice.clause.unparsed': { zh: '无法识别“{text}”', en: 'Could not read "{text}"' },
+  'notice.festival.unknown': { zh: '“{name}”不是可识别的节日（元旦、春节、清明节、劳动节、端午节、中秋节、国庆节）', en: '"{name}" is not a known festival (元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节)' },
+  'notice.festival.duplicate': { zh: '{festival}出现了两次', en: '{festival} appears twice' },
+  'notice.festival.noDays': { zh: '{festival}没有可识别的放假日期', en: 'No days off could be read for {festival}' },
+  'notice.date.noMonth': { zh: '日期“{date}”缺少月份', en: 'The date "{date}" has no month' },
+  'notice.date.invalid': { zh: '日期“{date}”不存在', en: 'The date "{date}" does not exist' },
+  'notice.range.backwards': { zh: '放假结束日 {to} 早于开始日 {from}', en: 'The last day off {to} is before the first {from}' },
+  'notice.weekday.mismatch': { zh: '{date} 是{actual}，通知中写的是{given}（年份是否正确？）', en: '{date} is a {actual}, the notice says {given} (is the year right?)' },
+  'notice.total.mismatch': { zh: '{festival}：通知写共 {stated} 天，日期范围是 {counted} 天', en: '{festival}: the notice says {stated} days, the dates give {counted}' },
+  'notice.makeUp.contradiction': { zh: '{festival}写明“不调休”，却列出了上班日期', en: '{festival} says 不调休 (no make-up days) but lists some' },
+  'notice.makeUp.inHoliday': { zh: '上班日期 {date} 落在放假期间', en: 'The make-up day {date} falls inside the days off' },
 
   'sla.type.invalid': { zh: '{field}的类型不正确，应为{expected}', en: '{field} must be of type {expected}' },
   'sla.required': { zh: '{field}不能为空', en: '{field} is required' },

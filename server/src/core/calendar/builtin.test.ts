@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CALENDAR_IDS, builtinCalendarSpecs, compileBuiltinCalendars } from './builtin.js';
+import { BUILTIN_CALENDAR_IDS, BUILTIN_CALENDAR_NAMES, builtinCalendarSpecs, compileBuiltinCalendars } from './builtin.js';
+import { zonedToInstant } from './tz.js';
 import { CN_HOLIDAY_NOTICES, CN_HOLIDAY_YEARS, CN_HOLIDAYS, CN_WORKDAYS } from './holidays-cn.js';
 import { validateCalendar } from './validate.js';
 
@@ -46,7 +47,7 @@ describe('built-in calendars', () => {
     const specs = builtinCalendarSpecs();
     expect(specs.map((s) => s.id)).toEqual([...BUILTIN_CALENDAR_IDS]);
     for (const s of specs) expect(validateCalendar(s)).toEqual([]);
-    expect([...compileBuiltinCalendars().keys()]).toEqual(['24x7', 'cn-5x8', '5x8']);
+    expect([...compileBuiltinCalendars().keys()]).toEqual(['24x7', 'cn-5x8', 'cn-5x8-continuous', '5x8']);
   });
 
   it('hand out copies', () => {
@@ -56,5 +57,30 @@ describe('built-in calendars', () => {
     const b = builtinCalendarSpecs();
     expect(b[1].holidays.length).toBe(CN_HOLIDAYS.length);
     expect(b[1].weekly[1]).toHaveLength(2);
+  });
+});
+
+describe('the two 5×8 calendars', () => {
+  const cals = compileBuiltinCalendars();
+  const at = (date: string, time: string) => zonedToInstant(date, time, 'Asia/Shanghai');
+  const split = cals.get('cn-5x8')!;
+  const continuous = cals.get('cn-5x8-continuous')!;
+
+  it('are named by their hours', () => {
+    expect(BUILTIN_CALENDAR_NAMES['cn-5x8']).toBe('5×8 工作日 08:00–12:00、13:00–17:00（午休，中国法定节假日）');
+    expect(BUILTIN_CALENDAR_NAMES['cn-5x8-continuous']).toBe('5×8 工作日 08:00–17:00（连续，中国法定节假日）');
+    expect(new Set(Object.values(BUILTIN_CALENDAR_NAMES)).size).toBe(BUILTIN_CALENDAR_IDS.length);
+  });
+
+  it('count lunch or not, and share the holidays', () => {
+    // Mon 2025-11-03 11:30 + 60 min: 13:30 with the lunch hour off, 12:30 without.
+    expect(split.addWorkingMinutes(at('2025-11-03', '11:30'), 60)).toBe(at('2025-11-03', '13:30'));
+    expect(continuous.addWorkingMinutes(at('2025-11-03', '11:30'), 60)).toBe(at('2025-11-03', '12:30'));
+    expect(split.workingMinutesBetween(at('2025-11-03', '00:00'), at('2025-11-04', '00:00'))).toBe(480);
+    expect(continuous.workingMinutesBetween(at('2025-11-03', '00:00'), at('2025-11-04', '00:00'))).toBe(540);
+    // Working days end at 17:00 on both: Wed 2026-09-30 10:00 + 5 working days = Tue 10-13 17:00 (国庆, make-up Sat 10/10).
+    expect(continuous.addWorkingDays(at('2026-09-30', '10:00'), 5)).toBe(at('2026-10-13', '17:00'));
+    expect(split.addWorkingDays(at('2026-09-30', '10:00'), 5)).toBe(at('2026-10-13', '17:00'));
+    expect(continuous.isWorking(at('2026-10-10', '12:30'))).toBe(true);
   });
 });

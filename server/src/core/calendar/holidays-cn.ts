@@ -1,11 +1,12 @@
-import { formatDate, parseDate } from './tz.js';
+import { festivalsToDays } from './notice.js';
 import type { SpecialDay } from './types.js';
 
 /**
  * China's public holidays and make-up working days (调休上班), as announced each November by the
  * General Office of the State Council (国务院办公厅关于 YYYY 年部分节假日安排的通知). This is data:
  * when next year's notice is published, add one entry per festival below (and a test in
- * builtin.test.ts). Years not listed fall back to the plain Monday–Friday week; CN_HOLIDAY_YEARS
+ * builtin.test.ts); installations that run ahead of a release enter the year themselves in each
+ * calendar's year form, by pasting the notice (notice.ts). Years not listed fall back to the plain Monday–Friday week; CN_HOLIDAY_YEARS
  * tells the UI which years are covered so it can warn before a year runs out.
  */
 interface Festival {
@@ -54,17 +55,7 @@ export const CN_HOLIDAY_NOTICES: Readonly<Record<number, string>> = Object.fromE
 );
 
 function expand(): { holidays: SpecialDay[]; workdays: SpecialDay[] } {
-  const holidays: SpecialDay[] = [];
-  const workdays: SpecialDay[] = [];
-  for (const year of CN_HOLIDAY_YEARS) {
-    for (const f of SCHEDULE[year].festivals) {
-      const last = parseDate(f.to)!;
-      for (let d = parseDate(f.from)!; d <= last; d++) holidays.push({ date: formatDate(d), name: f.name });
-      for (const date of f.makeUp) workdays.push({ date, name: `${f.name}调休上班` });
-    }
-  }
-  const byDate = (a: SpecialDay, b: SpecialDay) => a.date.localeCompare(b.date);
-  return { holidays: holidays.sort(byDate), workdays: workdays.sort(byDate) };
+  return festivalsToDays(CN_HOLIDAY_YEARS.flatMap((year) => SCHEDULE[year].festivals.map((f) => ({ name: f.name, off: [{ from: f.from, to: f.to }], makeUp: f.makeUp }))));
 }
 
 const expanded = expand();

@@ -83,6 +83,16 @@ describe('SLA templates (REQUIREMENTS §3)', () => {
     });
   });
 
+  it('say which calendar they count on, naming the 5×8 hours', () => {
+    expect(Object.fromEntries(templates.map((t) => [t.id, t.calendarsUsed.map((c) => c.name)]))).toEqual({
+      T1: ['7×24小时'],
+      T2: ['7×24小时', '5×8 工作日 08:00–12:00、13:00–17:00（午休，中国法定节假日）'],
+      T3: ['7×24小时', '5×8 工作日 08:00–12:00、13:00–17:00（午休，中国法定节假日）'],
+      T4: ['7×24小时', '每天12小时（08:00–20:00）', '每天8小时（09:00–17:00）'],
+      T5: ['7×24小时'],
+    });
+  });
+
   it('hands out fresh copies', () => {
     const a = slaTemplates();
     a[0].policies[0].warnings.push(90);

@@ -1,3 +1,4 @@
+import { BUILTIN_CALENDAR_NAMES, type BuiltinCalendarId } from '../calendar/builtin.js';
 import type { CalendarSpec, Interval, IsoWeekday } from '../calendar/types.js';
 import type { PriorityLevel } from '../priority.js';
 import { ANY_PRIORITY, type EscalationStep, type SlaPolicy, type SlaTarget } from './types.js';
@@ -9,7 +10,8 @@ import { ANY_PRIORITY, type EscalationStep, type SlaPolicy, type SlaTarget } fro
  *
  * Choices the seeds leave open, made here and explained in docs/sla-rules.md:
  * - targets in hours without a stated service time are clock hours (`24x7`); "5*8" and working
- *   days use `cn-5x8` (Mon–Fri 08:00–12:00, 13:00–17:00 with China's holidays);
+ *   days use `cn-5x8` (Mon–Fri 08:00–12:00, 13:00–17:00 with a lunch hour and China's holidays;
+ *   `cn-5x8-continuous` is the 08:00–17:00 alternative an admin can switch a target to);
  * - warnings at 50% and 80% and one escalation to the project manager at the breach: the seeds
  *   have no warning or escalation rules (T13: ITSS Annex C is absent);
  * - resolution pauses while waiting for the customer; waiting for a vendor does not pause it,
@@ -27,6 +29,8 @@ export interface SlaTemplate {
   policies: SlaPolicy[];
   /** Commitments of the source that are not a per-ticket clock. */
   notes: string[];
+  /** The calendars the policies' targets count on, with their names (the card says which 5×8 it is). */
+  calendarsUsed: Array<{ id: string; name: string }>;
 }
 
 const WARNINGS = [50, 80];
@@ -49,6 +53,15 @@ function dailyCalendar(id: string, name: string, hoursOfDay: Interval): Calendar
 
 /** The templates, freshly built (callers may edit them into their own policies). */
 export function slaTemplates(): SlaTemplate[] {
+  return templateList().map((t) => {
+    const ids = new Set<string>();
+    for (const p of t.policies) for (const targets of Object.values(p.targets)) for (const target of Object.values(targets)) if (target) ids.add(target.calendarId);
+    const name = (id: string) => BUILTIN_CALENDAR_NAMES[id as BuiltinCalendarId] ?? t.calendars.find((c) => c.id === id)?.name ?? id;
+    return { ...t, calendarsUsed: [...ids].map((id) => ({ id, name: name(id) })) };
+  });
+}
+
+function templateList(): Array<Omit<SlaTemplate, 'calendarsUsed'>> {
   return [
     {
       id: 'T1',
