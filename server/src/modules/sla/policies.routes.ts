@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ModuleContext, ZApp } from '../../platform/http/context.js';
 import { actorOf } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
-import { instant } from '../../platform/http/zod.js';
+import { idParams, instant } from '../../platform/http/zod.js';
 import type { ContractSla, SlaPolicyService } from './policies.service.js';
 import { isoInZone } from './time.js';
 
@@ -12,7 +12,7 @@ const matrix = z.object({}).passthrough();
 const policy = z.object({}).passthrough();
 const slaBody = z.object({ templateId: z.string().max(20).nullable().default(null), matrix, policy });
 const slaOut = z.object({ sla: z.object({ templateId: z.string().nullable(), matrix: z.any(), policy: z.any() }).nullable(), version: z.number() });
-const contractParams = z.object({ id: z.coerce.number().int().positive() });
+const contractParams = idParams;
 const previewQuery = z.object({ priority: z.string().max(40).optional(), impact: z.string().max(40).optional(), urgency: z.string().max(40).optional(), reportedAt: instant });
 const previewOut = z.object({
   priority: z.string(),

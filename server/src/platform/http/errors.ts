@@ -164,7 +164,10 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError | nu
     });
     const ctx = (e as { validationContext?: string }).validationContext;
     const source = ctx === 'querystring' ? request.query : ctx === 'params' ? request.params : ctx === 'headers' ? request.headers : request.body;
-    return AppError.validation(zodIssuesToProblems(issues, undefined, (path) => valueAt(source, path)));
+    const problems = zodIssuesToProblems(issues, undefined, (path) => valueAt(source, path));
+    // A path whose id is not one (`/tickets/01`, `/tickets/abc`) names no record: not found, not a bad request.
+    if (ctx === 'params' && problems.some((p) => p.code === 'id')) return AppError.notFound();
+    return AppError.validation(problems);
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

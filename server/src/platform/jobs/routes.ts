@@ -3,7 +3,7 @@ import type { ModuleContext, ZApp } from '../http/context.js';
 import { actorOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { decodeCursor, pageOf } from '../http/pagination.js';
-import { iso } from '../http/zod.js';
+import { idParams, iso } from '../http/zod.js';
 import { auditActorOf, recordAudit } from '../audit/service.js';
 import { jobCounts, retryJob } from './scheduler.js';
 
@@ -63,7 +63,7 @@ export function jobRoutes(app: ZApp, ctx: ModuleContext) {
 
   app.post(
     '/api/v1/jobs/:id/retry',
-    { config: { permission: 'jobs.manage' }, schema: { tags: ['jobs'], summary: 'Retry a parked job now', params: z.object({ id: z.coerce.number().int().positive() }), response: { 204: z.null() } } },
+    { config: { permission: 'jobs.manage' }, schema: { tags: ['jobs'], summary: 'Retry a parked job now', params: idParams, response: { 204: z.null() } } },
     async (request, reply) => {
       await db.transaction().execute(async (trx) => {
         if (!(await retryJob(trx, request.params.id))) throw AppError.notFound();
