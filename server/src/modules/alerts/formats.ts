@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { instantToZoned, zonedToInstant } from '../../core/calendar/index.js';
 import { normaliseSeverity } from '../../core/alerts.js';
 import { AppError, zodIssuesToProblems, type FieldProblem } from '../../platform/http/errors.js';
+import { scrubText } from '../../platform/http/hygiene.js';
+import { calendarFieldsValid } from '../../platform/http/zod.js';
 import type { AlertFormat } from './schema.js';
 
 /**
@@ -66,7 +68,8 @@ function instantOf(v: string | number | undefined | null): number | null {
     const n = Number(v);
     return n < 1e12 ? Math.round(n * 1000) : Math.round(n);
   }
-  const ms = Date.parse(v);
+  // Date.parse rolls 2026-02-30 over to 2 March: a date or time that does not exist is unreadable.
+  const ms = calendarFieldsValid(v) ? Date.parse(v) : NaN;
   return Number.isNaN(ms) ? null : ms;
 }
 
@@ -166,6 +169,7 @@ function zabbixTime(v: string | number | undefined, timeZone: string): number | 
   if (v === undefined) return null;
   const m = typeof v === 'string' ? /^(\d{4})[.-](\d{2})[.-](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v.trim()) : null;
   if (m) {
+    if (Number(m[4]) > 23 || Number(m[6] ?? 0) > 59) return null;
     try {
       return zonedToInstant(`${m[1]}-${m[2]}-${m[3]}`, `${m[4]}:${m[5]}`, timeZone) + Number(m[6] ?? 0) * 1000;
     } catch {
@@ -294,6 +298,8 @@ function generic(body: unknown): ParsedAlert[] {
  * local date and time. Throws a 400 AppError naming the field.
  */
 export function parseAlerts(format: AlertFormat, body: unknown, timeZone: string): ParsedAlert[] {
+  // Monitoring systems cannot be asked to resend: NUL is removed, lone surrogates become U+FFFD (docs/ALERTS.md).
+  body = scrubText(body);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) fail([{ field: '(body)', code: 'alerts.bodyNotObject' }]);
   switch (format) {
     case 'alertmanager':

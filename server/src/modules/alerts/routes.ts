@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ZApp } from '../../platform/http/context.js';
 import { actorOf } from '../../platform/http/context.js';
-import { idParams, page } from '../../platform/http/zod.js';
+import { idParams, page, parseId } from '../../platform/http/zod.js';
 import { isLocale } from '../../platform/i18n/index.js';
 import type { SourceRow } from './repo.js';
 import { alertLogOut, alertLogQuery, intakeOut, intakeParams, intakeQuery, rotateBody, sourceCreate, sourceListQuery, sourceOut, sourcePatch, sourceWithToken } from './schema.js';
@@ -30,10 +30,10 @@ export function alertRoutes(app: ZApp, service: AlertService) {
     `${V1}/alerts/:sourceId`,
     {
       // Authenticated by the source's token alone (no session, no CSRF), before the body is read.
-      config: { public: true, bodyLimitLabel: '8 MB' },
+      config: { public: true, bodyLimitLabel: '8 MB', textInput: 'strip' }, // NUL stripped by the parser, not refused (docs/ALERTS.md)
       bodyLimit: INTAKE_BODY_LIMIT,
       onRequest: async (request) => {
-        const source = await service.authenticate(Number((request.params as unknown as { sourceId?: string }).sourceId), tokenOf(request));
+        const source = await service.authenticate(parseId((request.params as unknown as { sourceId?: string }).sourceId) ?? 0, tokenOf(request));
         if (isLocale(source.locale)) request.locale = source.locale;
         sources.set(request, source);
       },

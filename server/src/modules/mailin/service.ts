@@ -28,6 +28,7 @@ import { cleanFileName, MAX_ATTACHMENT_BYTES, sniff, ATTACHMENT_LIMIT_LABEL } fr
 import { listQuery, TEXT_MAX, TITLE_MAX, type TicketKind, type TicketOut } from '../tickets/schema.js';
 import type { TicketService } from '../tickets/service.js';
 import * as repo from './repo.js';
+import { scrubMail } from './scrub.js';
 import type { InboundOut, MailboxCreate, MailboxOut, MailboxPatch, MailboxQuery, MailLogOut, MailLogQuery, MailResult, UnknownSenders } from './schema.js';
 
 /** How a message reached Yunwei. */
@@ -366,7 +367,7 @@ export class MailInService {
     let parsed: ParsedMail | null = null;
     let parseError: string | null = null;
     try {
-      parsed = await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+      parsed = scrubMail(await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })); // NUL stripped (docs/MAIL-IN.md)
     } catch (err) {
       parseError = err instanceof Error ? err.message : String(err);
     }
