@@ -16,6 +16,7 @@ import { authRoutes } from './platform/auth/routes.js';
 import { AuthService } from './platform/auth/service.js';
 import type { ModuleContext, ZApp } from './platform/http/context.js';
 import { AppError, internalProblem, sendProblem, toAppError } from './platform/http/errors.js';
+import { registerInputHygiene } from './platform/http/hygiene.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { MODULES } from './modules/index.js';
 import { jobRoutes } from './platform/jobs/routes.js';
@@ -67,6 +68,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     return internalProblem(reply, request.locale ?? 'zh-CN');
   });
 
+  registerInputHygiene(app); // NUL, lone surrogates, invalid UTF-8: refused at the edge (docs/API.md)
   const auth = new AuthService(database.db, config);
   registerAuthHook(app as unknown as ZApp, auth);
   registerMetrics(app, database);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ModuleContext, ZApp } from '../http/context.js';
 import { actorOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
-import { iso, text } from '../http/zod.js';
+import { idParams, iso, text } from '../http/zod.js';
 import { recordAudit, auditActorOf } from '../audit/service.js';
 import { LOCALES } from '../i18n/index.js';
 import { PERMISSION_CODES } from './permissions.js';
@@ -192,7 +192,7 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
     },
   );
 
-  app.delete('/api/v1/auth/tokens/:id', { schema: { tags: ['auth'], summary: 'Revoke an API token', params: z.object({ id: z.coerce.number().int().positive() }), response: { 204: z.null() } } }, async (request, reply) => {
+  app.delete('/api/v1/auth/tokens/:id', { schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
     const actor = actorOf(request);
     await db.transaction().execute(async (trx) => {
       const res = await trx.updateTable('api_tokens').set({ revoked_at: Date.now() }).where('id', '=', request.params.id).where('user_id', '=', actor.userId).where('revoked_at', 'is', null).executeTakeFirst();

@@ -28,6 +28,10 @@ export const messages = {
   'validation.instant': { zh: '{field}必须是带时区偏移的 ISO-8601 时间（例如 2026-03-05T14:30:00+08:00）', en: '{field} must be an ISO-8601 instant with an offset (e.g. 2026-03-05T14:30:00+08:00)' },
   'validation.date': { zh: '{field}必须是日期 YYYY-MM-DD', en: '{field} must be a date YYYY-MM-DD' },
   'validation.dateOrder': { zh: '{field}不能早于开始日期', en: '{field} cannot be before the start date' },
+  'validation.id': { zh: '{field}必须是编号：不以 0 开头的十进制正整数', en: '{field} must be an id: a positive decimal integer without leading zeros' },
+  'validation.nul': { zh: '{field}不能包含空字符（U+0000）', en: '{field} must not contain a NUL character (U+0000)' },
+  'validation.unicode': { zh: '{field}含有无效的 Unicode 字符（孤立的代理项）', en: '{field} contains invalid Unicode (a lone surrogate)' },
+  'validation.utf8': { zh: '{field}不是有效的 UTF-8 编码', en: '{field} is not valid UTF-8' },
 
   // http
   'http.notFound': { zh: '记录不存在或无权访问', en: 'Not found, or you may not access it' },
@@ -37,6 +41,7 @@ export const messages = {
   'http.csrf': { zh: '安全校验失败（CSRF 令牌缺失或不匹配），请刷新页面后重试', en: 'Security check failed (missing or wrong CSRF token); reload the page and retry' },
   'http.tooLarge': { zh: '请求内容过大（上限 {limit}）', en: 'Request body too large (limit {limit})' },
   'http.badJson': { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
+  'http.invalidUtf8': { zh: '请求内容不是有效的 UTF-8 编码', en: 'The request is not valid UTF-8' },
   'http.conflict': { zh: '记录已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and retry' },
   'http.duplicate': { zh: '{field}“{value}”已存在', en: '{field} "{value}" already exists' },
   'http.rateLimited': { zh: '请求过于频繁，请 {seconds} 秒后再试', en: 'Too many requests; retry in {seconds} seconds' },
