@@ -7,7 +7,9 @@ import { seedModules } from './modules/index.js';
 
 /** Opens the configured database (SQLite under DATA_DIR unless DATABASE_URL is set). */
 export function openConfiguredDatabase(config: Config): Database_ {
-  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'yunwei.db') });
+  const database = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'yunwei.db') });
+  // Migrations may need it: 0015 moves the files under DATA_DIR/files into the database.
+  return Object.assign(database, { dataDir: config.dataDir });
 }
 
 /** Applies pending migrations and the built-in rows every installation needs. */

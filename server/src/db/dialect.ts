@@ -20,6 +20,11 @@ export function withId<T extends string>(db: Kysely<any>, t: CreateTableBuilder<
 /** Column type for epoch-millisecond instants and foreign keys to `withId` tables. */
 export const BIGINT = 'bigint' as const;
 
+/** Column type for binary content (file chunks); both drivers read it back as a Buffer. */
+export function bytesType(db: Kysely<any>): 'bytea' | 'blob' {
+  return dialectOf(db) === 'postgres' ? 'bytea' : 'blob';
+}
+
 /** Booleans are stored as 0/1 integers on both dialects so results are identical. */
 export const BOOL = 'integer' as const;
 

@@ -23,6 +23,8 @@ export interface Database_ {
   describe: string;
   /** The PostgreSQL schema in use when not the default (Kysely's migrator must be told). */
   schema?: string;
+  /** The installation's DATA_DIR when opened from its configuration (migration 0015 imports files from it). */
+  dataDir?: string;
   /** The PostgreSQL pool (for metrics), absent on SQLite. */
   pool?: pg.Pool;
   close(): Promise<void>;

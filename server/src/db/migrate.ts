@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database_ } from './index.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_organisation.js';
@@ -14,12 +14,21 @@ import * as m0011 from './migrations/0011_alert_sources.js';
 import * as m0012 from './migrations/0012_mail_in.js';
 import * as m0013 from './migrations/0013_contact_mail.js';
 import * as m0014 from './migrations/0014_jobs_kind_due.js';
+import * as m0015 from './migrations/0015_file_blobs.js';
+
+/** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
+export interface MigrationContext {
+  /** The installation's DATA_DIR; unknown when the database was opened without a configuration. */
+  dataDir?: string;
+}
+
+type ContextMigration = { up(db: Kysely<any>, ctx: MigrationContext): Promise<void> };
 
 /**
  * The ordered list of migrations. Static imports (not a folder scan) so the list is the same
  * from source, from the build and in tests. Append; never edit a migration that has shipped.
  */
-const migrations: Record<string, Migration> = {
+const migrations: Record<string, ContextMigration> = {
   '0001_foundation': m0001,
   '0002_organisation': m0002,
   '0003_jobs': m0003,
@@ -34,9 +43,15 @@ const migrations: Record<string, Migration> = {
   '0012_mail_in': m0012,
   '0013_contact_mail': m0013,
   '0014_jobs_kind_due': m0014,
+  '0015_file_blobs': m0015,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/** Binds each migration to the database's context (Kysely passes a migration only the database). */
+function providerFor(database: Database_): MigrationProvider {
+  const ctx: MigrationContext = { dataDir: database.dataDir };
+  const bound = Object.entries(migrations).map(([name, m]): [string, Migration] => [name, { up: (db) => m.up(db, ctx) }]);
+  return { getMigrations: async () => Object.fromEntries(bound) };
+}
 
 /** Every migration this version knows, in the order they apply. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
@@ -44,7 +59,7 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
 function migratorFor(database: Database_): Migrator {
   // With a non-default schema the migrator must be told, or its introspection finds the
   // bookkeeping tables of another schema on the same server and skips creating its own.
-  return new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
+  return new Migrator({ db: database.db, provider: providerFor(database), ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
 }
 
 export async function migrateToLatest(database: Database_): Promise<string[]> {

@@ -299,7 +299,8 @@ export interface FilesTable {
   mime: string;
   size: number;
   sha256: string;
-  storage_path: string;
+  /** The content (platform/files); null only for a file whose bytes were lost before migration 0015. */
+  blob_id: number | null;
   created_at: number;
   created_by: number | null;
 }
@@ -403,11 +404,12 @@ export interface RepairReportsTable {
   scan_mime: string | null;
   scan_size: number | null;
   scan_sha256: string | null;
-  /** Relative to DATA_DIR. */
-  scan_path: string | null;
+  /** The scan's content (platform/files). */
+  scan_blob_id: number | null;
   pdf_sha256: string | null;
   pdf_size: number | null;
-  pdf_path: string | null;
+  /** The signed PDF's content (platform/files). */
+  pdf_blob_id: number | null;
   version: number;
   created_at: number;
   updated_at: number;
@@ -622,6 +624,26 @@ export interface DB {
   contact_link_hits: ContactLinkHitsTable;
   mail_mailboxes: MailMailboxesTable;
   mail_in_log: MailInLogTable;
+  file_blobs: FileBlobsTable;
+  file_blob_chunks: FileBlobChunksTable;
+}
+
+// platform/files
+export interface FileBlobsTable {
+  id: Id;
+  /** pending: being written or not yet claimed by a module's row; stored: claimed. */
+  state: string;
+  /** Hex; empty while pending. */
+  sha256: string;
+  size: number;
+  media_type: string;
+  created_at: number;
+}
+export interface FileBlobChunksTable {
+  blob_id: number;
+  /** 0, 1, 2 … in content order. */
+  seq: number;
+  bytes: Buffer;
 }
 
 export type Json = ColumnType<string, string, string>;

@@ -1,42 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeDb, type Session } from '../../test/harness.js';
 import { act, createTicket, ok, report, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
+import { dataUrl, multipart, png, sha256 } from '../../test/uploads.js';
 import { bundledFont, findCjkFont, SYSTEM_FONTS } from './fonts.js';
 import { renderReportPdf, type ReportDocument } from './pdf.js';
 
 // ------------------------------------------------------------ helpers
-
-/** A real PNG (RGBA): a dark stroke on transparency, or noise that does not compress. */
-function png(width: number, height: number, noise = false): Buffer {
-  const raw = noise ? randomBytes((width * 4 + 1) * height) : Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * (width * 4 + 1)] = 0; // filter: none
-    if (noise) continue;
-    for (let x = 0; x < width; x++) {
-      if (Math.abs(y - height / 2 - Math.sin(x / 15) * height * 0.3) < 2) raw.writeUInt32BE(0x102060ff, y * (width * 4 + 1) + 1 + x * 4);
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-const dataUrl = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
 
 /** The text of every page, as a PDF reader extracts it. */
 async function pdfText(bytes: Buffer): Promise<string> {
@@ -51,20 +25,6 @@ async function pdfText(bytes: Buffer): Promise<string> {
   return pages.join('\n');
 }
 
-/** A multipart/form-data body: fields first, then the file (if any). */
-function multipart(fields: Record<string, string>, file?: { name: string; bytes: Buffer; type?: string }) {
-  const boundary = `----yunwei${randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
-    parts.push(file.bytes, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const errorFields = (res: LightMyRequestResponse) => (res.json().errors ?? []).map((e: { field: string }) => e.field);
 
 // ------------------------------------------------------------ the API, on both databases
@@ -204,8 +164,11 @@ describeDb('repair service reports', (kind) => {
     expect(sha256(bytes)).toBe(signed.pdfSha256);
     // the stored PDF is served from then on: the same bytes every time, to everyone allowed
     expect(sha256(await pdfOf(w.eng, ticket.id))).toBe(signed.pdfSha256);
-    const row = await w.t.database.db.selectFrom('repair_reports').select(['pdf_path', 'pdf_sha256']).where('id', '=', signed.id).executeTakeFirstOrThrow();
-    expect(fs.readFileSync(path.join(dataDir, row.pdf_path!)).equals(bytes)).toBe(true);
+    // kept in the database's file store, not under DATA_DIR
+    const row = await w.t.database.db.selectFrom('repair_reports').select(['pdf_blob_id', 'pdf_sha256']).where('id', '=', signed.id).executeTakeFirstOrThrow();
+    const blob = await w.t.database.db.selectFrom('file_blobs').select(['state', 'sha256', 'size', 'media_type']).where('id', '=', row.pdf_blob_id!).executeTakeFirstOrThrow();
+    expect(blob).toEqual({ state: 'stored', sha256: signed.pdfSha256, size: bytes.length, media_type: 'application/pdf' });
+    expect(fs.existsSync(path.join(dataDir, 'files'))).toBe(false);
     // the ticket's timeline shows the draft and the signing, to the customer too
     const seen = ok(await w.custA.request({ method: 'GET', url: `/api/v1/tickets/${ticket.id}` }));
     const reportEvents = seen.timeline.filter((e: { type: string }) => e.type === 'repair_report').map((e: { data: { action: string } }) => e.data.action);
@@ -305,7 +268,7 @@ describeDb('repair service reports', (kind) => {
     expect(tooLarge.statusCode).toBe(413);
     expect(errorFields(tooLarge)).toEqual(['file']);
     // nothing of the refused uploads was kept
-    expect(fs.existsSync(path.join(dataDir, 'files', sha256(Buffer.from('MZ this is no scan')).slice(0, 2)))).toBe(false);
+    expect(await w.t.database.db.selectFrom('file_blobs').select('id').where('state', '=', 'pending').execute()).toEqual([]);
     expect(ok(await get(w.eng, t.id))).toMatchObject({ state: 'draft', version: r.version, scan: null });
 
     const signed = ok(await post({ version: String(r.version), signerName: 'A 联系人' }, { name: '签字单.jpeg', bytes: scanBytes }));

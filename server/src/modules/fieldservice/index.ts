@@ -16,5 +16,5 @@ export const fieldserviceModule: ModuleRegistrar = (app, ctx) => {
   // Found once at startup: a PDF_FONT that does not work stops the server here, not in a customer's PDF.
   const font = findCjkFont(ctx.config.pdf);
   app.log.info({ font }, 'repair report PDFs use this CJK font');
-  repairReportRoutes(app, new RepairReportService(db, ctx.config, tickets, organisation, font), ctx.config.dataDir);
+  repairReportRoutes(app, new RepairReportService(db, ctx.config, tickets, organisation, font));
 };

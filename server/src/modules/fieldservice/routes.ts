@@ -5,7 +5,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { idParams } from '../../platform/http/zod.js';
 import { reportOut, reportPatch, signBody } from './schema.js';
 import type { RepairReportService } from './service.js';
-import { discardStored, MAX_SCAN_BYTES, storeScan, type StoredScan } from './storage.js';
+import { MAX_SCAN_BYTES, type StoredScan } from './storage.js';
 
 const V1 = '/api/v1';
 const tags = ['repair reports'];
@@ -14,7 +14,7 @@ const write = { permission: 'tickets.write' };
 const BASE = `${V1}/tickets/:id/repair-report`;
 
 /** HTTP for repair service reports (docs/REPAIR-REPORTS.md). */
-export function repairReportRoutes(app: ZApp, service: RepairReportService, dataDir: string) {
+export function repairReportRoutes(app: ZApp, service: RepairReportService) {
   app.get(
     BASE,
     { config: read, schema: { tags, summary: 'The ticket\'s repair service report (404 code no_report when it has none)', params: idParams, response: { 200: reportOut } } },
@@ -78,14 +78,14 @@ export function repairReportRoutes(app: ZApp, service: RepairReportService, data
               part.file.resume();
               continue;
             }
-            scan = await storeScan(dataDir, part.filename, part.file, () => part.file.truncated);
+            scan = await service.storeScan(part.filename, part.file, () => part.file.truncated);
           } else if (typeof part.value === 'string') {
             fields[part.fieldname] = part.value;
           }
         }
       } catch (err) {
         // The signing never ran: the scan stored so far goes with it.
-        await discardStored(dataDir, scan);
+        await service.discardScan(scan);
         throw err;
       }
       return service.signOnPaper(actor, request.params.id, fields, scan);

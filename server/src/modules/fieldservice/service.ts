@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db, Tx } from '../../db/index.js';
@@ -15,7 +16,9 @@ import { renderReportPdf, type ReportDocument } from './pdf.js';
 import * as repo from './repo.js';
 import type { PartUsed, RepairResult, ReportOut, ReportPatch, SignBody, SignedVia } from './schema.js';
 import { parseSignature, type Signature } from './signature.js';
-import { discardStored, readStored, storeBytes, type StoredBytes, type StoredScan } from './storage.js';
+import { claimBlob, discardBlob, openBlob, writeBlob, type WrittenBlob } from '../../platform/files/store.js';
+import { storeScan, type StoredScan } from './storage.js';
+import { providerNameOf } from '../../platform/settings/index.js';
 
 /** The fields a report must have before the customer signs it, with the label the message names. */
 const REQUIRED_TO_SIGN = [
@@ -80,16 +83,20 @@ export class RepairReportService {
   async pdf(actor: Actor, ticketId: number): Promise<PdfOut> {
     const row = await this.current(actor, ticketId);
     const name = `${row.number}.pdf`;
-    if (row.state === 'signed' && row.pdf_path) return { name, size: Number(row.pdf_size), body: readStored(this.config.dataDir, row.pdf_path) };
-    const bytes = await renderReportPdf(this.document(row, { draft: true }), this.font);
+    if (row.state === 'signed') {
+      const stored = await openBlob(this.db, row.pdf_blob_id);
+      return { name, size: stored.size, body: stored.stream };
+    }
+    const bytes = await renderReportPdf(this.document(row, { draft: true, providerName: await providerNameOf(this.db, this.config) }), this.font);
     return { name, size: bytes.length, body: bytes };
   }
 
   /** The scan of the paper form a report was signed on. */
   async scan(actor: Actor, ticketId: number): Promise<{ name: string; mime: string; size: number; stream: NodeJS.ReadableStream }> {
     const row = await this.current(actor, ticketId);
-    if (!row.scan_path) throw AppError.notFound();
-    return { name: row.scan_name ?? 'scan', mime: row.scan_mime ?? 'application/octet-stream', size: Number(row.scan_size), stream: readStored(this.config.dataDir, row.scan_path) };
+    if (!row.scan_sha256) throw AppError.notFound();
+    const stored = await openBlob(this.db, row.scan_blob_id);
+    return { name: row.scan_name ?? 'scan', mime: row.scan_mime ?? 'application/octet-stream', size: stored.size, stream: stored.stream };
   }
 
   /** The ticket's current report; 404 `not_found` for a ticket outside the scope, 404 `no_report` when it has none. */
@@ -160,10 +167,10 @@ export class RepairReportService {
         scan_mime: null,
         scan_size: null,
         scan_sha256: null,
-        scan_path: null,
+        scan_blob_id: null,
         pdf_sha256: null,
         pdf_size: null,
-        pdf_path: null,
+        pdf_blob_id: null,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -243,6 +250,15 @@ export class RepairReportService {
     assertDraft(await this.current(actor, ticketId));
   }
 
+  /** Stores an uploaded scan, pending until a paper signing claims it (or `discardScan` drops it). */
+  storeScan(rawName: string, stream: Readable, truncated: () => boolean): Promise<StoredScan> {
+    return storeScan(this.db, rawName, stream, truncated);
+  }
+
+  async discardScan(scan: StoredScan | null): Promise<void> {
+    await discardBlob(this.db, scan?.blobId);
+  }
+
   /** The engineer records that the customer signed the printed report and uploads its scan. */
   async signOnPaper(actor: Actor, ticketId: number, rawFields: Record<string, string>, scan: StoredScan | null): Promise<ReportOut> {
     try {
@@ -254,7 +270,7 @@ export class RepairReportService {
       const pre = await this.signable(actor, ticketId, parsed.data.version);
       return await this.finishSigning(actor, pre, { signerName: parsed.data.signerName, customerOpinion: parsed.data.customerOpinion, via: 'paper', signature: null, scan });
     } catch (err) {
-      await discardStored(this.config.dataDir, scan);
+      await this.discardScan(scan);
       throw err;
     }
   }
@@ -271,7 +287,8 @@ export class RepairReportService {
 
   /**
    * Renders and stores the signed PDF, then marks the draft signed in one transaction (only if
-   * it is still the draft at the version rendered). A failed transaction removes the PDF again.
+   * it is still the draft at the version rendered) that also claims the PDF and the scan. A
+   * failed transaction removes the PDF again.
    */
   private async finishSigning(
     actor: Actor,
@@ -288,17 +305,19 @@ export class RepairReportService {
       signature_png: s.signature ? s.signature.png.toString('base64') : null,
       signed_on_paper: s.scan ? 1 : 0,
       customer_opinion: s.customerOpinion !== undefined ? s.customerOpinion : pre.customer_opinion,
-      ...(s.scan ? { scan_name: s.scan.name, scan_mime: s.scan.mime, scan_size: s.scan.size, scan_sha256: s.scan.sha256, scan_path: s.scan.storagePath } : {}),
+      ...(s.scan ? { scan_name: s.scan.name, scan_mime: s.scan.mime, scan_size: s.scan.size, scan_sha256: s.scan.sha256, scan_blob_id: s.scan.blobId } : {}),
     };
     const signed = { ...pre, ...set } as repo.ReportRow;
-    const bytes = await renderReportPdf(this.document(signed, { draft: false, signature: s.signature?.png ?? null }), this.font);
-    let pdf: StoredBytes | null = null;
+    const bytes = await renderReportPdf(this.document(signed, { draft: false, signature: s.signature?.png ?? null, providerName: await providerNameOf(this.db, this.config) }), this.font);
+    let pdf: WrittenBlob | null = null;
     try {
-      pdf = await storeBytes(this.config.dataDir, bytes);
+      pdf = await writeBlob(this.db, Readable.from([bytes]));
       const stored = pdf;
-      Object.assign(set, { pdf_sha256: stored.sha256, pdf_size: stored.size, pdf_path: stored.storagePath, updated_at: signedAt });
+      Object.assign(set, { pdf_sha256: stored.sha256, pdf_size: stored.size, pdf_blob_id: stored.id, updated_at: signedAt });
       return await this.db.transaction().execute(async (trx) => {
         await this.writeDraft(trx, actor, pre, set);
+        await claimBlob(trx, stored.id, 'application/pdf');
+        if (s.scan) await claimBlob(trx, s.scan.blobId, s.scan.mime);
         await this.tickets.recordEntry(trx, actor, Number(pre.ticket_id), {
           type: 'repair_report',
           visibility: 'public',
@@ -329,7 +348,7 @@ export class RepairReportService {
         return this.view(actor, { ...signed, ...set, version: pre.version + 1 } as repo.ReportRow);
       });
     } catch (err) {
-      await discardStored(this.config.dataDir, pdf);
+      await discardBlob(this.db, pdf?.id);
       throw err;
     }
   }
@@ -344,7 +363,7 @@ export class RepairReportService {
 
   // ------------------------------------------------------------ views
 
-  private document(row: repo.ReportRow, opts: { draft: boolean; signature?: Buffer | null }): ReportDocument {
+  private document(row: repo.ReportRow, opts: { draft: boolean; signature?: Buffer | null; providerName: string | null }): ReportDocument {
     return {
       number: row.number,
       draft: opts.draft,
@@ -368,7 +387,7 @@ export class RepairReportService {
       signature: opts.signature ?? (row.signature_png ? Buffer.from(row.signature_png, 'base64') : null),
       signedOnPaper: row.signed_on_paper === 1,
       timeZone: row.time_zone,
-      providerName: this.config.providerName,
+      providerName: opts.providerName,
     };
   }
 
@@ -404,7 +423,7 @@ export class RepairReportService {
       signedVia: r.signed_via as SignedVia | null,
       signedOnPaper: r.signed_on_paper === 1,
       signaturePng: r.signature_png ? `data:image/png;base64,${r.signature_png}` : null,
-      scan: r.scan_path ? { name: r.scan_name ?? 'scan', mime: r.scan_mime ?? 'application/octet-stream', size: Number(r.scan_size) } : null,
+      scan: r.scan_sha256 ? { name: r.scan_name ?? 'scan', mime: r.scan_mime ?? 'application/octet-stream', size: Number(r.scan_size) } : null,
       pdfSha256: r.pdf_sha256,
       version: r.version,
       createdAt: iso(r.created_at),

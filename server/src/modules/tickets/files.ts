@@ -1,15 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { DbOrTx } from '../../db/index.js';
+import { discardBlob, writeBlob } from '../../platform/files/store.js';
 import { AppError } from '../../platform/http/errors.js';
 
 /**
- * Attachment bytes on disk, metadata in the database. Files are content-addressed under
- * DATA_DIR/files (files/ab/cd/<sha256>), so equal bytes are stored once and a file is never
- * overwritten. The type is decided from the content (magic numbers), never from the name or the
+ * Attachments: the name, type and size in `files`, the bytes in the database's file store
+ * (platform/files), stored pending and claimed by the transaction that records the attachment.
+ * The type is decided from the content (magic numbers), never from the name or the
  * declared MIME type; the name's extension must agree with it. HTML, SVG, scripts and
  * executables are not on the list: an attachment is downloaded, never rendered in the app.
  */
@@ -91,60 +88,33 @@ export interface StoredFile {
   mime: string;
   size: number;
   sha256: string;
-  /** Relative to DATA_DIR. */
-  storagePath: string;
+  /** The pending blob (platform/files) the attachment's row claims. */
+  blobId: number;
 }
 
+const tooLarge = () =>
+  new AppError(413, 'too_large', 'http.tooLarge', { limit: ATTACHMENT_LIMIT_LABEL }, [{ field: 'file', code: 'tickets.attachment.tooLarge', params: { limit: ATTACHMENT_LIMIT_LABEL } }]);
+
 /**
- * Streams an upload to disk while hashing it, checks its size and type, and moves it to its
- * content address. `truncated()` tells whether the multipart parser cut the stream at the limit.
+ * Streams an upload into the file store while hashing it, then checks its size and type; a
+ * refused upload is discarded. `truncated()` tells whether the multipart parser cut the stream
+ * at the limit.
  */
-export async function storeUpload(dataDir: string, rawName: string, stream: Readable, truncated: () => boolean): Promise<StoredFile> {
+export async function storeUpload(db: DbOrTx, rawName: string, stream: Readable, truncated: () => boolean): Promise<StoredFile> {
   const name = cleanFileName(rawName);
-  const tmpDir = path.join(dataDir, 'files', 'tmp');
-  await fs.promises.mkdir(tmpDir, { recursive: true });
-  const tmp = path.join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
-  const hash = createHash('sha256');
-  const head: Buffer[] = [];
-  let headLength = 0;
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      if (headLength < SNIFF_BYTES) {
-        head.push(chunk.subarray(0, SNIFF_BYTES - headLength));
-        headLength += Math.min(chunk.length, SNIFF_BYTES - headLength);
-      }
-      done(null, chunk);
-    },
-  });
+  const blob = await writeBlob(db, stream, { limit: MAX_ATTACHMENT_BYTES, tooLarge, headBytes: SNIFF_BYTES });
   try {
-    await pipeline(stream, tap, fs.createWriteStream(tmp));
-    if (truncated() || size > MAX_ATTACHMENT_BYTES) {
-      throw new AppError(413, 'too_large', 'http.tooLarge', { limit: ATTACHMENT_LIMIT_LABEL }, [{ field: 'file', code: 'tickets.attachment.tooLarge', params: { limit: ATTACHMENT_LIMIT_LABEL } }]);
-    }
-    if (size === 0) throw AppError.field('file', 'tickets.attachment.empty');
-    const first = Buffer.concat(head);
-    const type = sniff(first, size);
-    if (!type) throw AppError.field('file', 'tickets.attachment.type', { detected: describe(first) });
+    if (truncated()) throw tooLarge();
+    if (blob.size === 0) throw AppError.field('file', 'tickets.attachment.empty');
+    const type = sniff(blob.head, blob.size);
+    if (!type) throw AppError.field('file', 'tickets.attachment.type', { detected: describe(blob.head) });
     const dot = name.lastIndexOf('.');
     const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
     if (ext && !Object.hasOwn(type.exts, ext)) throw AppError.field('file', 'tickets.attachment.extension', { ext, detected: type.label });
     const mime = ext ? type.exts[ext] : Object.values(type.exts)[0];
-    const sha256 = hash.digest('hex');
-    const storagePath = path.join('files', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-    const target = path.join(dataDir, storagePath);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    // Equal bytes are already there: keep the stored copy.
-    if (fs.existsSync(target)) await fs.promises.rm(tmp, { force: true });
-    else await fs.promises.rename(tmp, target);
-    return { name, mime, size, sha256, storagePath };
-  } finally {
-    await fs.promises.rm(tmp, { force: true });
+    return { name, mime, size: blob.size, sha256: blob.sha256, blobId: blob.id };
+  } catch (err) {
+    await discardBlob(db, blob.id);
+    throw err;
   }
-}
-
-export function openStored(dataDir: string, storagePath: string): fs.ReadStream {
-  return fs.createReadStream(path.join(dataDir, storagePath));
 }

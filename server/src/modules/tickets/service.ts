@@ -20,7 +20,8 @@ import type { CalendarService } from '../sla/calendars.service.js';
 import { DispatchRuleService, type PlacedTeam, type Placement } from './dispatch.service.js';
 import { queueContactMail } from './contact-mail.js';
 import { CUSTOMER_HIDDEN_KEYS, type EmailLink, type EscalatedData, type NewEntry } from './events.js';
-import { openStored, storeUpload, type StoredFile } from './files.js';
+import { claimBlob, discardBlob, openBlob } from '../../platform/files/store.js';
+import { storeUpload, type StoredFile } from './files.js';
 import { notifyTicketEvent, type TicketNotice } from './notify.js';
 import { firedBreaches, movesOla, olaClocksOf, olaView, scheduleOla, unfiredBreaches } from './ola.js';
 import * as repo from './repo.js';
@@ -1125,7 +1126,8 @@ export class TicketService {
     const pre = await repo.findTicket(this.db, actor.scope, id);
     if (!pre) throw AppError.notFound();
     assertWritable(pre);
-    const stored: StoredFile = await storeUpload(this.config.dataDir, upload.filename, upload.stream as import('node:stream').Readable, upload.truncated);
+    const stored: StoredFile = await storeUpload(this.db, upload.filename, upload.stream as import('node:stream').Readable, upload.truncated);
+    // The content is kept only if the attachment is recorded: the same transaction claims it.
     const applied = await this.command(
       actor,
       id,
@@ -1133,7 +1135,8 @@ export class TicketService {
       async () => undefined,
       async (t, { now, trx }) => {
         assertWritable(t);
-        const fileId = await repo.insertFile(trx, { ticket_id: t.id, event_id: null, name: stored.name, mime: stored.mime, size: stored.size, sha256: stored.sha256, storage_path: stored.storagePath, created_at: now, created_by: actor.userId || null });
+        await claimBlob(trx, stored.blobId, stored.mime);
+        const fileId = await repo.insertFile(trx, { ticket_id: t.id, event_id: null, name: stored.name, mime: stored.mime, size: stored.size, sha256: stored.sha256, blob_id: stored.blobId, created_at: now, created_by: actor.userId || null });
         const data = { fileId, name: stored.name, mime: stored.mime, size: stored.size };
         return {
           entries: [{ type: 'attachment', visibility, data }],
@@ -1141,7 +1144,10 @@ export class TicketService {
           audit: { action: 'attach', after: { ...data, sha256: stored.sha256, visibility } },
         };
       },
-    );
+    ).catch(async (err: unknown) => {
+      await discardBlob(this.db, stored.blobId);
+      throw err;
+    });
     return this.createdItem(actor, applied);
   }
 
@@ -1150,7 +1156,8 @@ export class TicketService {
     if (!ticket) throw AppError.notFound();
     const file = await repo.findFile(this.db, id, fileId, actor.customerId !== null);
     if (!file) throw AppError.notFound();
-    return { name: file.name, mime: file.mime, size: Number(file.size), stream: openStored(this.config.dataDir, file.storage_path) };
+    const content = await openBlob(this.db, file.blob_id);
+    return { name: file.name, mime: file.mime, size: content.size, stream: content.stream };
   }
 
   // ------------------------------------------------------------ jobs
