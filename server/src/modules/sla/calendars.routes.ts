@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { holidayYears } from '../../core/calendar/index.js';
 import type { ModuleContext, ZApp } from '../../platform/http/context.js';
 import { actorOf } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
@@ -29,10 +30,12 @@ const calendarOut = z.object({
   weekly: z.record(z.string(), z.array(interval)),
   holidays: z.array(specialDay),
   workdays: z.array(specialDay),
+  /** China's holiday years held, and the one missing (from 1 November: next year) — the admin's warning. */
+  holidayYears: z.object({ china: z.boolean(), years: z.array(z.number()), missingYear: z.number().nullable() }),
 });
 
-function out(row: CalendarRow) {
-  return { ...row.spec, builtin: row.builtin, version: row.version, updatedAt: iso(row.updatedAt) };
+function out(row: CalendarRow, now = Date.now()) {
+  return { ...row.spec, builtin: row.builtin, version: row.version, updatedAt: iso(row.updatedAt), holidayYears: holidayYears(row.spec, now) };
 }
 
 /** `minutes`/`days` query values: integers only; everything else is a clear field error. */
@@ -58,7 +61,7 @@ export function calendarRoutes(app: ZApp, _ctx: ModuleContext, calendars: Calend
   const idParams = z.object({ id: calendarId });
 
   app.get('/api/v1/calendars', { config: read, schema: { tags: ['calendars'], summary: 'All business calendars', response: { 200: z.object({ items: z.array(calendarOut) }) } } }, async () => ({
-    items: (await calendars.list()).map(out),
+    items: (await calendars.list()).map((row) => out(row)),
   }));
 
   app.get('/api/v1/calendars/:id', { config: read, schema: { tags: ['calendars'], summary: 'One calendar', params: idParams, response: { 200: calendarOut } } }, async (request) => out(await calendars.get(request.params.id)));
@@ -160,7 +163,7 @@ export function calendarRoutes(app: ZApp, _ctx: ModuleContext, calendars: Calend
     async (request) => calendars.month(request.params.id, request.query.month),
   );
 
-  app.get('/api/v1/calendars/:id/ics', { config: read, schema: { tags: ['calendars'], summary: 'Holidays and make-up days as iCalendar', params: idParams } }, async (request, reply) => {
+  app.get('/api/v1/calendars/:id/ics', { config: read, schema: { tags: ['calendars'], summary: 'Holidays and make-up days as iCalendar', params: idParams, produces: ['text/calendar'], response: { 200: z.string().describe('an iCalendar file') } } }, async (request, reply) => {
     const ics = await calendars.exportIcs(request.params.id);
     return reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}.ics"`).send(ics);
   });

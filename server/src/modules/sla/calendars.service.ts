@@ -1,9 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/index.js';
-import { CalendarError, builtinCalendarSpecs, calendarToIcs, compileCalendar, parseIcsHolidays, validateCalendar, type CalendarSpec, type CompiledCalendar, type SpecialDay } from '../../core/calendar/index.js';
+import {
+  CalendarError,
+  FORMER_BUILTIN_NAMES,
+  builtinCalendarSpecs,
+  calendarToIcs,
+  compileCalendar,
+  parseHolidayNotice,
+  parseIcsHolidays,
+  validateCalendar,
+  type BuiltinCalendarId,
+  type CalendarSpec,
+  type CompiledCalendar,
+  type SpecialDay,
+} from '../../core/calendar/index.js';
 import { CoreError } from '../../core/problem.js';
 import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
 import type { Actor } from '../../platform/auth/actor.js';
+import { t, type Locale } from '../../platform/i18n/index.js';
 import { AppError, isUniqueViolation, type FieldProblem } from '../../platform/http/errors.js';
 import * as repo from './calendars.repo.js';
 
@@ -29,10 +43,29 @@ export class CalendarService {
 
   constructor(private readonly db: Db) {}
 
-  /** Adds the built-in calendars where missing; never overwrites an edited one. */
+  /**
+   * Adds the built-in calendars where missing; never overwrites an edited one, except that a
+   * built-in still named as an earlier release shipped it takes its current name (names now say
+   * the hours: two 5×8 calendars exist).
+   */
   async seedBuiltins(now = Date.now()): Promise<void> {
-    const existing = new Set((await repo.listCalendars(this.db)).map((c) => c.spec.id));
-    for (const spec of builtinCalendarSpecs()) if (!existing.has(spec.id)) await repo.insertCalendar(this.db, spec, true, now);
+    const existing = new Map((await repo.listCalendars(this.db)).map((c) => [c.spec.id, c]));
+    for (const spec of builtinCalendarSpecs()) {
+      const row = existing.get(spec.id);
+      if (!row) await repo.insertCalendar(this.db, spec, true, now);
+      else if (row.builtin && row.spec.name !== spec.name && FORMER_BUILTIN_NAMES[spec.id as BuiltinCalendarId]?.includes(row.spec.name)) {
+        await repo.updateCalendar(this.db, { ...row.spec, name: spec.name }, row.version, now);
+      }
+    }
+  }
+
+  /**
+   * Reads a pasted State Council notice into festivals (days off, make-up days) for the year
+   * form; problems come with their line and a message in the caller's language. Saves nothing.
+   */
+  parseNotice(text: string, year: number | undefined, locale: Locale) {
+    const parsed = parseHolidayNotice(text, year);
+    return { ...parsed, problems: parsed.problems.map((p) => ({ ...p, message: t(locale, p.code, p.params) })) };
   }
 
   list() {

@@ -141,6 +141,42 @@ describeDb('calendar API', (kind) => {
     expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'update']);
   });
 
+  it('ships both 5×8 calendars named by their hours, and says which China holiday year is missing', async () => {
+    const items = (await engineer.request({ method: 'GET', url: '/api/v1/calendars' })).json().items as Array<{ id: string; name: string; holidayYears: { china: boolean; years: number[]; missingYear: number | null } }>;
+    const byId = new Map(items.map((c) => [c.id, c]));
+    expect(byId.get('cn-5x8')!.name).toBe('5×8 工作日 08:00–12:00、13:00–17:00（午休，中国法定节假日）');
+    expect(byId.get('cn-5x8-continuous')!.name).toBe('5×8 工作日 08:00–17:00（连续，中国法定节假日）');
+    expect(byId.get('24x7')!.holidayYears).toEqual({ china: false, years: [], missingYear: null });
+    expect(byId.get('cn-5x8')!.holidayYears.years).toEqual([2025, 2026]);
+    // From 1 November (Shanghai) of the last shipped year, next year is missing.
+    const last = Math.max(...byId.get('cn-5x8')!.holidayYears.years);
+    const now = new Date();
+    const shanghai = new Date(now.getTime() + 8 * 3_600_000);
+    const expected = shanghai.getUTCFullYear() > last ? shanghai.getUTCFullYear() : shanghai.getUTCMonth() >= 10 ? last + 1 : null;
+    expect(byId.get('cn-5x8')!.holidayYears.missingYear).toBe(expected);
+    // 11:30 + 60 min: 13:30 with the lunch hour, 12:30 straight through.
+    expect((await deadline('cn-5x8-continuous', '2026-03-02T11:30:00+08:00', 60)).json().deadline).toBe('2026-03-02T12:30:00+08:00');
+  });
+
+  it('reads a pasted State Council notice into festival rows, in the caller\'s language', async () => {
+    const text = '国务院办公厅关于2026年部分节假日安排的通知\n一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。\n二、春节：2月15日（周日）至23日放假调休，共8天。\n三、劳动节5月1日起休息五天';
+    const res = await admin.request({ method: 'POST', url: '/api/v1/calendars/parse-notice', payload: { text, year: 2026 } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.year).toBe(2026);
+    expect(body.festivals.map((f: { key: string; off: unknown; makeUp: unknown }) => [f.key, f.off, f.makeUp])).toEqual([
+      ['newYear', [{ from: '2026-01-01', to: '2026-01-03' }], ['2026-01-04']],
+      ['springFestival', [{ from: '2026-02-15', to: '2026-02-23' }], []],
+    ]);
+    expect(body.problems.map((p: { line: number; code: string; message: string }) => [p.line, p.code, p.message])).toEqual([
+      [3, 'notice.total.mismatch', '春节：通知写共 8 天，日期范围是 9 天'],
+      [4, 'notice.line.unparsed', '这一行有日期，但无法识别为某个节日的放假或上班安排'],
+    ]);
+    expect(body.skipped).toEqual([{ line: 1, text: '国务院办公厅关于2026年部分节假日安排的通知' }]);
+    expect((await engineer.request({ method: 'POST', url: '/api/v1/calendars/parse-notice', payload: { text } })).statusCode).toBe(403);
+    expect((await admin.request({ method: 'POST', url: '/api/v1/calendars/parse-notice', payload: { text: '' } })).statusCode).toBe(400);
+  });
+
   it('refuses to delete a built-in calendar and lets only calendars.write edit', async () => {
     expect((await admin.request({ method: 'DELETE', url: '/api/v1/calendars/cn-5x8' })).statusCode).toBe(409);
     const desk = await login(t.app, 'desk');

@@ -1,5 +1,6 @@
 import type { ModuleRegistrar } from '../index.js';
 import { calendarRoutes } from './calendars.routes.js';
+import { noticeRoutes } from './notice.routes.js';
 import { CalendarService } from './calendars.service.js';
 import { policyRoutes } from './policies.routes.js';
 import { SlaPolicyService } from './policies.service.js';
@@ -10,5 +11,6 @@ import './messages.js';
 export const slaModule: ModuleRegistrar = (app, ctx) => {
   const calendars = new CalendarService(ctx.database.db);
   calendarRoutes(app, ctx, calendars);
+  noticeRoutes(app, calendars);
   policyRoutes(app, ctx, new SlaPolicyService(ctx.database.db, calendars, new OrganisationService(ctx.database.db)));
 };

@@ -6,6 +6,7 @@ import { ContactConfirmService } from './contact-confirm.js';
 import { contactConfirmRoutes } from './contact-confirm.routes.js';
 import { ContactMailSender, registerContactMailJob } from './contact-mail.js';
 import { dispatchRoutes } from './dispatch.routes.js';
+import { recomputeRoutes, registerRecomputeJob, SlaRecomputeService } from './recompute.js';
 import './messages.js';
 import { OLA_JOB } from './ola.js';
 import { ticketRoutes } from './routes.js';
@@ -30,6 +31,10 @@ export const ticketsModule: ModuleRegistrar = (app, ctx) => {
   // first, their notifications after); a ticket with an escalation step due goes through runSlaJob.
   const slaJobs = new SlaJobRunner(db, new OrganisationService(db), new CalendarService(db), (id) => service.runSlaJob(id), { ticketsPerTransaction: ctx.config.jobs.ticketsPerTransaction ?? (ctx.database.dialect === 'sqlite' ? 50 : ctx.config.jobs.batchSize) });
   ctx.scheduler.registerBatch<{ ticketId: number }>(SLA_JOB, (jobs) => slaJobs.run(jobs), { priority: 1 });
+  // Open tickets' clocks after a calendar or a contract's SLA changed: preview, apply (recompute.ts).
+  const recompute = new SlaRecomputeService(db, new OrganisationService(db), new CalendarService(db));
+  recomputeRoutes(app, recompute, new OrganisationService(db), new CalendarService(db));
+  registerRecomputeJob(ctx.scheduler, recompute);
   ctx.scheduler.register<{ ticketId: number }>(OLA_JOB, (job) => service.runOlaJob(job.payload.ticketId));
   ctx.scheduler.register<{ ticketId: number; resolvedAt: number }>(AUTO_CLOSE_JOB, (job) => service.runAutoClose(job.payload.ticketId, job.payload.resolvedAt));
 };

@@ -213,6 +213,8 @@ export const slaClockOut = z.object({
   remainingMinutes: z.number(),
   priority: z.string(),
   targetMinutes: z.number(),
+  /** The policy's target as written (5 workdays), when the contract's policy still has it. */
+  target: z.object({ amount: z.number(), unit: z.enum(['minutes', 'hours', 'workdays']) }).nullable(),
   metAt: z.string().nullable(),
   pausedReason: z.string().nullable(),
 });

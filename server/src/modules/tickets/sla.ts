@@ -1,6 +1,6 @@
 import type { CompiledCalendar } from '../../core/calendar/index.js';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../../core/priority.js';
-import { computeClocks, nextWakeAt, type MetricClock, type SlaMetric, type SlaPolicy, type TicketEvent } from '../../core/sla/index.js';
+import { ANY_PRIORITY, computeClocks, nextWakeAt, type MetricClock, type SlaMetric, type SlaPolicy, type SlaTarget, type TicketEvent } from '../../core/sla/index.js';
 import type { DbOrTx } from '../../db/index.js';
 import { systemActor } from '../../platform/auth/actor.js';
 import { cancelJob, cancelJobs, enqueueJob, enqueueJobs } from '../../platform/jobs/scheduler.js';
@@ -273,8 +273,15 @@ export async function persistClocksMany(trx: DbOrTx, updates: readonly ClockUpda
   if (wake.length) await enqueueJobs(trx, wake, now);
 }
 
+/** The policy's target of a stored clock (its amount and unit: "5 working days" is shown as days, not as the hours it spans). */
+export function targetOf(ctx: Pick<SlaContext, 'sla'>, row: Pick<repo.SlaRow, 'metric' | 'priority'>): Pick<SlaTarget, 'amount' | 'unit'> | null {
+  const targets = ctx.sla?.policy.targets;
+  const t = targets?.[row.priority]?.[row.metric as SlaMetric] ?? targets?.[ANY_PRIORITY]?.[row.metric as SlaMetric];
+  return t ? { amount: t.amount, unit: t.unit } : null;
+}
+
 /** One clock as the API shows it, as of `now`, from the stored state; null for a cancelled clock. */
-export function clockView(row: repo.SlaRow, calendar: CompiledCalendar | undefined, now: number) {
+export function clockView(row: repo.SlaRow, calendar: CompiledCalendar | undefined, now: number, target: Pick<SlaTarget, 'amount' | 'unit'> | null = null) {
   if (row.state === 'cancelled') return null;
   const elapsedSince = row.counting && calendar ? calendar.workingMsBetween(row.computed_at, now) : 0;
   const remaining = row.remaining_ms - elapsedSince;
@@ -287,6 +294,7 @@ export function clockView(row: repo.SlaRow, calendar: CompiledCalendar | undefin
     remainingMinutes: Math.floor(remaining / 60_000),
     priority: row.priority,
     targetMinutes: Math.round(row.target_ms / 60_000),
+    target,
     metAt: row.met_at === null ? null : new Date(row.met_at).toISOString(),
     pausedReason: row.paused_reason,
   };
