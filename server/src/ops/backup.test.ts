@@ -8,7 +8,10 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database_ } from '../db/index.js';
 import { recordAudit, verifyChain } from '../platform/audit/service.js';
-import { createTestDatabase, describeDb, type DbKind, type TestDatabase } from '../test/harness.js';
+import { buildApp } from '../app.js';
+import { createTestDatabase, describeDb, login, testConfig, type DbKind, type TestDatabase } from '../test/harness.js';
+import { ticketWorld } from '../test/tickets-fixture.js';
+import { downloadStoredFiles, sha256, withStoredFiles } from '../test/uploads.js';
 import { backupDatabase, restoreDatabase } from './backup.js';
 import { listTables } from './catalog.js';
 import { loadDemo } from './demo.js';
@@ -211,6 +214,38 @@ describeDb('backup and restore', (kind) => {
       expect((await verifyChain(t.database.db)).ok).toBe(false);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describeDb('backup and restore of uploaded files', (kind) => {
+  it('round-trips a signed repair-report PDF and a ticket attachment byte for byte, served by a process with another DATA_DIR', async () => {
+    const w = await ticketWorld(kind, { DATA_DIR: path.join(tmp, `files-source-${kind}`) });
+    try {
+      const files = await withStoredFiles(w);
+      const before = await downloadStoredFiles(w.eng, files);
+      expect(sha256(before.attachment)).toBe(sha256(files.attachment));
+      expect(sha256(before.pdf)).toBe(files.pdfSha256);
+      const file = path.join(tmp, `files-${kind}.jsonl.gz`);
+      const summary = await backupDatabase(w.t.database, file);
+      expect(summary.rows.file_blob_chunks).toBeGreaterThanOrEqual(3);
+      const target = await freshDatabase(kind);
+      try {
+        await restoreDatabase(target.database, file);
+        // Nothing of the source's DATA_DIR is needed: the restored database has every byte.
+        const app = await buildApp({ config: testConfig({ DATA_DIR: path.join(tmp, `files-restored-${kind}`) }), database: target.database, logger: false });
+        try {
+          const after = await downloadStoredFiles(await login(app, 'eng'), files);
+          expect(sha256(after.attachment)).toBe(sha256(files.attachment));
+          expect(sha256(after.pdf)).toBe(files.pdfSha256);
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await target.close();
+      }
+    } finally {
+      await w.t.close();
     }
   });
 });

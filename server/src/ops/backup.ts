@@ -21,6 +21,8 @@ import { appliedMigrations, listTables, type TableInfo } from './catalog.js';
 export const BACKUP_FORMAT = 'yunwei-backup';
 export const BACKUP_VERSION = 1;
 const READ_BATCH = 5000;
+/** Rows of a table with file content (256 KiB each) per read and per insert: 2 MiB, never a whole table. */
+const BINARY_BATCH = 8;
 /** SQLite allows 32766 bound parameters per statement, PostgreSQL 65535: stay under both. */
 const MAX_PARAMS = 30000;
 
@@ -126,11 +128,12 @@ async function backupTable(trx: DbOrTx, table: TableInfo, write: (text: string) 
   await write(`${JSON.stringify(line)}\n`);
   let last: unknown[] | null = null;
   let count = 0;
+  const batchRows = table.binary ? BINARY_BATCH : READ_BATCH;
   for (;;) {
     let q = db
       .selectFrom(table.name)
       .select(table.columns.map((c) => sql.ref(c).as(c)))
-      .limit(READ_BATCH);
+      .limit(batchRows);
     for (const c of table.primaryKey) q = q.orderBy(sql.ref(c));
     if (last) q = q.where(after(table.primaryKey, last));
     const batch = await q.execute();
@@ -140,7 +143,7 @@ async function backupTable(trx: DbOrTx, table: TableInfo, write: (text: string) 
     const tail = batch[batch.length - 1];
     last = table.primaryKey.map((c) => tail[c]);
     if (count % 100_000 === 0) log(`  ${table.name}: ${count} rows…`);
-    if (batch.length < READ_BATCH) break;
+    if (batch.length < batchRows) break;
   }
   log(`  ${table.name}: ${count} rows`);
   return count;
@@ -300,7 +303,8 @@ async function restoreLines(database: Database_, file: string, lines: AsyncGener
         const diff = columns.filter((c) => !table.columns.includes(c)).concat(table.columns.filter((c) => !columns.includes(c)));
         if (diff.length) throw new Error(`table ${name}: the backup's columns differ from this database's (${diff.join(', ')})`);
         rows[name] = 0;
-        current = { table, columns, batch: [], batchSize: Math.max(1, Math.min(READ_BATCH, Math.floor(MAX_PARAMS / columns.length))) };
+        const batchSize = table.binary ? BINARY_BATCH : Math.max(1, Math.min(READ_BATCH, Math.floor(MAX_PARAMS / columns.length)));
+        current = { table, columns, batch: [], batchSize };
       } else if (value && typeof value === 'object' && 'end' in value) {
         await finishTable();
         end = value as EndLine;

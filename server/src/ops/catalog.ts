@@ -23,6 +23,8 @@ export interface TableInfo {
   foreignKeys: ForeignKey[];
   /** PostgreSQL identity / serial columns whose sequence must follow the restored ids. */
   identity: string[];
+  /** Has blob / bytea columns (file content, 256 KiB a row): read and written a few rows at a time. */
+  binary: boolean;
 }
 
 type AnyDb = Kysely<any>;
@@ -38,7 +40,7 @@ async function sqliteTables(db: AnyDb): Promise<TableInfo[]> {
   const out: TableInfo[] = [];
   for (const { name } of names.rows) {
     if (isBookkeeping(name)) continue;
-    const cols = await sql<{ name: string; notnull: number; pk: number }>`select name, "notnull", pk from pragma_table_info(${name}) order by cid`.execute(db);
+    const cols = await sql<{ name: string; type: string; notnull: number; pk: number }>`select name, type, "notnull", pk from pragma_table_info(${name}) order by cid`.execute(db);
     const fks = await sql<{ from: string; table: string; to: string | null }>`select "from", "table", "to" from pragma_foreign_key_list(${name}) order by id, seq`.execute(db);
     const pkCols = cols.rows.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
     out.push({
@@ -48,6 +50,7 @@ async function sqliteTables(db: AnyDb): Promise<TableInfo[]> {
       nullable: new Set(cols.rows.filter((c) => !c.notnull && c.pk === 0).map((c) => c.name)),
       foreignKeys: fks.rows.map((f) => ({ column: f.from, refTable: f.table, refColumn: f.to ?? 'id' })),
       identity: [],
+      binary: cols.rows.some((c) => c.type.toLowerCase() === 'blob'),
     });
   }
   return out;
@@ -57,8 +60,8 @@ async function postgresTables(db: AnyDb): Promise<TableInfo[]> {
   const names = await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
-  const cols = await sql<{ table: string; name: string; nullable: string; identity: string; dflt: string | null }>`
-    select table_name as "table", column_name as name, is_nullable as nullable, is_identity as identity, column_default as dflt
+  const cols = await sql<{ table: string; name: string; type: string; nullable: string; identity: string; dflt: string | null }>`
+    select table_name as "table", column_name as name, data_type as type, is_nullable as nullable, is_identity as identity, column_default as dflt
     from information_schema.columns
     where table_schema = current_schema() and is_generated = 'NEVER'
     order by table_name, ordinal_position`.execute(db);
@@ -92,6 +95,7 @@ async function postgresTables(db: AnyDb): Promise<TableInfo[]> {
       nullable: new Set(own.filter((c) => c.nullable === 'YES').map((c) => c.name)),
       foreignKeys: fks.rows.filter((f) => f.table === name).map((f) => ({ column: f.column, refTable: f.ref_table, refColumn: f.ref_column })),
       identity: own.filter((c) => c.identity === 'YES' || (c.dflt ?? '').startsWith('nextval(')).map((c) => c.name),
+      binary: own.some((c) => c.type === 'bytea'),
     });
   }
   return out;
