@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { migrateTo } from '../../db/migrate.js';
+import { insertBareTicket } from '../../test/bare-rows.js';
 import { describeDb, emptyDatabase } from '../../test/harness.js';
 
 describeDb('0009_dispatch on an existing installation', (kind) => {
@@ -16,37 +17,7 @@ describeDb('0009_dispatch on an existing installation', (kind) => {
           { code: 'helper', name_zh: '助手', name_en: 'Helper', builtin: 0, permissions: '["users.read"]', created_at: now, updated_at: now },
         ])
         .execute();
-      const customer = await db.insertInto('customers').values({ code: 'M', name: '客户M', tier: 1, time_zone: 'Asia/Shanghai', address: null, notes: null, archived_at: null, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow();
-      const contact = await db.insertInto('contacts').values({ customer_id: customer.id, name: '联系人', created_at: now, updated_at: now } as never).returning('id').executeTakeFirstOrThrow();
-      const contract = await db
-        .insertInto('contracts')
-        .values({ customer_id: customer.id, code: 'HT-M', name: '合同', starts_on: '2026-01-01', ends_on: '2026-12-31', services: '[]', service_hours: '7x24', calendar_id: '24x7', created_at: now, updated_at: now } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const ticket = await db
-        .insertInto('tickets')
-        .values({
-          number: 'INC-2026-000001',
-          kind: 'incident',
-          customer_id: customer.id,
-          contract_id: contract.id,
-          contact_id: contact.id,
-          impact: 'high',
-          urgency: 'high',
-          priority: 'P1',
-          priority_rank: 1,
-          title: '宕机',
-          description: '宕机',
-          channel: 'phone',
-          state: 'new',
-          reported_at: now,
-          created_at: now,
-          updated_at: now,
-          sla_status: 'none',
-          version: 1,
-        } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const { ticketId } = await insertBareTicket(db, now);
       const old = [
         { metric: 'response', step: 0, action: 'notify', recipients: [7], result: 'notified' },
         { metric: 'response', step: 1, action: 'reassign', recipients: [], result: 'reassigned' },
@@ -54,8 +25,8 @@ describeDb('0009_dispatch on an existing installation', (kind) => {
       await db
         .insertInto('ticket_events')
         .values([
-          ...old.map((d) => ({ ticket_id: ticket.id, at: now, type: 'sla.escalated', actor_id: null, visibility: 'internal', data: JSON.stringify(d) })),
-          { ticket_id: ticket.id, at: now, type: 'sla.breached', actor_id: null, visibility: 'internal', data: '{"metric":"response"}' },
+          ...old.map((d) => ({ ticket_id: ticketId, at: now, type: 'sla.escalated', actor_id: null, visibility: 'internal', data: JSON.stringify(d) })),
+          { ticket_id: ticketId, at: now, type: 'sla.breached', actor_id: null, visibility: 'internal', data: '{"metric":"response"}' },
         ])
         .execute();
 
