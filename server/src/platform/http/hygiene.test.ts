@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describeDb, login } from '../../test/harness.js';
 import { createTicket, ok, report, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
 import { percentDecodesToUtf8, scrubText, textProblems } from './hygiene.js';
-import { calendarFieldsValid, parseId, parseInstant } from './zod.js';
+import { calendarFieldsValid, optionalText, parseId, parseInstant, text } from './zod.js';
 
 /**
  * The input rules of docs/API.md ("Input rules") through real routes on both databases: NUL
@@ -44,6 +44,14 @@ describe('input rules: the pieces', () => {
     expect(percentDecodesToUtf8('%FF')).toBe(false);
     expect(percentDecodesToUtf8('%ED%A0%80')).toBe(false); // a surrogate encoded as if it were a character
     expect(percentDecodesToUtf8('%E7%BD')).toBe(false);
+  });
+
+  it('text read outside JSON (multipart fields, spreadsheet rows) is held to the same rule by text() and optionalText()', () => {
+    const codes = (r: { success: boolean; error?: { issues: Array<{ params?: { code?: string } }> } }) => r.error?.issues.map((i) => i.params?.code);
+    expect(codes(text(50).safeParse('王\u0000芳'))).toEqual(['nul']);
+    expect(codes(optionalText(50).safeParse('\udc00'))).toEqual(['unicode']);
+    expect(text(50).parse('  王芳 ')).toBe('王芳');
+    expect(optionalText(50).parse('')).toBeNull();
   });
 });
 

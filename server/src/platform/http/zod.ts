@@ -1,20 +1,28 @@
 import { z } from 'zod';
+import { textProblem } from './hygiene.js';
 
 /**
  * Shared zod building blocks for the edge. Text is trimmed; "blank" (only whitespace) and
  * "too long" get their own codes so messages name the field and the rule.
  */
+/**
+ * NUL and lone surrogates refused (docs/API.md, "Input rules"): the edge hook does it for JSON
+ * and queries; this keeps it true for text read elsewhere (multipart fields, spreadsheet rows).
+ */
+const storable = z.string().superRefine((s, ctx) => {
+  const code = textProblem(s);
+  if (code) ctx.addIssue({ code: 'custom', params: { code } });
+});
+
 export function text(max = 200) {
-  return z
-    .string()
+  return storable
     .transform((s) => s.trim())
     .pipe(z.string().min(1).max(max));
 }
 
 /** Optional text: absent, null or empty-after-trim all become null. */
 export function optionalText(max = 2000) {
-  return z
-    .string()
+  return storable
     .max(max)
     .nullish()
     .transform((s) => {
