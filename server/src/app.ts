@@ -11,7 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { sql } from 'kysely';
 import type { Config } from './config.js';
 import type { Database_ } from './db/index.js';
-import { registerAuthHook } from './platform/auth/plugin.js';
+import { declaredPublic, registerAuthHook } from './platform/auth/plugin.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { AuthService } from './platform/auth/service.js';
 import type { ModuleContext, ZApp } from './platform/http/context.js';
@@ -59,7 +59,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(declaredPublic(swaggerUi), { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
   app.setErrorHandler((err, request, reply) => {
     const appErr = toAppError(err, request);

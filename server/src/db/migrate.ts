@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_mail_in.js';
 import * as m0013 from './migrations/0013_contact_mail.js';
 import * as m0014 from './migrations/0014_jobs_kind_due.js';
 import * as m0015 from './migrations/0015_file_blobs.js';
+import * as m0016 from './migrations/0016_auth_hardening.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -44,6 +45,7 @@ const migrations: Record<string, ContextMigration> = {
   '0013_contact_mail': m0013,
   '0014_jobs_kind_due': m0014,
   '0015_file_blobs': m0015,
+  '0016_auth_hardening': m0016,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */

@@ -76,6 +76,15 @@ export interface LoginAttemptsTable {
   at: number;
 }
 
+/** Flood-prone security events counted per kind, client address and minute (platform/auth/events.ts). */
+export interface SecurityEventsTable {
+  kind: string;
+  /** The client address, or "*" for the addresses past a window's per-kind limit. */
+  ip: string;
+  window_start: number;
+  count: number;
+}
+
 // platform/audit
 export interface AuditLogTable {
   id: Id;
@@ -593,6 +602,7 @@ export interface DB {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   login_attempts: LoginAttemptsTable;
+  security_events: SecurityEventsTable;
   audit_log: AuditLogTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;

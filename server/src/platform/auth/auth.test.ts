@@ -22,7 +22,7 @@ describeDb('auth', (kind) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'nope' }, headers: { 'accept-language': 'en-US' } });
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json().title).toBe('Wrong username or password');
+    expect(res.json().title).toBe('Wrong username or password (repeated failures lock the account for a while; ask an administrator if you cannot log in)');
     const rows = await t.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'login_failed').execute();
     expect(rows.length).toBeGreaterThan(0);
     expect((await verifyChain(t.database.db)).ok).toBe(true);
@@ -44,15 +44,15 @@ describeDb('auth', (kind) => {
     expect(me.json().locale).toBe('zh-CN');
   });
 
-  it('locks the account after five failures, for everyone including the right password', async () => {
+  it('locks the account after five failures, for everyone including the right password, answering as for a wrong password', async () => {
     await insertUser(t.database, { username: 'victim', roles: ['engineer'] });
     for (let i = 0; i < 5; i++) {
       const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: `wrong-${i}` } });
       expect(r.statusCode).toBe(401);
     }
     const sixth = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: STRONG_PASSWORD } });
-    expect(sixth.statusCode).toBe(423);
-    expect(sixth.json().title).toMatch(/账号已被锁定/);
+    expect(sixth.statusCode).toBe(401);
+    expect(sixth.json()).toMatchObject({ code: 'invalid_credentials', title: expect.stringMatching(/^用户名或密码错误/) });
     const lockouts = await t.database.db.selectFrom('audit_log').select('id').where('action', '=', 'lockout').execute();
     expect(lockouts).toHaveLength(1);
   });

@@ -63,7 +63,9 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
     en: 'Project manager',
     permissions: ['customers.read', 'customers.write', 'contracts.read', 'contracts.write', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'sla.write', 'tickets.read', 'tickets.write', 'tickets.dispatch'],
   },
-  { code: 'quality', zh: '质量管理', en: 'Quality management', permissions: [...READ_ALL.filter((c) => c !== 'roles.read'), 'tickets.write', 'scope.all'] as Permission[] },
+  // Every customer read-only, plus the quality work done on tickets: complaints, follow-up calls,
+  // quality checks (tickets.write). The audit log is the auditor's; roles the administrator's.
+  { code: 'quality', zh: '质量管理', en: 'Quality management', permissions: [...READ_ALL.filter((c) => c !== 'roles.read' && c !== 'audit.read'), 'tickets.write', 'scope.all'] as Permission[] },
   { code: 'auditor', zh: '审计员', en: 'Auditor', permissions: [...READ_ALL, 'scope.all'] as Permission[] },
   // users.* on a customer user reaches only that customer's users, with customer roles only
   // (modules/accounts applies this in its repo and service).
@@ -75,6 +77,19 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
   },
   { code: 'customer_contact', zh: '客户联系人', en: 'Customer contact', permissions: ['portal.use', 'tickets.read', 'tickets.write'] },
 ];
+
+/**
+ * API token scopes besides permission codes. `*`: every permission of the token's user (not
+ * `account`). `account`: the user's own profile, inbox and preferences (routes declaring
+ * `self: 'account'`). No scope reaches a user's credentials: those routes are for sessions only.
+ */
+export const ALL_SCOPE = '*';
+export const ACCOUNT_SCOPE = 'account';
+
+/** Whether `scope` names a token scope at all (a permission code, `*` or `account`). */
+export function isTokenScope(scope: string): boolean {
+  return scope === ALL_SCOPE || scope === ACCOUNT_SCOPE || PERMISSION_CODES.has(scope);
+}
 
 /** Roles a customer's own staff may hold; any other role on a customer user is refused. */
 export const CUSTOMER_ROLES = new Set(['customer_admin', 'customer_contact']);

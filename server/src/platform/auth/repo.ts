@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.js';
 import type { CustomerScope } from './actor.js';
 
@@ -69,4 +70,29 @@ export function findToken(db: DbOrTx, tokenHash: string) {
 export async function countAttempts(db: DbOrTx, key: string, since: number): Promise<number> {
   const r = await db.selectFrom('login_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('key', '=', key).where('at', '>=', since).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/**
+ * Counts a login attempt on an account before its password is checked, in one statement, so
+ * that parallel guesses cannot all pass a check made before any of them was counted (on
+ * PostgreSQL the row lock orders them and each sees the others' counts). The attempt that
+ * reaches `maxFailures` locks the account at once (lifted again if its password is right); a
+ * locked account gets no attempt: null.
+ */
+export async function reserveLoginAttempt(db: DbOrTx, userId: number, login: { maxFailures: number; lockMs: number }, now: number): Promise<{ failures: number; locks: boolean } | null> {
+  const reaches = sql<boolean>`${sql.ref('failed_logins')} + 1 >= ${login.maxFailures}`;
+  const until = now + login.lockMs;
+  const row = await db
+    .updateTable('users')
+    .set({
+      failed_logins: sql<number>`case when ${reaches} then 0 else ${sql.ref('failed_logins')} + 1 end`,
+      locked_until: sql<number | null>`case when ${reaches} then ${until} else ${sql.ref('locked_until')} end`,
+    })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirst();
+  if (!row) return null;
+  const locks = row.locked_until !== null && Number(row.locked_until) === until;
+  return { failures: locks ? login.maxFailures : Number(row.failed_logins), locks };
 }

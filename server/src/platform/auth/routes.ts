@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.js';
 import { idParams, iso, text } from '../http/zod.js';
 import { recordAudit, auditActorOf } from '../audit/service.js';
 import { LOCALES } from '../i18n/index.js';
-import { PERMISSION_CODES } from './permissions.js';
+import { ACCOUNT_SCOPE, ALL_SCOPE, isTokenScope } from './permissions.js';
 import type { Actor } from './actor.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
 import { clearSessionCookies, setSessionCookies } from './plugin.js';
@@ -35,6 +35,15 @@ const tokenOut = z.object({
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
 });
+
+/**
+ * Route declarations (docs/SECURITY.md): who the caller is is open to every session and token;
+ * the own profile to sessions and `account`-scoped tokens; credentials — password, API tokens,
+ * sessions — to sessions only, so no token can make, widen, list or revoke tokens.
+ */
+const identity = { self: 'identity' } as const;
+const account = { self: 'account' } as const;
+const sessionOnly = { self: 'session' } as const;
 
 export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
   const { db } = ctx.database;
@@ -85,7 +94,7 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
     },
   );
 
-  app.post('/api/v1/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } } }, async (request, reply) => {
+  app.post('/api/v1/auth/logout', { config: sessionOnly, schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } } }, async (request, reply) => {
     await auth.logout(actorOf(request));
     clearSessionCookies(reply);
     return reply.status(204).send(null);
@@ -93,7 +102,7 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
 
   app.post(
     '/api/v1/auth/logout-all',
-    { schema: { tags: ['auth'], summary: 'End every session of the caller', response: { 200: z.object({ ended: z.number() }) } } },
+    { config: sessionOnly, schema: { tags: ['auth'], summary: 'End every session of the caller', response: { 200: z.object({ ended: z.number() }) } } },
     async (request, reply) => {
       const ended = await auth.logoutEverywhere(actorOf(request));
       clearSessionCookies(reply);
@@ -101,11 +110,12 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
     },
   );
 
-  app.get('/api/v1/auth/me', { schema: { tags: ['auth'], summary: 'The caller', response: { 200: me } } }, async (request) => meOf(actorOf(request)));
+  app.get('/api/v1/auth/me', { config: identity, schema: { tags: ['auth'], summary: 'The caller', response: { 200: me } } }, async (request) => meOf(actorOf(request)));
 
   app.patch(
     '/api/v1/auth/me',
     {
+      config: account,
       schema: {
         tags: ['auth'],
         summary: 'Change own language or display name',
@@ -132,6 +142,7 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
   app.post(
     '/api/v1/auth/password',
     {
+      config: sessionOnly,
       schema: {
         tags: ['auth'],
         summary: 'Change own password (ends the caller\'s other sessions)',
@@ -143,10 +154,12 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
       const actor = actorOf(request);
       const user = await findUserById(db, actor.userId);
       if (!user) throw AppError.notFound();
-      if (!(await verifyPassword(user.password_hash, request.body.currentPassword))) throw AppError.field('currentPassword', 'auth.wrongPassword');
-      const problems = checkPasswordPolicy(ctx.config.password, request.body.newPassword, user.username, 'newPassword');
+      const { currentPassword, newPassword } = request.body;
+      if (!(await verifyPassword(user.password_hash, currentPassword))) throw AppError.field('currentPassword', 'auth.wrongPassword');
+      const problems = checkPasswordPolicy(ctx.config.password, newPassword, user.username, 'newPassword');
+      if (newPassword === currentPassword) problems.push({ field: 'newPassword', code: 'password.sameAsCurrent' });
       if (problems.length) throw AppError.validation(problems);
-      const hash = await hashPassword(request.body.newPassword);
+      const hash = await hashPassword(newPassword);
       const now = Date.now();
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('users').set({ password_hash: hash, password_changed_at: now, updated_at: now }).where('id', '=', actor.userId).execute();
@@ -159,7 +172,7 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
     },
   );
 
-  app.get('/api/v1/auth/tokens', { schema: { tags: ['auth'], summary: 'The caller\'s API tokens', response: { 200: z.object({ items: z.array(tokenOut) }) } } }, async (request) => {
+  app.get('/api/v1/auth/tokens', { config: sessionOnly, schema: { tags: ['auth'], summary: 'The caller\'s API tokens', response: { 200: z.object({ items: z.array(tokenOut) }) } } }, async (request) => {
     const rows = await db.selectFrom('api_tokens').selectAll().where('user_id', '=', actorOf(request).userId).where('revoked_at', 'is', null).orderBy('id', 'desc').execute();
     return {
       items: rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, scopes: JSON.parse(r.scopes) as string[], expiresAt: iso(r.expires_at), createdAt: iso(r.created_at), lastUsedAt: iso(r.last_used_at) })),
@@ -169,12 +182,13 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
   app.post(
     '/api/v1/auth/tokens',
     {
+      config: sessionOnly,
       schema: {
         tags: ['auth'],
         summary: 'Create an API token (the secret is shown once)',
         body: z.object({
           name: text(100),
-          scopes: z.array(z.string().refine((s) => s === '*' || PERMISSION_CODES.has(s), { params: { code: 'invalid' } })).min(1).max(50).default(['*']),
+          scopes: z.array(z.string().refine(isTokenScope, { params: { code: 'invalid' } })).min(1).max(50).default([ALL_SCOPE]),
           expiresInDays: z.number().int().min(1).max(3650).nullable().default(90),
         }),
         response: { 201: z.object({ id: z.number(), token: z.string(), name: z.string(), scopes: z.array(z.string()), expiresAt: z.string().nullable() }) },
@@ -182,9 +196,9 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      // A token may not carry permissions its owner lacks.
+      // A token may not carry permissions its owner lacks (`*` and `account` are the owner's own).
       request.body.scopes.forEach((s, i) => {
-        if (s !== '*' && !actor.permissions.has(s)) throw AppError.field(`scopes[${i}]`, 'invalid');
+        if (s !== ALL_SCOPE && s !== ACCOUNT_SCOPE && !actor.permissions.has(s)) throw AppError.field(`scopes[${i}]`, 'invalid');
       });
       const expiresAt = request.body.expiresInDays === null ? null : Date.now() + request.body.expiresInDays * 86_400_000;
       const t = await createApiToken(db, actor.userId, request.body.name, request.body.scopes, expiresAt, auditActorOf(actor));
@@ -192,7 +206,7 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
     },
   );
 
-  app.delete('/api/v1/auth/tokens/:id', { schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
+  app.delete('/api/v1/auth/tokens/:id', { config: sessionOnly, schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
     const actor = actorOf(request);
     await db.transaction().execute(async (trx) => {
       const res = await trx.updateTable('api_tokens').set({ revoked_at: Date.now() }).where('id', '=', request.params.id).where('user_id', '=', actor.userId).where('revoked_at', 'is', null).executeTakeFirst();

@@ -20,17 +20,18 @@ describeDb('auth security', (kind) => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const userCount = async () => Number((await t.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
-  it('locks an account after repeated wrong passwords (423 with minutes, audited) until an administrator unlocks it', async () => {
+  it('locks an account after repeated wrong passwords (answered as a wrong password, audited as locked) until an administrator unlocks it', async () => {
     const id = await insertUser(t.database, { username: 'lisi', roles: ['engineer'] });
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) codes.push((await loginAs('lisi', `Wrong#Password${i}`)).statusCode);
-    expect(codes).toEqual([401, 401, 401, 401, 401, 423]);
+    expect(codes).toEqual([401, 401, 401, 401, 401, 401]);
 
     const locked = await loginAs('lisi', STRONG_PASSWORD);
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json().title).toBe('账号已被锁定，请 15 分钟后再试或联系管理员');
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json().title).toBe('用户名或密码错误（连续输错多次后账号会被暂时锁定；无法登录请联系管理员）');
     const audit = await t.database.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', String(id)).orderBy('id').execute();
-    expect(audit.filter((r) => r.action === 'login_failed')).toHaveLength(7);
+    const reasons = audit.filter((r) => r.action === 'login_failed').map((r) => JSON.parse(r.after!).reason);
+    expect(reasons).toEqual([...Array(5).fill('wrong_password'), 'locked', 'locked']);
     expect(audit.filter((r) => r.action === 'lockout')).toHaveLength(1);
 
     const admin = await login(t.app, 'admin');

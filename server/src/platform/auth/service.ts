@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, type AuditActor } from '../audit/service.js';
 import { AppError } from '../http/errors.js';
 import { isLocale, type Locale } from '../i18n/index.js';
 import type { Actor } from './actor.js';
 import { dummyHash, verifyPassword } from './password.js';
+import { noteSecurityEvent } from './events.js';
 import * as repo from './repo.js';
 
 export function sha256(s: string): string {
@@ -20,6 +21,11 @@ export function newSecret(prefix = ''): string {
  * neither read the cookie nor compute the token, and nothing extra is stored. */
 export function csrfTokenFor(sessionToken: string): string {
   return sha256(`csrf:${sessionToken}`).slice(0, 43);
+}
+
+/** The one answer to every refused login: wrong password, unknown, disabled or locked account. */
+function invalidCredentials(): AppError {
+  return new AppError(401, 'invalid_credentials', 'auth.invalidCredentials');
 }
 
 export interface LoginResult {
@@ -38,51 +44,28 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string, ip: string | null, userAgent: string | null, now = Date.now()): Promise<LoginResult> {
-    // Rate limit per client address, shared by every process through the database.
-    const ipKey = `ip:${ip ?? 'unknown'}`;
-    const recent = await repo.countAttempts(this.db, ipKey, now - 60_000);
-    if (recent >= this.config.login.ratePerMinute) {
-      const seconds = 60;
-      throw new AppError(429, 'rate_limited', 'http.rateLimited', { seconds }, [], { 'retry-after': String(seconds) });
-    }
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('login_attempts').values({ key: ipKey, at: now }).execute();
-      await trx.deleteFrom('login_attempts').where('at', '<', now - 3_600_000).execute();
-    });
+    const who = { userId: null as number | null, name: username.slice(0, 100), ip };
+    await this.limitLoginRate(who, now);
 
     const user = await repo.findUserByUsername(this.db, username);
-    const who = { userId: user?.id ?? null, name: username.slice(0, 100), ip };
-    if (!user) {
-      await verifyPassword(await dummyHash(), password);
-      await recordAudit(this.db, who, { action: 'login_failed', entity: 'users', after: { reason: 'unknown_user' } }, now);
-      throw new AppError(401, 'invalid_credentials', 'auth.invalidCredentials');
-    }
-    if (user.locked_until !== null && user.locked_until > now) {
-      await recordAudit(this.db, who, { action: 'login_failed', entity: 'users', entityId: user.id, after: { reason: 'locked' } }, now);
-      throw new AppError(423, 'locked', 'auth.locked', { minutes: Math.ceil((user.locked_until - now) / 60_000) });
-    }
-    const ok = await verifyPassword(user.password_hash, password);
-    if (!ok) {
+    who.userId = user?.id ?? null;
+    // Unknown, disabled and locked accounts get the answer (and the argon2 time) of a wrong
+    // password, so neither the answer nor its timing tells which usernames exist; the audit
+    // log keeps the real reason.
+    if (!user) return this.refuseLogin(who, 'unknown_user', password, now);
+    if (user.disabled) return this.refuseLogin(who, 'disabled', password, now);
+    const attempt = await repo.reserveLoginAttempt(this.db, user.id, this.config.login, now);
+    if (!attempt) return this.refuseLogin(who, 'locked', password, now);
+
+    if (!(await verifyPassword(user.password_hash, password))) {
       await this.db.transaction().execute(async (trx) => {
-        // Increment in SQL so concurrent failures are all counted.
-        const row = await trx
-          .updateTable('users')
-          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-          .where('id', '=', user.id)
-          .returning('failed_logins')
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, who, { action: 'login_failed', entity: 'users', entityId: user.id, after: { reason: 'wrong_password', failures: row.failed_logins } }, now);
-        if (row.failed_logins >= this.config.login.maxFailures) {
-          const until = now + this.config.login.lockMs;
-          await trx.updateTable('users').set({ locked_until: until, failed_logins: 0 }).where('id', '=', user.id).execute();
-          await recordAudit(trx, who, { action: 'lockout', entity: 'users', entityId: user.id, after: { lockedUntil: new Date(until).toISOString() } }, now);
+        await recordAudit(trx, who, { action: 'login_failed', entity: 'users', entityId: user.id, after: { reason: 'wrong_password', failures: attempt.failures } }, now);
+        if (attempt.locks) {
+          const until = new Date(now + this.config.login.lockMs).toISOString();
+          await recordAudit(trx, who, { action: 'lockout', entity: 'users', entityId: user.id, after: { lockedUntil: until } }, now);
         }
       });
-      throw new AppError(401, 'invalid_credentials', 'auth.invalidCredentials');
-    }
-    if (user.disabled) {
-      await recordAudit(this.db, who, { action: 'login_failed', entity: 'users', entityId: user.id, after: { reason: 'disabled' } }, now);
-      throw new AppError(403, 'disabled', 'auth.disabled');
+      throw invalidCredentials();
     }
     const sessionToken = newSecret();
     await this.db.transaction().execute(async (trx) => {
@@ -97,6 +80,31 @@ export class AuthService {
     if (!actor) throw AppError.unauthorized();
     actor.sessionId = sha256(sessionToken);
     return { sessionToken, csrfToken: csrfTokenFor(sessionToken), actor };
+  }
+
+  /**
+   * Rate limit per client address, shared by every process through the database. The attempt
+   * is stored before it is counted, so parallel logins cannot all pass one count; a refusal is
+   * audited (aggregated: see events.ts).
+   */
+  private async limitLoginRate(who: AuditActor, now: number): Promise<void> {
+    const ipKey = `ip:${who.ip ?? 'unknown'}`;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('login_attempts').values({ key: ipKey, at: now }).execute();
+      await trx.deleteFrom('login_attempts').where('at', '<', now - 3_600_000).execute();
+    });
+    const recent = await repo.countAttempts(this.db, ipKey, now - 60_000);
+    if (recent <= this.config.login.ratePerMinute) return;
+    await noteSecurityEvent(this.db, 'login_rate_limited', who, {}, now);
+    const seconds = 60;
+    throw new AppError(429, 'rate_limited', 'http.rateLimited', { seconds }, [], { 'retry-after': String(seconds) });
+  }
+
+  /** Refuses a login without checking the password, after the time a check takes. */
+  private async refuseLogin(who: AuditActor, reason: 'unknown_user' | 'disabled' | 'locked', password: string, now: number): Promise<never> {
+    await verifyPassword(await dummyHash(), password);
+    await recordAudit(this.db, who, { action: 'login_failed', entity: 'users', entityId: who.userId, after: { reason } }, now);
+    throw invalidCredentials();
   }
 
   /** Builds the actor of a user: roles, permissions, customer scope. */
@@ -140,13 +148,23 @@ export class AuthService {
     return actor;
   }
 
-  /** Resolves a bearer token. Throws for expired or revoked tokens so the caller learns why. */
+  /**
+   * Resolves a bearer token. Throws for expired or revoked tokens so the caller learns why;
+   * every refusal is audited (aggregated).
+   */
   async actorFromToken(token: string, ip: string | null, now = Date.now()): Promise<Actor> {
     const row = await repo.findToken(this.db, sha256(token));
-    if (!row || row.revoked_at !== null) throw AppError.unauthorized('auth.tokenInvalid');
-    if (row.expires_at !== null && row.expires_at <= now) throw AppError.unauthorized('auth.tokenExpired');
+    const refuse = async (reason: string, key = 'auth.tokenInvalid') => {
+      // Only a stored token's public prefix names it: the presented value may be any secret.
+      const who = { userId: row?.user_id ?? null, name: row ? `token ${row.prefix}…` : 'bearer', ip };
+      await this.noteInvalidBearer(who, reason, now);
+      return AppError.unauthorized(key);
+    };
+    if (!row) throw await refuse('unknown');
+    if (row.revoked_at !== null) throw await refuse('revoked');
+    if (row.expires_at !== null && row.expires_at <= now) throw await refuse('expired', 'auth.tokenExpired');
     const actor = await this.actorForUser(row.user_id, 'token', ip, now);
-    if (!actor) throw AppError.unauthorized('auth.tokenInvalid');
+    if (!actor) throw await refuse('user_disabled');
     const scopes = JSON.parse(row.scopes) as string[];
     actor.tokenScopes = scopes;
     if (!scopes.includes('*')) {
@@ -158,6 +176,16 @@ export class AuthService {
       await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
     }
     return actor;
+  }
+
+  /** An Authorization header that is not a valid bearer token (audited, aggregated). */
+  noteInvalidBearer(who: AuditActor, reason: string, now = Date.now()): Promise<void> {
+    return noteSecurityEvent(this.db, 'token_invalid', who, { reason }, now);
+  }
+
+  /** A cookie-authenticated write without the right CSRF token (audited, aggregated). */
+  noteCsrfRefused(actor: Actor, detail: { method: string; route: string }): Promise<void> {
+    return noteSecurityEvent(this.db, 'csrf_refused', { userId: actor.userId, name: actor.username, ip: actor.ip }, detail);
   }
 
   async logout(actor: Actor): Promise<void> {

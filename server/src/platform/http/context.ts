@@ -27,11 +27,21 @@ declare module 'fastify' {
     actor: Actor | null;
     locale: Locale;
   }
+  /**
+   * Who may call a route. Every route under /api/ declares exactly one of `public`,
+   * `permission` or `self`; the auth hook refuses a route that declares none (docs/SECURITY.md).
+   */
   interface FastifyContextConfig {
     /** Route needs no login (login itself, health, docs). */
     public?: boolean;
     /** Permission required; checked before the handler, also against an API token's scopes. */
     permission?: string;
+    /**
+     * The caller's own account, needing no permission. `identity`: who the caller is — every
+     * session and token. `account`: own profile, inbox and preferences — sessions, and tokens
+     * with the `account` scope. `session`: own credentials (password, tokens, sessions) — sessions only.
+     */
+    self?: 'identity' | 'account' | 'session';
     bodyLimitLabel?: string;
   }
 }

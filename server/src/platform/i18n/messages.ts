@@ -50,9 +50,13 @@ export const messages = {
   'http.inUse': { zh: '{entity}仍被引用，无法删除', en: 'The {entity} is still in use and cannot be deleted' },
 
   // auth
-  'auth.invalidCredentials': { zh: '用户名或密码错误', en: 'Wrong username or password' },
-  'auth.locked': { zh: '账号已被锁定，请 {minutes} 分钟后再试或联系管理员', en: 'The account is locked; retry in {minutes} minutes or ask an administrator' },
-  'auth.disabled': { zh: '账号已停用', en: 'The account is disabled' },
+  // One answer for a wrong password and an unknown, locked or disabled account (docs/SECURITY.md).
+  'auth.invalidCredentials': {
+    zh: '用户名或密码错误（连续输错多次后账号会被暂时锁定；无法登录请联系管理员）',
+    en: 'Wrong username or password (repeated failures lock the account for a while; ask an administrator if you cannot log in)',
+  },
+  'auth.sessionOnly': { zh: '此操作只能在登录会话中进行，API 令牌不能执行', en: 'Only a logged-in session can do this, not an API token' },
+  'auth.routeUndeclared': { zh: '此接口未声明访问规则，已拒绝访问', en: 'This endpoint declares no access rule and is refused' },
   'auth.sessionExpired': { zh: '会话已过期，请重新登录', en: 'Your session has expired; please log in again' },
   'auth.tokenExpired': { zh: 'API 令牌已过期', en: 'The API token has expired' },
   'auth.tokenInvalid': { zh: 'API 令牌无效或已撤销', en: 'The API token is invalid or revoked' },
@@ -65,6 +69,9 @@ export const messages = {
   'password.class.digit': { zh: '数字', en: 'digits' },
   'password.class.symbol': { zh: '符号', en: 'symbols' },
   'password.containsUsername': { zh: '密码不能包含用户名', en: 'The password cannot contain the username' },
+  'password.common': { zh: '密码太常见（在常用密码列表中），请换一个', en: 'The password is too common (it is on a list of common passwords); choose another' },
+  'password.whitespace': { zh: '密码不能以空格开头或结尾', en: 'The password cannot begin or end with whitespace' },
+  'password.sameAsCurrent': { zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
 } as const;
 
 export type MessageKey = keyof typeof messages;

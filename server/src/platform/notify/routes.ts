@@ -7,35 +7,37 @@ import type { NotificationService, WebhookService } from './service.js';
 
 /** The caller's inbox and preferences (any logged-in user), webhooks and deliveries (integrations.manage). */
 export function notificationRoutes(app: ZApp, inbox: NotificationService) {
+  // The caller's own inbox: sessions, and API tokens with the `account` scope (docs/SECURITY.md).
+  const config = { self: 'account' } as const;
   const tags = ['notifications'];
 
   app.get(
     '/api/v1/notifications',
-    { schema: { tags, summary: 'My notifications, newest first (`unread=true`: unread only)', querystring: inboxQuery, response: { 200: page(notificationOut) } } },
+    { config, schema: { tags, summary: 'My notifications, newest first (`unread=true`: unread only)', querystring: inboxQuery, response: { 200: page(notificationOut) } } },
     async (request) => inbox.list(actorOf(request), request.query),
   );
 
-  app.get('/api/v1/notifications/unread-count', { schema: { tags, summary: 'How many of my notifications are unread', response: { 200: z.object({ count: z.number() }) } } }, async (request) => ({
+  app.get('/api/v1/notifications/unread-count', { config, schema: { tags, summary: 'How many of my notifications are unread', response: { 200: z.object({ count: z.number() }) } } }, async (request) => ({
     count: await inbox.unreadCount(actorOf(request)),
   }));
 
   app.post(
     '/api/v1/notifications/read-all',
-    { schema: { tags, summary: 'Mark all my notifications read', response: { 200: z.object({ updated: z.number() }) } } },
+    { config, schema: { tags, summary: 'Mark all my notifications read', response: { 200: z.object({ updated: z.number() }) } } },
     async (request) => ({ updated: await inbox.markAllRead(actorOf(request)) }),
   );
 
-  app.get('/api/v1/notifications/prefs', { schema: { tags, summary: 'My channels per event (defaults: every channel)', response: { 200: prefsOut } } }, async (request) => inbox.prefs(actorOf(request)));
+  app.get('/api/v1/notifications/prefs', { config, schema: { tags, summary: 'My channels per event (defaults: every channel)', response: { 200: prefsOut } } }, async (request) => inbox.prefs(actorOf(request)));
 
   app.put(
     '/api/v1/notifications/prefs',
-    { schema: { tags, summary: 'Set my channels for the events given (an empty list turns an event off)', body: prefsBody, response: { 200: prefsOut } } },
+    { config, schema: { tags, summary: 'Set my channels for the events given (an empty list turns an event off)', body: prefsBody, response: { 200: prefsOut } } },
     async (request) => inbox.setPrefs(actorOf(request), request.body),
   );
 
   app.post(
     '/api/v1/notifications/:id/read',
-    { schema: { tags, summary: 'Mark one of my notifications read', params: idParams, response: { 200: notificationOut } } },
+    { config, schema: { tags, summary: 'Mark one of my notifications read', params: idParams, response: { 200: notificationOut } } },
     async (request) => inbox.markRead(actorOf(request), request.params.id),
   );
 }
