@@ -12,6 +12,9 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormDrawer } from '../../components/FormDrawer';
 
 const TOKENS_KEY = ['/auth/tokens'];
+/** Token scopes besides permission codes (server: platform/auth/permissions.ts). */
+const ALL_SCOPE = '*';
+const ACCOUNT_SCOPE = 'account';
 
 interface Values {
   name: string;
@@ -61,11 +64,12 @@ export default function ApiTokensPage() {
     staleTime: 5 * 60_000,
   });
   const permName = useMemo(() => new Map((perms.data ?? []).map((p) => [p.code, p.name])), [perms.data]);
+  const specialScopes: Record<string, string> = { [ALL_SCOPE]: t('account.tokens.allScopes'), [ACCOUNT_SCOPE]: t('account.tokens.accountScope') };
   const scopeOptions = [
-    { value: '*', label: t('account.tokens.allScopes') },
+    ...Object.entries(specialScopes).map(([value, label]) => ({ value, label })),
     ...me.permissions.map((c) => ({ value: c, label: permName.get(c) ? `${permName.get(c)}（${c}）` : c })),
   ];
-  const scopeLabel = (c: string) => (c === '*' ? t('account.tokens.allScopes') : (permName.get(c) ?? c));
+  const scopeLabel = (c: string) => specialScopes[c] ?? permName.get(c) ?? c;
 
   const submit = async (v: Values) => {
     let expiresInDays: number | null = null;
@@ -187,7 +191,7 @@ export default function ApiTokensPage() {
         title={t('account.tokens.new')}
         testid="token-form"
         successMessage={t('account.tokens.created')}
-        initialValues={{ scopes: ['*'], expiry: '90' }}
+        initialValues={{ scopes: [ALL_SCOPE], expiry: '90' }}
         aliases={{ expiresInDays: 'expiry' }}
         onClose={() => setCreating(false)}
         onSubmit={submit}
