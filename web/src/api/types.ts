@@ -196,6 +196,26 @@ export interface Calendar {
   builtin: boolean;
   version: number;
   updatedAt: string;
+  /** China's holiday years held and the one missing (from 1 November: next year); absent from older servers. */
+  holidayYears?: { china: boolean; years: number[]; missingYear: number | null };
+}
+
+export type FestivalKey = 'newYear' | 'springFestival' | 'qingming' | 'labourDay' | 'dragonBoat' | 'midAutumn' | 'national' | 'midAutumnNational';
+
+/** POST /calendars/parse-notice: the State Council's notice read into festival rows. */
+export interface ParsedNotice {
+  year: number | null;
+  festivals: Array<{ key: FestivalKey; name: string; line: number; off: { from: string; to: string }[]; makeUp: string[]; statedDays: number | null; noMakeUp: boolean }>;
+  problems: Array<{ line: number; code: string; params: Record<string, string | number>; text: string; message: string }>;
+  skipped: Array<{ line: number; text: string }>;
+}
+
+/** GET …/recompute: the open tickets whose SLA due instants move. */
+export interface RecomputePreview {
+  tickets: number;
+  moved: number;
+  items: Array<{ ticketId: Id; number: string; title: string; metric: SlaMetric; oldDue: string | null; newDue: string | null; breachRecorded: boolean }>;
+  truncated: boolean;
 }
 
 export type DayKind = 'working' | 'off' | 'holiday' | 'workday';
@@ -280,6 +300,8 @@ export interface SlaTemplate {
   calendars: { id: string; name: string }[];
   policies: SlaPolicy[];
   notes: string[];
+  /** The calendars the targets count on, with their names (which 5×8). */
+  calendarsUsed?: { id: string; name: string }[];
 }
 
 export interface ContractSla {
@@ -440,6 +462,8 @@ export interface SlaClock {
   remainingMinutes: number;
   priority: string;
   targetMinutes: number;
+  /** The policy's target as written (5 workdays), shown in its own unit. */
+  target?: { amount: number; unit: TargetUnit } | null;
   metAt: string | null;
   pausedReason: string | null;
 }

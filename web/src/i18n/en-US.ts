@@ -1,6 +1,7 @@
 // English. Same keys as zh-CN.ts (the type makes a missing or extra key a compile error).
 import type { Messages } from './zh-CN';
 import { alertsEnUS } from './alerts';
+import { holidaysEnUS } from './holidays';
 
 export const enUS: Messages = {
   'app.name': 'Yunwei',
@@ -323,7 +324,8 @@ export const enUS: Messages = {
   'contracts.hours.7x24': '7×24',
   'contracts.hours.5x8': '5×8',
   'contracts.calendar': 'Calendar',
-  'contracts.calendar.cn-5x8': 'China working days 5×8 (holidays and make-up working days)',
+  'contracts.calendar.cn-5x8': '5×8 working days 08:00–12:00, 13:00–17:00 (lunch break, China public holidays)',
+  'contracts.calendar.cn-5x8-continuous': '5×8 working days 08:00–17:00 (continuous, China public holidays)',
   'contracts.calendar.24x7': 'Around the clock 7×24',
   'contracts.calendar.5x8': '5×8 (Monday to Friday)',
   'contracts.projectManager': 'Project manager',
@@ -755,7 +757,8 @@ export const enUS: Messages = {
   'deliveries.testEvent': 'Webhook test',
   'calendars.short.24x7': '7×24',
   'calendars.short.5x8': '5×8',
-  'calendars.short.cn-5x8': '5×8 with holidays',
+  'calendars.short.cn-5x8': '5×8 lunch break',
+  'calendars.short.cn-5x8-continuous': '5×8 continuous',
   'sla.warningRange': 'A warning threshold must be above 0% and below 100% (100% is the breach)',
   'webhooks.urlMasked': 'The key in the address is hidden (****); leave it as it is to keep it, or paste the whole new address.',
   'sla.axis.impact.high': 'High (widespread or critical business)',
@@ -835,6 +838,13 @@ export const enUS: Messages = {
   'workspace.queue.team': "My team's",
   'workspace.queue.unassigned': 'Unassigned',
   'workspace.queue.breaching': 'Breaching soon',
+  'workspace.queue.contractDue': 'My contracts: due soon',
+  'workspace.queue.contractBreached': 'My contracts: breached',
+  'workspace.queue.contractOpen': 'My contracts: open',
+  'workspace.queue.complaints': 'Open complaints',
+  'workspace.queue.lowRatings': 'Low ratings (3 or less)',
+  'workspace.queue.allComplaints': 'All complaints',
+  'workspace.emptyList': 'No tickets',
   'workspace.emptyQueue': 'No tickets yet — log the first call',
   'workspace.emptyUnassigned': 'No unassigned tickets',
   'tickets.listTitle': 'Tickets',
@@ -1181,4 +1191,5 @@ export const enUS: Messages = {
   'tickets.viaEmailLink': '{name} (email link)',
   // ---- end of service desk
   ...alertsEnUS,
+  ...holidaysEnUS,
 };

@@ -1,6 +1,7 @@
 // Simplified Chinese (default). Words follow /work/shared/design/GLOSSARY.md.
 // en-US.ts must have exactly the same keys (enforced by the type `Messages`).
 import { alertsZhCN } from './alerts';
+import { holidaysZhCN } from './holidays';
 export const zhCN = {
   'app.name': '运维',
   'app.fullName': '运维 Yunwei',
@@ -337,7 +338,8 @@ export const zhCN = {
   'contracts.hours.7x24': '7×24小时',
   'contracts.hours.5x8': '5×8小时',
   'contracts.calendar': '服务日历',
-  'contracts.calendar.cn-5x8': '中国工作日 5×8小时（含节假日、调休工作日）',
+  'contracts.calendar.cn-5x8': '5×8 工作日 08:00–12:00、13:00–17:00（午休，中国法定节假日）',
+  'contracts.calendar.cn-5x8-continuous': '5×8 工作日 08:00–17:00（连续，中国法定节假日）',
   'contracts.calendar.24x7': '全天候 7×24小时',
   'contracts.calendar.5x8': '5×8小时（周一至周五）',
   'contracts.projectManager': '项目经理',
@@ -506,7 +508,7 @@ export const zhCN = {
   'calendars.coverage': '节假日至 {year} 年',
   'calendars.hoursColumn': '工作时间',
   'calendars.specialDays': '节假日与调休',
-  'calendars.empty': '还没有服务日历 — 新建一个，或复制内置的“中国工作日 5×8小时”。',
+  'calendars.empty': '还没有服务日历 — 新建一个，或复制内置的“5×8 工作日”日历。',
   'calendars.notFound': '服务日历不存在或已被删除。',
   'calendars.copy': '复制为新日历',
   'calendars.copyName': '新日历名称',
@@ -771,7 +773,8 @@ export const zhCN = {
   'deliveries.testEvent': 'Webhook 测试',
   'calendars.short.24x7': '7×24',
   'calendars.short.5x8': '5×8',
-  'calendars.short.cn-5x8': '5×8 含节假日',
+  'calendars.short.cn-5x8': '5×8 午休',
+  'calendars.short.cn-5x8-continuous': '5×8 连续',
   'sla.warningRange': '预警阈值须大于 0% 且小于 100%（100% 即超时）',
   'webhooks.urlMasked': '地址中的密钥部分已隐藏（****）；不修改地址则保持原样，修改时请粘贴完整地址。',
   'sla.axis.impact.high': '高（大范围或关键业务）',
@@ -851,6 +854,13 @@ export const zhCN = {
   'workspace.queue.team': '本组工单',
   'workspace.queue.unassigned': '未分派',
   'workspace.queue.breaching': '即将超时',
+  'workspace.queue.contractDue': '合同即将超时',
+  'workspace.queue.contractBreached': '合同已超时',
+  'workspace.queue.contractOpen': '合同未结工单',
+  'workspace.queue.complaints': '待处理投诉',
+  'workspace.queue.lowRatings': '差评回访（3分及以下）',
+  'workspace.queue.allComplaints': '全部投诉',
+  'workspace.emptyList': '没有工单',
   'workspace.emptyQueue': '还没有工单 — 登记第一个来电',
   'workspace.emptyUnassigned': '没有未分派的工单',
   'tickets.listTitle': '工单',
@@ -1197,6 +1207,7 @@ export const zhCN = {
   'tickets.viaEmailLink': '{name}（邮件链接）',
   // ---- end of service desk
   ...alertsZhCN,
+  ...holidaysZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

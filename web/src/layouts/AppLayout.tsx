@@ -7,6 +7,7 @@ import { useCurrentUser } from '../auth/session';
 import { NAV, flatNav, isGroup, navAllowed, navTestId } from './nav';
 import { GlobalSearch, LanguageSwitch, NotificationBell, UserMenu } from './TopBar';
 import { useIsMobile } from '../components/useIsMobile';
+import { HolidayYearBanner } from '../pages/admin/calendars/HolidayYearAlerts';
 
 const { Header, Sider, Content } = Layout;
 const COLLAPSE_KEY = 'yw_nav_collapsed';
@@ -158,6 +159,7 @@ export function AppLayout() {
           </Flex>
         </Header>
         <Content className="yw-content" data-testid="content">
+          <HolidayYearBanner />
           <Suspense
             fallback={
               <div style={{ display: 'grid', placeItems: 'center', minHeight: 240 }}>

@@ -13,7 +13,7 @@ function inWarning(c: SlaClock, ticket: Pick<Ticket, 'slaStatus' | 'slaDueAt'>):
   return c.targetMinutes > 0 && c.remainingMinutes / c.targetMinutes <= 0.2;
 }
 
-/** A target in words: 30分钟, 4小时, 2天3小时. */
+/** A target in words: 30分钟, 4小时, 2天3小时 (a target in working days is shown as written: 5个工作日). */
 function useTarget() {
   const { t } = useI18n();
   return (minutes: number) => {
@@ -105,7 +105,7 @@ export function SlaPanel({ ticket, compact }: { ticket: Ticket; compact?: boolea
                   {c.dueAt && c.state !== 'met' && sub ? ` · ${sub}` : ''}
                 </Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {t('tickets.sla.target', { d: target(c.targetMinutes) })}
+                  {t('tickets.sla.target', { d: c.target ? t(`sla.unit.${c.target.unit}` as MessageKey, { n: c.target.amount }) : target(c.targetMinutes) })}
                 </Typography.Text>
               </div>
             </Col>

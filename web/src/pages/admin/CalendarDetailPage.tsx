@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Form, Input, Modal, Popconfirm, Result, Row, Skeleton, Tag, Tooltip, Typography, Upload } from 'antd';
-import { CopyOutlined, DeleteOutlined, DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { CalendarOutlined, CopyOutlined, DeleteOutlined, DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { API_BASE, api, applyFieldErrors, isApiError } from '../../api/client';
 import type { Calendar, IcsImportResult } from '../../api/types';
 import { useI18n } from '../../i18n';
@@ -15,6 +15,8 @@ import { CALENDAR_ID_RE, useCalendarLabel } from './calendars/calendarShared';
 import { CalendarEditor } from './calendars/CalendarEditor';
 import { MonthView } from './calendars/MonthView';
 import { DeadlineCalculator } from './calendars/DeadlineCalculator';
+import { HolidayYearModal } from './calendars/HolidayYearModal';
+import { useRecomputeOffer } from './calendars/RecomputeModal';
 
 interface CopyValues {
   name: string;
@@ -48,10 +50,30 @@ export default function CalendarDetailPage() {
     null,
   );
   useUnsavedGuard(dirty);
+  // The year form (?year=2027 opens it: the missing-year warnings link here).
+  const [sp, setSp] = useSearchParams();
+  const yearParam = Number(sp.get('year'));
+  const [yearForm, setYearForm] = useState<number | null>(null);
+  const recompute = useRecomputeOffer();
 
   useEffect(() => {
     if (q.data && (!base || base.id !== q.data.id)) setBase(q.data);
   }, [q.data, base]);
+  useEffect(() => {
+    if (Number.isInteger(yearParam) && yearParam >= 1900 && yearParam < 2400 && canWrite) setYearForm(yearParam);
+  }, [yearParam, canWrite]);
+  const closeYearForm = () => {
+    setYearForm(null);
+    if (sp.has('year'))
+      setSp(
+        (prev) => {
+          const n = new URLSearchParams(prev);
+          n.delete('year');
+          return n;
+        },
+        { replace: true },
+      );
+  };
   useEffect(() => {
     setImported(null);
   }, [id]);
@@ -132,6 +154,7 @@ export default function CalendarDetailPage() {
       const r = await api.post<IcsImportResult>(`/calendars/${encodeURIComponent(cal.id)}/ics`, { ics });
       setImported({ ok: true, holidays: r.holidays, workdays: r.workdays });
       await adopt(r.calendar);
+      recompute.offer({ kind: 'calendar', id: cal.id });
     } catch (e) {
       const lines = isApiError(e) ? e.errors.map((x) => x.message) : [];
       setImported({ ok: false, text: `${t('calendars.importFailed')}${t('common.colon')}${errorText(e)}`, lines });
@@ -168,6 +191,18 @@ export default function CalendarDetailPage() {
             <Button icon={<DownloadOutlined />} href={`${API_BASE}/calendars/${encodeURIComponent(cal.id)}/ics`} download={`${cal.id}.ics`} data-testid="calendars-export">
               {t('calendars.export')}
             </Button>
+            {canWrite && (
+              <Tooltip title={dirty ? t('holidays.saveFirst') : undefined}>
+                <Button
+                  icon={<CalendarOutlined />}
+                  disabled={dirty}
+                  onClick={() => setYearForm(cal.holidayYears?.missingYear ?? new Date().getFullYear() + (new Date().getMonth() >= 10 ? 1 : 0))}
+                  data-testid="calendars-years"
+                >
+                  {t('holidays.openForm')}
+                </Button>
+              </Tooltip>
+            )}
             {canWrite && (
               <Tooltip title={dirty ? t('calendars.importSaveFirst') : t('calendars.importHelp')}>
                 <span data-testid="calendars-import-upload">
@@ -238,6 +273,37 @@ export default function CalendarDetailPage() {
             }
           />
         ))}
+      {cal.holidayYears?.missingYear && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="calendar-missing-year"
+          title={t('holidays.missingTitle', { year: cal.holidayYears.missingYear })}
+          description={t('holidays.missingText', { name: label(cal), year: cal.holidayYears.missingYear })}
+          action={
+            canWrite && (
+              <Button type="primary" size="small" disabled={dirty} onClick={() => setYearForm(cal.holidayYears!.missingYear)} data-testid="calendar-enter-year">
+                {t('holidays.enterYear', { year: cal.holidayYears.missingYear })}
+              </Button>
+            )
+          }
+        />
+      )}
+      {yearForm !== null && (
+        <HolidayYearModal
+          calendar={cal}
+          year={yearForm}
+          open
+          onClose={closeYearForm}
+          onSaved={(c) => {
+            closeYearForm();
+            void adopt(c);
+            recompute.offer({ kind: 'calendar', id: c.id });
+          }}
+        />
+      )}
+      {recompute.modal}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14} style={{ minWidth: 0 }}>
           <CalendarEditor
@@ -245,7 +311,10 @@ export default function CalendarDetailPage() {
             calendar={cal}
             readOnly={!canWrite}
             onDirtyChange={setDirty}
-            onSaved={(c) => void adopt(c)}
+            onSaved={(c) => {
+              void adopt(c);
+              recompute.offer({ kind: 'calendar', id: c.id });
+            }}
             onReload={() => void reload()}
           />
         </Col>

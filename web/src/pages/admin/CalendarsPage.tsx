@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormDrawer } from '../../components/FormDrawer';
 import { utcOffset, DEFAULT_TIME_ZONE } from '../../components/timezones';
 import { CALENDAR_ID_RE, useCalendarLabel, useCalendars, useWeeklySummary } from './calendars/calendarShared';
+import { MissingYearAlert } from './calendars/HolidayYearAlerts';
 
 const BLANK = '__blank__';
 
@@ -23,6 +24,7 @@ interface CreateValues {
 
 /** The last year with a holiday or make-up day (tells when next year's notice must be added). */
 function coverageYear(c: Calendar): number | null {
+  if (c.holidayYears?.china) return Math.max(...c.holidayYears.years);
   const dates = [...c.holidays, ...c.workdays].map((d) => d.date).sort();
   return dates.length ? Number(dates[dates.length - 1].slice(0, 4)) : null;
 }
@@ -75,6 +77,7 @@ export default function CalendarsPage() {
           </>
         }
       />
+      <MissingYearAlert calendars={list.data} />
       <Card>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         <Table<Calendar>

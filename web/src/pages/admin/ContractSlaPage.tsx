@@ -17,6 +17,7 @@ import { DEFAULT_MATRIX, useSlaTemplates } from './sla/slaShared';
 import { TemplateCards } from './sla/TemplateCards';
 import { SlaEditor } from './sla/SlaEditor';
 import { SlaPreviewPanel } from './sla/SlaPreviewPanel';
+import { useRecomputeOffer } from './calendars/RecomputeModal';
 
 type Doc = Pick<ContractSla, 'matrix' | 'policy'>;
 type Loaded = ContractSlaResponse & { sla: ContractSla };
@@ -54,6 +55,8 @@ export default function ContractSlaPage() {
   const [dirty, setDirty] = useState(false);
   const [choosing, setChoosing] = useState(false);
   const [applying, setApplying] = useState<string | null>(null);
+  // After the SLA is added or changed: offer to apply it to the open tickets from their reported time.
+  const recompute = useRecomputeOffer();
   useUnsavedGuard(dirty);
 
   useEffect(() => {
@@ -95,6 +98,7 @@ export default function ContractSlaPage() {
         message.success(t('sla.applied', { name: tpl?.name ?? templateId }));
         setChoosing(false);
         adopt(r);
+        if (id !== null) recompute.offer({ kind: 'contract', id });
         void qc.invalidateQueries({ queryKey: ['/calendars'] });
       } catch (e) {
         message.error(isApiError(e) && e.status === 409 ? `${t('common.conflictTitle')}` : errorText(e));
@@ -198,7 +202,10 @@ export default function ContractSlaPage() {
               startDirty={base.draft}
               onDirtyChange={setDirty}
               onDocChange={setDoc}
-              onSaved={(r) => adopt(r)}
+              onSaved={(r) => {
+                adopt(r);
+                if (id !== null) recompute.offer({ kind: 'contract', id });
+              }}
               onReload={() => void reload()}
             />
           </Col>
@@ -217,6 +224,7 @@ export default function ContractSlaPage() {
           </Col>
         </Row>
       )}
+      {recompute.modal}
       <Modal
         open={choosing}
         title={t('sla.templates')}

@@ -5,7 +5,7 @@ import type { Calendar, Interval } from '../../../api/types';
 import { useI18n, type MessageKey } from '../../../i18n';
 import { useCan } from '../../../auth/session';
 
-export const BUILTIN_CALENDARS = ['cn-5x8', '24x7', '5x8'] as const;
+export const BUILTIN_CALENDARS = ['cn-5x8', 'cn-5x8-continuous', '24x7', '5x8'] as const;
 export const CALENDAR_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 export const CALENDARS_KEY = ['/calendars', 'list'] as const;
 

@@ -4,6 +4,7 @@ import { ThunderboltOutlined } from '@ant-design/icons';
 import type { SlaTemplate } from '../../../api/types';
 import { useI18n } from '../../../i18n';
 import { usePolicyLines } from './slaShared';
+import { useCalendarLabel } from '../calendars/calendarShared';
 
 function TemplateCard({
   template,
@@ -14,8 +15,9 @@ function TemplateCard({
   onApply?: (templateId: SlaTemplate['id'], policyId: string) => void;
   applying?: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const lines = usePolicyLines();
+  const label = useCalendarLabel();
   const [policyId, setPolicyId] = useState(template.policies[0]?.id ?? '');
   const several = template.policies.length > 1;
   const summary = (p: SlaTemplate['policies'][number]) => (
@@ -60,6 +62,15 @@ function TemplateCard({
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
         {t('sla.source')}{t('common.colon')}{template.source}
       </Typography.Paragraph>
+      {(template.calendarsUsed?.length ?? 0) > 0 && (
+        <Typography.Paragraph style={{ fontSize: 12, marginBottom: 8 }} data-testid={`sla-template-${template.id}-calendars`}>
+          <Typography.Text type="secondary">
+            {t('sla.calendarsUsed')}
+            {t('common.colon')}
+          </Typography.Text>
+          {template.calendarsUsed!.map((c) => label({ id: c.id, name: c.name, builtin: true })).join(locale === 'zh-CN' ? '；' : '; ')}
+        </Typography.Paragraph>
+      )}
       {template.levels.length > 0 && (
         <Flex gap={4} wrap style={{ marginBottom: 8 }}>
           <Typography.Text type="secondary">{t('sla.levels')}{t('common.colon')}</Typography.Text>
