@@ -46,7 +46,7 @@ import {
   type VisitBody,
   type WorklogBody,
 } from './schema.js';
-import { clockView, clocksOf, firedOf, isOpenClock, loadSlaContext, persistClocks, summaryOf, SYSTEM, unfired, type Fired, type SlaContext } from './sla.js';
+import { clockView, clocksOf, firedOf, isOpenClock, loadSlaContext, persistClocks, summaryOf, SYSTEM, targetOf, unfired, type Fired, type SlaContext } from './sla.js';
 
 export const AUTO_CLOSE_JOB = 'tickets.autoclose';
 export const autoCloseJobKey = (ticketId: number) => `ticket:autoclose:${ticketId}`;
@@ -374,7 +374,7 @@ export class TicketService {
     const now = Date.now();
     const sla: TicketOut['sla'] = [];
     for (const row of [...slaRows].sort((a, b) => METRIC_ORDER[a.metric] - METRIC_ORDER[b.metric])) {
-      const view = clockView(row, ctx.calendars.get(row.calendar_id) ?? (await this.calendarOrNull(row.calendar_id)), now);
+      const view = clockView(row, ctx.calendars.get(row.calendar_id) ?? (await this.calendarOrNull(row.calendar_id)), now, targetOf(ctx, row));
       if (view) sla.push(view);
     }
     return {
