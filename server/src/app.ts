@@ -17,6 +17,8 @@ import { AuthService } from './platform/auth/service.js';
 import type { ModuleContext, ZApp } from './platform/http/context.js';
 import { AppError, internalProblem, sendProblem, toAppError } from './platform/http/errors.js';
 import { registerInputHygiene } from './platform/http/hygiene.js';
+import { registerSecurityHeaders } from './platform/http/headers.js';
+import { bodyLimitError, registerBodyLimits } from './platform/http/limits.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { MODULES } from './modules/index.js';
 import { jobRoutes } from './platform/jobs/routes.js';
@@ -45,6 +47,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: config.uploadLimit, files: 1, fields: 20 } });
+  await registerSecurityHeaders(app); // CSP, frames, nosniff, no-store on the API (docs/SECURITY.md); before the routes
+  registerBodyLimits(app, config); // 413 on the Content-Length or at the limit while streaming, before anything reads the body
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -62,7 +66,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(declaredPublic(swaggerUi), { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
   app.setErrorHandler((err, request, reply) => {
-    const appErr = toAppError(err, request);
+    const appErr = bodyLimitError(request) ?? toAppError(err, request);
     if (appErr) return sendProblem(reply, appErr, request.locale ?? 'zh-CN');
     request.log.error({ err }, 'unhandled error');
     return internalProblem(reply, request.locale ?? 'zh-CN');

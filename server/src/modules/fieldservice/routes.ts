@@ -5,7 +5,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { idParams } from '../../platform/http/zod.js';
 import { reportOut, reportPatch, signBody } from './schema.js';
 import type { RepairReportService } from './service.js';
-import { MAX_SCAN_BYTES, type StoredScan } from './storage.js';
+import { MAX_SCAN_BYTES, SCAN_LIMIT_LABEL, type StoredScan } from './storage.js';
 
 const V1 = '/api/v1';
 const tags = ['repair reports'];
@@ -56,7 +56,7 @@ export function repairReportRoutes(app: ZApp, service: RepairReportService) {
   app.post(
     `${BASE}/paper-signed`,
     {
-      config: write,
+      config: { ...write, uploadLimit: MAX_SCAN_BYTES, bodyLimitLabel: SCAN_LIMIT_LABEL },
       schema: {
         tags,
         summary: 'Signed on paper: multipart with fields version, signerName, customerOpinion? and the scan "file" (PDF, JPEG or PNG, ≤ 10 MB)',

@@ -165,7 +165,7 @@ export function organisationRoutes(app: ZApp, ctx: ModuleContext, service: Organ
   app.post(
     `${V1}/customers/:id/contacts/import`,
     {
-      config: { permission: 'customers.write' },
+      config: { permission: 'customers.write', uploadLimit: ctx.config.uploadLimit, bodyLimitLabel: formatLimit(ctx.config.uploadLimit) },
       schema: { ...contacts, summary: 'Import contacts from .xlsx (multipart field "file"): every row or none', consumes: ['multipart/form-data'], params: idParams, response: { 200: z.object({ imported: z.number() }) } },
     },
     async (request) => {

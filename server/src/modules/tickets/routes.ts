@@ -3,7 +3,7 @@ import type { ZApp } from '../../platform/http/context.js';
 import { actorOf } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { idParams, page } from '../../platform/http/zod.js';
-import { MAX_ATTACHMENT_BYTES } from './files.js';
+import { ATTACHMENT_LIMIT_LABEL, MAX_ATTACHMENT_BYTES } from './files.js';
 import {
   actionBody,
   actionParams,
@@ -209,7 +209,7 @@ export function ticketRoutes(app: ZApp, service: TicketService) {
   app.post(
     `${V1}/tickets/:id/attachments`,
     {
-      config: write,
+      config: { ...write, uploadLimit: MAX_ATTACHMENT_BYTES, bodyLimitLabel: ATTACHMENT_LIMIT_LABEL },
       schema: {
         tags,
         summary: 'Attach a file (multipart field "file", at most 20 MB; the type is read from the content)',
