@@ -62,6 +62,8 @@ describeDb('recomputing open tickets after a calendar or an SLA changes', (kind)
     expect((await due(a.id, 'resolution')).due_at).toBe(Date.parse(row.newDue));
     const ticket = ok(await w.desk.request({ method: 'GET', url: `/api/v1/tickets/${a.id}` }));
     expect(ticket.sla.find((c: { metric: string }) => c.metric === 'resolution').dueAt).toBe(new Date(Date.parse(row.newDue)).toISOString());
+    // A target in working days is shown as days, not as the hours it spans.
+    expect(ticket.sla.find((c: { metric: string }) => c.metric === 'resolution').target).toEqual({ amount: 2, unit: 'workdays' });
     const audit = await db().selectFrom('audit_log').select(['action', 'entity_id', 'before', 'after']).where('action', '=', 'sla_recompute').where('entity_id', '=', String(a.id)).execute();
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0].after!).scope).toBe('calendar:rc-cn');
