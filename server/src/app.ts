@@ -7,7 +7,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
 import type { Database_ } from './db/index.js';
@@ -20,6 +20,7 @@ import { registerInputHygiene } from './platform/http/hygiene.js';
 import { registerSecurityHeaders } from './platform/http/headers.js';
 import { bodyLimitError, registerBodyLimits } from './platform/http/limits.js';
 import { registerMetrics } from './platform/http/metrics.js';
+import { openapiTransforms } from './platform/http/openapi.js';
 import { MODULES } from './modules/index.js';
 import { jobRoutes } from './platform/jobs/routes.js';
 import { Scheduler } from './platform/jobs/scheduler.js';
@@ -41,6 +42,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
+    // A path the router cannot take (broken percent-encoding, a parameter over 100 characters) names no record: a 404 problem, not Fastify's own JSON.
+    frameworkErrors: (_err, request, reply) => sendProblem(reply, AppError.notFound(), request.locale ?? 'zh-CN'),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -61,7 +64,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    ...openapiTransforms, // the schemas from zod, and every operation's problem+json error responses
   });
   await app.register(declaredPublic(swaggerUi), { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 

@@ -94,7 +94,7 @@ export function repairReportRoutes(app: ZApp, service: RepairReportService) {
 
   app.get(
     `${BASE}/pdf`,
-    { config: read, schema: { tags, summary: 'The report as PDF: the one stored at the signing, or the draft rendered now', params: idParams, response: { 200: z.string().describe('application/pdf') } } },
+    { config: read, schema: { tags, summary: 'The report as PDF: the one stored at the signing, or the draft rendered now', params: idParams, produces: ['application/pdf'], response: { 200: z.string().describe('the PDF') } } },
     async (request, reply) => {
       const pdf = await service.pdf(actorOf(request), request.params.id);
       return (
@@ -112,7 +112,7 @@ export function repairReportRoutes(app: ZApp, service: RepairReportService) {
 
   app.get(
     `${BASE}/scan`,
-    { config: read, schema: { tags, summary: 'The scan of the paper form (reports signed on paper)', params: idParams, response: { 200: z.string().describe('the file') } } },
+    { config: read, schema: { tags, summary: 'The scan of the paper form (reports signed on paper)', params: idParams, produces: ['application/pdf', 'image/jpeg', 'image/png'], response: { 200: z.string().describe('the scan as uploaded (PDF, JPEG or PNG)') } } },
     async (request, reply) => {
       const file = await service.scan(actorOf(request), request.params.id);
       return reply

@@ -238,7 +238,7 @@ export function ticketRoutes(app: ZApp, service: TicketService) {
 
   app.get(
     `${V1}/tickets/:id/attachments/:fileId`,
-    { config: read, schema: { tags, summary: 'Download an attachment', params: fileParams, response: { 200: z.string().describe('the file') } } },
+    { config: read, schema: { tags, summary: 'Download an attachment', params: fileParams, produces: ['*/*'], response: { 200: z.string().describe('the file, with the media type read from its content at the upload') } } },
     async (request, reply) => {
       const file = await service.attachment(actorOf(request), request.params.id, request.params.fileId);
       return (
