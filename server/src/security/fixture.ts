@@ -5,7 +5,7 @@ import { listTables } from '../ops/catalog.js';
 import { createApiToken } from '../platform/auth/service.js';
 import { BUILTIN_ROLES } from '../platform/auth/permissions.js';
 import { createTestApp, fanOutQueued, insertUser, login, STRONG_PASSWORD, type DbKind, type Session, type TestApp } from '../test/harness.js';
-import { exampleOf, loadOpenApi, multipart, png, prng, rfc822, type JsonSchema, type Operation } from './openapi-client.js';
+import { multipart, png } from '../test/uploads.js';
 
 /**
  * The security suite's world: three customers A, B and C built through the API, each with
@@ -431,7 +431,7 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     const kind = FIELD_KIND[name];
     if (kind) known[name] = isArraySchema(props[name]) ? [o[kind]] : o[kind];
   }
-  const body = exampleOf({ ...op.body, properties: Object.fromEntries(Object.entries(props).filter(([k]) => (op.body!.required ?? []).includes(k) || k in known)) }, prng(1), known) as Record<string, unknown>;
+  const body = exampleOf(op.body, known) as Record<string, unknown>;
   return body;
 }
 
@@ -458,7 +458,7 @@ function ownParams(w: World, op: Operation): { params: Record<string, number | s
     start: now.toISOString(), from: new Date(now.getTime() - 86_400_000).toISOString(), to: now.toISOString(), reportedAt: now.toISOString(),
     minutes: '60', month: '2026-03', token: w.alertTokenA, visibility: 'public', priority: 'P2', impact: 'medium', urgency: 'high',
   };
-  for (const q of op.queryParams) if (q.required || (byName[q.name] && op.path.includes('/calendars/'))) query[q.name] = byName[q.name] ?? String(exampleOf(q.schema, prng(2)));
+  for (const q of op.queryParams) if (q.required || (byName[q.name] && op.path.includes('/calendars/'))) query[q.name] = byName[q.name] ?? String(exampleOf(q.schema));
   if (op.key === 'POST /api/v1/alerts/{sourceId}') query.token = w.alertTokenA;
   return { params, query };
 }
@@ -553,4 +553,77 @@ export async function routePermissions(w: World, ops: Operation[]): Promise<Map<
   return out;
 }
 
-export { loadOpenApi, type Operation };
+// ---------------------------------------------------------------- the document, read small
+
+export type JsonSchema = Record<string, unknown> & { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; enum?: unknown[] };
+
+export interface Param {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema: JsonSchema;
+}
+
+/** One operation of the OpenAPI document: what this suite needs of it. */
+export interface Operation {
+  key: string;
+  method: string;
+  path: string;
+  pathParams: Param[];
+  queryParams: Param[];
+  body: JsonSchema | null;
+  /** `security: []`: no credentials needed. */
+  isPublic: boolean;
+}
+
+export async function loadOpenApi(app: FastifyInstance): Promise<{ operations: Operation[] }> {
+  const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
+  if (res.statusCode !== 200) throw new Error(`GET /api/openapi.json: ${res.statusCode}`);
+  const doc = res.json() as { paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> }; security?: unknown[] }>>; security?: unknown[] };
+  const operations: Operation[] = [];
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [m, op] of Object.entries(item)) {
+      const params = op.parameters ?? [];
+      const security = op.security ?? doc.security ?? [];
+      operations.push({
+        key: `${m.toUpperCase()} ${p}`,
+        method: m.toUpperCase(),
+        path: p,
+        pathParams: params.filter((x) => x.in === 'path'),
+        queryParams: params.filter((x) => x.in === 'query'),
+        body: op.requestBody?.content?.['application/json']?.schema ?? null,
+        isPublic: Array.isArray(security) && security.length === 0,
+      });
+    }
+  }
+  return { operations };
+}
+
+/** A plain value the schema accepts (first enum value, lower bounds, required properties), `known` by name first. */
+export function exampleOf(schema: JsonSchema | undefined, known: Record<string, unknown> = {}, name = '', depth = 0): unknown {
+  if (!schema || depth > 8) return null;
+  if (name && name in known) return known[name];
+  if (schema.enum) return schema.enum[0];
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) return exampleOf(alternatives.find((a) => a.type !== 'null') ?? alternatives[0], known, name, depth + 1);
+  const type = (Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type) ?? (schema.properties ? 'object' : 'string');
+  switch (type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => (schema.required ?? []).includes(k) || k in known).map(([k, v]) => [k, exampleOf(v, known, k, depth + 1)]));
+    case 'array':
+      return Array.from({ length: Number(schema.minItems ?? 0) }, () => exampleOf(schema.items, known, '', depth + 1));
+    case 'integer':
+    case 'number':
+      return schema.exclusiveMinimum !== undefined ? Number(schema.exclusiveMinimum) + 1 : Number(schema.minimum ?? 1);
+    case 'boolean':
+      return true;
+    default:
+      return 'probe'.padEnd(Number(schema.minLength ?? 0), 'x');
+  }
+}
+
+/** A small raw RFC 822 message. */
+function rfc822(from: string, to: string, subject: string, text: string): Buffer {
+  const lines = [`From: ${from}`, `To: ${to}`, `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`, `Message-ID: <${hashOf(subject + Date.now() + Math.random())}@security.example>`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', Buffer.from(text).toString('base64'), ''];
+  return Buffer.from(lines.join('\r\n'));
+}
