@@ -118,9 +118,16 @@ function registerWeb(app: FastifyInstance, config: Config) {
 
   app.setNotFoundHandler((request, reply) => {
     // A missing asset must be a 404: answering index.html would make the browser reject it as a script.
-    if (request.url.startsWith('/api/') || request.url.startsWith('/assets/') || request.method !== 'GET' || !hasWeb) {
+    // Only a plain page path gets the web app: an encoded, doubled or parameterised spelling of an
+    // API path (//api/v1/jobs, /%61pi/..., /api;x=1/...) is an API miss, not a page.
+    if (!isPagePath(request.url.split('?')[0]) || request.method !== 'GET' || !hasWeb) {
       return sendProblem(reply, new AppError(404, 'not_found', 'http.routeNotFound', { method: request.method, url: request.url.split('?')[0] }), request.locale ?? 'zh-CN');
     }
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
   });
+}
+
+/** A client-side route of the web app: unreserved characters only, single slashes, not the API's or the assets' prefix. */
+export function isPagePath(pathname: string): boolean {
+  return /^(\/[A-Za-z0-9._~-]+)*\/?$/.test(pathname) && !/^\/(api|assets)(\/|$)/i.test(pathname);
 }

@@ -134,6 +134,13 @@ describeDb('yunwei admin / token / audit CLI', (kind) => {
     expect(refused.statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${narrow}` } })).statusCode).toBe(200);
 
+    // `account` reaches the user's own profile (not credentials); `*` alone does not.
+    const account = (await yunwei(env, 'token', 'create', '--username', 'made.by.token', '--scopes', 'account')).stdout.trim();
+    const profile = await app.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${account}` }, payload: { displayName: '令牌用户' } });
+    expect(profile.statusCode).toBe(200);
+    expect(profile.json().displayName).toBe('令牌用户');
+    expect((await app.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` }, payload: { displayName: 'x' } })).statusCode).toBe(403);
+
     const engineerScope = await yunwei(env, 'token', 'create', '--username', 'made.by.token', '--scopes', 'users.write');
     expect(engineerScope.code).toBe(1);
     expect(engineerScope.stderr).toContain('无效的范围“users.write”');

@@ -5,7 +5,7 @@ import { AccountsService } from '../modules/accounts/service.js';
 import { userCreate } from '../modules/accounts/schema.js';
 import { verifyChain } from '../platform/audit/service.js';
 import { systemActor } from '../platform/auth/actor.js';
-import { PERMISSION_CODES } from '../platform/auth/permissions.js';
+import { ACCOUNT_SCOPE, ALL_SCOPE, PERMISSION_CODES } from '../platform/auth/permissions.js';
 import { findUserByUsername } from '../platform/auth/repo.js';
 import { AuthService, createApiToken, parseExpiry } from '../platform/auth/service.js';
 import { AppError, problemFromAppError, zodIssuesToProblems } from '../platform/http/errors.js';
@@ -68,7 +68,7 @@ export function registerAccountCommands(program: Command): void {
     .requiredOption('--username <username>', 'the user the token acts as')
     .option('--expires <spec>', 'lifetime such as 30d, 12h, 90m, an ISO instant, or never', '90d')
     .option('--name <name>', 'what the token is for', 'cli')
-    .option('--scopes <list>', 'comma-separated permission codes, or * for all of the user\'s', '*')
+    .option('--scopes <list>', 'comma-separated permission codes, * for all of the user\'s, account for the user\'s own profile and inbox', '*')
     .action((opts: { username: string; expires: string; name: string; scopes: string }) =>
       withDatabase(async (database, config) => {
         const user = await findUserByUsername(database.db, opts.username);
@@ -78,8 +78,8 @@ export function registerAccountCommands(program: Command): void {
         if (expiresAt === null && opts.expires.trim() !== 'never') fail('accounts.cli.badExpiry', { value: opts.expires });
         const scopes = [...new Set(opts.scopes.split(',').map((s) => s.trim()).filter(Boolean))];
         if (!scopes.length) fail('accounts.cli.badScope', { value: opts.scopes });
-        // A token never carries what its user lacks.
-        for (const s of scopes) if (s !== '*' && !actor.permissions.has(s)) fail('accounts.cli.badScope', { value: s });
+        // A token never carries what its user lacks; `account` (own profile and inbox) is every user's.
+        for (const s of scopes) if (s !== ALL_SCOPE && s !== ACCOUNT_SCOPE && !actor.permissions.has(s)) fail('accounts.cli.badScope', { value: s });
         const name = opts.name.trim().slice(0, 100) || 'cli';
         const token = await createApiToken(database.db, user.id, name, scopes, expiresAt, CLI_WHO);
         console.log(token.token);

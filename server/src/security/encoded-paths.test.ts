@@ -15,9 +15,9 @@ import { buildWorld, loadOpenApi, probesFor, routePermissions, SELF_ENDING, type
  *   operation whose permission a customer user lacks;
  * - for writes, with the administrator's session but without the CSRF header: never 2xx, never 5xx.
  *
- * A GET of a path that is no route and does not start with `/api/` (`//api/…`, `/%2561pi/…`,
- * `/api;x=1/…`) is answered by the web app's index.html, as every unknown page is; that is
- * counted, not failed: the shell is the same for everybody and holds no data.
+ * A GET of such a spelling (`//api/…`, `/%2561pi/…`, `/api;x=1/…`) is no route and no page of
+ * the web app either: the not-found handler answers 404, not the web app's index.html (which
+ * only plain page paths get). Any index.html answer is counted and fails the walk.
  */
 
 const enc = (ch: string, lower = false) => {
@@ -116,6 +116,10 @@ describeDb('security: encoded paths', (kind) => {
 
   it('walks every operation with every variant', () => {
     expect(requests).toBeGreaterThan(5000);
+  });
+
+  it('answers no variant with the web app\'s index.html: an API spelling is an API miss', () => {
+    expect(shellAnswers).toBe(0);
   });
 
   it('answers no 2xx without credentials or CSRF header, none where the customer lacks the permission, and no 5xx', () => {
