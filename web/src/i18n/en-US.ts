@@ -77,10 +77,8 @@ export const enUS: Messages = {
   'login.password': 'Password',
   'login.submit': 'Log in',
   'login.failed': 'Wrong username or password. Repeated failures lock the account for a while; ask an administrator if you cannot log in.',
-  'login.locked': 'The account is locked after too many failed attempts. Try again later or ask an administrator to unlock it.',
   'login.rateLimited': 'Too many login attempts. Please try again later.',
   'login.rateLimitedSeconds': 'Too many login attempts. Please try again in {seconds} seconds.',
-  'login.disabled': 'The account is disabled. Please contact an administrator.',
 
   'shell.search': 'Search tickets, customers, contacts… (press /)',
   'shell.searchSoon': 'Global search is coming soon: "{q}"',

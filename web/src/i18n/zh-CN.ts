@@ -79,10 +79,8 @@ export const zhCN = {
   'login.password': '密码',
   'login.submit': '登录',
   'login.failed': '用户名或密码错误。连续输错多次后账号会被暂时锁定，无法登录请联系系统管理员。',
-  'login.locked': '账号已锁定：密码连续输错次数过多。请稍后再试或联系系统管理员解锁。',
   'login.rateLimited': '登录尝试过于频繁，请稍后再试。',
   'login.rateLimitedSeconds': '登录尝试过于频繁，请 {seconds} 秒后再试。',
-  'login.disabled': '账号已停用，请联系系统管理员。',
 
   // shell
   'shell.search': '搜索工单、客户、联系人…（按 / 聚焦）',

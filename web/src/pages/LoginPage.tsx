@@ -62,10 +62,8 @@ export default function LoginPage() {
       const fromServer = isApiError(e) && !!e.code && !!e.problem.title;
       if (!isApiError(e)) setError(errorText(e));
       else if (e.status === 401) setError(t('login.failed'));
-      else if (e.status === 423) setError(fromServer ? e.title : t('login.locked'));
       else if (e.status === 429)
         setError(fromServer ? e.title : e.retryAfter ? t('login.rateLimitedSeconds', { seconds: e.retryAfter }) : t('login.rateLimited'));
-      else if (e.status === 403 && e.code === 'disabled') setError(fromServer ? e.title : t('login.disabled'));
       else {
         applyFieldErrors(form, e);
         setError(errorText(e));
