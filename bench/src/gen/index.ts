@@ -1,13 +1,11 @@
-import { sql } from 'kysely';
 import { loadConfig } from '../../../server/src/config.js';
 import { auditActorOf, recordAudit } from '../../../server/src/platform/audit/service.js';
 import { systemActor } from '../../../server/src/platform/auth/actor.js';
 import { prepareDatabase } from '../../../server/src/runtime.js';
-import { Progress } from '../lib/progress.js';
+import { Progress } from '../../../server/src/ops/progress.js';
 import { openTarget, type Target } from '../lib/target.js';
 import { buildOrganisation, type OrgModel } from './organisation.js';
-import { Rng } from './prng.js';
-import { emptyRows, localYear, reportInstants, simContext, simulateTicket } from './tickets.js';
+import { emptyTally, finishHistory, localYear, reportInstants, Rng, simContext, simulateHistory, type Tally } from '../../../server/src/ops/history/index.js';
 import { PostgresWriter, SqliteWriter, type BulkWriter } from './writers.js';
 
 export interface GenerateOptions {
@@ -74,8 +72,7 @@ export async function generateDataset(target: Target, opts: GenerateOptions): Pr
   // ---- tickets
   const writer: BulkWriter = target.kind === 'sqlite' ? new SqliteWriter(target.file) : await PostgresWriter.open(target.url, target.schema);
   const notes = writer instanceof PostgresWriter ? [...writer.notes] : ['journal off, foreign keys off, one connection during the load; WAL on afterwards'];
-  const rows: Record<string, number> = {};
-  const states: Record<string, number> = {};
+  let tallied: Tally = emptyTally();
   const indexes: Array<{ name: string; ms: number }> = [];
   let t2 = t1;
   try {
@@ -84,16 +81,13 @@ export async function generateDataset(target: Target, opts: GenerateOptions): Pr
     const instants = opts.dueAt ?? reportInstants(rng.fork(1), opts.tickets, opts.now, years, org.calendars.get('cn-5x8')!);
     const ctx = simContext(org, opts.now, { autoCloseWorkdays: config.tickets.autoCloseWorkdays, ratings: tables.has('ticket_ratings') });
     const progress = opts.progress ? new Progress('tickets', opts.tickets, 'tickets') : null;
-    const ticketRng = rng.fork(2);
-    for (let start = 0; start < opts.tickets; start += batch) {
-      const out = emptyRows();
-      const end = Math.min(opts.tickets, start + batch);
-      for (let i = start; i < end; i++) simulateTicket(ctx, ticketRng, i + 1, instants[i], out, opts.dueAt ? { dueAt: instants[i] } : {});
-      for (const t of out.tickets) states[t.state] = (states[t.state] ?? 0) + 1;
-      for (const [k, list] of Object.entries(out)) rows[k] = (rows[k] ?? 0) + list.length;
-      await writer.write(out);
-      progress?.update(end);
-    }
+    const dueAt = opts.dueAt;
+    tallied = await simulateHistory(
+      ctx,
+      rng.fork(2),
+      { count: opts.tickets, at: (i) => instants[i], options: dueAt ? (i) => ({ dueAt: dueAt[i] }) : undefined },
+      { batch, write: (out) => writer.write(out), progress: (done) => progress?.update(done) },
+    );
     t2 = performance.now();
     log(`indexes: recreating`);
     await writer.finish((name, ms) => indexes.push({ name, ms: Math.round(ms) }));
@@ -105,20 +99,16 @@ export async function generateDataset(target: Target, opts: GenerateOptions): Pr
   // ---- counters and the audit entry, through the usual connection
   database = openTarget(target);
   try {
-    const counters = await database.db
-      .selectFrom('tickets')
-      .select(['kind', sql<string>`substr(number, 5, 4)`.as('year'), sql<number>`max(cast(substr(number, 10) as integer))`.as('last')])
-      .groupBy(['kind', sql`substr(number, 5, 4)`])
-      .execute();
-    if (counters.length) await database.db.insertInto('ticket_counters').values(counters.map((c) => ({ kind: c.kind, year: Number(c.year), next: Number(c.last) + 1 }))).execute();
+    await finishHistory(database.db);
     await database.db.transaction().execute((trx) =>
-      recordAudit(trx, auditActorOf(systemActor('yunwei bench generate')), { action: 'bench_generate', entity: 'system', after: { tickets: opts.tickets, seed: opts.seed, now: new Date(opts.now).toISOString(), rows } }, Date.now()),
+      recordAudit(trx, auditActorOf(systemActor('yunwei bench generate')), { action: 'bench_generate', entity: 'system', after: { tickets: opts.tickets, seed: opts.seed, now: new Date(opts.now).toISOString(), rows: tallied.rows } }, Date.now()),
     );
   } finally {
     await database.close();
   }
   const t4 = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  const { rows, states } = tallied;
   const open = Object.entries(states)
     .filter(([s]) => !['resolved', 'closed', 'cancelled'].includes(s))
     .reduce((n, [, v]) => n + v, 0);

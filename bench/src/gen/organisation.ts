@@ -1,12 +1,15 @@
-import { builtinCalendarSpecs, compileCalendar, type CompiledCalendar } from '../../../server/src/core/calendar/index.js';
+import { builtinCalendarSpecs, compileCalendar } from '../../../server/src/core/calendar/index.js';
 import { slaTemplates, type SlaTemplate } from '../../../server/src/core/sla/index.js';
 import type { Tx } from '../../../server/src/db/index.js';
 import * as org from '../../../server/src/modules/organisation/repo.js';
 import * as calRepo from '../../../server/src/modules/sla/calendars.repo.js';
 import { matrixForLevels, type ContractSla } from '../../../server/src/modules/sla/policies.service.js';
 import { hashPassword } from '../../../server/src/platform/auth/password.js';
-import { Rng } from './prng.js';
-import { CITIES, CONTACT_TITLES, ORG_KINDS, personName, PINYIN_CITY, SERVICES } from './vocabulary.js';
+import type { ContractModel, CustomerModel, OrgModel, TeamModel } from '../../../server/src/ops/history/model.js';
+import { Rng } from '../../../server/src/ops/history/prng.js';
+import { CITIES, CONTACT_TITLES, ORG_KINDS, personName, PINYIN_CITY, SERVICES } from '../../../server/src/ops/history/vocabulary.js';
+
+export type { ContractModel, CustomerModel, OrgModel, TeamModel };
 
 /**
  * The provider and its customers, written through the organisation and SLA modules' own repos:
@@ -18,54 +21,6 @@ import { CITIES, CONTACT_TITLES, ORG_KINDS, personName, PINYIN_CITY, SERVICES } 
  */
 
 export const BENCH_PASSWORD = 'Yunwei@bench2026';
-
-export interface ContractModel {
-  id: number;
-  year: number;
-  startsOn: string;
-  endsOn: string;
-  calendarId: string;
-  sla: ContractSla;
-  services: string[];
-  pmId: number;
-}
-
-export interface CustomerModel {
-  id: number;
-  tier: 1 | 2 | 3;
-  name: string;
-  weight: number;
-  siteIds: number[];
-  contacts: Array<{ id: number; siteId: number | null }>;
-  /** customer_contact / customer_admin users (portal reports, confirmations, ratings). */
-  portalUserIds: number[];
-  contracts: Map<number, ContractModel>;
-  line1TeamId: number;
-}
-
-export interface TeamModel {
-  id: number;
-  name: string;
-  kind: 'desk' | 'line1' | 'line2' | 'project' | 'quality';
-  memberIds: number[];
-  leadId: number;
-  /** Services a second-line team works (first-line teams work by region). */
-  services: string[];
-}
-
-export interface OrgModel {
-  customers: CustomerModel[];
-  teams: TeamModel[];
-  desk: TeamModel;
-  line2ByService: Map<string, TeamModel>;
-  /** The 500 provider-side agents who work tickets (desk, first and second line). */
-  agentIds: number[];
-  /** The integration user that monitoring and API tickets are created by. */
-  integrationUserId: number;
-  adminId: number;
-  calendars: Map<string, CompiledCalendar>;
-  counts: Record<string, number>;
-}
 
 interface UserSpec {
   username: string;

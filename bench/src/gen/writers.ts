@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Rows } from './tickets.js';
+import type { Rows } from '../../../server/src/ops/history/simulate.js';
 
 /**
  * Bulk loading of the generated rows. Both writers take the column list of each table from the
@@ -227,10 +227,7 @@ export class PostgresWriter implements BulkWriter {
     const onEvents = this.events ? this.dropped.filter((ix) => ix.table === 'ticket_events') : [];
     await Promise.all([build(this.main, this.dropped.filter((ix) => !onEvents.includes(ix))), ...(this.events ? [build(this.events, onEvents)] : [])]);
     this.dropped = [];
-    // Identity columns continue after the ids the generator chose.
-    for (const table of ['tickets', 'ticket_events', 'jobs']) {
-      await this.main.query(`select setval(pg_get_serial_sequence($1, 'id'), greatest(1, (select coalesce(max(id), 0) from "${table}")))`, [table]);
-    }
+    // Identity columns continue after the ids the generator chose: finishHistory (server/src/ops/history) sets them.
     // A bulk load leaves no statistics and no visibility map: the planner and index-only scans need both.
     const vacuum = async (client: pg.Client, tables: string[]) => {
       for (const table of tables) {

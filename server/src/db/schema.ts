@@ -636,6 +636,15 @@ export interface DB {
   mail_in_log: MailInLogTable;
   file_blobs: FileBlobsTable;
   file_blob_chunks: FileBlobChunksTable;
+  settings: SettingsTable;
+}
+
+// platform/settings
+export interface SettingsTable {
+  key: string;
+  /** JSON */
+  value: string;
+  updated_at: number;
 }
 
 // platform/files

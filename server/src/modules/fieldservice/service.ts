@@ -18,6 +18,7 @@ import type { PartUsed, RepairResult, ReportOut, ReportPatch, SignBody, SignedVi
 import { parseSignature, type Signature } from './signature.js';
 import { claimBlob, discardBlob, openBlob, writeBlob, type WrittenBlob } from '../../platform/files/store.js';
 import { storeScan, type StoredScan } from './storage.js';
+import { providerNameOf } from '../../platform/settings/index.js';
 
 /** The fields a report must have before the customer signs it, with the label the message names. */
 const REQUIRED_TO_SIGN = [
@@ -86,7 +87,7 @@ export class RepairReportService {
       const stored = await openBlob(this.db, row.pdf_blob_id);
       return { name, size: stored.size, body: stored.stream };
     }
-    const bytes = await renderReportPdf(this.document(row, { draft: true }), this.font);
+    const bytes = await renderReportPdf(this.document(row, { draft: true, providerName: await providerNameOf(this.db, this.config) }), this.font);
     return { name, size: bytes.length, body: bytes };
   }
 
@@ -307,7 +308,7 @@ export class RepairReportService {
       ...(s.scan ? { scan_name: s.scan.name, scan_mime: s.scan.mime, scan_size: s.scan.size, scan_sha256: s.scan.sha256, scan_blob_id: s.scan.blobId } : {}),
     };
     const signed = { ...pre, ...set } as repo.ReportRow;
-    const bytes = await renderReportPdf(this.document(signed, { draft: false, signature: s.signature?.png ?? null }), this.font);
+    const bytes = await renderReportPdf(this.document(signed, { draft: false, signature: s.signature?.png ?? null, providerName: await providerNameOf(this.db, this.config) }), this.font);
     let pdf: WrittenBlob | null = null;
     try {
       pdf = await writeBlob(this.db, Readable.from([bytes]));
@@ -362,7 +363,7 @@ export class RepairReportService {
 
   // ------------------------------------------------------------ views
 
-  private document(row: repo.ReportRow, opts: { draft: boolean; signature?: Buffer | null }): ReportDocument {
+  private document(row: repo.ReportRow, opts: { draft: boolean; signature?: Buffer | null; providerName: string | null }): ReportDocument {
     return {
       number: row.number,
       draft: opts.draft,
@@ -386,7 +387,7 @@ export class RepairReportService {
       signature: opts.signature ?? (row.signature_png ? Buffer.from(row.signature_png, 'base64') : null),
       signedOnPaper: row.signed_on_paper === 1,
       timeZone: row.time_zone,
-      providerName: this.config.providerName,
+      providerName: opts.providerName,
     };
   }
 

@@ -8,6 +8,7 @@ import { linkToken } from './contact-confirm.js';
 import * as mails from './contact-mail.repo.js';
 import type { NewEntry } from './events.js';
 import * as repo from './repo.js';
+import { providerNameOf } from '../../platform/settings/index.js';
 
 /**
  * Mail to a ticket's contact (REQ #35, #36, #37): the contact record of the customer the ticket
@@ -259,7 +260,7 @@ export class ContactMailSender {
       author: m.kind === 'reply' ? source.actorName : null,
       links,
       autoCloseWorkdays: this.config.tickets.autoCloseWorkdays,
-      providerName: this.config.providerName,
+      providerName: await providerNameOf(this.db, this.config),
     });
     // Later mails of a ticket thread under the first one queued for this contact (its Message-ID is fixed).
     const first = (await mails.mailsOfTicket(this.db, Number(m.ticket_id), Number(m.contact_id))).find((x) => Number(x.id) < Number(m.id) && x.status !== 'skipped' && x.status !== 'failed');

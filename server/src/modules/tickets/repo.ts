@@ -109,6 +109,10 @@ export interface ListFilter {
   unassigned?: boolean;
   /** Only tickets with a clock due at or before this instant (breaching soon, or breached). */
   dueBefore?: number;
+  /** contract=mine: tickets on contracts this user is the project manager of. */
+  projectManagerId?: number;
+  slaStatus?: string;
+  ratingAtMost?: number;
   number?: { exact: string } | { prefix: string };
   titleContains?: string;
   reportedFrom?: number;
@@ -129,6 +133,9 @@ function filtered(db: DbOrTx, f: ListFilter) {
   if (f.assigneeId !== undefined) q = q.where('assignee_id', '=', f.assigneeId);
   if (f.unassigned) q = q.where('assignee_id', 'is', null);
   if (f.dueBefore !== undefined) q = q.where('sla_due_at', '<=', f.dueBefore);
+  if (f.projectManagerId !== undefined) q = q.where('contract_id', 'in', (eb) => eb.selectFrom('contracts').select('contracts.id').where('contracts.project_manager_id', '=', f.projectManagerId!));
+  if (f.slaStatus) q = q.where('sla_status', '=', f.slaStatus);
+  if (f.ratingAtMost !== undefined) q = q.where((eb) => eb.exists(eb.selectFrom('ticket_ratings').select('ticket_ratings.ticket_id').whereRef('ticket_ratings.ticket_id', '=', 'tickets.id').where('ticket_ratings.score', '<=', f.ratingAtMost!)));
   if (f.reportedFrom !== undefined) q = q.where('reported_at', '>=', f.reportedFrom);
   if (f.reportedTo !== undefined) q = q.where('reported_at', '<', f.reportedTo);
   if (f.number && 'exact' in f.number) q = q.where('number', '=', f.number.exact);

@@ -196,6 +196,12 @@ export const listQuery = z.object({
   team: z.literal('mine').optional(),
   unassigned: z.literal('true').optional(),
   breachingWithinMinutes: z.coerce.number().int().min(0).max(10_080).optional(),
+  /** contract=mine: tickets on the contracts the caller is the project manager of. */
+  contract: z.literal('mine').optional(),
+  /** The SLA summary (breached: a clock was breached, whether or not the ticket is still open). */
+  slaStatus: z.enum(SLA_STATUSES).optional(),
+  /** Rated by the customer at this score or lower (1–5). */
+  ratingAtMost: z.coerce.number().int().min(1).max(5).optional(),
   reportedFrom: instant.optional(),
   reportedTo: instant.optional(),
   sort: z.enum(LIST_SORTS).default('-reported'),

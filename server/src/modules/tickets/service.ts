@@ -459,6 +459,9 @@ export class TicketService {
     };
     if (query.team === 'mine') filter.teamIds = await this.organisation.teamIdsOfUser(actor.userId);
     if (query.breachingWithinMinutes !== undefined) filter.dueBefore = Date.now() + query.breachingWithinMinutes * 60_000;
+    if (query.contract === 'mine') filter.projectManagerId = actor.userId;
+    if (query.slaStatus) filter.slaStatus = query.slaStatus;
+    if (query.ratingAtMost !== undefined) filter.ratingAtMost = query.ratingAtMost;
     if (query.q) {
       const q = query.q.toUpperCase();
       if (NUMBER_RE.test(q)) filter.number = { exact: q };

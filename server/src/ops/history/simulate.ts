@@ -1,15 +1,15 @@
-import type { CompiledCalendar } from '../../../server/src/core/calendar/index.js';
-import { priorityOf } from '../../../server/src/core/priority.js';
-import { nextWakeAt, type MetricClock } from '../../../server/src/core/sla/index.js';
-import { isOpen, transition, type TicketAction, type TicketState } from '../../../server/src/core/tickets/lifecycle.js';
-import type { JobsTable, TicketLinksTable, TicketRatingsTable } from '../../../server/src/db/schema.js';
+import type { CompiledCalendar } from '../../core/calendar/index.js';
+import { priorityOf } from '../../core/priority.js';
+import { nextWakeAt, type MetricClock } from '../../core/sla/index.js';
+import { isOpen, transition, type TicketAction, type TicketState } from '../../core/tickets/lifecycle.js';
+import type { JobsTable, TicketLinksTable, TicketRatingsTable } from '../../db/schema.js';
 import type { Insertable } from 'kysely';
-import type { EscalatedData, NewEntry } from '../../../server/src/modules/tickets/events.js';
-import type * as repo from '../../../server/src/modules/tickets/repo.js';
-import { KIND_PREFIX, type TicketKind } from '../../../server/src/modules/tickets/schema.js';
-import { autoCloseJobKey, AUTO_CLOSE_JOB } from '../../../server/src/modules/tickets/service.js';
-import { clocksOf, SLA_JOB, slaJobKey, summaryOf } from '../../../server/src/modules/tickets/sla.js';
-import type { ContractModel, CustomerModel, OrgModel } from './organisation.js';
+import type { EscalatedData, NewEntry } from '../../modules/tickets/events.js';
+import type * as repo from '../../modules/tickets/repo.js';
+import { KIND_PREFIX, type TicketKind } from '../../modules/tickets/schema.js';
+import { autoCloseJobKey, AUTO_CLOSE_JOB } from '../../modules/tickets/service.js';
+import { clocksOf, SLA_JOB, slaJobKey, summaryOf } from '../../modules/tickets/sla.js';
+import type { ContractModel, CustomerModel, OrgModel } from './model.js';
 import { Rng, weighted } from './prng.js';
 import * as vocab from './vocabulary.js';
 
@@ -143,13 +143,22 @@ export interface TicketOptions {
    * (`reportedAt` is ignored).
    */
   dueAt?: number;
+  /** The customer (otherwise drawn by weight). */
+  customer?: CustomerModel;
+  /** The engineer the ticket is dispatched to (a member of the team it goes to). */
+  engineerId?: number;
+  /**
+   * Keeps the ticket open: its story stops after this many steps (1: logged and waiting in the
+   * service desk's queue, undispatched; 2: dispatched, not accepted; more: further along).
+   */
+  stopAfter?: number;
 }
 
 /** Simulates ticket `id` reported at `reportedAt` and appends its rows. */
 export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt: number, out: Rows, opts: TicketOptions = {}): void {
   const now = ctx.now;
   const keepOpen = opts.dueAt !== undefined;
-  const customer = keepOpen ? ctx.clockCustomers.draw(rng) : ctx.customers.draw(rng);
+  const customer = opts.customer ?? (keepOpen ? ctx.clockCustomers.draw(rng) : ctx.customers.draw(rng));
   if (keepOpen) reportedAt = opts.dueAt! - 30 * MIN;
   const year = localYear(reportedAt);
   const contract = customer.contracts.get(year)!;
@@ -182,8 +191,13 @@ export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt
   // Logged a little after the report (a call is typed in afterwards), never after "now".
   const createdAt = Math.min(now, reportedAt + (channel === 'phone' || channel === 'onsite' ? rng.int(10, 180) * 1000 : rng.int(1, 20) * 1000));
 
-  const team = service.line === 'line1' || kind === 'consultation' || kind === 'complaint' ? teamById(ctx.org, customer.line1TeamId) : ctx.org.line2ByService.get(service.service)!;
-  const engineer = rng.pick(team.memberIds);
+  const team =
+    kind === 'complaint' && ctx.org.complaintTeam
+      ? ctx.org.complaintTeam
+      : service.line === 'line1' || kind === 'consultation' || kind === 'complaint'
+        ? teamById(ctx.org, customer.line1TeamId)
+        : ctx.org.line2ByService.get(service.service)!;
+  const engineer = opts.engineerId !== undefined && team.memberIds.includes(opts.engineerId) ? opts.engineerId : rng.pick(team.memberIds);
 
   const steps: Step[] = [];
   let t = createdAt;
@@ -205,10 +219,12 @@ export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt
   };
   const wait = (medianMin: number, sigma = 0.9) => (t += Math.max(MIN, Math.round(rng.logNormal(medianMin, sigma) * MIN)));
 
-  add({ type: 'created', visibility: 'public', data: { state: 'new', priority, impact, urgency, channel } }, creator, false);
   // About 1% of tickets stall in an open state (the desk's backlog).
   const backlog = !keepOpen && rng.chance(0.012);
-  const stopAfter = keepOpen ? 2 : backlog ? rng.int(2, 7) : Infinity;
+  const stopAfter = keepOpen ? 2 : opts.stopAfter ?? (backlog ? rng.int(2, 7) : Infinity);
+  // A ticket nobody dispatched waits in the service desk's queue (the team on the ticket, as the service does).
+  const queued = stopAfter <= 1 ? { teamId: ctx.org.desk.id } : {};
+  add({ type: 'created', visibility: 'public', data: { state: 'new', priority, impact, urgency, channel, ...queued } }, creator, false);
 
   // Most work is done well inside the contract's targets, some of it late: each instant is a
   // log-normal fraction of the target on the target's own calendar (median 25% for the
@@ -232,6 +248,7 @@ export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt
 
   const story = () => {
     if (keepOpen) return assign(team.id, engineer, deskAgent, false);
+    if (stopAfter <= 1) return;
     if (channel === 'phone' && rng.chance(0.5)) assign(team.id, engineer, deskAgent, false);
     else {
       wait(kind === 'incident' ? 4 : 12, 0.8);
@@ -377,7 +394,7 @@ export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt
     }
     switch (e.type) {
       case 'created':
-        Object.assign(f, { priority: e.data.priority, impact: e.data.impact, urgency: e.data.urgency });
+        Object.assign(f, { priority: e.data.priority, impact: e.data.impact, urgency: e.data.urgency, teamId: e.data.teamId ?? null });
         break;
       case 'assigned':
         Object.assign(f, { state: e.data.to, teamId: e.data.teamId, assigneeId: e.data.assigneeId });
