@@ -1,9 +1,10 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import type { Database_ } from '../db/index.js';
 import { backupDatabase, restoreDatabase } from '../ops/backup.js';
-import { DemoRefused, formatLogins, loadDemo } from '../ops/demo.js';
+import { DEMO_TICKETS, DemoExists, DemoRefused, formatLogins, loadDemo } from '../ops/demo.js';
+import { Progress } from '../ops/progress.js';
 import { openConfiguredDatabase, prepareDatabase } from '../runtime.js';
 
 async function withConfiguredDatabase(fn: (database: Database_) => Promise<void>): Promise<void> {
@@ -21,27 +22,45 @@ const log = (line: string) => console.log(line);
 export function registerOpsCommands(program: Command): void {
   program
     .command('demo')
-    .description('migrate, then load a Chinese demo data set with a login for every role (empty database only)')
-    .action(() =>
-      withConfiguredDatabase(async (database) => {
+    .description('migrate, then load a Chinese demo data set — organisation, SLA policies, dispatch rules and a year of tickets — with a login for every role (empty database only; says so and succeeds when the demo is there already)')
+    .option('--tickets <n>', `tickets of the year of history (default ${DEMO_TICKETS})`, (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new InvalidArgumentError('a whole number from 0 to 1000000');
+      return n;
+    })
+    .action((opts: { tickets?: number }) => {
+      const config = loadConfig();
+      return withConfiguredDatabase(async (database) => {
         log(`database: ${database.describe}`);
         const applied = await prepareDatabase(database);
         if (applied.length) log(`migrated: ${applied.join(', ')}`);
+        const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+        let progress: Progress | null = null;
         try {
-          const result = await loadDemo(database, log);
+          const result = await loadDemo(database, log, Date.now(), {
+            tickets: opts.tickets,
+            autoCloseWorkdays: config.tickets.autoCloseWorkdays,
+            progress: (done, total) => (progress ??= new Progress('演示工单 tickets', total, 'tickets', process.stderr.isTTY ? process.stderr : process.stdout)).update(done),
+          });
+          const open = Object.entries(result.states).filter(([s]) => !['resolved', 'closed', 'cancelled'].includes(s)).reduce((n, [, v]) => n + v, 0);
           log('');
-          log(`demo loaded: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+          log(`demo loaded in ${result.seconds.toFixed(1)} s: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; ${open} tickets open`);
           log('');
           log(formatLogins(result.logins));
           log('');
-          log('start the server with `npx yunwei serve` and open http://127.0.0.1:8080');
+          log(`start the server with \`npx yunwei serve\` and open ${url}`);
         } catch (err) {
+          if (err instanceof DemoExists) {
+            log(err.message);
+            log(`start the server with \`npx yunwei serve\` and open ${url}`);
+            return;
+          }
           if (!(err instanceof DemoRefused)) throw err;
           console.error(err.message);
           process.exitCode = 1;
         }
-      }),
-    );
+      });
+    });
 
   program
     .command('backup')

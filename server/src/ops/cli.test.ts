@@ -13,7 +13,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
  * starts a process (about 3 s), so this suite checks the wiring; the rules are tested in
  * demo.test.ts and backup.test.ts. */
 function yunwei(dataDir: string, ...args: string[]) {
-  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: '18080', HOST: '127.0.0.1' };
   delete env.DATABASE_URL;
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: serverDir, env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -25,12 +25,16 @@ describe('yunwei demo / backup / restore (command line)', () => {
     const demo = yunwei(a, 'demo');
     expect(demo.err).toBe('');
     expect(demo.code).toBe(0);
-    expect(demo.out).toMatch(/customer 江州市人民医院 \(tier 1, HT-2026-001\)/);
+    expect(demo.out).toMatch(/customer 江州市人民医院 \(tier 1, HT-\d{4}-001 \/ HT-\d{4}-001, SLA T1\)/);
+    // Not a terminal: plain progress lines on stdout, and the URL from PORT/HOST.
+    expect(demo.out).toMatch(/100% 演示工单 tickets 3,0\d\d\/3,0\d\d tickets/);
+    expect(demo.out).toMatch(/open http:\/\/127\.0\.0\.1:18080/);
     expect(demo.out).toMatch(/customer_contact\s+tax_user\s+Yunwei@2026demo\s+黄海涛/);
 
+    // The README's first command works twice: the demo is there already, nothing to do.
     const again = yunwei(a, 'demo');
-    expect(again.code).toBe(1);
-    expect(again.err).toMatch(/not empty \(15 users, 3 customers\)/);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/演示数据已存在/);
 
     const file = path.join(tmp, 'demo.jsonl.gz');
     const backup = yunwei(a, 'backup', file);

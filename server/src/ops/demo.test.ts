@@ -4,15 +4,26 @@ import { buildApp } from '../app.js';
 import { verifyChain } from '../platform/audit/service.js';
 import { scopeOf } from '../platform/auth/repo.js';
 import { createTestDatabase, describeDb, login, testConfig, type TestDatabase } from '../test/harness.js';
-import { DEMO_PASSWORD, DemoRefused, loadDemo, type DemoResult } from './demo.js';
+import { getSetting, PROVIDER_NAME_KEY, providerNameOf } from '../platform/settings/index.js';
+import { DEMO_PASSWORD, DEMO_PROVIDER, DemoExists, DemoRefused, loadDemo, type DemoResult } from './demo.js';
+
+const OPEN = 'new,assigned,accepted,in_progress,waiting_customer,waiting_vendor';
 
 describeDb('demo data', (kind) => {
   let t: TestDatabase;
   let app: FastifyInstance;
   let demo: DemoResult;
+  const now = Date.now();
+  const progress: number[] = [];
+  // One session per user: the login rate limit counts every login of the suite.
+  const sessions = new Map<string, Awaited<ReturnType<typeof login>>>();
+  const as = async (username: string) => {
+    if (!sessions.has(username)) sessions.set(username, await login(app, username, DEMO_PASSWORD));
+    return sessions.get(username)!;
+  };
   beforeAll(async () => {
     t = await createTestDatabase(kind);
-    demo = await loadDemo(t.database);
+    demo = await loadDemo(t.database, () => {}, now, { tickets: 400, progress: (done) => progress.push(done) });
     app = await buildApp({ config: testConfig(), database: t.database, logger: false });
     await app.ready();
   });
@@ -26,7 +37,7 @@ describeDb('demo data', (kind) => {
     expect(new Set(demo.logins.map((l) => l.role))).toEqual(new Set(roles));
     for (const l of demo.logins) {
       expect(l.password).toBe(DEMO_PASSWORD);
-      const s = await login(app, l.username, l.password);
+      const s = await as(l.username);
       const me = await s.request({ method: 'GET', url: '/api/v1/auth/me' });
       expect(me.statusCode).toBe(200);
       expect(me.json().roles).toEqual([l.role]);
@@ -34,7 +45,7 @@ describeDb('demo data', (kind) => {
   });
 
   it('scopes customer users to their customer and engineers to the customers their team serves', async () => {
-    const tax = await login(app, 'tax_user', DEMO_PASSWORD);
+    const tax = await as('tax_user');
     const me = (await tax.request({ method: 'GET', url: '/api/v1/auth/me' })).json();
     expect(me.customerId).toBe(demo.customerIds.tax);
     expect(me.customerName).toBe('江州市税务局');
@@ -46,7 +57,7 @@ describeDb('demo data', (kind) => {
     };
     const { hospital, tax: taxId, school } = demo.customerIds;
     const listed = async (username: string) => {
-      const s = await login(app, username, DEMO_PASSWORD);
+      const s = await as(username);
       const res = await s.request({ method: 'GET', url: '/api/v1/customers' });
       expect(res.statusCode).toBe(200);
       return (res.json().items as Array<{ id: number }>).map((c) => c.id).sort((a, b) => a - b);
@@ -63,13 +74,28 @@ describeDb('demo data', (kind) => {
     expect(await scope('desk')).toEqual({ kind: 'all' });
   });
 
-  it('writes realistic contracts, sites and contacts, and one audit entry', async () => {
-    const contracts = await t.database.db.selectFrom('contracts').selectAll().orderBy('code').execute();
-    expect(contracts.map((c) => [c.code, c.service_hours, c.calendar_id, c.starts_on, c.ends_on])).toEqual([
-      ['HT-2026-001', '7x24', '24x7', '2026-01-01', '2026-12-31'],
-      ['HT-2026-002', '5x8', 'cn-5x8', '2026-01-01', '2026-12-31'],
-      ['HT-2026-003', '5x8', 'cn-5x8', '2026-01-01', '2026-12-31'],
-    ]);
+  it('writes realistic contracts (last year\'s and this year\'s, each with an SLA policy from the template that fits), sites and contacts, and one audit entry', async () => {
+    const contracts = await t.database.db.selectFrom('contracts').selectAll().orderBy('starts_on').orderBy('code').execute();
+    const y = new Date(now + 8 * 3_600_000).getUTCFullYear();
+    expect(contracts.map((c) => [c.code, c.service_hours, c.calendar_id, c.starts_on, c.ends_on])).toEqual(
+      [y - 1, y].flatMap((year) => [
+        [`HT-${year}-001`, '7x24', '24x7', `${year}-01-01`, `${year}-12-31`],
+        [`HT-${year}-002`, '5x8', 'cn-5x8', `${year}-01-01`, `${year}-12-31`],
+        [`HT-${year}-003`, '5x8', 'cn-5x8', `${year}-01-01`, `${year}-12-31`],
+      ]),
+    );
+    const sla = (code: string) => JSON.parse(contracts.find((c) => c.code === code)!.sla_policy!);
+    // The hospital's contract: 15 minutes' response and 2 hours on site for a major fault (T1 紧急).
+    const hospital = sla(`HT-${y}-001`);
+    expect(hospital.templateId).toBe('T1');
+    expect(hospital.policy.targets.urgent.response).toEqual({ amount: 15, unit: 'minutes', calendarId: '24x7' });
+    expect(hospital.policy.targets.urgent.onsite).toEqual({ amount: 2, unit: 'hours', calendarId: '24x7' });
+    expect(sla(`HT-${y}-002`).templateId).toBe('T3');
+    expect(sla(`HT-${y}-003`).policy.id).toBe('t4-tier3');
+    const s = await as('admin');
+    const policy = await s.request({ method: 'GET', url: `/api/v1/contracts/${contracts.find((c) => c.code === `HT-${y}-001`)!.id}/sla` });
+    expect(policy.statusCode).toBe(200);
+    expect(policy.json().sla.templateId).toBe('T1');
     const calendars = new Set((await t.database.db.selectFrom('calendars').select('id').execute()).map((c) => c.id));
     for (const c of contracts) expect(calendars.has(c.calendar_id)).toBe(true);
     for (const customerId of Object.values(demo.customerIds)) {
@@ -85,10 +111,105 @@ describeDb('demo data', (kind) => {
     expect((await verifyChain(t.database.db)).ok).toBe(true);
   });
 
-  it('refuses to load into a database that already has data, and changes nothing', async () => {
-    const before = await t.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    await expect(loadDemo(t.database)).rejects.toBeInstanceOf(DemoRefused);
-    const after = await t.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  it('loads a year of history with open tickets in every queue, SLA clocks running relative to now', async () => {
+    const db = t.database.db;
+    expect(progress.at(-1)).toBe(demo.counts.tickets);
+    expect(demo.counts.tickets).toBeGreaterThanOrEqual(400);
+    const range = await db.selectFrom('tickets').select((eb) => [eb.fn.min<number>('reported_at').as('first'), eb.fn.max<number>('reported_at').as('last')]).executeTakeFirstOrThrow();
+    expect(Number(range.first)).toBeGreaterThan(now - 367 * 86_400_000);
+    expect(Number(range.first)).toBeLessThan(now - 300 * 86_400_000);
+    expect(Number(range.last)).toBeLessThanOrEqual(now);
+    const kinds = new Set((await db.selectFrom('tickets').select('kind').distinct().execute()).map((r) => r.kind));
+    expect(kinds).toEqual(new Set(['incident', 'request', 'consultation', 'complaint']));
+    for (const state of ['new', 'assigned', 'in_progress', 'resolved', 'closed']) expect(demo.states[state], state).toBeGreaterThan(0);
+    const types = new Set((await db.selectFrom('ticket_events').select('type').distinct().execute()).map((r) => r.type));
+    for (const type of ['created', 'assigned', 'reply', 'visit', 'worklog', 'state_changed', 'rated', 'sla.warning', 'sla.breached']) expect(types.has(type), type).toBe(true);
+    expect(demo.counts.ratings).toBeGreaterThan(0);
+    // The scheduler picks the running clocks up: an SLA job per ticket with a clock to fire.
+    const slaJobs = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'tickets.sla').where('status', '=', 'pending').executeTakeFirstOrThrow();
+    expect(Number(slaJobs.n)).toBeGreaterThan(0);
+
+    const list = async (username: string, query: string) => {
+      const s = await as(username);
+      const res = await s.request({ method: 'GET', url: `/api/v1/tickets?limit=200&${query}` });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().items as Array<{ id: number; kind: string; state: string; customerId: number; slaDueAt: string | null; slaStatus: string }>;
+    };
+    // The desk: undispatched tickets in its queue, and some due within the next hour.
+    expect((await list('desk', `unassigned=true&team=mine&state=${OPEN}`)).length).toBeGreaterThan(0);
+    const breaching = await list('desk', `breachingWithinMinutes=60&state=${OPEN}&sort=sla`);
+    expect(breaching.some((x) => x.slaDueAt !== null && Date.parse(x.slaDueAt) > Date.now())).toBe(true);
+    // The engineer: his own work, on the customers his team serves.
+    const mine = await list('engineer', `mine=true&state=${OPEN}&sort=sla`);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(new Set(mine.map((x) => x.customerId)).has(demo.customerIds.school)).toBe(false);
+    // The project manager: breaches and due items of the contracts he manages (the hospital's).
+    const breached = await list('pm', 'contract=mine&slaStatus=breached');
+    expect(breached.length).toBeGreaterThan(0);
+    expect(breached.every((x) => x.customerId === demo.customerIds.hospital && x.slaStatus === 'breached')).toBe(true);
+    expect((await list('pm', `contract=mine&state=${OPEN}&sort=sla`)).length).toBeGreaterThan(0);
+    // Quality: complaints (handled by 质量管理部) and low ratings.
+    const complaints = await list('quality', 'kind=complaint');
+    expect(complaints.length).toBeGreaterThan(0);
+    expect(complaints.every((x) => x.kind === 'complaint')).toBe(true);
+    const qualityTeam = await db.selectFrom('teams').select('id').where('kind', '=', 'quality').executeTakeFirstOrThrow();
+    const byTeam = await db.selectFrom('tickets').select(['team_id', 'state']).where('kind', '=', 'complaint').where('state', '!=', 'cancelled').execute();
+    expect(byTeam.filter((x) => x.state !== 'new').every((x) => Number(x.team_id) === Number(qualityTeam.id))).toBe(true);
+    const low = await list('quality', 'ratingAtMost=3');
+    expect(low.length).toBeGreaterThan(0);
+    const scores = await db.selectFrom('ticket_ratings').select(['ticket_id', 'score']).where('ticket_id', 'in', low.map((x) => x.id)).execute();
+    expect(scores.every((r) => r.score <= 3)).toBe(true);
+    // The hospital's portal user sees the hospital's tickets only.
+    const portal = await list('hospital_user', 'sort=-reported');
+    expect(portal.length).toBeGreaterThan(0);
+    expect(portal.every((x) => x.customerId === demo.customerIds.hospital)).toBe(true);
+  });
+
+  it('sends new tickets where the dispatch rules say: a complaint to the quality team, a server fault to the second line', async () => {
+    const s = await as('desk');
+    const contact = await t.database.db.selectFrom('contacts').select('id').where('customer_id', '=', demo.customerIds.tax).orderBy('id').executeTakeFirstOrThrow();
+    const create = async (kind: string, service: string) => {
+      const res = await s.request({
+        method: 'POST',
+        url: '/api/v1/tickets',
+        payload: { kind, customerId: demo.customerIds.tax, contactId: Number(contact.id), service, category: null, impact: 'medium', urgency: 'medium', title: `演示 ${kind}`, description: '测试', reportedAt: new Date().toISOString() },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as { number: string; teamId: number | null; state: string; sla: unknown[] };
+    };
+    const teams = new Map((await t.database.db.selectFrom('teams').select(['id', 'kind']).execute()).map((r) => [r.kind, Number(r.id)]));
+    const complaint = await create('complaint', '桌面运维');
+    expect(complaint.teamId).toBe(teams.get('quality'));
+    const server = await create('incident', '服务器运维');
+    expect(server.teamId).toBe(teams.get('line2'));
+    expect(server.sla.length).toBeGreaterThan(0);
+    // Numbers continue after the history's (the counters were set).
+    const last = await t.database.db.selectFrom('tickets').select('number').where('kind', '=', 'incident').where('number', '!=', server.number).orderBy('number', 'desc').executeTakeFirstOrThrow();
+    expect(server.number > last.number).toBe(true);
+  });
+
+  it('sets the provider name (documents say 华信运维服务有限公司; PROVIDER_NAME overrides it)', async () => {
+    expect(await getSetting(t.database.db, PROVIDER_NAME_KEY)).toBe(DEMO_PROVIDER);
+    expect(await providerNameOf(t.database.db, { providerName: null })).toBe(DEMO_PROVIDER);
+    expect(await providerNameOf(t.database.db, { providerName: '别的公司' })).toBe('别的公司');
+  });
+
+  it('says the demo is there already when loaded twice, and changes nothing', async () => {
+    const before = await t.database.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    await expect(loadDemo(t.database)).rejects.toBeInstanceOf(DemoExists);
+    const after = await t.database.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('refuses to load into a database that holds other data, and changes nothing', async () => {
+    const other = await createTestDatabase(kind);
+    try {
+      await other.database.db.insertInto('customers').values({ code: 'X', name: '别的客户', tier: 3, time_zone: 'Asia/Shanghai', address: null, notes: null, archived_at: null, created_at: now, updated_at: now, version: 1 }).execute();
+      await expect(loadDemo(other.database)).rejects.toBeInstanceOf(DemoRefused);
+      const users = await other.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(users.n)).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });

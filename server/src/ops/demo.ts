@@ -1,8 +1,31 @@
+import { compileCalendar } from '../core/calendar/index.js';
+import { ANY_PRIORITY, slaTemplates, type SlaPolicy } from '../core/sla/index.js';
 import type { Database_, Tx } from '../db/index.js';
 import * as org from '../modules/organisation/repo.js';
+import * as calRepo from '../modules/sla/calendars.repo.js';
+import { matrixForLevels, type ContractSla } from '../modules/sla/policies.service.js';
+import * as ticketRepo from '../modules/tickets/repo.js';
 import { auditActorOf, recordAudit } from '../platform/audit/service.js';
 import { systemActor } from '../platform/auth/actor.js';
 import { hashPassword } from '../platform/auth/password.js';
+import { PROVIDER_NAME_KEY, setSetting } from '../platform/settings/index.js';
+import {
+  finishHistory,
+  insertRows,
+  localYear,
+  reportInstants,
+  Rng,
+  simContext,
+  simulateHistory,
+  weighted,
+  type ContractModel,
+  type CustomerModel,
+  type OrgModel,
+  type PlannedTicket,
+  type TeamModel,
+  type TicketOptions,
+} from './history/index.js';
+import { SERVICES } from './history/vocabulary.js';
 
 /**
  * The demo data set: a realistic (fictional) O&M provider in a Chinese city with three
@@ -12,6 +35,10 @@ import { hashPassword } from '../platform/auth/password.js';
 export const DEMO_PROVIDER = '华信运维服务有限公司';
 /** Satisfies the default password rule (11+ characters, upper, lower, digit, symbol). */
 export const DEMO_PASSWORD = 'Yunwei@2026demo';
+/** Tickets of the demo's year of history by default (`yunwei demo --tickets N`). */
+export const DEMO_TICKETS = 3000;
+/** The demo is the same every time it is loaded with the same size (only "now" moves). */
+const DEMO_SEED = 20261207;
 
 type TeamKey = 'desk' | 'line1' | 'line2' | 'project' | 'quality';
 type CustomerKey = 'hospital' | 'tax' | 'school';
@@ -29,7 +56,8 @@ const TEAMS: DemoTeam[] = [
   { key: 'line1', name: '一线支持组', description: '桌面、打印机、网络接入等一线现场支持', serves: ['hospital', 'tax'] },
   { key: 'line2', name: '二线技术组', description: '服务器、数据库、存储和核心网络的二线技术支持', serves: ['hospital', 'tax', 'school'] },
   { key: 'project', name: '项目组', description: '合同交付、服务报告与客户沟通（项目经理经所负责的合同看到客户）', serves: [] },
-  { key: 'quality', name: '质量管理部', description: '服务质量检查、满意度调查、投诉处理与持续改进', serves: [] },
+  // Serves every customer: complaints go to the quality team serving the customer (dispatch).
+  { key: 'quality', name: '质量管理部', description: '服务质量检查、满意度调查、投诉处理与持续改进', serves: ['hospital', 'tax', 'school'] },
 ];
 
 interface DemoUser {
@@ -49,7 +77,7 @@ const USERS: DemoUser[] = [
   { username: 'desk', displayName: '张敏', role: 'desk', email: 'zhangmin@huaxin-ops.example.cn', phone: '13801230002', teams: [{ team: 'desk', lead: true }], sees: '服务台：全部客户的受理、派单与回访' },
   { username: 'engineer', displayName: '李强', role: 'engineer', email: 'liqiang@huaxin-ops.example.cn', phone: '13801230003', teams: [{ team: 'line1' }], sees: '一线工程师：只见江州市人民医院、江州市税务局' },
   { username: 'pm', displayName: '王磊', role: 'pm', email: 'wanglei@huaxin-ops.example.cn', phone: '13801230004', teams: [{ team: 'project', lead: true }], sees: '项目经理：江州市人民医院（合同 HT-2026-001）' },
-  { username: 'quality', displayName: '何丽', role: 'quality', email: 'heli@huaxin-ops.example.cn', phone: '13801230005', teams: [{ team: 'quality', lead: true }], sees: '质量管理：全部客户（只读）与质量检查' },
+  { username: 'quality', displayName: '何丽', role: 'quality', email: 'heli@huaxin-ops.example.cn', phone: '13801230005', teams: [{ team: 'quality', lead: true }], sees: '质量管理：全部客户只读；处理投诉、回访与质量检查' },
   { username: 'auditor', displayName: '郑洁', role: 'auditor', email: 'zhengjie@huaxin-ops.example.cn', phone: '13801230006', sees: '审计员：全部客户只读、审计日志' },
   { username: 'hospital_admin', displayName: '陈志远', role: 'customer_admin', email: 'chenzhiyuan@jzrmyy.example.cn', phone: '13905761001', customer: 'hospital', sees: '客户门户（管理员）：江州市人民医院的工单、联系人和本单位账号' },
   { username: 'hospital_user', displayName: '林晓燕', role: 'customer_contact', email: 'linxiaoyan@jzrmyy.example.cn', phone: '13905761002', customer: 'hospital', sees: '客户门户：江州市人民医院，报障与跟踪' },
@@ -61,6 +89,7 @@ const USERS: DemoUser[] = [
   { username: 'sunhao', displayName: '孙浩', role: 'engineer', email: 'sunhao@huaxin-ops.example.cn', phone: '13801230010', teams: [{ team: 'line2' }] },
   { username: 'liuyang', displayName: '刘洋', role: 'pm', email: 'liuyang@huaxin-ops.example.cn', phone: '13801230011', teams: [{ team: 'project' }] },
   { username: 'wufang', displayName: '吴芳', role: 'pm', email: 'wufang@huaxin-ops.example.cn', phone: '13801230012', teams: [{ team: 'project' }] },
+  { username: 'school_user', displayName: '韩雪', role: 'customer_contact', email: 'hanxue@jzmdzx.example.cn', phone: '13805763003', customer: 'school' },
 ];
 
 interface DemoSite {
@@ -83,6 +112,14 @@ interface DemoContact {
   user?: string;
 }
 
+/** A contract's SLA: a template's policy, plus on-site targets (hours, 7×24) per level where the contract promises them. */
+interface DemoSla {
+  template: 'T1' | 'T2' | 'T3' | 'T4' | 'T5';
+  policy?: string;
+  onsite?: Record<string, number>;
+  resolution?: Record<string, number>;
+}
+
 interface DemoCustomer {
   key: CustomerKey;
   code: string;
@@ -90,7 +127,10 @@ interface DemoCustomer {
   tier: 1 | 2 | 3;
   address: string;
   notes: string;
-  contract: { code: string; name: string; services: string[]; serviceHours: string; calendarId: string; projectManager: string; notes: string };
+  /** The contract of every year (`{year}` in code and name): last year's and this year's. */
+  contract: { code: string; name: string; services: string[]; serviceHours: string; calendarId: string; projectManager: string; notes: string; sla: DemoSla };
+  /** Share of the tickets. */
+  weight: number;
   sites: DemoSite[];
   contacts: DemoContact[];
 }
@@ -104,14 +144,18 @@ const CUSTOMERS: DemoCustomer[] = [
     address: '江州市滨江区人民路 88 号',
     notes: '三级甲等医院，HIS、PACS、LIS 核心业务系统 7×24 小时运行',
     contract: {
-      code: 'HT-2026-001',
-      name: '江州市人民医院 2026 年度信息系统运维服务合同',
+      code: 'HT-{year}-001',
+      name: '江州市人民医院 {year} 年度信息系统运维服务合同',
       services: ['服务器运维', '网络运维', '桌面运维', '数据库运维', '机房环境'],
       serviceHours: '7x24',
       calendarId: '24x7',
       projectManager: 'pm',
       notes: '驻场 2 人；重大故障 15 分钟响应、2 小时到场',
+      // T1's emergency levels (紧急 15 分钟响应) with the on-site times the contract adds; T1 as
+      // written resolves 一般 in 2 hours, faster than 重要 (REQUIREMENTS §0.5 C2): the contract gives it 8.
+      sla: { template: 'T1', onsite: { urgent: 2, important: 2, general: 4 }, resolution: { general: 8 } },
     },
+    weight: 5,
     sites: [
       { key: 'outpatient', name: '门诊楼', kind: 'site', address: '江州市滨江区人民路 88 号门诊楼' },
       { key: 'dc', name: '门诊楼机房', kind: 'site', address: '门诊楼五层', parent: 'outpatient' },
@@ -138,14 +182,17 @@ const CUSTOMERS: DemoCustomer[] = [
     address: '江州市城东区解放路 168 号',
     notes: '办税服务厅工作日 8:30–17:00 对外服务',
     contract: {
-      code: 'HT-2026-002',
-      name: '江州市税务局 2026 年度桌面与网络运维服务合同',
+      code: 'HT-{year}-002',
+      name: '江州市税务局 {year} 年度桌面与网络运维服务合同',
       services: ['网络运维', '桌面运维', '服务器运维', '机房环境'],
       serviceHours: '5x8',
       calendarId: 'cn-5x8',
       projectManager: 'liuyang',
       notes: '按国家法定节假日及调休安排提供服务',
+      // T3's four service levels: working days on the cn-5x8 calendar for the routine ones.
+      sla: { template: 'T3' },
     },
+    weight: 3,
     sites: [
       { key: 'main', name: '办公大楼', kind: 'site', address: '江州市城东区解放路 168 号' },
       { key: 'floor3', name: '三楼办公区', kind: 'site', parent: 'main' },
@@ -171,14 +218,17 @@ const CUSTOMERS: DemoCustomer[] = [
     address: '江州市文教区明德路 9 号',
     notes: '寒暑假期间仅保留网络中心值守',
     contract: {
-      code: 'HT-2026-003',
-      name: '江州市明德中学 2026 年度校园网运维服务合同',
+      code: 'HT-{year}-003',
+      name: '江州市明德中学 {year} 年度校园网运维服务合同',
       services: ['网络运维', '桌面运维', '机房环境'],
       serviceHours: '5x8',
       calendarId: 'cn-5x8',
       projectManager: 'wufang',
       notes: '多媒体教室设备按学期巡检',
+      // A campus network: T4's third tier (8 hours a day).
+      sla: { template: 'T4', policy: 't4-tier3' },
     },
+    weight: 2,
     sites: [
       { key: 'admin', name: '行政楼', kind: 'site', address: '江州市文教区明德路 9 号行政楼' },
       { key: 'netcenter', name: '网络中心机房', kind: 'site', address: '行政楼二层', parent: 'admin' },
@@ -189,7 +239,7 @@ const CUSTOMERS: DemoCustomer[] = [
     contacts: [
       { name: '钱振华', title: '副校长', mobile: '13905763001', phone: '0576-88530001', email: 'qianzhenhua@jzmdzx.example.cn', site: 'admin', vip: true },
       { name: '冯立新', title: '网络中心管理员', mobile: '13805763002', email: 'fenglixin@jzmdzx.example.cn', site: 'netcenter' },
-      { name: '韩雪', title: '教务处干事', mobile: '13805763003', phone: '0576-88530012', email: 'hanxue@jzmdzx.example.cn', site: 'academic' },
+      { name: '韩雪', title: '教务处干事', mobile: '13805763003', phone: '0576-88530012', email: 'hanxue@jzmdzx.example.cn', site: 'academic', user: 'school_user' },
       { name: '蒋涛', title: '总务处主任', mobile: '13805763004', email: 'jiangtao@jzmdzx.example.cn', site: 'general' },
       { name: '唐颖', title: '信息技术教师', mobile: '13805763005', email: 'tangying@jzmdzx.example.cn', site: 'teaching' },
     ],
@@ -208,16 +258,42 @@ export interface DemoResult {
   logins: DemoLogin[];
   counts: Record<string, number>;
   customerIds: Record<CustomerKey, number>;
+  /** Tickets by state. */
+  states: Record<string, number>;
+  seconds: number;
 }
 
+export interface DemoOptions {
+  /** Tickets of the year of history (DEMO_TICKETS by default). */
+  tickets?: number;
+  /** Called as the history is written: tickets done of the total. */
+  progress?: (done: number, total: number) => void;
+  /** TICKET_AUTO_CLOSE_WORKDAYS: when resolved tickets nobody confirmed were closed. */
+  autoCloseWorkdays?: number;
+}
+
+/** The database is not empty and holds something else than the demo: nothing is loaded. */
 export class DemoRefused extends Error {}
+/** The demo is loaded already: nothing to do (the command succeeds). */
+export class DemoExists extends Error {}
+
+const DAY = 86_400_000;
 
 /**
  * Loads the demo into a migrated database that has neither users nor customers (it never
- * mixes with real data). One transaction: either all of it is there or none; one audit entry.
+ * mixes with real data): the organisation, SLA policies on every contract, dispatch rules, the
+ * provider's name, and a year of tickets simulated up to `now` (history/), with open tickets in
+ * every queue whose SLA clocks run relative to `now`. One transaction: either all of it is there
+ * or none; one audit entry.
  */
-export async function loadDemo(database: Database_, log: (line: string) => void = () => {}, now = Date.now()): Promise<DemoResult> {
+export async function loadDemo(database: Database_, log: (line: string) => void = () => {}, now = Date.now(), opts: DemoOptions = {}): Promise<DemoResult> {
+  const started = performance.now();
   const db = database.db;
+  const loaded = await db.selectFrom('audit_log').select('at').where('action', '=', 'demo_load').orderBy('id').executeTakeFirst();
+  if (loaded) {
+    const at = new Date(Number(loaded.at) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    throw new DemoExists(`演示数据已存在（${at} 载入 ${database.describe}），无需再次载入。The demo is loaded already.`);
+  }
   const users = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const customers = await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   if (Number(users.n) > 0 || Number(customers.n) > 0) {
@@ -226,15 +302,17 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
         'Point DATA_DIR (or DATABASE_URL) at a new database to try the demo.',
     );
   }
+  const ticketCount = opts.tickets ?? DEMO_TICKETS;
 
-  log(`hashing ${USERS.length} demo passwords…`);
-  const hashes = await Promise.all(USERS.map(() => hashPassword(DEMO_PASSWORD)));
+  log(`hashing the demo password…`);
+  const hash = await hashPassword(DEMO_PASSWORD);
 
   return db.transaction().execute(async (trx) => {
     const counts: Record<string, number> = {};
     const roleIds = new Map((await trx.selectFrom('roles').select(['id', 'code']).execute()).map((r) => [r.code, Number(r.id)]));
 
     log(`provider ${DEMO_PROVIDER}: ${TEAMS.length} teams`);
+    await setSetting(trx, PROVIDER_NAME_KEY, DEMO_PROVIDER, now);
     const teamIds = new Map<TeamKey, number>();
     for (const t of TEAMS) {
       teamIds.set(t.key, await org.insertTeam(trx, { name: t.name, kind: t.key, description: t.description, assignment: 'round_robin' }, now));
@@ -250,7 +328,7 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
 
     log(`${USERS.length} users`);
     const userIds = new Map<string, number>();
-    for (const [i, u] of USERS.entries()) {
+    for (const u of USERS) {
       const roleId = roleIds.get(u.role);
       if (roleId === undefined) throw new Error(`built-in role ${u.role} is missing; run \`yunwei migrate\``);
       const row = await trx
@@ -260,7 +338,7 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
           display_name: u.displayName,
           email: u.email,
           phone: u.phone,
-          password_hash: hashes[i],
+          password_hash: hash,
           locale: 'zh-CN',
           customer_id: u.customer ? customerIds[u.customer] : null,
           disabled: 0,
@@ -284,26 +362,177 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
       for (const c of t.serves) await trx.insertInto('team_customers').values({ team_id: teamIds.get(t.key)!, customer_id: customerIds[c] }).execute();
     }
 
+    // The calendars the SLA templates need besides the built-ins (as "apply template" creates them).
+    const templates = slaTemplates();
+    for (const t of templates) for (const spec of t.calendars) if (!(await calRepo.findCalendar(trx, spec.id))) await calRepo.insertCalendar(trx, spec, false, now);
+    const calendars = new Map((await calRepo.listCalendars(trx)).map((c) => [c.spec.id, compileCalendar(c.spec)]));
+
     counts.sites = 0;
     counts.contacts = 0;
     counts.contracts = 0;
+    const thisYear = localYear(now);
+    const years = [thisYear - 1, thisYear];
+    const models: CustomerModel[] = [];
     for (const c of CUSTOMERS) {
       const customerId = customerIds[c.key];
-      await loadCustomerDetails(trx, c, customerId, userIds, now);
+      const details = await loadCustomerDetails(trx, c, customerId, userIds, years, now);
       counts.sites += c.sites.length;
       counts.contacts += c.contacts.length;
-      counts.contracts += 1;
-      log(`customer ${c.name} (tier ${c.tier}, ${c.contract.code}): ${c.sites.length} sites, ${c.contacts.length} contacts`);
+      counts.contracts += years.length;
+      models.push({
+        id: customerId,
+        tier: c.tier,
+        name: c.name,
+        weight: c.weight,
+        siteIds: details.siteIds,
+        contacts: details.contacts,
+        portalUserIds: USERS.filter((u) => u.customer === c.key).map((u) => userIds.get(u.username)!),
+        contracts: details.contracts,
+        // 一线支持组 does not serve the school: its desktops and network go to 二线技术组.
+        line1TeamId: teamIds.get(TEAMS.find((t) => t.key === 'line1')!.serves.includes(c.key) ? 'line1' : 'line2')!,
+      });
+      log(`customer ${c.name} (tier ${c.tier}, ${details.codes.join(' / ')}, SLA ${c.contract.sla.template}): ${c.sites.length} sites, ${c.contacts.length} contacts`);
     }
+
+    counts.dispatchRules = await loadDispatchRules(trx, teamIds, customerIds, now);
+
+    // ---- a year of history, simulated by the code the benchmarks use
+    const team = (key: TeamKey): TeamModel => {
+      const members = USERS.filter((u) => u.teams?.some((m) => m.team === key));
+      const ids = members.map((u) => userIds.get(u.username)!);
+      const lead = members.find((u) => u.teams!.some((m) => m.team === key && m.lead));
+      return { id: teamIds.get(key)!, name: TEAMS.find((t) => t.key === key)!.name, kind: key, memberIds: ids, leadId: userIds.get(lead?.username ?? members[0].username)!, services: [] };
+    };
+    const desk = team('desk');
+    const line1 = team('line1');
+    const line2 = team('line2');
+    const quality = team('quality');
+    const model: OrgModel = {
+      customers: models,
+      teams: [desk, line1, line2, quality],
+      desk,
+      line2ByService: new Map(SERVICES.filter((s) => s.line === 'line2').map((s) => [s.service, line2])),
+      agentIds: [...desk.memberIds, ...line1.memberIds, ...line2.memberIds],
+      integrationUserId: null,
+      adminId: userIds.get('admin')!,
+      calendars,
+      counts,
+      complaintTeam: quality,
+    };
+    const plan = planTickets(model, ticketCount, now, userIds.get('engineer')!);
+    const ctx = simContext(model, now, { autoCloseWorkdays: opts.autoCloseWorkdays ?? 3, ratings: true });
+    ctx.nextEventId = (await maxId(trx, 'ticket_events')) + 1;
+    ctx.nextJobId = (await maxId(trx, 'jobs')) + 1;
+    log(`${plan.length} tickets: a year of history up to now`);
+    const tally = await simulateHistory(
+      ctx,
+      new Rng(DEMO_SEED).fork(2),
+      { count: plan.length, at: (i) => plan[i].at, options: (i) => plan[i].options },
+      { batch: 500, firstId: (await maxId(trx, 'tickets')) + 1, write: (rows) => insertRows(trx, rows), progress: (done) => opts.progress?.(done, plan.length) },
+    );
+    await finishHistory(trx);
+    counts.tickets = plan.length;
+    counts.events = tally.rows.events ?? 0;
+    counts.ratings = tally.rows.ratings ?? 0;
 
     await recordAudit(trx, auditActorOf(systemActor('yunwei demo')), { action: 'demo_load', entity: 'system', after: { provider: DEMO_PROVIDER, ...counts } }, now);
 
     const logins = USERS.filter((u) => u.sees).map((u) => ({ role: u.role, username: u.username, password: DEMO_PASSWORD, displayName: u.displayName, sees: u.sees! }));
-    return { logins, counts, customerIds };
+    return { logins, counts, customerIds, states: tally.states, seconds: (performance.now() - started) / 1000 };
   });
 }
 
-async function loadCustomerDetails(trx: Tx, c: DemoCustomer, customerId: number, userIds: Map<string, number>, now: number): Promise<void> {
+async function maxId(trx: Tx, table: 'tickets' | 'ticket_events' | 'jobs'): Promise<number> {
+  const r = await trx.selectFrom(table).select((eb) => eb.fn.max<number | string | null>('id').as('m')).executeTakeFirstOrThrow();
+  return Number(r.m ?? 0);
+}
+
+/**
+ * The tickets to simulate: `count` over the year before `now` (more on working days and in
+ * office hours), and the present — tickets of the last hours still open at every stage: waiting
+ * in the service desk's queue, dispatched to `engineer` and not yet accepted (the hospital's
+ * 15-minute response running out), accepted, in progress — so every queue has work whose SLA
+ * clocks run relative to now, some of it due within the hour.
+ */
+function planTickets(model: OrgModel, count: number, now: number, engineer: number): PlannedTicket[] {
+  const rng = new Rng(DEMO_SEED);
+  const history = reportInstants(rng.fork(1), count, now, 1, model.calendars.get('cn-5x8')!);
+  const planned: PlannedTicket[] = Array.from(history, (at) => ({ at }));
+  const present = rng.fork(3);
+  const hospital = model.customers[0];
+  const customers = weighted(model.customers.map((c, i) => [c, [6, 3, 1][i] ?? 1] as const));
+  // Due soon for certain: the hospital's calls of the last minutes, dispatched to the engineer, not yet accepted.
+  for (const minutes of [6, 25, 45]) planned.push({ at: now - minutes * 60_000, options: { customer: hospital, engineerId: engineer, stopAfter: 2 } });
+  const extra = Math.max(12, Math.round(count * 0.008));
+  const stops = [1, 1, 2, 2, 3, 4, 6, undefined, undefined] as const;
+  for (let i = 0; i < extra; i++) {
+    const options: TicketOptions = { customer: customers.draw(present), stopAfter: present.pick(stops) };
+    if (present.chance(0.5)) options.engineerId = engineer;
+    // Within the last 8 hours, more of them recent.
+    planned.push({ at: now - Math.round(Math.pow(present.next(), 2) * 8 * 3_600_000) - 60_000, options });
+  }
+  // A few days' backlog: older tickets still open somewhere along the way.
+  for (let i = 0; i < Math.max(4, Math.round(count * 0.002)); i++) {
+    planned.push({ at: now - present.int(1, 6) * DAY - present.int(0, 8 * 3_600_000), options: { customer: customers.draw(present), stopAfter: present.pick([2, 3, 4, 5]) } });
+  }
+  return planned.sort((a, b) => a.at - b.at);
+}
+
+/** The SLA of a demo contract, built from its template as "apply template" builds it. */
+function contractSla(spec: DemoSla): ContractSla {
+  const template = slaTemplates().find((t) => t.id === spec.template)!;
+  const policy: SlaPolicy = structuredClone(spec.policy ? template.policies.find((p) => p.id === spec.policy)! : template.policies[0]);
+  for (const metric of ['onsite', 'resolution'] as const) {
+    for (const [level, hours] of Object.entries(spec[metric] ?? {})) {
+      const targets = policy.targets[level] ?? policy.targets[ANY_PRIORITY];
+      if (targets) targets[metric] = { amount: hours, unit: 'hours', calendarId: '24x7' };
+    }
+  }
+  return { templateId: template.id, matrix: matrixForLevels(template.levels), policy };
+}
+
+/**
+ * Dispatch rules of a small provider: systems to the second line, desktops and network access to
+ * the first line, the school (which the first line does not serve) to the second line, and
+ * complaints to the quality team.
+ */
+async function loadDispatchRules(trx: Tx, teamIds: Map<TeamKey, number>, customerIds: Record<CustomerKey, number>, now: number): Promise<number> {
+  const rules: Array<{ name: string; team: TeamKey; kind?: string; service?: string; customer?: CustomerKey }> = [
+    { name: '投诉转质量管理部', team: 'quality', kind: 'complaint' },
+    { name: '服务器故障转二线', team: 'line2', service: '服务器运维' },
+    { name: '数据库故障转二线', team: 'line2', service: '数据库运维' },
+    { name: '机房环境转二线', team: 'line2', service: '机房环境' },
+    { name: '明德中学由二线技术组支持', team: 'line2', customer: 'school' },
+    { name: '桌面运维由一线支持', team: 'line1', service: '桌面运维' },
+    { name: '网络接入由一线支持', team: 'line1', service: '网络运维' },
+  ];
+  for (const [i, r] of rules.entries()) {
+    await ticketRepo.insertRule(trx, {
+      position: i + 1,
+      name: r.name,
+      customer_id: r.customer ? customerIds[r.customer] : null,
+      service: r.service ?? null,
+      category: null,
+      priority: null,
+      kind: r.kind ?? null,
+      team_id: teamIds.get(r.team)!,
+      enabled: 1,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    });
+  }
+  return rules.length;
+}
+
+async function loadCustomerDetails(
+  trx: Tx,
+  c: DemoCustomer,
+  customerId: number,
+  userIds: Map<string, number>,
+  years: number[],
+  now: number,
+): Promise<{ siteIds: number[]; contacts: CustomerModel['contacts']; contracts: Map<number, ContractModel>; codes: string[] }> {
   const siteIds = new Map<string, number>();
   // Parents are listed before their children.
   for (const s of c.sites) {
@@ -311,32 +540,45 @@ async function loadCustomerDetails(trx: Tx, c: DemoCustomer, customerId: number,
     const site = await org.insertSite(trx, customerId, { name: s.name, kind: s.kind, address: s.address ?? null, parentId }, now);
     siteIds.set(s.key, site.id);
   }
+  const contacts: CustomerModel['contacts'] = [];
   for (const p of c.contacts) {
+    const siteId = p.site ? siteIds.get(p.site)! : null;
     const contact = await org.insertContact(
       trx,
       customerId,
-      { name: p.name, siteId: p.site ? siteIds.get(p.site)! : null, phone: p.phone ?? null, mobile: p.mobile, email: p.email, title: p.title, isVip: p.vip ?? false, notes: null },
+      { name: p.name, siteId, phone: p.phone ?? null, mobile: p.mobile, email: p.email, title: p.title, isVip: p.vip ?? false, notes: null },
       now,
     );
+    contacts.push({ id: contact.id, siteId });
     if (p.user) await trx.updateTable('users').set({ contact_id: contact.id }).where('id', '=', userIds.get(p.user)!).execute();
   }
-  await org.insertContract(
-    trx,
-    customerId,
-    {
-      code: c.contract.code,
-      name: c.contract.name,
-      startsOn: '2026-01-01',
-      endsOn: '2026-12-31',
-      services: c.contract.services,
-      serviceHours: c.contract.serviceHours,
-      calendarId: c.contract.calendarId,
-      projectManagerId: userIds.get(c.contract.projectManager)!,
-      slaPolicy: null,
-      notes: c.contract.notes,
-    },
-    now,
-  );
+  const sla = contractSla(c.contract.sla);
+  const contracts = new Map<number, ContractModel>();
+  const codes: string[] = [];
+  const pmId = userIds.get(c.contract.projectManager)!;
+  for (const year of years) {
+    const fill = (s: string) => s.replaceAll('{year}', String(year));
+    const contract = await org.insertContract(
+      trx,
+      customerId,
+      {
+        code: fill(c.contract.code),
+        name: fill(c.contract.name),
+        startsOn: `${year}-01-01`,
+        endsOn: `${year}-12-31`,
+        services: c.contract.services,
+        serviceHours: c.contract.serviceHours,
+        calendarId: c.contract.calendarId,
+        projectManagerId: pmId,
+        slaPolicy: sla as unknown as Record<string, unknown>,
+        notes: c.contract.notes,
+      },
+      now,
+    );
+    codes.push(contract.code);
+    contracts.set(year, { id: contract.id, year, startsOn: contract.startsOn, endsOn: contract.endsOn, calendarId: contract.calendarId, sla, services: c.contract.services, pmId });
+  }
+  return { siteIds: [...siteIds.values()].filter((_, i) => c.sites[i].kind === 'site'), contacts, contracts, codes };
 }
 
 /** The login table printed after loading, aligned for a terminal (CJK characters are 2 wide). */

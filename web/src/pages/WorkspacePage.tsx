@@ -15,8 +15,13 @@ import { BulkAssignModal } from '../components/tickets/BulkAssignModal';
 import { useLogCall } from '../components/tickets/LogCallDrawer';
 import { TICKETS } from '../components/tickets/ticketShared';
 
-type Queue = 'mine' | 'team' | 'unassigned' | 'breaching';
-const QUEUES: Queue[] = ['mine', 'team', 'unassigned', 'breaching'];
+type Queue = 'mine' | 'team' | 'unassigned' | 'breaching' | 'contractDue' | 'contractBreached' | 'contractOpen' | 'complaints' | 'lowRatings' | 'allComplaints';
+/** The agents' queues. */
+const DESK_QUEUES: Queue[] = ['mine', 'team', 'unassigned', 'breaching'];
+/** A project manager's contracts first: what is about to break, what broke, what is open. */
+const PM_QUEUES: Queue[] = ['contractDue', 'contractBreached', 'contractOpen', 'mine'];
+/** Quality management: complaints to handle, low ratings to follow up. */
+const QUALITY_QUEUES: Queue[] = ['complaints', 'lowRatings', 'allComplaints'];
 
 const OPEN = OPEN_TICKET_STATES.join(',');
 const QUEUE_QUERY: Record<Queue, Query> = {
@@ -24,19 +29,35 @@ const QUEUE_QUERY: Record<Queue, Query> = {
   team: { team: 'mine', state: OPEN, sort: 'sla' },
   unassigned: { unassigned: 'true', state: OPEN, sort: 'sla' },
   breaching: { breachingWithinMinutes: 60, state: OPEN, sort: 'sla' },
+  contractDue: { contract: 'mine', breachingWithinMinutes: 240, state: OPEN, sort: 'sla' },
+  contractBreached: { contract: 'mine', slaStatus: 'breached', sort: '-reported' },
+  contractOpen: { contract: 'mine', state: OPEN, sort: 'sla' },
+  complaints: { kind: 'complaint', state: OPEN, sort: 'sla' },
+  lowRatings: { ratingAtMost: 3, sort: '-reported' },
+  allComplaints: { kind: 'complaint', sort: '-reported' },
 };
+
+/** Which queues a user's home shows, by role (the desk's and engineers' by default). */
+function queuesOf(roles: string[]): Queue[] {
+  if (roles.includes('desk') || roles.includes('engineer') || roles.includes('admin')) return DESK_QUEUES;
+  if (roles.includes('pm')) return PM_QUEUES;
+  if (roles.includes('quality')) return QUALITY_QUEUES;
+  return DESK_QUEUES;
+}
 
 /**
  * Agent home "我的工作": the queues (mine, my team's, unassigned, breaching within the hour)
  * sorted by remaining SLA time with live countdowns, bulk assignment, and "log a call"
- * (button or `n`).
+ * (button or `n`). A project manager's home shows the tickets of the contracts they manage
+ * (breaching soon, breached, open); quality management's the complaints and low ratings.
  */
 export default function WorkspacePage() {
   const me = useCurrentUser();
   const { t } = useI18n();
   const can = useCan();
   const filters = useUrlFilters(['queue'] as const);
-  const queue: Queue = (QUEUES as string[]).includes(filters.values.queue) ? (filters.values.queue as Queue) : 'mine';
+  const queues = queuesOf(me.roles);
+  const queue: Queue = (queues as string[]).includes(filters.values.queue) ? (filters.values.queue as Queue) : queues[0];
   const list = useKeysetList<TicketListItem>(TICKETS, QUEUE_QUERY[queue]);
   const logCall = useLogCall();
   const canWrite = can('tickets.write');
@@ -48,7 +69,13 @@ export default function WorkspacePage() {
   const shortcuts = NAV.flatMap((x) => (isGroup(x) ? x.items : [])).filter((i) => navAllowed(i, me));
 
   const emptyText =
-    queue === 'breaching' ? t('workspace.emptyBreaching') : queue === 'unassigned' ? t('workspace.emptyUnassigned') : t('workspace.emptyQueue');
+    queue === 'breaching' || queue === 'contractDue'
+      ? t('workspace.emptyBreaching')
+      : queue === 'unassigned'
+        ? t('workspace.emptyUnassigned')
+        : queue === 'mine' || queue === 'team'
+          ? t('workspace.emptyQueue')
+          : t('workspace.emptyList');
 
   return (
     <div data-testid="page-workspace">
@@ -69,8 +96,8 @@ export default function WorkspacePage() {
       <Card data-testid="workspace-my-tickets" styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={queue}
-          onChange={(k) => filters.set({ queue: k === 'mine' ? null : k })}
-          items={QUEUES.map((q) => ({
+          onChange={(k) => filters.set({ queue: k === queues[0] ? null : k })}
+          items={queues.map((q) => ({
             key: q,
             label: <span data-testid={q === 'breaching' ? 'workspace-breaching' : `workspace-tab-${q}`}>{t(`workspace.queue.${q}`)}</span>,
           }))}
@@ -95,7 +122,7 @@ export default function WorkspacePage() {
           onSelect={canDispatch ? setSelected : undefined}
           empty={
             <Empty description={emptyText} data-testid="workspace-empty">
-              {canWrite && queue !== 'breaching' && (
+              {canWrite && (queue === 'mine' || queue === 'team' || queue === 'unassigned') && (
                 <Button type="primary" icon={<PhoneOutlined />} onClick={logCall.open}>
                   {t('workspace.logCall')}
                 </Button>
