@@ -47,7 +47,7 @@ describe('input rules: the pieces', () => {
   });
 
   it('text read outside JSON (multipart fields, spreadsheet rows) is held to the same rule by text() and optionalText()', () => {
-    const codes = (r: { success: boolean; error?: { issues: Array<{ params?: { code?: string } }> } }) => r.error?.issues.map((i) => i.params?.code);
+    const codes = (r: { error?: { issues: readonly object[] } }) => r.error?.issues.map((i) => (i as { params?: { code?: string } }).params?.code);
     expect(codes(text(50).safeParse('王\u0000芳'))).toEqual(['nul']);
     expect(codes(optionalText(50).safeParse('\udc00'))).toEqual(['unicode']);
     expect(text(50).parse('  王芳 ')).toBe('王芳');
