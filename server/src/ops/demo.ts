@@ -420,7 +420,7 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
       complaintTeam: quality,
     };
     const plan = planTickets(model, ticketCount, now, userIds.get('engineer')!);
-    const ctx = simContext(model, now, { autoCloseWorkdays: opts.autoCloseWorkdays ?? 3, ratings: true });
+    const ctx = simContext(model, now, { autoCloseWorkdays: opts.autoCloseWorkdays ?? 3, ratings: true, backlog: 0 });
     ctx.nextEventId = (await maxId(trx, 'ticket_events')) + 1;
     ctx.nextJobId = (await maxId(trx, 'jobs')) + 1;
     log(`${plan.length} tickets: a year of history up to now`);
@@ -471,7 +471,7 @@ function planTickets(model: OrgModel, count: number, now: number, engineer: numb
     // Within the last 8 hours, more of them recent.
     planned.push({ at: now - Math.round(Math.pow(present.next(), 2) * 8 * 3_600_000) - 60_000, options });
   }
-  // A few days' backlog: older tickets still open somewhere along the way.
+  // A few days' backlog, still open somewhere along the way (no older ticket stalled: the rest of the year ran its course).
   for (let i = 0; i < Math.max(4, Math.round(count * 0.002)); i++) {
     planned.push({ at: now - present.int(1, 6) * DAY - present.int(0, 8 * 3_600_000), options: { customer: customers.draw(present), stopAfter: present.pick([2, 3, 4, 5]) } });
   }

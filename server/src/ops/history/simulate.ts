@@ -108,6 +108,8 @@ export interface SimContext {
   autoCloseWorkdays: number;
   /** Whether ticket_ratings exists (it arrived with a later migration). */
   ratings: boolean;
+  /** The share of tickets that stall in an open state at some step (the desk's backlog). */
+  backlog: number;
   /** Per customer, recent ticket ids (complaints link to one of them). */
   recent: Map<number, number[]>;
   /** Per kind and year, the last sequence number issued. */
@@ -119,13 +121,14 @@ export interface SimContext {
   clockCustomers: ReturnType<typeof weighted<CustomerModel>>;
 }
 
-export function simContext(org: OrgModel, now: number, opts: { autoCloseWorkdays: number; ratings: boolean }): SimContext {
+export function simContext(org: OrgModel, now: number, opts: { autoCloseWorkdays: number; ratings: boolean; backlog?: number }): SimContext {
   return {
     org,
     calendars: org.calendars,
     now,
     autoCloseWorkdays: opts.autoCloseWorkdays,
     ratings: opts.ratings,
+    backlog: opts.backlog ?? 0.012,
     recent: new Map(),
     sequences: new Map(),
     nextEventId: 1,
@@ -220,7 +223,7 @@ export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt
   const wait = (medianMin: number, sigma = 0.9) => (t += Math.max(MIN, Math.round(rng.logNormal(medianMin, sigma) * MIN)));
 
   // About 1% of tickets stall in an open state (the desk's backlog).
-  const backlog = !keepOpen && rng.chance(0.012);
+  const backlog = !keepOpen && rng.chance(ctx.backlog);
   const stopAfter = keepOpen ? 2 : opts.stopAfter ?? (backlog ? rng.int(2, 7) : Infinity);
   // A ticket nobody dispatched waits in the service desk's queue (the team on the ticket, as the service does).
   const queued = stopAfter <= 1 ? { teamId: ctx.org.desk.id } : {};
