@@ -45,6 +45,9 @@ const schema = z.object({
   TICKET_OLA_REPORT_PM_MINUTES: z.coerce.number().int().min(0).max(10_080).default(DESK_OLA_MINUTES.report_pm),
   /** The provider's name printed on documents (repair reports' footer). */
   PROVIDER_NAME: z.string().trim().max(100).optional(),
+  /** The service desk's hotline and hours, shown to customers in the portal (e.g. "0576-8888 1234", "7×24 小时"). */
+  DESK_HOTLINE: z.string().trim().max(100).optional(),
+  DESK_HOURS: z.string().trim().max(100).optional(),
   /** A CJK font for PDFs (TTF, OTF or TTC), tried before the system's and the bundled one; PDF_FONT_FAMILY names the font inside a .ttc. */
   PDF_FONT: z.string().optional(),
   PDF_FONT_FAMILY: z.string().optional(),
@@ -94,6 +97,8 @@ export interface Config {
   contactMail: { events: Array<'created' | 'reply' | 'resolved'>; linkDays: number; ratePerMinute: number };
   tickets: { autoCloseWorkdays: number; reopenDays: number; ola: OlaMinutes };
   providerName: string | null;
+  /** The service desk as customers see it in the portal (null: not configured). */
+  desk: { hotline: string | null; hours: string | null };
   pdf: { font: string | null; fontFamily: string | null };
   webDist: string | null;
   jobs: { pollMs: number; concurrency: number; batchSize: number; batchConcurrency: number | null; ticketsPerTransaction: number | null };
@@ -143,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     providerName: e.PROVIDER_NAME || null,
+    desk: { hotline: e.DESK_HOTLINE || null, hours: e.DESK_HOURS || null },
     pdf: { font: e.PDF_FONT || null, fontFamily: e.PDF_FONT_FAMILY || null },
     webDist: e.WEB_DIST ?? null,
     jobs: { pollMs: e.JOB_POLL_MS, concurrency: e.JOB_CONCURRENCY, batchSize: e.JOB_BATCH_SIZE, batchConcurrency: e.JOB_BATCH_CONCURRENCY ?? null, ticketsPerTransaction: e.JOB_BATCH_TRANSACTION_SIZE ?? null },

@@ -17,6 +17,7 @@ import * as m0014 from './migrations/0014_jobs_kind_due.js';
 import * as m0015 from './migrations/0015_file_blobs.js';
 import * as m0016 from './migrations/0016_auth_hardening.js';
 import * as m0018 from './migrations/0018_settings.js';
+import * as m0019 from './migrations/0019_caller.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -48,6 +49,7 @@ const migrations: Record<string, ContextMigration> = {
   '0015_file_blobs': m0015,
   '0016_auth_hardening': m0016,
   '0018_settings': m0018,
+  '0019_caller': m0019,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */

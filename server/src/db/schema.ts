@@ -164,6 +164,12 @@ export interface ContactsTable {
   email_notify: ColumnType<number, number | undefined, number>;
   /** Language of that mail when known (0013); null: the linked user's, else zh-CN. */
   locale: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The caller lookup's keys (0019, organisation/contact-keys.ts): pinyin, initials, last four digits, local number. */
+  name_pinyin: ColumnType<string | null, string | null | undefined, string | null>;
+  name_initials: ColumnType<string | null, string | null | undefined, string | null>;
+  phone_tail: ColumnType<string | null, string | null | undefined, string | null>;
+  mobile_tail: ColumnType<string | null, string | null | undefined, string | null>;
+  phone_local: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
   version: number;
@@ -234,7 +240,10 @@ export interface TicketsTable {
   kind: string;
   customer_id: number;
   contract_id: number;
-  contact_id: number;
+  /** Null when the caller is not a contact: then caller_name and caller_phone say who called (0019). */
+  contact_id: number | null;
+  caller_name: ColumnType<string | null, string | null | undefined, string | null>;
+  caller_phone: ColumnType<string | null, string | null | undefined, string | null>;
   site_id: number | null;
   service: string | null;
   category: string | null;

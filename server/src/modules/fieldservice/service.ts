@@ -122,7 +122,7 @@ export class RepairReportService {
     if (existing) throw reportExists(existing.number);
     const [customer, contact] = await Promise.all([
       this.organisation.getCustomer(actor, ticket.customerId),
-      this.organisation.getContact(actor, ticket.contactId).catch((err: unknown) => {
+      ticket.contactId === null ? null : this.organisation.getContact(actor, ticket.contactId).catch((err: unknown) => {
         if (err instanceof AppError && err.status === 404) return null;
         throw err;
       }),
@@ -142,8 +142,8 @@ export class RepairReportService {
         state: 'draft',
         customer_name: ticket.customerName ?? '',
         site_name: ticket.siteName,
-        contact_name: contact?.name ?? ticket.contactName,
-        contact_phone: contact?.mobile ?? contact?.phone ?? null,
+        contact_name: contact?.name ?? ticket.contactName ?? ticket.callerName,
+        contact_phone: contact ? (contact.mobile ?? contact.phone ?? null) : ticket.callerPhone,
         reported_at: Date.parse(ticket.reportedAt),
         time_zone: customer.timeZone,
         fault: ticket.description,

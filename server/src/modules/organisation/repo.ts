@@ -5,6 +5,7 @@ import { ilike } from '../../db/dialect.js';
 import type { CustomerScope } from '../../platform/auth/actor.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { PageQuery } from '../../platform/http/zod.js';
+import { contactKeys, queryKind } from './contact-keys.js';
 import { CONTACT_SEARCH_LIMIT } from './schema.js';
 
 /**
@@ -337,14 +338,50 @@ export async function findContact(db: DbOrTx, scope: CustomerScope, id: number):
   return row ? toContact(row) : null;
 }
 
-export type ContactHit = Contact & { customerName: string; siteName: string | null };
+/** Which of the caller lookup's keys found the contact. */
+export type ContactMatch = 'name' | 'pinyin' | 'initials' | 'phone' | 'tail' | 'local' | 'site';
+export type ContactHit = Contact & { customerName: string; siteName: string | null; matched: ContactMatch };
+
+/** `col` starts with `prefix` (digits or lower-case letters): an index range scan on both databases. */
+function prefixRange(col: string, prefix: string) {
+  const { lo, hi } = prefixBounds(prefix);
+  return hi === null ? sql<SqlBool>`${sql.ref(col)} >= ${lo}` : sql<SqlBool>`(${sql.ref(col)} >= ${lo} and ${sql.ref(col)} < ${hi})`;
+}
+
+/** digitPrefixRange for lower-case letters too: [prefix, the prefix without trailing z's and its last letter + 1). */
+function prefixBounds(prefix: string): { lo: string; hi: string | null } {
+  if (/^\d+$/.test(prefix)) return digitPrefixRange(prefix);
+  const head = prefix.replace(/z+$/, '');
+  if (!head) return { lo: prefix, hi: null };
+  return { lo: prefix, hi: head.slice(0, -1) + String.fromCharCode(head.charCodeAt(head.length - 1) + 1) };
+}
 
 /**
- * The desk's "who is calling" lookup across the caller's active customers. Text made of phone
- * characters is a number: prefix match on the phone keys (indexed). Anything else matches
- * names (contains). VIPs first.
+ * The desk's "who is calling" lookup across the caller's active customers (docs/TICKETS.md,
+ * "Finding the caller"), each kind of query on indexed keys:
+ * - digits: the beginning of the phone or mobile number, a landline's number without its area
+ *   code (phone_local), and with exactly four digits also the last four (phone_tail, mobile_tail);
+ * - letters: the beginning of the name's pinyin or of its initials (xulihua, xuli, xlh);
+ * - other text: the name, the title, or the name of the contact's site or department (contains).
+ * VIPs first; `matched` says which key found each contact.
  */
 export async function searchContacts(db: DbOrTx, scope: CustomerScope, text: string): Promise<ContactHit[]> {
+  const { query, key, letters } = contactSearchQuery(db, scope, text);
+  const rows = await query.execute();
+  const lower = text.toLowerCase();
+  const matchOf = (r: (typeof rows)[number]): ContactMatch => {
+    if (key) {
+      if (r.phone_key?.startsWith(key) || r.mobile_key?.startsWith(key)) return 'phone';
+      return r.phone_local?.startsWith(key) ? 'local' : 'tail';
+    }
+    if (letters) return r.name_pinyin?.startsWith(letters) ? 'pinyin' : 'initials';
+    return r.name.toLowerCase().includes(lower) || r.title?.toLowerCase().includes(lower) ? 'name' : 'site';
+  };
+  return rows.map((r) => ({ ...toContact(r), customerName: r.customer_name, siteName: r.site_name, matched: matchOf(r) }));
+}
+
+/** The lookup's query (tests EXPLAIN it on both databases), with the phone key or the letters it searches. */
+export function contactSearchQuery(db: DbOrTx, scope: CustomerScope, text: string) {
   let q = db
     .selectFrom('contacts')
     .innerJoin('customers', 'customers.id', 'contacts.customer_id')
@@ -353,16 +390,19 @@ export async function searchContacts(db: DbOrTx, scope: CustomerScope, text: str
     .select(['customers.name as customer_name', 'sites.name as site_name'])
     .where('customers.archived_at', 'is', null)
     .where(inScope('contacts.customer_id', scope));
-  const key = /^[0-9+\-\s()]+$/.test(text) ? phoneKey(text) : null;
+  const kind = queryKind(text);
+  const key = kind === 'digits' ? phoneKey(text) : null;
+  const letters = kind === 'letters' ? text.toLowerCase().replace(/[^a-z]/g, '') : '';
   if (key) {
-    const { lo, hi } = digitPrefixRange(key);
-    const range = (col: 'contacts.phone_key' | 'contacts.mobile_key') => (hi === null ? sql<SqlBool>`${sql.ref(col)} >= ${lo}` : sql<SqlBool>`${sql.ref(col)} >= ${lo} and ${sql.ref(col)} < ${hi}`);
-    q = q.where((eb) => eb.or([range('contacts.phone_key'), range('contacts.mobile_key')]));
+    const keys = [prefixRange('contacts.phone_key', key), prefixRange('contacts.mobile_key', key), prefixRange('contacts.phone_local', key)];
+    if (key.length === 4) keys.push(sql<SqlBool>`${sql.ref('contacts.phone_tail')} = ${key}`, sql<SqlBool>`${sql.ref('contacts.mobile_tail')} = ${key}`);
+    q = q.where((eb) => eb.or(keys));
+  } else if (letters) {
+    q = q.where((eb) => eb.or([prefixRange('contacts.name_pinyin', letters), prefixRange('contacts.name_initials', letters)]));
   } else {
-    q = q.where(ilike('contacts.name', text));
+    q = q.where((eb) => eb.or([ilike('contacts.name', text), ilike('contacts.title', text), ilike('sites.name', text)]));
   }
-  const rows = await q.orderBy('contacts.is_vip', 'desc').orderBy('contacts.name').orderBy('contacts.id').limit(CONTACT_SEARCH_LIMIT).execute();
-  return rows.map((r) => ({ ...toContact(r), customerName: r.customer_name, siteName: r.site_name }));
+  return { query: q.orderBy('contacts.is_vip', 'desc').orderBy('contacts.name').orderBy('contacts.id').limit(CONTACT_SEARCH_LIMIT), key, letters };
 }
 
 export interface ContactValues {
@@ -380,13 +420,14 @@ export interface ContactValues {
 }
 
 function contactColumns(v: ContactValues) {
+  const keys = { phone_key: phoneKey(v.phone), mobile_key: phoneKey(v.mobile) };
   return {
     site_id: v.siteId,
     name: v.name,
     phone: v.phone,
     mobile: v.mobile,
-    phone_key: phoneKey(v.phone),
-    mobile_key: phoneKey(v.mobile),
+    ...keys,
+    ...contactKeys(v.name, keys.phone_key, keys.mobile_key),
     email: v.email,
     title: v.title,
     is_vip: v.isVip ? 1 : 0,

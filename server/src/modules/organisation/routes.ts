@@ -34,7 +34,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const customerJson = (c: Customer) => ({ ...c, archivedAt: iso(c.archivedAt), createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
 const siteJson = (s: Site) => ({ ...s, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt) });
 const contactJson = (c: Contact) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
-const contactHitJson = (c: ContactHit) => ({ ...contactJson(c), customerName: c.customerName, siteName: c.siteName });
+const contactHitJson = (c: ContactHit) => ({ ...contactJson(c), customerName: c.customerName, siteName: c.siteName, matched: c.matched });
 const contractJson = (c: Contract) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
 const teamJson = (t: Team) => ({ ...t, kind: t.kind as z.infer<typeof teamOut>['kind'], assignment: t.assignment as z.infer<typeof teamOut>['assignment'], createdAt: iso(t.createdAt), updatedAt: iso(t.updatedAt) });
 
@@ -146,7 +146,7 @@ export function organisationRoutes(app: ZApp, ctx: ModuleContext, service: Organ
     `${V1}/contacts/search`,
     {
       config: { permission: 'customers.read' },
-      schema: { ...contacts, summary: 'Find contacts of the caller\'s customers by name, or by the leading digits of a phone or mobile number (20 at most)', querystring: contactSearchQuery, response: { 200: z.object({ items: z.array(contactSearchHit) }) } },
+      schema: { ...contacts, summary: 'Find contacts of the caller\'s customers (20 at most): by the beginning of a phone or mobile number, its last four digits, a landline without area code, the name\'s pinyin or initials, or the name, title, site or department (contains)', querystring: contactSearchQuery, response: { 200: z.object({ items: z.array(contactSearchHit) }) } },
     },
     async (request) => ({ items: (await service.searchContacts(actorOf(request), request.query.q)).map(contactHitJson) }),
   );

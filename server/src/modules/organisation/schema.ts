@@ -189,7 +189,12 @@ export const contactOut = z.object({
   updatedAt: z.string(),
 });
 export const contactSearchQuery = z.object({ q: z.string().trim().min(1).max(100) });
-export const contactSearchHit = contactOut.extend({ customerName: z.string(), siteName: z.string().nullable() });
+export const contactSearchHit = contactOut.extend({
+  customerName: z.string(),
+  siteName: z.string().nullable(),
+  /** Which key found the contact: name, pinyin, initials, phone (the number's beginning), tail (its last four digits), local (a landline without area code), site (its site or department). */
+  matched: z.enum(['name', 'pinyin', 'initials', 'phone', 'tail', 'local', 'site']),
+});
 export const CONTACT_SEARCH_LIMIT = 20;
 
 // ---- contracts

@@ -169,13 +169,16 @@ export class OrganisationService {
   }
 
   async createContact(actor: Actor, customerId: number, input: ContactCreate): Promise<Contact> {
-    return this.db.transaction().execute(async (trx) => {
-      await activeCustomer(trx, actor, customerId);
-      await checkSite(trx, customerId, input.siteId);
-      const created = await repo.insertContact(trx, customerId, input, Date.now());
-      await audit(trx, actor, { action: 'create', entity: 'contacts', entityId: created.id, customerId, after: created });
-      return created;
-    });
+    return this.db.transaction().execute((trx) => this.addContact(trx, actor, customerId, input));
+  }
+
+  /** Adds a contact in the caller's transaction: logging a call from an unknown caller creates him with the ticket, both or neither. */
+  async addContact(trx: Tx, actor: Actor, customerId: number, input: ContactCreate): Promise<Contact> {
+    await activeCustomer(trx, actor, customerId);
+    await checkSite(trx, customerId, input.siteId);
+    const created = await repo.insertContact(trx, customerId, input, Date.now());
+    await audit(trx, actor, { action: 'create', entity: 'contacts', entityId: created.id, customerId, after: created });
+    return created;
   }
 
   async updateContact(actor: Actor, id: number, patch: ContactPatch): Promise<Contact> {

@@ -34,7 +34,8 @@ export type ContactMailKind = 'created' | 'reply' | 'resolved';
 /** What the hook needs of the ticket (the row as the change leaves it). */
 export interface MailTicket {
   id: number | string;
-  contact_id: number | string;
+  /** Null: a caller logged by name and number only, who gets no mail. */
+  contact_id: number | string | null;
   resolved_at?: number | string | null;
 }
 
@@ -73,7 +74,7 @@ function mailableEntries(entries: NewEntry[], eventIds: number[], events: readon
 export async function queueContactMail(trx: Tx, config: Config, ticket: MailTicket, entries: NewEntry[], eventIds: number[], now: number): Promise<void> {
   if (!config.smtp.url || config.contactMail.events.length === 0) return;
   const wanted = mailableEntries(entries, eventIds, config.contactMail.events);
-  if (!wanted.length) return;
+  if (!wanted.length || ticket.contact_id === null) return;
   const contact = await mails.findMailContact(trx, Number(ticket.contact_id));
   if (!contact || !contact.email || !contact.emailNotify) return;
   const ticketId = Number(ticket.id);

@@ -9,6 +9,26 @@ const V1 = '/api/v1';
 const tags = ['dispatch'];
 const manage = { permission: 'dispatch.manage' };
 
+const workloadOut = z.object({
+  teamId: z.number(),
+  teamName: z.string(),
+  assignment: z.string(),
+  /** "On duty": used Yunwei within this many minutes. */
+  onDutyMinutes: z.number(),
+  members: z.array(
+    z.object({
+      userId: z.number(),
+      displayName: z.string(),
+      isLead: z.boolean(),
+      disabled: z.boolean(),
+      /** Open tickets assigned (new … waiting). */
+      open: z.number(),
+      onDuty: z.boolean(),
+      lastSeenAt: z.string().nullable(),
+    }),
+  ),
+});
+
 /** HTTP for dispatch rules (docs/TICKETS.md, "Dispatch"). */
 export function dispatchRoutes(app: ZApp, service: DispatchRuleService) {
   app.get(
@@ -18,6 +38,20 @@ export function dispatchRoutes(app: ZApp, service: DispatchRuleService) {
       schema: { tags, summary: 'Dispatch rules in the order they are tried (those for every customer and for the customers in scope)', querystring: pageQuery.omit({ q: true }), response: { 200: page(dispatchRuleOut) } },
     },
     async (request) => service.list(actorOf(request), request.query),
+  );
+
+  app.get(
+    `${V1}/teams/:id/workload`,
+    {
+      config: { permission: 'tickets.dispatch' },
+      schema: {
+        tags,
+        summary: 'A team\'s members with their open tickets and whether they are on duty (an active account that used Yunwei in the last 30 minutes; there is no duty roster)',
+        params: idParams,
+        response: { 200: workloadOut },
+      },
+    },
+    async (request) => service.workload(actorOf(request), request.params.id),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import type { Updateable } from 'kysely';
 import { lockForChain } from '../../db/dialect.js';
+import { OPEN_STATES } from '../../core/tickets/lifecycle.js';
 import type { Db, Tx } from '../../db/index.js';
 import type { DispatchRulesTable } from '../../db/schema.js';
 import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
@@ -14,6 +15,30 @@ import { SYSTEM } from './sla.js';
 
 /** Advisory lock (PostgreSQL) serialising the writers of the rules' order; SQLite has one writer. */
 const ORDER_LOCK = 0x5977_0009;
+
+/** A member counts as on duty when he used Yunwei within this many minutes (no duty roster yet). */
+export const ON_DUTY_MINUTES = 30;
+
+export interface TeamWorkload {
+  teamId: number;
+  teamName: string;
+  assignment: string;
+  onDutyMinutes: number;
+  members: Array<{ userId: number; displayName: string; isLead: boolean; disabled: boolean; open: number; onDuty: boolean; lastSeenAt: string | null }>;
+}
+
+/** The latest activity of each user's unexpired sessions (index `sessions(user_id)`). */
+async function lastSeen(db: Db, userIds: number[], now: number): Promise<Map<number, number>> {
+  if (!userIds.length) return new Map();
+  const rows = await db
+    .selectFrom('sessions')
+    .select((eb) => ['user_id', eb.fn.max('last_seen_at').as('seen')])
+    .where('user_id', 'in', userIds)
+    .where('expires_at', '>', now)
+    .groupBy('user_id')
+    .execute();
+  return new Map(rows.map((r) => [Number(r.user_id), Number(r.seen)]));
+}
 
 /** What dispatch needs of a team: where, who, and how it assigns. */
 export type PlacedTeam = Pick<Team, 'id' | 'assignment' | 'memberIds'>;
@@ -52,6 +77,39 @@ export class DispatchRuleService {
     private readonly db: Db,
     private readonly organisation: OrganisationService,
   ) {}
+
+  // ------------------------------------------------------------ workload
+
+  /**
+   * A team's members with their open tickets (new … waiting, by the `(assignee_id, state,
+   * sla_due_at)` index) and whether they are at work as far as Yunwei can tell: there is no duty
+   * roster, so "on duty" means an active account that used Yunwei in the last ON_DUTY_MINUTES
+   * (a session seen then, not expired). Nothing else is claimed.
+   */
+  async workload(actor: Actor, teamId: number, now = Date.now()): Promise<TeamWorkload> {
+    const team = await this.organisation.getTeam(actor, teamId);
+    const [dir, leads, loads, seen] = await Promise.all([
+      this.organisation.directory({ users: team.memberIds }),
+      this.organisation.teamMemberIds({ teamIds: [teamId], leadsOnly: true }),
+      repo.openLoads(this.db, team.memberIds, OPEN_STATES),
+      lastSeen(this.db, team.memberIds, now),
+    ]);
+    const members = team.memberIds.map((userId) => {
+      const user = dir.users.get(userId);
+      const seenAt = seen.get(userId) ?? null;
+      const disabled = user?.disabled ?? true;
+      return {
+        userId,
+        displayName: user?.displayName ?? String(userId),
+        isLead: leads.includes(userId),
+        disabled,
+        open: loads.get(userId) ?? 0,
+        onDuty: !disabled && seenAt !== null && now - seenAt <= ON_DUTY_MINUTES * 60_000,
+        lastSeenAt: seenAt === null ? null : iso(seenAt),
+      };
+    });
+    return { teamId, teamName: team.name, assignment: team.assignment, onDutyMinutes: ON_DUTY_MINUTES, members };
+  }
 
   // ------------------------------------------------------------ matching
 

@@ -412,4 +412,30 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     expect((await inbox(s.q1, complaint.id)).map((n) => n.event)).toEqual(['ticket.complaint']);
     expect((await complain(w.custA)).statusCode).toBe(409);
   });
+
+  it('shows a team\'s workload: open tickets per member and who is on duty (used Yunwei in the last 30 minutes)', async () => {
+    const r = await customerWithContract(w.admin, 'LOAD', w.users.pm);
+    for (const name of ['w1', 'w2', 'w3']) u[name] = await insertUser(w.t.database, { username: name, roles: ['engineer'], displayName: name.toUpperCase() });
+    const loadTeam = await team('工作量组', 'line1', [u.w1, u.w2, u.w3], [r.customerId]);
+    for (let i = 0; i < 3; i++) await createTicket(w.desk, report(r, { title: `负载 ${i}`, teamId: loadTeam, assigneeId: u.w1 }));
+    const done = await createTicket(w.desk, report(r, { title: '已解决', teamId: loadTeam, assigneeId: u.w2 }));
+    await createTicket(w.desk, report(r, { title: '负载 g2', teamId: loadTeam, assigneeId: u.w2 }));
+    const w2 = await login(w.t.app, 'w2');
+    ok(await act(w2, done.id, 'accept'));
+    ok(await act(w2, done.id, 'resolve', { resolution: '已处理' }));
+    // w3 was seen 40 minutes ago: not on duty; w1 has no session at all.
+    await login(w.t.app, 'w3');
+    await db().updateTable('sessions').set({ last_seen_at: Date.now() - 40 * 60_000 }).where('user_id', '=', u.w3).execute();
+
+    const load = ok(await w.desk.request({ method: 'GET', url: `/api/v1/teams/${loadTeam}/workload` }));
+    expect(load).toMatchObject({ teamId: loadTeam, teamName: '工作量组', onDutyMinutes: 30 });
+    expect(load.members.map((m: { userId: number; open: number; onDuty: boolean }) => [m.userId, m.open, m.onDuty])).toEqual([
+      [u.w1, 3, false],
+      [u.w2, 1, true],
+      [u.w3, 0, false],
+    ]);
+    expect(load.members.find((m: { userId: number }) => m.userId === u.w3).lastSeenAt).not.toBeNull();
+    expect((await w.custA.request({ method: 'GET', url: `/api/v1/teams/${loadTeam}/workload` })).statusCode).toBe(403);
+    expect((await w.desk.request({ method: 'GET', url: '/api/v1/teams/999999/workload' })).statusCode).toBe(404);
+  });
 });

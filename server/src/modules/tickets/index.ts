@@ -9,6 +9,7 @@ import { dispatchRoutes } from './dispatch.routes.js';
 import { recomputeRoutes, registerRecomputeJob, SlaRecomputeService } from './recompute.js';
 import './messages.js';
 import { OLA_JOB } from './ola.js';
+import { PortalInfoService, portalInfoRoutes } from './portal.js';
 import { ticketRoutes } from './routes.js';
 import { AUTO_CLOSE_JOB, TicketService } from './service.js';
 import { SLA_JOB } from './sla.js';
@@ -24,6 +25,8 @@ export const ticketsModule: ModuleRegistrar = (app, ctx) => {
   const service = new TicketService(db, ctx.config, new OrganisationService(db), new CalendarService(db), auth);
   ticketRoutes(app, service);
   dispatchRoutes(app, service.dispatch);
+  // The portal's "your service" panel: the desk's hotline and hours, mailboxes, the contract's commitments.
+  portalInfoRoutes(app, new PortalInfoService(db, ctx.config, new OrganisationService(db), new CalendarService(db)));
   // Mail to the ticket's contact and the confirmation links in it (docs/TICKETS.md).
   contactConfirmRoutes(app, new ContactConfirmService(db, ctx.config, service, auth));
   registerContactMailJob(ctx.scheduler, new ContactMailSender(db, ctx.config));

@@ -111,6 +111,8 @@ export interface ListFilter {
   dueBefore?: number;
   /** contract=mine: tickets on contracts this user is the project manager of. */
   projectManagerId?: number;
+  /** reporter=me: tickets this user logged or whose contact is his linked contact. */
+  reporter?: { userId: number; contactId: number | null };
   slaStatus?: string;
   ratingAtMost?: number;
   number?: { exact: string } | { prefix: string };
@@ -134,6 +136,10 @@ function filtered(db: DbOrTx, f: ListFilter) {
   if (f.unassigned) q = q.where('assignee_id', 'is', null);
   if (f.dueBefore !== undefined) q = q.where('sla_due_at', '<=', f.dueBefore);
   if (f.projectManagerId !== undefined) q = q.where('contract_id', 'in', (eb) => eb.selectFrom('contracts').select('contracts.id').where('contracts.project_manager_id', '=', f.projectManagerId!));
+  if (f.reporter) {
+    const { userId, contactId } = f.reporter;
+    q = q.where((eb) => (contactId === null ? eb('created_by', '=', userId) : eb.or([eb('created_by', '=', userId), eb('contact_id', '=', contactId)])));
+  }
   if (f.slaStatus) q = q.where('sla_status', '=', f.slaStatus);
   if (f.ratingAtMost !== undefined) q = q.where((eb) => eb.exists(eb.selectFrom('ticket_ratings').select('ticket_ratings.ticket_id').whereRef('ticket_ratings.ticket_id', '=', 'tickets.id').where('ticket_ratings.score', '<=', f.ratingAtMost!)));
   if (f.reportedFrom !== undefined) q = q.where('reported_at', '>=', f.reportedFrom);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OLA_TARGETS } from '../../core/sla/ola.js';
 import { TICKET_ACTIONS, TICKET_STATES } from '../../core/tickets/lifecycle.js';
 import { id, instant, optionalText, text } from '../../platform/http/zod.js';
+import { phone as contactPhone } from '../organisation/schema.js';
 
 /** The tickets module's contracts at the edge (shared with the web client). */
 
@@ -62,10 +63,21 @@ function typedText(max = TEXT_MAX) {
 /** Matrix codes: validated against the contract's matrix by the service. */
 const levelCode = z.string().trim().min(1).max(40);
 
+/** A caller's number as the contacts take it (digits, +, - and spaces; blank: none). */
+const callerPhone = contactPhone;
+
 export const ticketCreate = z.strictObject({
   customerId: ref,
   /** Who reported. Customer staff may leave it out: their own linked contact (users.contact_id). */
   contactId: ref.optional(),
+  /**
+   * A caller who is not a contact yet (provider staff, instead of contactId): added to the
+   * customer's contacts with the ticket, at the ticket's site; both are created or neither.
+   */
+  newContact: z.strictObject({ name: text(100), phone: callerPhone, mobile: callerPhone.optional() }).optional(),
+  /** A caller logged by name and number only (provider staff, instead of contactId): kept on the ticket, no contact made. */
+  callerName: optionalText(100).optional(),
+  callerPhone: callerPhone.optional(),
   kind: z.enum(TICKET_KINDS),
   title: ticketTitle,
   description: typedText(),
@@ -193,6 +205,8 @@ export const listQuery = z.object({
   teamId: id.optional(),
   assigneeId: id.optional(),
   mine: z.literal('true').optional(),
+  /** reporter=me: tickets the caller logged himself or is the contact of (his linked contact; the portal's "我的工单"). */
+  reporter: z.literal('me').optional(),
   team: z.literal('mine').optional(),
   unassigned: z.literal('true').optional(),
   breachingWithinMinutes: z.coerce.number().int().min(0).max(10_080).optional(),
@@ -268,8 +282,11 @@ const ticketBase = {
   priorityRank: z.number(),
   customerId: z.number(),
   customerName: z.string().nullable(),
-  contactId: z.number(),
+  /** Null when the caller was logged by name and number only (callerName, callerPhone). */
+  contactId: z.number().nullable(),
   contactName: z.string().nullable(),
+  callerName: z.string().nullable(),
+  callerPhone: z.string().nullable(),
   teamId: z.number().nullable(),
   teamName: z.string().nullable(),
   assigneeId: z.number().nullable(),

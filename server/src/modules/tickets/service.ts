@@ -104,6 +104,15 @@ export class TicketService {
   // ------------------------------------------------------------ create
 
   async create(actor: Actor, input: TicketCreate): Promise<TicketOut> {
+    const unknownCaller = input.newContact !== undefined || input.callerName != null;
+    if (unknownCaller) {
+      // An unknown caller is the desk's case: a contact named, made, or a name kept, one of them.
+      if (actor.customerId !== null) throw AppError.forbidden('tickets.write');
+      const given = [input.contactId !== undefined, input.newContact !== undefined, input.callerName != null].filter(Boolean).length;
+      if (given > 1) throw AppError.field(input.newContact ? 'newContact' : 'callerName', 'tickets.callerOneOf');
+      return this.createTicket(actor, { ...input, contactId: null });
+    }
+    if (input.callerPhone) throw AppError.field('callerName', 'required');
     return this.createTicket(actor, { ...input, contactId: input.contactId ?? (await this.reporterOf(actor)) });
   }
 
@@ -124,7 +133,7 @@ export class TicketService {
    * chosen by a rule, or named without an assignee, picks one by its assignment setting.
    * `complaintOf`: the ticket a customer's complaint is about, linked in the same transaction.
    */
-  private async createTicket(actor: Actor, input: TicketCreate & { contactId: number }, complaintOf?: repo.TicketRow): Promise<TicketOut> {
+  private async createTicket(actor: Actor, input: Omit<TicketCreate, 'contactId'> & { contactId: number | null }, complaintOf?: repo.TicketRow): Promise<TicketOut> {
     const now = Date.now();
     const customerStaff = actor.customerId !== null;
     if (customerStaff && input.customerId !== actor.customerId) throw AppError.notFound();
@@ -143,11 +152,11 @@ export class TicketService {
     const localDate = instantToZoned(reportedAt, customer.timeZone).date;
     const problems: FieldProblem[] = [];
     const [contact, site, contract] = await Promise.all([
-      orNull(this.organisation.getContact(actor, input.contactId)),
+      input.contactId === null ? null : orNull(this.organisation.getContact(actor, input.contactId)),
       input.siteId != null ? orNull(this.organisation.getSite(actor, input.siteId)) : null,
       this.contractFor(actor, customer.id, input.contractId, localDate, problems),
     ]);
-    if (!contact || contact.customerId !== customer.id) problems.push({ field: 'contactId', code: 'tickets.contactNotOfCustomer' });
+    if (input.contactId !== null && (!contact || contact.customerId !== customer.id)) problems.push({ field: 'contactId', code: 'tickets.contactNotOfCustomer' });
     if (input.siteId != null && (!site || site.customerId !== customer.id)) problems.push({ field: 'siteId', code: 'tickets.siteNotOfCustomer' });
     const namedTeam = naming ? await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [customer.id], problems) : null;
     let ctx: SlaContext | null = null;
@@ -176,6 +185,11 @@ export class TicketService {
         await repo.findTicketForJob(trx, complaintOf.id, true);
         if (await repo.findComplaintLink(trx, complaintOf.id)) throw new AppError(409, 'duplicate', 'tickets.complaint.exists');
       }
+      // An unknown caller becomes the customer's contact with the ticket (a failure below undoes both).
+      const madeContact = input.newContact
+        ? await this.organisation.addContact(trx, actor, customer.id, { ...input.newContact, mobile: input.newContact.mobile ?? null, siteId: input.siteId ?? null, email: null, title: null, isVip: false, notes: null, emailNotify: true, locale: null })
+        : null;
+      const contactId = madeContact?.id ?? input.contactId;
       const teamId = team?.id ?? null;
       const picked = input.assigneeId ?? (await this.pick(trx, auto, now));
       const entries: NewEntry[] = [
@@ -196,7 +210,9 @@ export class TicketService {
         kind,
         customer_id: customer.id,
         contract_id: contract!.id,
-        contact_id: input.contactId,
+        contact_id: contactId,
+        caller_name: contactId === null ? (input.callerName ?? null) : null,
+        caller_phone: contactId === null ? (input.callerPhone ?? null) : null,
         site_id: input.siteId ?? null,
         service: input.service,
         category: input.category,
@@ -228,7 +244,7 @@ export class TicketService {
       const rows = entries.map((e) => eventRow(ticketId, actor, e, now));
       const eventIds = await repo.insertEvents(trx, rows);
       // The contact's acknowledgement (with the number to quote), by mail when the contact has it on.
-      await queueContactMail(trx, this.config, { id: ticketId, contact_id: input.contactId }, entries, eventIds, now);
+      if (contactId !== null) await queueContactMail(trx, this.config, { id: ticketId, contact_id: contactId }, entries, eventIds, now);
       const slaRows = await persistClocks(trx, ticketId, clocks, [], now, undefined, false);
       await scheduleOla(trx, ticketId, rows, this.config.tickets.ola, now);
       await recordAudit(trx, auditActorOf(actor), { action: 'create', entity: 'tickets', entityId: ticketId, customerId: customer.id, after: { id: ticketId, ...values } }, now);
@@ -246,14 +262,14 @@ export class TicketService {
         await notifyTicketEvent(trx, { type: 'ticket.created', ticket, actorId: actor.userId, recipients: teamMembers, titleKey: 'tickets.notify.created', params: { title: input.title }, body: input.description, occurredAt: now });
       }
       if (picked !== null) await notifyTicketEvent(trx, { type: 'ticket.assigned', ticket, actorId: actor.userId, recipients: [picked], titleKey: 'tickets.notify.assigned', params: { title: input.title }, occurredAt: now });
-      return { row: { id: ticketId, ...values } as repo.TicketRow, events: rows.map((r, i) => ({ ...r, id: eventIds[i] }) as repo.EventRow), slaRows };
+      return { row: { id: ticketId, ...values } as repo.TicketRow, events: rows.map((r, i) => ({ ...r, id: eventIds[i] }) as repo.EventRow), slaRows, contact: madeContact ?? contact };
     });
     // The new ticket is shown from what was just written: no read-back.
     const row = created.row;
     const named = row.team_id !== null || row.assignee_id !== null ? await this.organisation.directory({ teams: row.team_id === null ? [] : [Number(row.team_id)], users: row.assignee_id === null ? [] : [Number(row.assignee_id)] }) : null;
     const dir: Dir = {
       customers: new Map([[customer.id, customer.name]]),
-      contacts: new Map([[contact!.id, contact!.name]]),
+      contacts: new Map(created.contact ? [[created.contact.id, created.contact.name]] : []),
       sites: new Map(site ? [[site.id, site.name]] : []),
       contracts: new Map([[contract!.id, contract!.name]]),
       teams: named?.teams ?? new Map(),
@@ -344,7 +360,7 @@ export class TicketService {
     ]);
     const dir = await this.organisation.directory({
       customers: [ticket.customer_id],
-      contacts: [ticket.contact_id],
+      contacts: ticket.contact_id === null ? [] : [ticket.contact_id],
       sites: ticket.site_id === null ? [] : [ticket.site_id],
       contracts: [ticket.contract_id],
       teams: ticket.team_id === null || customerView ? [] : [ticket.team_id],
@@ -460,6 +476,7 @@ export class TicketService {
     if (query.team === 'mine') filter.teamIds = await this.organisation.teamIdsOfUser(actor.userId);
     if (query.breachingWithinMinutes !== undefined) filter.dueBefore = Date.now() + query.breachingWithinMinutes * 60_000;
     if (query.contract === 'mine') filter.projectManagerId = actor.userId;
+    if (query.reporter === 'me') filter.reporter = { userId: actor.userId, contactId: actor.userId ? await repo.linkedContactOf(this.db, actor.userId) : null };
     if (query.slaStatus) filter.slaStatus = query.slaStatus;
     if (query.ratingAtMost !== undefined) filter.ratingAtMost = query.ratingAtMost;
     if (query.q) {
@@ -472,7 +489,7 @@ export class TicketService {
     const customerView = actor.customerId !== null;
     const dir = await this.organisation.directory({
       customers: page.items.map((t) => t.customer_id),
-      contacts: page.items.map((t) => t.contact_id),
+      contacts: page.items.flatMap((t) => (t.contact_id === null ? [] : [t.contact_id])),
       teams: customerView ? [] : page.items.flatMap((t) => (t.team_id === null ? [] : [t.team_id])),
       users: page.items.flatMap((t) => (t.assignee_id === null ? [] : [t.assignee_id])),
     });
@@ -963,7 +980,9 @@ export class TicketService {
       actor,
       {
         customerId: actor.customerId,
-        contactId: Number(original.contact_id),
+        contactId: original.contact_id === null ? null : Number(original.contact_id),
+        callerName: original.caller_name,
+        callerPhone: original.caller_phone,
         kind: 'complaint',
         title: title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title,
         description: text,
@@ -1518,8 +1537,10 @@ function listItem(t: repo.TicketRow, dir: Dir, customerView: boolean): TicketLis
     priorityRank: t.priority_rank,
     customerId: Number(t.customer_id),
     customerName: dir.customers.get(Number(t.customer_id)) ?? null,
-    contactId: Number(t.contact_id),
-    contactName: dir.contacts.get(Number(t.contact_id)) ?? null,
+    contactId: t.contact_id === null ? null : Number(t.contact_id),
+    contactName: t.contact_id === null ? null : dir.contacts.get(Number(t.contact_id)) ?? null,
+    callerName: t.caller_name,
+    callerPhone: t.caller_phone,
     teamId,
     teamName: teamId === null ? null : dir.teams.get(teamId) ?? null,
     assigneeId,

@@ -398,3 +398,95 @@ describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
     });
   });
 });
+
+describeDb('tickets: unknown callers, "my tickets", the portal\'s service information', (kind) => {
+  let w: TicketWorld;
+
+  beforeAll(async () => {
+    w = await ticketWorld(kind, { DESK_HOTLINE: '0576-8888 1234', DESK_HOURS: '7×24 小时' });
+  });
+  afterAll(() => w.t.close());
+
+  const contacts = async (org: Org) => (ok(await w.admin.request({ method: 'GET', url: `/api/v1/customers/${org.customerId}/contacts` })).items as Array<{ id: number; name: string; phone: string | null; siteId: number | null }>);
+  const ticketCount = async () => Number((await w.t.database.db.selectFrom('tickets').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('creates an unknown caller as the customer\'s contact with the ticket, both or neither', async () => {
+    const { contactId: _, ...noContact } = report(w.a);
+    const tk = await createTicket(w.desk, { ...noContact, newContact: { name: '徐丽华', phone: '0576-8812 3456' } });
+    const made = (await contacts(w.a)).find((c) => c.name === '徐丽华')!;
+    expect(made).toMatchObject({ phone: '0576-8812 3456', siteId: w.a.siteId });
+    expect(tk).toMatchObject({ contactId: made.id, contactName: '徐丽华', callerName: null, callerPhone: null });
+    expect(ok(await w.desk.request({ method: 'GET', url: '/api/v1/contacts/search?q=xlh' })).items.map((h: { name: string }) => h.name)).toContain('徐丽华');
+    const audit = await w.t.database.db.selectFrom('audit_log').select('action').where('entity', '=', 'contacts').where('entity_id', '=', String(made.id)).execute();
+    expect(audit.map((a) => a.action)).toEqual(['create']);
+
+    // A ticket that fails after the contact was made leaves neither: the site is another customer's.
+    const before = await ticketCount();
+    const res = await w.desk.request({ method: 'POST', url: '/api/v1/tickets', payload: { ...noContact, siteId: w.b.siteId, newContact: { name: '王不存', phone: '13800000000' } } });
+    expect(res.statusCode).toBe(400);
+    expect((await contacts(w.a)).some((c) => c.name === '王不存')).toBe(false);
+    // …or the contact's own fields are wrong.
+    const bad = await w.desk.request({ method: 'POST', url: '/api/v1/tickets', payload: { ...noContact, newContact: { name: ' ', phone: 'abc' } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['newContact.name', 'newContact.phone']);
+    expect(await ticketCount()).toBe(before);
+  });
+
+  it('logs a caller by name and number only, without a contact; the ticket and its list show him', async () => {
+    const { contactId: _, ...noContact } = report(w.a);
+    const before = (await contacts(w.a)).length;
+    const tk = await createTicket(w.desk, { ...noContact, callerName: '过路人', callerPhone: '139 0000 1111' });
+    expect(tk).toMatchObject({ contactId: null, contactName: null, callerName: '过路人', callerPhone: '139 0000 1111' });
+    expect((await contacts(w.a)).length).toBe(before);
+    const back = ok(await w.desk.request({ method: 'GET', url: `/api/v1/tickets/${tk.id}` }));
+    expect(back).toMatchObject({ contactId: null, callerName: '过路人', callerPhone: '139 0000 1111' });
+    const listed = ok(await w.desk.request({ method: 'GET', url: `/api/v1/tickets?q=${tk.number}` })).items[0];
+    expect(listed).toMatchObject({ contactId: null, callerName: '过路人' });
+    // The lifecycle works without a contact (no mail to send).
+    ok(await act(w.desk, tk.id, 'assign', { teamId: w.teams.line1, assigneeId: w.users.eng }));
+    ok(await act(w.eng, tk.id, 'accept'));
+    ok(await act(w.eng, tk.id, 'resolve', { resolution: '已远程处理' }));
+
+    // One way of naming the caller at a time; none at all is still refused; customers cannot use these.
+    const both = await w.desk.request({ method: 'POST', url: '/api/v1/tickets', payload: { ...noContact, contactId: w.a.contactId, callerName: '某人' } });
+    expect(both.json().errors[0]).toMatchObject({ field: 'callerName', code: 'tickets.callerOneOf' });
+    const none = await w.desk.request({ method: 'POST', url: '/api/v1/tickets', payload: noContact });
+    expect(none.json().errors[0]).toMatchObject({ field: 'contactId', code: 'required' });
+    const numberOnly = await w.desk.request({ method: 'POST', url: '/api/v1/tickets', payload: { ...noContact, callerPhone: '13900001111' } });
+    expect(numberOnly.json().errors[0]).toMatchObject({ field: 'callerName', code: 'required' });
+    expect((await w.custA.request({ method: 'POST', url: '/api/v1/tickets', payload: { ...noContact, callerName: '某人' } })).statusCode).toBe(403);
+  });
+
+  it('lists "my tickets" (reporter=me: logged by me or with me as the contact) apart from my customer\'s', async () => {
+    await w.t.database.db.updateTable('users').set({ contact_id: w.a.contactId }).where('id', '=', w.users.custA).execute();
+    const custA2 = await insertUser(w.t.database, { username: 'cust_a2', roles: ['customer_contact'], customerId: w.a.customerId });
+    const colleague = ok(await w.admin.request({ method: 'POST', url: `/api/v1/customers/${w.a.customerId}/contacts`, payload: { name: '同事' } }), 201);
+    await w.t.database.db.updateTable('users').set({ contact_id: colleague.id }).where('id', '=', custA2).execute();
+    const other = await login(w.t.app, 'cust_a2');
+    const { contactId: _, ...noContact } = report(w.a);
+    const mine = await createTicket(w.custA, { ...noContact, title: '我报的' });
+    const aboutMe = await createTicket(w.desk, report(w.a, { title: '服务台替我登记' }));
+    const theirs = await createTicket(other, { ...noContact, title: '同事报的' });
+    expect(theirs.createdBy).toBe(custA2);
+    const list = async (s: Session, q: string) => (ok(await s.request({ method: 'GET', url: `/api/v1/tickets?limit=200${q}` })).items as Array<{ id: number }>).map((x) => x.id);
+    const myIds = await list(w.custA, '&reporter=me');
+    expect(myIds).toEqual(expect.arrayContaining([mine.id, aboutMe.id]));
+    expect(myIds).not.toContain(theirs.id);
+    expect(await list(w.custA, '')).toEqual(expect.arrayContaining([mine.id, aboutMe.id, theirs.id]));
+    expect(await list(other, '&reporter=me')).toEqual([theirs.id]);
+  });
+
+  it('tells the portal the desk\'s hotline and hours, the service mailboxes and the contract\'s commitments in plain words', async () => {
+    ok(await w.admin.request({ method: 'POST', url: '/api/v1/mail/mailboxes', payload: { address: 'a-it@desk.example.cn', name: 'A 服务邮箱', customerId: w.a.customerId } }), 201);
+    const info = ok(await w.custA.request({ method: 'GET', url: '/api/v1/portal/info' }));
+    expect(info.desk).toEqual({ hotline: '0576-8888 1234', hours: '7×24 小时' });
+    expect(info.mailboxes).toEqual([{ address: 'a-it@desk.example.cn', name: 'A 服务邮箱' }]);
+    expect(info.contract).toMatchObject({ id: w.a.contractId, name: 'A 运维服务合同', serviceHours: '7x24' });
+    expect(info.contract.calendarName).toBeTruthy();
+    // Template T4 tier 1: response 30 minutes, resolution 2 hours for every priority.
+    expect(info.contract.commitments[0]).toMatchObject({ priority: 'P1', response: { amount: 30, unit: 'minutes' }, onsite: null, resolution: { amount: 2, unit: 'hours' } });
+    expect(info.contract.commitments[0].text).toBe('紧急：30 分钟内响应，2 小时内解决');
+    expect((await w.custB.request({ method: 'GET', url: '/api/v1/portal/info' })).json().mailboxes).toEqual([]);
+    expect((await w.desk.request({ method: 'GET', url: '/api/v1/portal/info' })).statusCode).toBe(403);
+  });
+});
