@@ -2,15 +2,22 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Result, Spin } from 'antd';
-import { api, isApiError } from '../api/client';
+import { api, ApiError, isApiError } from '../api/client';
 import type { Locale, Me } from '../api/types';
 import { useI18n } from '../i18n';
 import { ForbiddenPage } from '../components/StatusPages';
 
 export const ME_KEY = ['auth', 'me'] as const;
 
-export function fetchMe(): Promise<Me> {
-  return api.get<Me>('/auth/me', undefined, { noAuthRedirect: true });
+/**
+ * The logged-in user. Asks GET /auth/session, which answers `{user: null}` when logged out, so a
+ * logged-out browser (the login page) never logs a failed request; "logged out" becomes the same
+ * 401 error the callers handle.
+ */
+export async function fetchMe(): Promise<Me> {
+  const { user } = await api.get<{ user: Me | null }>('/auth/session', undefined, { noAuthRedirect: true });
+  if (!user) throw new ApiError(401, { title: 'unauthorized', code: 'unauthorized', status: 401 });
+  return user;
 }
 
 export function useMe() {

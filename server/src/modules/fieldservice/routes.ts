@@ -17,8 +17,16 @@ const BASE = `${V1}/tickets/:id/repair-report`;
 export function repairReportRoutes(app: ZApp, service: RepairReportService) {
   app.get(
     BASE,
-    { config: read, schema: { tags, summary: 'The ticket\'s repair service report (404 code no_report when it has none)', params: idParams, response: { 200: reportOut } } },
-    async (request) => service.get(actorOf(request), request.params.id),
+    { config: read, schema: { tags, summary: 'The ticket\'s repair service report, or null when it has none yet', params: idParams, response: { 200: reportOut.nullable() } } },
+    // "No report yet" is an ordinary answer, not an error: the pages that ask it stay free of failed requests.
+    async (request) => {
+      try {
+        return await service.get(actorOf(request), request.params.id);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'no_report') return null;
+        throw err;
+      }
+    },
   );
 
   app.post(

@@ -11,6 +11,7 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js
 import { clearSessionCookies, setSessionCookies } from './plugin.js';
 import { createApiToken, type AuthService } from './service.js';
 import { findUserById } from './repo.js';
+import { sessionRoute } from './session-route.js';
 
 const me = z.object({
   id: z.number(),
@@ -111,6 +112,7 @@ export function authRoutes(app: ZApp, ctx: ModuleContext, auth: AuthService) {
   );
 
   app.get('/api/v1/auth/me', { config: identity, schema: { tags: ['auth'], summary: 'The caller', response: { 200: me } } }, async (request) => meOf(actorOf(request)));
+  sessionRoute(app, auth, me, meOf); // GET /auth/session: the same user, or null without a 401
 
   app.patch(
     '/api/v1/auth/me',

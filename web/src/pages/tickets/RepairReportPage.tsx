@@ -126,7 +126,7 @@ export default function RepairReportPage() {
   useUnsavedGuard(dirty);
 
   const key = ['/tickets', id, 'repair-report'];
-  const q = useQuery({ queryKey: key, queryFn: () => api.get<RepairReport>(base(id)), enabled: /^\d+$/.test(id) });
+  const q = useQuery({ queryKey: key, queryFn: () => api.get<RepairReport | null>(base(id)), enabled: /^\d+$/.test(id) });
   const report = q.data;
   const editable = !!report?.allowedActions.includes('edit');
 
@@ -138,7 +138,7 @@ export default function RepairReportPage() {
 
   const put = (r: RepairReport) => qc.setQueryData(key, r);
   const back = () => navigate(portal ? `/portal/tickets/${id}` : `/tickets/${id}`);
-  const noReport = isApiError(q.error) && q.error.code === 'no_report';
+  const noReport = q.data === null; // the server answers null while the ticket has no report
 
   const create = async () => {
     setCreating(true);
