@@ -95,6 +95,37 @@ describe('an administrator copies the China 5×8 calendar, reads October 2026 an
     expect(await page.getByTestId('calendars-month-total').innerText()).toMatch(/本月工作 \d+ 天/);
   });
 
+  test('month navigation takes every click, in order (issue #10 item 17), and day cells are not cut off', async () => {
+    const { page } = b;
+    // Three clicks inside one task (before React renders): three months on, none dropped.
+    const clickTimes = (testid: string, n: number) =>
+      page.evaluate(
+        ([id, times]) => {
+          const btn = document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!;
+          for (let i = 0; i < times; i++) btn.click();
+        },
+        [testid, n] as const,
+      );
+    const month = () => new URL(page.url()).searchParams.get('month');
+    await clickTimes('calendars-month-next', 3);
+    await expect.poll(month, { timeout: UI_TIMEOUT }).toBe('2027-01');
+    await page.getByTestId('calendars-day-2027-01-31').waitFor({ timeout: UI_TIMEOUT });
+    // …and it stays there: a late URL update does not move it back.
+    await page.waitForTimeout(500);
+    expect(month()).toBe('2027-01');
+    // Clicks as a user makes them, one after another without waiting for the data.
+    for (let i = 0; i < 3; i++) await page.getByTestId('calendars-month-prev').click();
+    await expect.poll(month, { timeout: UI_TIMEOUT }).toBe('2026-10');
+    await page.getByTestId('calendars-day-2026-10-31').waitFor({ timeout: UI_TIMEOUT });
+    await page.waitForTimeout(500);
+    expect(month()).toBe('2026-10');
+    // The make-up day's name and hours are shown whole (wrapped), not cut with an ellipsis.
+    const clipped = await page.getByTestId('calendars-day-2026-10-10').evaluate((cell) =>
+      [...cell.querySelectorAll<HTMLElement>('.yw-month-name, .yw-month-hours div')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent),
+    );
+    expect(clipped).toEqual([]);
+  });
+
   test('时限计算器: 2 working hours from Fri 9 Oct 16:00 end on the make-up Saturday', async () => {
     const { page } = b;
     expect(await computeDeadline(page, '2026-10-09 16:00', '2')).toContain('2026年10月10日 09:00（星期六）');

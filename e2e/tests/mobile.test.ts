@@ -28,6 +28,37 @@ describe('the engineer on a phone (390×844)', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });
 
+  test('我的工作 on the phone: a card per ticket with priority, state and SLA countdown in view; no keyboard hint (issue #10 item 17)', async () => {
+    const { page } = b;
+    const list = page.getByTestId('workspace-table');
+    await list.waitFor({ timeout: UI_TIMEOUT });
+    expect(await list.getAttribute('data-layout')).toBe('cards');
+    const rows = list.getByTestId('workspace-row');
+    await rows.first().waitFor({ timeout: UI_TIMEOUT });
+    const count = await rows.count();
+    for (let i = 0; i < Math.min(count, 5); i++) {
+      const row = rows.nth(i);
+      for (const id of ['ticket-number', 'ticket-priority', 'ticket-state', 'ticket-sla-countdown']) {
+        const box = await row.getByTestId(id).boundingBox();
+        expect(box, `${id} of row ${i}`).not.toBeNull();
+        // inside the screen, not cut off at its right edge
+        expect(box!.x, `${id} of row ${i}`).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width, `${id} of row ${i}`).toBeLessThanOrEqual(390);
+      }
+    }
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    // "N" (log a call) is a desk keyboard shortcut: not shown on a phone
+    const call = page.getByTestId('workspace-log-call');
+    if (await call.count()) expect(await call.locator('.yw-kbd').isVisible()).toBe(false);
+    // a card opens its ticket
+    const number = (await rows.first().getByTestId('ticket-number').innerText()).trim();
+    await rows.first().getByTestId('ticket-number').click();
+    await page.waitForURL(/\/tickets\/\d+$/, { timeout: UI_TIMEOUT });
+    await page.getByText(number).first().waitFor({ timeout: UI_TIMEOUT });
+    await page.goBack();
+    await list.waitFor({ timeout: UI_TIMEOUT });
+  });
+
   test('the menu button opens the navigation in a drawer', async () => {
     const { page } = b;
     await page.getByTestId('nav-toggle').click();

@@ -131,7 +131,9 @@ export function ContractsTab({ customer }: { customer: Customer }) {
         dataSource={list.items}
         loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
         pagination={false}
-        scroll={{ x: 1400 }}
+        // Fits the content area of a 1440 px screen (navigation open); narrower screens scroll the table, not the page.
+        scroll={{ x: 1040 }}
+        tableLayout="fixed"
         onRow={(rec) =>
           ({
             onClick: () => setDrawer({ open: true, record: rec }),
@@ -151,17 +153,27 @@ export function ContractsTab({ customer }: { customer: Customer }) {
           ),
         }}
         columns={[
-          { title: t('contracts.code'), dataIndex: 'code', width: 140 },
-          { title: t('contracts.name'), dataIndex: 'name', width: 240, ellipsis: { showTitle: true } },
+          {
+            title: t('contracts.name'),
+            dataIndex: 'name',
+            width: 220,
+            render: (name: string, c) => (
+              <div style={{ overflowWrap: 'anywhere' }}>
+                <div>{name}</div>
+                <Typography.Text type="secondary" style={{ fontSize: 12, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }} data-testid="contracts-code">
+                  {c.code}
+                </Typography.Text>
+              </div>
+            ),
+          },
           {
             title: t('contracts.period'),
             key: 'period',
-            width: 280,
+            width: 190,
             render: (_: unknown, c) => (
-              <Flex gap={6} align="center" wrap>
-                <span>
-                  {fmtDate(c.startsOn)} – {fmtDate(c.endsOn)}
-                </span>
+              <Flex vertical gap={2} align="flex-start">
+                <span style={{ whiteSpace: 'nowrap' }}>{fmtDate(c.startsOn)} –</span>
+                <span style={{ whiteSpace: 'nowrap' }}>{fmtDate(c.endsOn)}</span>
                 {status(c)}
               </Flex>
             ),
@@ -180,13 +192,13 @@ export function ContractsTab({ customer }: { customer: Customer }) {
           {
             title: t('contracts.serviceHours'),
             dataIndex: 'serviceHours',
-            width: 110,
+            width: 100,
             render: (v: string) => <Tag color={v === '7x24' ? 'magenta' : 'geekblue'}>{hoursLabel(t, v)}</Tag>,
           },
           {
             title: t('contracts.projectManager'),
             dataIndex: 'projectManagerId',
-            width: 130,
+            width: 100,
             render: (v: Id | null) => (v != null ? pms.name(v) : '—'),
           },
           ...(canSla
@@ -194,11 +206,10 @@ export function ContractsTab({ customer }: { customer: Customer }) {
                 {
                   title: t('contracts.slaPolicy'),
                   key: 'sla',
-                  width: 170,
+                  width: 140,
                   render: (_: unknown, c: Contract) =>
                     c.slaPolicy ? (
-                      <Tag color="green" data-testid="contracts-sla-set">
-                        {c.slaPolicy.templateId ? `${c.slaPolicy.templateId} · ` : ''}
+                      <Tag color="green" data-testid="contracts-sla-set" style={{ whiteSpace: 'normal' }}>
                         {c.slaPolicy.policy?.name ?? t('sla.pageTitle')}
                       </Tag>
                     ) : (
@@ -210,11 +221,11 @@ export function ContractsTab({ customer }: { customer: Customer }) {
           {
             title: t('common.actions'),
             key: 'actions',
-            width: 200,
+            width: 130,
             align: 'right',
             render: (_: unknown, c) =>
               (canWrite || canSla) && (
-                <Flex gap={4} justify="flex-end" onClick={(e) => e.stopPropagation()}>
+                <Flex gap={0} justify="flex-end" wrap onClick={(e) => e.stopPropagation()}>
                   {canSla && (
                     <Button type="link" size="small" icon={<FieldTimeOutlined />} onClick={() => openSla(c)} data-testid="contracts-sla">
                       {t('sla.open')}

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -28,25 +28,48 @@ function currentMonthIn(tz: string): string {
   }
 }
 
+const addMonths = (month: string, n: number) => dayjs(`${month}-01`).add(n, 'month').format('YYYY-MM');
+
 /**
  * One month of a (saved) calendar: each day coloured by its kind — working, off, holiday (休),
  * make-up working day (班) — with its hours. The month is kept in the URL (`?month=2026-10`).
+ *
+ * The month shown is React state, changed by functional updates: two clicks on "next" before
+ * the page re-renders move two months (a month computed from the render's value would drop one),
+ * and the URL follows the state rather than leading it (the router's functional search-param
+ * updates read the location, which lags behind quick clicks). A month put in the URL from
+ * outside (a link, back/forward) is taken over.
  */
 export function MonthView({ calendarId, timeZone }: { calendarId: string; timeZone: string }) {
   const { t, locale } = useI18n();
   const [sp, setSp] = useSearchParams();
   const param = sp.get('month') ?? '';
-  const month = MONTH_RE.test(param) ? param : currentMonthIn(timeZone);
-  const setMonth = (m: string) =>
+  const [month, setMonth] = useState(() => (MONTH_RE.test(param) ? param : currentMonthIn(timeZone)));
+  const shift = (n: number) => setMonth((m) => addMonths(m, n));
+  // Months this view wrote to the URL and has not seen come back yet: the router applies them
+  // later (in a transition), possibly after a further click, so an older one must not win.
+  const written = useRef(new Set<string>());
+  /** The month the URL has or is about to have. */
+  const target = useRef(param);
+  useEffect(() => {
+    if (written.current.delete(param)) return; // our own write arriving
+    target.current = param;
+    if (MONTH_RE.test(param)) setMonth(param); // a link, back/forward
+  }, [param]);
+  useEffect(() => {
+    if (target.current === month) return;
+    target.current = month;
+    written.current.add(month);
     setSp(
       (prev) => {
         const n = new URLSearchParams(prev);
-        n.set('month', m);
+        n.set('month', month);
         return n;
       },
       { replace: true },
     );
-  const shift = (n: number) => setMonth(dayjs(`${month}-01`).add(n, 'month').format('YYYY-MM'));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the URL follows the month, not the other way round
+  }, [month]);
 
   const q = useQuery({
     queryKey: ['/calendars', 'month', calendarId, month],
