@@ -107,6 +107,9 @@ export default async function setup(project: TestProject) {
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     // The integrations journey points a webhook at 127.0.0.1, which the default policy refuses.
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // The portal's service panel shows the desk's hotline and hours (unknown-caller journey).
+    DESK_HOTLINE: '0576-8888 1234',
+    DESK_HOURS: '7×24 小时',
   };
   // SQLite in the temporary DATA_DIR, whatever the developer's shell points at.
   delete env.DATABASE_URL;

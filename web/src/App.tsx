@@ -33,6 +33,7 @@ const JobsPage = lazy(() => import('./pages/admin/JobsPage'));
 const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
 const AlertSourcesPage = lazy(() => import('./pages/admin/AlertSourcesPage'));
 const MailInPage = lazy(() => import('./pages/admin/MailInPage'));
+const DispatchRulesPage = lazy(() => import('./pages/admin/DispatchRulesPage'));
 const NotificationPrefsPage = lazy(() => import('./pages/account/NotificationPrefsPage'));
 const ChangePasswordPage = lazy(() => import('./pages/account/ChangePasswordPage'));
 const ApiTokensPage = lazy(() => import('./pages/account/ApiTokensPage'));
@@ -106,6 +107,7 @@ export const router = createBrowserRouter([
           { path: 'tickets/:id/report', element: guard('tickets.read', <RepairReportPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
+          { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },
           { path: 'admin/users', element: guard('users.read', <UsersPage />) },
           { path: 'admin/roles', element: guard('roles.read', <RolesPage />) },
           { path: 'admin/customers', element: guard('customers.read', <CustomersPage />) },

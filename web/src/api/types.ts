@@ -439,8 +439,11 @@ export interface TicketListItem {
   priorityRank: number;
   customerId: Id;
   customerName: string | null;
-  contactId: Id;
+  /** Null when the caller was logged by name and number only (callerName, callerPhone). */
+  contactId: Id | null;
   contactName: string | null;
+  callerName: string | null;
+  callerPhone: string | null;
   teamId: Id | null;
   teamName: string | null;
   assigneeId: Id | null;
@@ -547,4 +550,6 @@ export interface TicketRating {
 export interface ContactHit extends Contact {
   customerName: string;
   siteName: string | null;
+  /** Which key found the contact (name, pinyin, initials, phone, tail: last four digits, local: landline without area code, site). */
+  matched: 'name' | 'pinyin' | 'initials' | 'phone' | 'tail' | 'local' | 'site';
 }

@@ -2,6 +2,7 @@
 import type { Messages } from './zh-CN';
 import { alertsEnUS } from './alerts';
 import { holidaysEnUS } from './holidays';
+import { deskEnUS } from './desk';
 
 export const enUS: Messages = {
   'app.name': 'Yunwei',
@@ -973,11 +974,11 @@ export const enUS: Messages = {
   'tickets.assign.assigneePlaceholder': 'Type a name to find an engineer',
   'tickets.assign.membersOnly': 'Only members of the chosen team',
   'tickets.assign.oneAtLeast': 'Choose a team or an assignee (at least one)',
-  'tickets.call.caller': 'Caller (name or phone)',
-  'tickets.call.searchPlaceholder': "Type the caller's name or phone number",
+  'tickets.call.caller': 'Caller (name, pinyin, phone or last 4 digits)',
+  'tickets.call.searchPlaceholder': 'Name, pinyin or initials (xlh), phone, last 4 digits, department',
   'tickets.call.searchHelp': 'Once the contact is found, customer, site, phone and contract are filled in',
   'tickets.call.typeToSearch': 'Type a name or a phone number',
-  'tickets.call.noContact': "No contact found — try another spelling, or add the contact on the customer's page first",
+  'tickets.call.noContact': 'No contact found — try another spelling, or add the caller here, or keep his name and number only',
   'tickets.call.pickContact': 'Find and choose the calling contact first',
   'tickets.call.pickContactFirst': 'Choose the caller first',
   'tickets.call.sitePlaceholder': 'Choose a site',
@@ -1190,4 +1191,5 @@ export const enUS: Messages = {
   // ---- end of service desk
   ...alertsEnUS,
   ...holidaysEnUS,
+  ...deskEnUS,
 };

@@ -2,6 +2,7 @@
 // en-US.ts must have exactly the same keys (enforced by the type `Messages`).
 import { alertsZhCN } from './alerts';
 import { holidaysZhCN } from './holidays';
+import { deskZhCN } from './desk';
 export const zhCN = {
   'app.name': '运维',
   'app.fullName': '运维 Yunwei',
@@ -989,11 +990,11 @@ export const zhCN = {
   'tickets.assign.assigneePlaceholder': '输入姓名查找工程师',
   'tickets.assign.membersOnly': '只列出所选团队的成员',
   'tickets.assign.oneAtLeast': '请选择团队或处理人（至少一项）',
-  'tickets.call.caller': '来电人（姓名或电话）',
-  'tickets.call.searchPlaceholder': '输入来电人的姓名或电话号码',
+  'tickets.call.caller': '来电人（姓名、拼音、电话或尾号）',
+  'tickets.call.searchPlaceholder': '姓名、拼音或首字母（xlh）、电话、尾号 4 位、科室',
   'tickets.call.searchHelp': '找到联系人后，客户、服务地点、电话和服务合同会自动带出',
   'tickets.call.typeToSearch': '输入姓名或电话开始查找',
-  'tickets.call.noContact': '没有找到联系人 — 换个写法，或先在客户资料中新建联系人',
+  'tickets.call.noContact': '没有找到联系人 — 换个写法，或在这里新建联系人、仅记录姓名电话',
   'tickets.call.pickContact': '请先查找并选择来电的联系人',
   'tickets.call.pickContactFirst': '先选择来电人',
   'tickets.call.sitePlaceholder': '选择服务地点',
@@ -1206,6 +1207,7 @@ export const zhCN = {
   // ---- end of service desk
   ...alertsZhCN,
   ...holidaysZhCN,
+  ...deskZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

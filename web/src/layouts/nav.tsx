@@ -3,6 +3,7 @@ import {
   AlertOutlined,
   ApiOutlined,
   AuditOutlined,
+  BranchesOutlined,
   ScheduleOutlined,
   CalendarOutlined,
   DashboardOutlined,
@@ -45,6 +46,7 @@ export const NAV: (NavItem | NavGroup)[] = [
     label: 'nav.organisation',
     items: [
       { path: '/admin/teams', label: 'nav.teams', icon: <TeamOutlined />, perm: 'teams.read' },
+      { path: '/admin/dispatch-rules', label: 'nav.dispatchRules', icon: <BranchesOutlined />, perm: 'dispatch.manage' },
       { path: '/admin/users', label: 'nav.users', icon: <UserOutlined />, perm: 'users.read' },
       { path: '/admin/roles', label: 'nav.roles', icon: <SafetyCertificateOutlined />, perm: 'roles.read' },
     ],

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button, Card, Col, Descriptions, Empty, Flex, List, Row, Segmented, Spin, Typography } from 'antd';
-import { CustomerServiceOutlined, PlusOutlined, RightOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { PlusOutlined, RightOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import { useI18n } from '../i18n';
 import { useCan, useCurrentUser } from '../auth/session';
 import { PageHeader } from '../components/PageHeader';
@@ -10,6 +10,7 @@ import { LoadMore, useKeysetList } from '../components/KeysetList';
 import { TICKET_STATES, type TicketListItem } from '../api/types';
 import { ProgressTag, TICKETS } from '../components/tickets/ticketShared';
 import { PortalReportDrawer } from './portal/PortalReportDrawer';
+import { PortalServicePanel } from './portal/PortalServicePanel';
 
 const ACTIVE = TICKET_STATES.filter((s) => s !== 'closed' && s !== 'cancelled').join(',');
 
@@ -21,7 +22,9 @@ export default function PortalPage() {
   const navigate = useNavigate();
   const [reporting, setReporting] = useState(false);
   const [show, setShow] = useState<'active' | 'all'>('active');
-  const list = useKeysetList<TicketListItem>(TICKETS, { sort: '-reported', state: show === 'active' ? ACTIVE : undefined }, { limit: 20 });
+  // 我的工单: reported by me or with me as the contact (reporter=me); 本单位工单: every ticket of my customer (what the API gives the customer's staff).
+  const [whose, setWhose] = useState<'mine' | 'ours'>('mine');
+  const list = useKeysetList<TicketListItem>(TICKETS, { sort: '-reported', state: show === 'active' ? ACTIVE : undefined, reporter: whose === 'mine' ? 'me' : undefined }, { limit: 20 });
   const canReport = can('tickets.write') && me.customerId != null;
   const manage = [
     ...(me.customerId != null && can('customers.read')
@@ -47,9 +50,14 @@ export default function PortalPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} md={16}>
           <Card
-            title={t('portal.myTickets')}
             data-testid="portal-my-tickets"
-            extra={
+            tabList={[
+              { key: 'mine', label: <span data-testid="portal-tab-mine" title={t('portal.tab.mineHelp')}>{t('portal.tab.mine')}</span> },
+              { key: 'ours', label: <span data-testid="portal-tab-ours" title={t('portal.tab.oursHelp', { customer: me.customerName ?? '' })}>{t('portal.tab.ours')}</span> },
+            ]}
+            activeTabKey={whose}
+            onTabChange={(k) => setWhose(k as 'mine' | 'ours')}
+            tabBarExtraContent={
               <Segmented
                 size="small"
                 value={show}
@@ -61,6 +69,9 @@ export default function PortalPage() {
               />
             }
           >
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }} data-testid="portal-list-scope">
+              {whose === 'mine' ? t('portal.tab.mineHelp') : t('portal.tab.oursHelp', { customer: me.customerName ?? '' })}
+            </Typography.Paragraph>
             <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
             {list.isPending ? (
               <Flex justify="center" style={{ padding: 24 }}>
@@ -96,7 +107,7 @@ export default function PortalPage() {
                       }
                       description={
                         <span>
-                          {x.number} · {t('portal.reportedBy', { name: x.contactName ?? '' })} · {fmtDateTime(x.reportedAt)}
+                          {x.number} · {t('portal.reportedBy', { name: x.contactName ?? x.callerName ?? '' })} · {fmtDateTime(x.reportedAt)}
                         </span>
                       }
                     />
@@ -108,15 +119,8 @@ export default function PortalPage() {
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card
-            title={
-              <span>
-                <CustomerServiceOutlined /> {t('portal.contactInfo')}
-              </span>
-            }
-            data-testid="portal-contact"
-          >
-            <Typography.Paragraph>{t('portal.contactDesk')}</Typography.Paragraph>
+          <PortalServicePanel />
+          <Card style={{ marginTop: 16 }} data-testid="portal-contact">
             <Descriptions
               column={1}
               size="small"

@@ -8,13 +8,14 @@ import type { ZApp } from '../../platform/http/context.js';
 import { actorOf } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { registerMessages, t, type Locale } from '../../platform/i18n/index.js';
+import { getSetting } from '../../platform/settings/index.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { CalendarService } from '../sla/calendars.service.js';
 import { contractSla } from './sla.js';
 
 /**
  * What the portal tells a customer's staff about the service they get (REQ #5, #6): the service
- * desk's hotline and hours (DESK_HOTLINE, DESK_HOURS), the customer's service mailboxes (mail-in
+ * desk's hotline and hours (DESK_HOTLINE, DESK_HOURS, else the settings desk.hotline, desk.hours), the customer's service mailboxes (mail-in
  * mailboxes of the customer, enabled), and the contract in force today with its service hours,
  * its calendar and the SLA commitments per priority in plain words
  * ("紧急：15 分钟内响应，2 小时内到场，4 小时内解决"), in the reader's language.
@@ -51,6 +52,10 @@ export const portalInfoOut = z.object({
 export type PortalInfo = z.input<typeof portalInfoOut>;
 type Target = z.input<typeof targetOut>;
 
+/** Settings keys of the desk's hotline and hours (the environment's DESK_HOTLINE / DESK_HOURS win). */
+export const DESK_HOTLINE_KEY = 'desk.hotline';
+export const DESK_HOURS_KEY = 'desk.hours';
+
 /** The commitments the portal states, in this order. */
 const METRICS = ['response', 'onsite', 'resolution'] as const;
 type Metric = (typeof METRICS)[number];
@@ -85,6 +90,15 @@ export class PortalInfoService {
     private readonly organisation: OrganisationService,
     private readonly calendars: CalendarService,
   ) {}
+
+  /** DESK_HOTLINE / DESK_HOURS, else the stored settings `desk.hotline` / `desk.hours` (platform/settings). */
+  private async desk(): Promise<PortalInfo['desk']> {
+    const stored = async (key: string) => {
+      const v = await getSetting<unknown>(this.db, key);
+      return typeof v === 'string' && v.trim() ? v.trim() : null;
+    };
+    return { hotline: this.config.desk.hotline ?? (await stored(DESK_HOTLINE_KEY)), hours: this.config.desk.hours ?? (await stored(DESK_HOURS_KEY)) };
+  }
 
   async info(actor: Actor, now = Date.now()): Promise<PortalInfo> {
     if (actor.customerId === null) throw AppError.notFound();
@@ -123,7 +137,7 @@ export class PortalInfoService {
         commitments,
       };
     }
-    return { desk: this.config.desk, mailboxes: mailboxes.map((m) => ({ address: m.address, name: m.name })), contract: out };
+    return { desk: await this.desk(), mailboxes: mailboxes.map((m) => ({ address: m.address, name: m.name })), contract: out };
   }
 }
 

@@ -5,6 +5,7 @@ import { api, asPage, type Page } from '../../api/client';
 import type { Id, User } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { RemoteSelect, labelOf, useNames } from '../RemoteSelect';
+import { TeamWorkload } from './TeamWorkload';
 
 /**
  * A provider-side user who may be given tickets, searched on the server; with a team, only its
@@ -69,6 +70,7 @@ export function AssignFormItems({ prefix }: { prefix: string }) {
   const { t } = useI18n();
   const form = Form.useFormInstance();
   const teamId = Form.useWatch('teamId', form) as Id | null | undefined;
+  const assigneeId = Form.useWatch('assigneeId', form) as Id | null | undefined;
   return (
     <>
       <Form.Item name="teamId" label={t('tickets.team')}>
@@ -93,6 +95,7 @@ export function AssignFormItems({ prefix }: { prefix: string }) {
       >
         <AssigneeSelect teamId={teamId} testid={`${prefix}-assignee`} />
       </Form.Item>
+      {teamId ? <TeamWorkload teamId={teamId} value={assigneeId} onPick={(userId) => form.setFieldsValue({ assigneeId: userId })} /> : null}
     </>
   );
 }

@@ -11,10 +11,14 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { useCan } from '../../auth/session';
 import { useIsMobile } from '../useIsMobile';
 import { DEFAULT_MATRIX, PriorityTag, TICKETS, shortAxis, typingIn, useAxisName } from './ticketShared';
+import { RemoteSelect } from '../RemoteSelect';
 
 interface CallValues {
   contactId?: Id;
   customerId?: Id;
+  /** An unknown caller (modes `new` and `nameOnly`). */
+  callerName?: string;
+  callerPhone?: string;
   siteId?: Id | null;
   kind: TicketKind;
   title: string;
@@ -26,6 +30,19 @@ interface CallValues {
 }
 
 const CHANNELS: TicketChannel[] = ['phone', 'email', 'onsite', 'monitoring'];
+
+/**
+ * Who is calling: a contact found by the search (`known`), an unknown caller added as a contact of
+ * the customer with the ticket (`new`), or one logged by name and number only (`nameOnly`).
+ */
+type CallerMode = 'known' | 'new' | 'nameOnly';
+
+/** What the search text was, as the start of an unknown caller's name or number. */
+function callerFromText(text: string): { callerName?: string; callerPhone?: string } {
+  const v = text.trim();
+  if (!v) return {};
+  return /^[0-9+\-\s()]+$/.test(v) ? { callerPhone: v } : /^[a-zA-Z\s']+$/.test(v) ? {} : { callerName: v };
+}
 
 /** The middle value of an axis, "medium" when the matrix has it (中/中 by default). */
 function defaultLevel(values: { code: string }[]): string | undefined {
@@ -46,11 +63,14 @@ function ContactSearch({
   value,
   onChange,
   onPick,
+  onUnknown,
   id,
 }: {
   value?: Id;
   onChange?: (v: Id | undefined) => void;
   onPick: (hit: ContactHit | null) => void;
+  /** The caller is not among the contacts: on with the text typed so far. */
+  onUnknown: (mode: 'new' | 'nameOnly', text: string) => void;
   id?: string;
 }) {
   const { t } = useI18n();
@@ -83,7 +103,22 @@ function ContactSearch({
       onOpenChange={(o) => !o && setText('')}
       defaultActiveFirstOption
       notFoundContent={
-        search.isFetching ? <Spin size="small" /> : q ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tickets.call.noContact')} /> : t('tickets.call.typeToSearch')
+        search.isFetching ? (
+          <Spin size="small" />
+        ) : q ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tickets.call.noContact')} data-testid="call-no-contact">
+            <Flex gap={8} justify="center" wrap>
+              <Button size="small" type="primary" onMouseDown={(e) => e.preventDefault()} onClick={() => onUnknown('new', q)} data-testid="call-unknown-new">
+                {t('desk.call.newContact')}
+              </Button>
+              <Button size="small" onMouseDown={(e) => e.preventDefault()} onClick={() => onUnknown('nameOnly', q)} data-testid="call-unknown-name-only">
+                {t('desk.call.nameOnly')}
+              </Button>
+            </Flex>
+          </Empty>
+        ) : (
+          t('tickets.call.typeToSearch')
+        )
       }
       onChange={(v) => {
         const hit = hits.find((h) => h.id === v) ?? null;
@@ -108,6 +143,11 @@ function ContactSearch({
                 </Tag>
               )}
               <Typography.Text type="secondary"> {h.title ?? ''}</Typography.Text>
+              {h.matched !== 'name' && h.matched !== 'phone' && (
+                <Tag style={{ marginInlineStart: 6 }} data-testid="call-search-matched">
+                  {t(`desk.matched.${h.matched}` as MessageKey)}
+                </Tag>
+              )}
             </span>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {h.customerName}
@@ -140,6 +180,7 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
   const axisName = useAxisName();
   const [form] = Form.useForm<CallValues>();
   const [hit, setHit] = useState<ContactHit | null>(null);
+  const [mode, setMode] = useState<CallerMode>('known');
   const [submitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<{ text: string; unmatched: FieldError[] } | null>(null);
   const titleRef = useRef<InputRef>(null);
@@ -149,6 +190,7 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
     form.resetFields();
     form.setFieldsValue({ reportedAt: dayjs().second(0).millisecond(0) });
     setHit(null);
+    setMode('known');
     setProblem(null);
   }, [open, form]);
 
@@ -204,13 +246,31 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
     setTimeout(() => titleRef.current?.focus(), 50);
   };
 
+  /** The caller is not a contact: a form for his name and number (and customer), from what was typed. */
+  const unknown = (m: 'new' | 'nameOnly', text: string) => {
+    setMode(m);
+    setHit(null);
+    form.setFieldsValue({ contactId: undefined, ...callerFromText(text) });
+    form.setFields([{ name: 'contactId', errors: [] }]);
+  };
+  const backToSearch = () => {
+    setMode('known');
+    form.setFieldsValue({ callerName: undefined, callerPhone: undefined });
+  };
+
   const submit = async (v: CallValues) => {
     setSubmitting(true);
     setProblem(null);
+    const caller =
+      mode === 'known'
+        ? { contactId: v.contactId }
+        : mode === 'new'
+          ? { newContact: { name: v.callerName, phone: v.callerPhone || null } }
+          : { callerName: v.callerName, callerPhone: v.callerPhone || null };
     try {
       const created = await api.post<Ticket>('/tickets', {
         customerId: v.customerId,
-        contactId: v.contactId,
+        ...caller,
         kind: v.kind,
         title: v.title,
         description: v.description,
@@ -312,17 +372,70 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
           }
         }}
       >
-        <Form.Item
-          name="contactId"
-          label={t('tickets.call.caller')}
-          rules={[{ required: true, message: t('tickets.call.pickContact') }]}
-          extra={!hit ? t('tickets.call.searchHelp') : undefined}
-        >
-          <ContactSearch onPick={pick} />
-        </Form.Item>
-        <Form.Item name="customerId" hidden rules={[{ required: true, message: t('tickets.call.pickContact') }]}>
-          <Input />
-        </Form.Item>
+        {mode === 'known' ? (
+          <>
+            <Form.Item
+              name="contactId"
+              label={t('tickets.call.caller')}
+              rules={[{ required: true, message: t('tickets.call.pickContact') }]}
+              extra={
+                !hit ? (
+                  <span>
+                    {t('tickets.call.searchHelp')}{' '}
+                    <Typography.Link onClick={() => unknown('new', '')} data-testid="call-unknown-link">
+                      {t('desk.call.notAContact')}
+                    </Typography.Link>
+                  </span>
+                ) : undefined
+              }
+            >
+              <ContactSearch onPick={pick} onUnknown={unknown} />
+            </Form.Item>
+            <Form.Item name="customerId" hidden rules={[{ required: true, message: t('tickets.call.pickContact') }]}>
+              <Input />
+            </Form.Item>
+          </>
+        ) : (
+          <div data-testid="call-unknown">
+            <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>
+              <Radio.Group
+                optionType="button"
+                size="small"
+                value={mode}
+                onChange={(e) => setMode(e.target.value as CallerMode)}
+                options={[
+                  { value: 'new', label: <span data-testid="call-mode-new">{t('desk.call.newContact')}</span> },
+                  { value: 'nameOnly', label: <span data-testid="call-mode-name-only">{t('desk.call.nameOnly')}</span> },
+                ]}
+              />
+              <Typography.Link onClick={backToSearch} data-testid="call-back-to-search">
+                <SearchOutlined /> {t('desk.call.backToSearch')}
+              </Typography.Link>
+            </Flex>
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
+              {mode === 'new' ? t('desk.call.newContactHelp') : t('desk.call.nameOnlyHelp')}
+            </Typography.Paragraph>
+            <Form.Item name="customerId" label={t('tickets.customer')} rules={[{ required: true, message: t('common.required', { field: t('tickets.customer') }) }]}>
+              <RemoteSelect resource="customers" testid="call-customer-select" placeholder={t('desk.call.customerPlaceholder')} />
+            </Form.Item>
+            <Row gutter={12}>
+              <Col xs={24} sm={12}>
+                <Form.Item name="callerName" label={t('desk.call.callerName')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('desk.call.callerName') }) }, { max: 100 }]}>
+                  <Input maxLength={100} data-testid="call-caller-name" />
+                </Form.Item>
+              </Col>
+              <Col xs={24} sm={12}>
+                <Form.Item
+                  name="callerPhone"
+                  label={t('desk.call.callerPhone')}
+                  rules={[{ pattern: /^[0-9+\- ]{5,20}$/, message: t('desk.call.phoneFormat') }]}
+                >
+                  <Input maxLength={20} inputMode="tel" data-testid="call-caller-phone" />
+                </Form.Item>
+              </Col>
+            </Row>
+          </div>
+        )}
         {hit && (
           <Descriptions
             size="small"
@@ -377,7 +490,7 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
         )}
         <Row gutter={12}>
           <Col xs={24} sm={12}>
-            <Form.Item name="siteId" label={t('tickets.site')}>
+            <Form.Item name="siteId" label={t('tickets.site')} extra={mode === 'new' ? t('desk.call.siteOfContact') : undefined}>
               <Select
                 allowClear
                 disabled={!customerId}

@@ -107,7 +107,7 @@ function TicketPage() {
       }
       subtitle={
         <span data-testid="ticket-subtitle">
-          {ticket.customerName} · {ticket.contactName} · {t('tickets.reportedAtShort', { at: fmtDateTime(ticket.reportedAt) })}
+          {ticket.customerName} · {ticket.contactName ?? ticket.callerName} · {t('tickets.reportedAtShort', { at: fmtDateTime(ticket.reportedAt) })}
         </span>
       }
       extra={<Button icon={<ReloadOutlined />} onClick={() => reload()} aria-label={t('common.refresh')} data-testid="ticket-refresh" />}
@@ -210,7 +210,7 @@ function SidePanel({ ticket, open, onChanged }: { ticket: Ticket; open: boolean;
   const contact = useQuery({
     queryKey: ['/contacts', 'byId', ticket.contactId],
     queryFn: () => api.get<Contact>(`/contacts/${ticket.contactId}`),
-    enabled: can('customers.read'),
+    enabled: can('customers.read') && ticket.contactId != null,
     staleTime: 60_000,
     retry: false,
   });
@@ -222,15 +222,21 @@ function SidePanel({ ticket, open, onChanged }: { ticket: Ticket; open: boolean;
     retry: false,
   });
   const c = contact.data;
-  const phones = c ? [c.mobile, c.phone].filter((p): p is string => !!p) : [];
+  // A caller logged by name and number only has no contact record: his number is on the ticket.
+  const phones = c ? [c.mobile, c.phone].filter((p): p is string => !!p) : ticket.contactId == null && ticket.callerPhone ? [ticket.callerPhone] : [];
   const when = (v: string | null) => (v ? fmtDateTime(v) : '—');
 
   return (
     <Flex vertical gap={16}>
       <Card size="small" title={t('tickets.contact')} data-testid="ticket-contact">
         <Typography.Text strong style={{ fontSize: 15 }}>
-          {ticket.contactName}
+          {ticket.contactName ?? ticket.callerName}
         </Typography.Text>
+        {ticket.contactId == null && (
+          <Tag style={{ marginInlineStart: 6 }} data-testid="ticket-caller-only">
+            {t('desk.callerOnlyTag')}
+          </Tag>
+        )}
         {c?.isVip && (
           <Tag color="gold" style={{ marginInlineStart: 6 }}>
             VIP
