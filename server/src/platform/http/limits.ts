@@ -30,18 +30,20 @@ export function bodyLimitError(request: FastifyRequest): AppError | undefined {
 }
 
 /** The largest body a request may send to its route, and how the limit reads in a message. */
-export function bodyLimitOf(request: FastifyRequest, config: Config): { bytes: number; label: string } {
+export function bodyLimitOf(request: FastifyRequest, config: Config): { bytes: number; label: string; upload: boolean } {
   const route = request.routeOptions;
   const upload = route.config?.uploadLimit;
   if (upload !== undefined && /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) {
-    return { bytes: upload + MULTIPART_OVERHEAD_BYTES, label: route.config?.bodyLimitLabel ?? formatBytes(upload) };
+    return { bytes: upload + MULTIPART_OVERHEAD_BYTES, label: route.config?.bodyLimitLabel ?? formatBytes(upload), upload: true };
   }
   const bytes = route.bodyLimit ?? config.bodyLimit;
-  return { bytes, label: route.config?.bodyLimitLabel ?? formatBytes(bytes) };
+  return { bytes, label: route.config?.bodyLimitLabel ?? formatBytes(bytes), upload: false };
 }
 
-function tooLarge(label: string): AppError {
-  return new AppError(413, 'too_large', 'http.tooLarge', { limit: label });
+/** An upload's 413 names its file field (every upload form's file is `file`), so the form can show it there. */
+function tooLarge(limit: { label: string; upload: boolean }): AppError {
+  const fields = limit.upload ? [{ field: 'file', code: 'http.fileTooLarge', params: { limit: limit.label } }] : [];
+  return new AppError(413, 'too_large', 'http.tooLarge', { limit: limit.label }, fields);
 }
 
 /**
@@ -69,10 +71,10 @@ export function registerBodyLimits(app: FastifyInstance, config: Config) {
       // Node's parser reads exactly Content-Length bytes of body: a declared length within the limit needs no counting.
       if (Number(declared) <= limit.bytes) return done();
       reply.header('connection', 'close');
-      sendProblem(reply, tooLarge(limit.label), localeFromHeader(headers['accept-language']));
+      sendProblem(reply, tooLarge(limit), localeFromHeader(headers['accept-language']));
       return;
     }
-    countBody(request, limit.bytes, () => tooLarge(limit.label));
+    countBody(request, limit.bytes, () => tooLarge(limit));
     done();
   });
 

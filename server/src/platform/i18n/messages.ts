@@ -40,6 +40,7 @@ export const messages = {
   'http.forbidden': { zh: '没有权限执行此操作（需要权限：{permission}）', en: 'You may not do this (requires permission: {permission})' },
   'http.csrf': { zh: '安全校验失败（CSRF 令牌缺失或不匹配），请刷新页面后重试', en: 'Security check failed (missing or wrong CSRF token); reload the page and retry' },
   'http.tooLarge': { zh: '请求内容过大（上限 {limit}）', en: 'Request body too large (limit {limit})' },
+  'http.fileTooLarge': { zh: '文件过大（上限 {limit}）', en: 'The file is too large (limit {limit})' },
   'http.badJson': { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
   'http.invalidUtf8': { zh: '请求内容不是有效的 UTF-8 编码', en: 'The request is not valid UTF-8' },
   'http.conflict': { zh: '记录已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and retry' },
