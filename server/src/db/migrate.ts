@@ -18,6 +18,7 @@ import * as m0015 from './migrations/0015_file_blobs.js';
 import * as m0016 from './migrations/0016_auth_hardening.js';
 import * as m0018 from './migrations/0018_settings.js';
 import * as m0019 from './migrations/0019_caller.js';
+import * as m0020 from './migrations/0020_sla_rules.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -50,6 +51,7 @@ const migrations: Record<string, ContextMigration> = {
   '0016_auth_hardening': m0016,
   '0018_settings': m0018,
   '0019_caller': m0019,
+  '0020_sla_rules': m0020,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */

@@ -109,6 +109,8 @@ export interface TeamsTable {
   kind: string;
   description: string | null;
   assignment: string;
+  /** The team's service hours (0020): the desk's OLA clocks count on its desk team's calendar; null: 7×24. */
+  calendar_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
   version: number;
@@ -302,6 +304,11 @@ export interface TicketSlaTable {
   escalations_fired: string;
   breached_at: number | null;
   met_at: number | null;
+  /** Two-stage targets (0020): the usual target; `goal_missed_at` is the SLA job's marker of its "target missed" warning. */
+  goal_target_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  goal_due_at: ColumnType<number | null, number | null | undefined, number | null>;
+  goal_state: ColumnType<string | null, string | null | undefined, string | null>;
+  goal_missed_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 export interface TicketLinksTable {
   ticket_id: number;

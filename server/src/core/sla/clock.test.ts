@@ -1,19 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileBuiltinCalendars } from '../calendar/builtin.js';
-import { instantToZoned, zonedToInstant } from '../calendar/tz.js';
 import { computeClocks, nextWakeAt } from './clock.js';
+import { at, ev, H, local, MIN, prio, reported, state } from './clock-testing.js';
 import type { MetricClock, SlaPolicy, TicketEvent } from './types.js';
 import { validatePolicy } from './validate.js';
-
-const MIN = 60_000;
-const H = 3_600_000;
-const at = (date: string, time: string) => zonedToInstant(date, time, 'Asia/Shanghai');
-const local = (ms: number | null | undefined) => {
-  if (ms === null || ms === undefined) return ms;
-  const z = instantToZoned(ms, 'Asia/Shanghai');
-  return `${z.date} ${z.time}`;
-};
 
 const calendars = compileBuiltinCalendars();
 const cn = calendars.get('cn-5x8')!;
@@ -38,10 +29,6 @@ const policy: SlaPolicy = {
   ],
 };
 
-const reported = (time: number, priority = 'P3'): TicketEvent => ({ type: 'reported', at: time, priority });
-const state = (time: number, from: string, to: string): TicketEvent => ({ type: 'state_changed', at: time, from, to });
-const ev = (type: 'responded' | 'onsite_arrived' | 'resolved' | 'reopened' | 'cancelled' | 'closed', time: number): TicketEvent => ({ type, at: time });
-const prio = (time: number, priority: string): TicketEvent => ({ type: 'priority_changed', at: time, priority });
 
 function clocks(events: TicketEvent[], now: number, p: SlaPolicy = policy): Record<string, MetricClock> {
   return Object.fromEntries(computeClocks(events, p, calendars, now).map((c) => [c.metric, c]));
@@ -103,9 +90,10 @@ describe('computeClocks: examples (docs/sla-rules.md)', () => {
     expect(local(c.response.breachedAt)).toBe('2025-11-03 09:15');
   });
 
-  it('lowering the priority recomputes too: an open breach under the old target can disappear', () => {
+  it('lowering the priority after a breach keeps the breach (REQ #83); the new target is shown beside it', () => {
     const c = clocks([reported(at('2025-11-03', '09:00'), 'P1'), prio(at('2025-11-03', '10:00'), 'P3')], at('2025-11-03', '10:00'));
-    expect(c.response).toMatchObject({ state: 'running', priority: 'P3', elapsedMs: H });
+    expect(c.response).toMatchObject({ state: 'breached', priority: 'P3', elapsedMs: H, keptBreach: { priority: 'P1', targetMs: 15 * MIN } });
+    expect(local(c.response.breachedAt)).toBe('2025-11-03 09:15');
     expect(local(c.response.dueAt)).toBe('2025-11-03 11:00');
   });
 

@@ -6,16 +6,19 @@ import { SERVICE_DESK_LIMITS } from './templates.js';
  * The service desk's own time limits (REQ T11) as internal OLA clocks: pure, recomputed from a
  * ticket's history like the SLA clocks, so every process gets the same answer.
  *
- * - `dispatch`: from the logging of the ticket to its first dispatch (to a team or a person);
+ * - `dispatch`: from the intake (the call's reported time, "受理后") to the first dispatch (to a
+ *   team or a person);
  * - `execution_check`: from each dispatch to the assignee's acceptance (the desk has made sure
  *   the work is being done); a newer dispatch or a "cannot attend" before it supersedes it;
  * - `redispatch`: from each "cannot attend" to the next dispatch (or someone taking the ticket);
- * - `report_pm`: from each "cannot attend" (an on-site exception) to a report to the project
- *   manager (a hierarchical escalation that reached him).
+ * - `report_pm`: from each abnormal event a field engineer escalates ("现场工程师异常事件") to a
+ *   report to the project manager (an escalation that reached him; one that reaches him at once
+ *   meets it at once).
  *
  * A clock still running when the ticket is resolved, closed or cancelled is cancelled (nothing
  * is left to dispatch or check); one met after its due instant stays breached. Targets are
- * working minutes on the given calendar (the desk works 7×24: plain minutes); 0 turns one off.
+ * working minutes on the given calendar: the desk team's service hours (7×24 when it has none);
+ * 0 turns one off.
  */
 export type OlaTarget = 'dispatch' | 'execution_check' | 'redispatch' | 'report_pm';
 export const OLA_TARGETS: readonly OlaTarget[] = ['dispatch', 'execution_check', 'redispatch', 'report_pm'];
@@ -32,7 +35,7 @@ export const DESK_OLA_MINUTES: OlaMinutes = {
 };
 
 /** What happened to a ticket, as far as the desk's OLA cares. Instants are UTC epoch ms. */
-export type OlaEvent = { type: 'logged' | 'dispatched' | 'accepted' | 'declined' | 'reported_pm' | 'ended'; at: number };
+export type OlaEvent = { type: 'logged' | 'dispatched' | 'accepted' | 'declined' | 'abnormal' | 'reported_pm' | 'ended'; at: number };
 
 export type OlaState = 'running' | 'met' | 'breached' | 'cancelled';
 
@@ -99,6 +102,8 @@ export function computeOla(events: readonly OlaEvent[], minutes: OlaMinutes, cal
       case 'declined':
         stop(['execution_check'], e.at, 'cancelled');
         start('redispatch', e.at);
+        break;
+      case 'abnormal':
         start('report_pm', e.at);
         break;
       case 'reported_pm':

@@ -5,7 +5,7 @@ import { ANY_PRIORITY, type EscalationStep, type SlaPolicy, type SlaTarget } fro
 
 /**
  * SLA templates from the seed documents, numbers exactly as in shared/spec/REQUIREMENTS.md §3
- * (tables T1–T5; T11 below; T14 is checked in templates.test.ts). The schemes are independent
+ * (tables T1–T6; T11 below; T14 is checked in templates.test.ts). The schemes are independent
  * and their level names collide (§0.5 C3), so each template brings its own levels.
  *
  * Choices the seeds leave open, made here and explained in docs/sla-rules.md:
@@ -18,7 +18,7 @@ import { ANY_PRIORITY, type EscalationStep, type SlaPolicy, type SlaTarget } fro
  *   because vendor time is the provider's own risk (T12, OLA example).
  */
 export interface SlaTemplate {
-  id: 'T1' | 'T2' | 'T3' | 'T4' | 'T5';
+  id: 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6';
   name: string;
   /** The requirements table and seed lines the numbers come from. */
   source: string;
@@ -40,6 +40,10 @@ const PAUSE_ON = { resolution: ['waiting_customer'] };
 const minutes = (amount: number, calendarId = '24x7'): SlaTarget => ({ amount, unit: 'minutes', calendarId });
 const hours = (amount: number, calendarId = '24x7'): SlaTarget => ({ amount, unit: 'hours', calendarId });
 const workdays = (amount: number): SlaTarget => ({ amount, unit: 'workdays', calendarId: 'cn-5x8' });
+/** On site "after diagnosis" (确诊后): the clock starts at the diagnosis. */
+const afterDiagnosis = (target: SlaTarget): SlaTarget => ({ ...target, startEvent: 'diagnosed' });
+/** Two-stage: usually within `target`, at the latest within `latest`. */
+const atLatest = (target: SlaTarget, latest: SlaTarget): SlaTarget => ({ ...target, latest: latest.calendarId === target.calendarId ? { amount: latest.amount, unit: latest.unit } : latest });
 
 function policy(id: string, name: string, targets: SlaPolicy['targets']): SlaPolicy {
   return { id, name, targets, pauseOn: structuredClone(PAUSE_ON), warnings: [...WARNINGS], escalation: structuredClone(ESCALATION) };
@@ -55,7 +59,11 @@ function dailyCalendar(id: string, name: string, hoursOfDay: Interval): Calendar
 export function slaTemplates(): SlaTemplate[] {
   return templateList().map((t) => {
     const ids = new Set<string>();
-    for (const p of t.policies) for (const targets of Object.values(p.targets)) for (const target of Object.values(targets)) if (target) ids.add(target.calendarId);
+    for (const p of t.policies) for (const targets of Object.values(p.targets)) for (const target of Object.values(targets)) {
+      if (!target) continue;
+      ids.add(target.calendarId);
+      if (target.latest?.calendarId) ids.add(target.latest.calendarId);
+    }
     const name = (id: string) => BUILTIN_CALENDAR_NAMES[id as BuiltinCalendarId] ?? t.calendars.find((c) => c.id === id)?.name ?? id;
     return { ...t, calendarsUsed: [...ids].map((id) => ({ id, name: name(id) })) };
   });
@@ -96,13 +104,13 @@ function templateList(): Array<Omit<SlaTemplate, 'calendarsUsed'>> {
       policies: [
         // 一级服务 (A, B): 7*24, on site within 2 h; 二级服务 (C): 5*8, on site within 4 h.
         policy('t2-service-levels', '一级/二级服务', {
-          A: { onsite: hours(2) },
-          B: { onsite: hours(2) },
-          C: { onsite: hours(4, 'cn-5x8') },
+          A: { onsite: afterDiagnosis(hours(2)) },
+          B: { onsite: afterDiagnosis(hours(2)) },
+          C: { onsite: afterDiagnosis(hours(4, 'cn-5x8')) },
         }),
       ],
       notes: [
-        '到场时限自"确诊后"起算；本模板自报障起算 (the source counts on-site time from diagnosis; the clock starts at the report).',
+        '到场时限自"确诊后"起算：到场时钟在记录诊断（"诊断"操作）时开始 (on-site time counts from the diagnosis, recorded by the "diagnose" action).',
         '一级服务非工作时间远程支持，主机宕机时立即通知供应商现场支持 (一级: remote support off hours; vendor called at once if a host goes down).',
         '响应时间以小时和工作日为单位 (response is measured in hours and working days) [000 L31].',
       ],
@@ -153,11 +161,30 @@ function templateList(): Array<Omit<SlaTemplate, 'calendarsUsed'>> {
       source: 'REQUIREMENTS §3 T5; 售后服务响应 [000 L66–67]',
       levels: [],
       calendars: [],
-      policies: [policy('t5-after-sales', '售后服务响应', { [ANY_PRIORITY]: { response: minutes(5), onsite: hours(1), resolution: hours(3) } })],
+      // "一般问题3小时内解决故障，最迟在第2个工作日内排除错误": two stages, the breach at the end of the 2nd working day (cn-5x8).
+      policies: [policy('t5-after-sales', '售后服务响应', { [ANY_PRIORITY]: { response: minutes(5), onsite: hours(1), resolution: atLatest(hours(3), workdays(2)) } })],
       notes: [
-        '一般问题3小时内解决；最迟在第2个工作日内排除错误 (general problems in 3 h; at the latest by the 2nd working day).',
+        '一般问题3小时内解决（未达成为预警）；最迟在第2个工作日内排除错误（超时） (general problems in 3 h — missed is a warning; the breach at the end of the 2nd working day).',
         '2个工作日内不能解决的，采取临时应急措施保证使用 (if not fixed in 2 working days, temporary measures).',
         '7*24小时电话支持 (7×24 phone support).',
+      ],
+    },
+    {
+      id: 'T6',
+      name: '广州运维服务质量承诺（5分钟/10分钟诊断/1小时，最迟3小时）',
+      source: 'REQUIREMENTS §3 T6; 运维服务质量承诺书 [002 L106–117]',
+      levels: [],
+      calendars: [],
+      policies: [
+        policy('t6-guangzhou', '广州运维服务质量承诺', {
+          [ANY_PRIORITY]: { response: minutes(5), diagnosis: minutes(10), resolution: atLatest(hours(1), hours(3)) },
+        }),
+      ],
+      notes: [
+        '7×24小时故障受理电话；接障后5分钟内响应并详细记录故障现象 (7×24 line; respond within 5 min, symptom recorded).',
+        '10分钟内准确诊断并告知用户故障原因（"诊断"操作记录结果与是否远程） (diagnose within 10 min and tell the user the cause).',
+        '一般在1小时内解决（未达成为预警），最迟在3小时内解决（超时） (usually 1 h — missed is a warning; 3 h at the latest — the breach).',
+        '诊断差错率控制在5%以内 (diagnosis error rate within 5%).',
       ],
     },
   ];

@@ -1,7 +1,14 @@
 import { CoreError } from '../problem.js';
 
-export type SlaMetric = 'response' | 'onsite' | 'resolution';
-export const SLA_METRICS: readonly SlaMetric[] = ['response', 'onsite', 'resolution'];
+/** 响应, 诊断 (remote diagnosis, REQ T6), 到场, 解决. */
+export type SlaMetric = 'response' | 'diagnosis' | 'onsite' | 'resolution';
+export const SLA_METRICS: readonly SlaMetric[] = ['response', 'diagnosis', 'onsite', 'resolution'];
+
+/** What starts a metric's clock: the report (default) or the first diagnosis (确诊后, REQ #46, #49). */
+export type StartEvent = 'reported' | 'diagnosed';
+export const START_EVENTS: readonly StartEvent[] = ['reported', 'diagnosed'];
+/** The metrics whose clock may start at the diagnosis. */
+export const DIAGNOSIS_STARTED: readonly SlaMetric[] = ['onsite', 'resolution'];
 
 /** A ticket state name as the tickets module defines it (e.g. `waiting_customer`, `waiting_vendor`). */
 export type TicketState = string;
@@ -17,6 +24,14 @@ export interface SlaTarget {
   amount: number;
   unit: TargetUnit;
   calendarId: string;
+  /**
+   * Two-stage targets ("一般在1小时内解决，最迟在3小时内", REQ #60, #63): the latest target. The
+   * target above is then the usual one: missing it is a warning (目标未达成), the breach is at
+   * `latest` (its calendar: the target's unless given).
+   */
+  latest?: { amount: number; unit: TargetUnit; calendarId?: string };
+  /** When the clock starts (onsite and resolution only): at the report (default) or at the first diagnosis. */
+  startEvent?: StartEvent;
 }
 
 export type MetricTargets = Partial<Record<SlaMetric, SlaTarget>>;
@@ -58,9 +73,20 @@ export type TicketEvent =
   | { type: 'reported'; at: number; priority: string }
   | { type: 'priority_changed'; at: number; priority: string }
   | { type: 'state_changed'; at: number; from: TicketState; to: TicketState }
-  | { type: 'responded' | 'onsite_arrived' | 'resolved' | 'reopened' | 'cancelled' | 'closed'; at: number };
+  | { type: 'responded' | 'diagnosed' | 'onsite_arrived' | 'resolved' | 'reopened' | 'cancelled' | 'closed'; at: number };
 
-export type ClockState = 'running' | 'paused' | 'met' | 'breached' | 'cancelled';
+/** `pending`: the clock waits for its start event (on site 确诊后: the diagnosis). */
+export type ClockState = 'running' | 'paused' | 'pending' | 'met' | 'breached' | 'cancelled';
+
+/** The usual target of a two-stage metric: missing it is a warning, not a breach. */
+export interface GoalClock {
+  targetMs: number;
+  /** The usual target's due instant (null while paused, pending or cancelled). */
+  dueAt: number | null;
+  state: 'running' | 'paused' | 'pending' | 'met' | 'missed' | 'cancelled';
+  /** When the usual target was missed. */
+  missedAt?: number;
+}
 
 /** One metric's clock as of `nowMs`; "working" means on the target's calendar. */
 export interface MetricClock {
@@ -97,6 +123,16 @@ export interface MetricClock {
   nextEscalationAt?: number;
   /** The pause state the clock is standing still in. */
   pausedReason?: TicketState;
+  /** Pending: the event the clock waits for to start. */
+  waitingFor?: StartEvent;
+  /** Two-stage targets: the usual one (the fields above follow the latest target, where the breach is). */
+  goal?: GoalClock;
+  /**
+   * A breach that happened under an earlier priority's target (REQ #83: it stays, whatever the
+   * priority became). `breachedAt` is that breach; `priority`, `targetMs` and `dueAt` above
+   * are the new ones, shown beside it.
+   */
+  keptBreach?: { priority: string; targetMs: number; dueAt: number };
 }
 
 export type SlaCode =
@@ -106,6 +142,8 @@ export type SlaCode =
   | 'sla.target.unit.invalid'
   | 'sla.target.amount.invalid'
   | 'sla.target.calendar.unknown'
+  | 'sla.target.latest.notLater'
+  | 'sla.target.startEvent.invalid'
   | 'sla.target.priority.unknown'
   | 'sla.pause.metric.invalid'
   | 'sla.pause.state.invalid'

@@ -1,6 +1,6 @@
 import { HORIZON_DAYS, MAX_MINUTES } from '../calendar/compile.js';
 import { isRecord, type Problem } from '../problem.js';
-import { ANY_PRIORITY, ESCALATION_ACTIONS, SLA_METRICS, TARGET_UNITS, type SlaCode, type SlaMetric } from './types.js';
+import { ANY_PRIORITY, DIAGNOSIS_STARTED, ESCALATION_ACTIONS, SLA_METRICS, START_EVENTS, TARGET_UNITS, type SlaCode, type SlaMetric } from './types.js';
 
 type Add = (field: string, code: SlaCode, params?: Record<string, string | number>) => void;
 
@@ -9,20 +9,55 @@ const MAX_AMOUNT: Record<string, number> = { minutes: MAX_MINUTES, hours: MAX_MI
 
 const isMetric = (v: string): v is SlaMetric => (SLA_METRICS as readonly string[]).includes(v);
 
-function checkTarget(t: unknown, field: string, add: Add, calendarIds: readonly string[] | undefined): void {
-  if (!isRecord(t)) return add(field, 'sla.type.invalid', { expected: 'object' });
+function checkAmount(t: Record<string, unknown>, field: string, add: Add): boolean {
   const unit = t.unit;
-  if (typeof unit !== 'string' || !(TARGET_UNITS as readonly string[]).includes(unit)) add(`${field}.unit`, 'sla.target.unit.invalid', { value: String(unit), values: TARGET_UNITS.join(', ') });
-  else {
-    const amount = t.amount;
-    // Minutes and working days are whole; hours may be fractional but must come to whole minutes.
-    const whole = typeof amount === 'number' && (unit === 'hours' ? Math.abs(amount * 60 - Math.round(amount * 60)) < 1e-9 : Number.isInteger(amount));
-    if (typeof amount !== 'number' || !whole || amount <= 0 || amount > MAX_AMOUNT[unit]) {
-      add(`${field}.amount`, 'sla.target.amount.invalid', { value: String(amount), unit, max: MAX_AMOUNT[unit] });
+  if (typeof unit !== 'string' || !(TARGET_UNITS as readonly string[]).includes(unit)) {
+    add(`${field}.unit`, 'sla.target.unit.invalid', { value: String(unit), values: TARGET_UNITS.join(', ') });
+    return false;
+  }
+  const amount = t.amount;
+  // Minutes and working days are whole; hours may be fractional but must come to whole minutes.
+  const whole = typeof amount === 'number' && (unit === 'hours' ? Math.abs(amount * 60 - Math.round(amount * 60)) < 1e-9 : Number.isInteger(amount));
+  if (typeof amount !== 'number' || !whole || amount <= 0 || amount > MAX_AMOUNT[unit]) {
+    add(`${field}.amount`, 'sla.target.amount.invalid', { value: String(amount), unit, max: MAX_AMOUNT[unit] });
+    return false;
+  }
+  return true;
+}
+
+function checkCalendar(id: unknown, field: string, add: Add, calendarIds: readonly string[] | undefined): void {
+  if (typeof id !== 'string' || id === '') add(field, 'sla.required');
+  else if (calendarIds && !calendarIds.includes(id)) add(field, 'sla.target.calendar.unknown', { value: id });
+}
+
+/** Minutes of a target when its length does not depend on the calendar (minutes, hours); null for working days. */
+function fixedMinutes(t: Record<string, unknown>): number | null {
+  return t.unit === 'minutes' ? (t.amount as number) : t.unit === 'hours' ? (t.amount as number) * 60 : null;
+}
+
+function checkTarget(t: unknown, field: string, add: Add, calendarIds: readonly string[] | undefined, metric: SlaMetric): void {
+  if (!isRecord(t)) return add(field, 'sla.type.invalid', { expected: 'object' });
+  const valid = checkAmount(t, field, add);
+  checkCalendar(t.calendarId, `${field}.calendarId`, add, calendarIds);
+  if (t.latest !== undefined) {
+    const latest = t.latest;
+    if (!isRecord(latest)) add(`${field}.latest`, 'sla.type.invalid', { expected: 'object' });
+    else {
+      const latestValid = checkAmount(latest, `${field}.latest`, add);
+      if (latest.calendarId !== undefined) checkCalendar(latest.calendarId, `${field}.latest.calendarId`, add, calendarIds);
+      // "Usually 1 h, at the latest 3 h": the latest must come after the usual target (comparable when both are clock lengths, or both working days).
+      if (valid && latestValid) {
+        const a = fixedMinutes(t);
+        const b = fixedMinutes(latest);
+        const later = a !== null && b !== null ? b > a : a === null && b === null ? (latest.amount as number) > (t.amount as number) : true;
+        if (!later) add(`${field}.latest`, 'sla.target.latest.notLater', { value: `${String(latest.amount)} ${String(latest.unit)}`, target: `${String(t.amount)} ${String(t.unit)}` });
+      }
     }
   }
-  if (typeof t.calendarId !== 'string' || t.calendarId === '') add(`${field}.calendarId`, 'sla.required');
-  else if (calendarIds && !calendarIds.includes(t.calendarId)) add(`${field}.calendarId`, 'sla.target.calendar.unknown', { value: t.calendarId });
+  if (t.startEvent !== undefined) {
+    const ok = typeof t.startEvent === 'string' && (START_EVENTS as readonly string[]).includes(t.startEvent) && (t.startEvent === 'reported' || DIAGNOSIS_STARTED.includes(metric));
+    if (!ok) add(`${field}.startEvent`, 'sla.target.startEvent.invalid', { value: String(t.startEvent), metrics: DIAGNOSIS_STARTED.join(', ') });
+  }
 }
 
 function checkWarnings(warnings: unknown, add: Add): void {
@@ -91,7 +126,7 @@ export function validatePolicy(input: unknown, known: { priorities?: readonly st
       }
       for (const [metric, target] of Object.entries(metrics)) {
         if (!isMetric(metric)) add(`${field}.${metric}`, 'sla.target.metric.invalid', { value: metric });
-        else if (target !== undefined) checkTarget(target, `${field}.${metric}`, add, known.calendarIds);
+        else if (target !== undefined) checkTarget(target, `${field}.${metric}`, add, known.calendarIds, metric);
       }
     }
   }

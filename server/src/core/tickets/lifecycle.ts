@@ -9,12 +9,13 @@ import { CoreError } from '../problem.js';
  *                                 resolved → closed        (customer confirms, or no objection)
  *                                    ↑  ↓ reopen (from resolved; from closed within the window)
  *   assigned, accepted, in_progress → assigned: decline ("cannot attend", with a reason)
+ *   any open state → the same state: diagnose (the cause found, with the result)
  *   any open state → cancelled (with a reason)
  */
 export const TICKET_STATES = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor', 'resolved', 'closed', 'cancelled'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
-export const TICKET_ACTIONS = ['assign', 'accept', 'decline', 'start', 'wait_customer', 'wait_vendor', 'resume', 'resolve', 'close', 'reopen', 'cancel'] as const;
+export const TICKET_ACTIONS = ['assign', 'accept', 'decline', 'diagnose', 'start', 'wait_customer', 'wait_vendor', 'resume', 'resolve', 'close', 'reopen', 'cancel'] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 export const OPEN_STATES: readonly TicketState[] = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor'];
@@ -29,6 +30,8 @@ const RULES: Record<TicketAction, { from: readonly TicketState[]; to: TicketStat
   accept: { from: ['assigned'], to: 'accepted' },
   // "Cannot attend" (不能到场): the assignee hands the ticket back to his team's queue before the work is done.
   decline: { from: ['assigned', 'accepted', 'in_progress'], to: 'assigned' },
+  // The fault diagnosed (remotely or on site, REQ T6): recorded, the state stays; starts the clocks counted "after diagnosis".
+  diagnose: { from: OPEN_STATES, to: (from) => from },
   start: { from: ['accepted'], to: 'in_progress' },
   wait_customer: { from: [...WORKING, 'waiting_vendor'], to: 'waiting_customer' },
   wait_vendor: { from: [...WORKING, 'waiting_customer'], to: 'waiting_vendor' },

@@ -607,6 +607,8 @@ export interface Team {
   kind: string;
   description: string | null;
   assignment: string;
+  /** The team's service hours (a calendar id; null: 7×24): the desk's OLA clocks count on its desk team's (REQ T11). */
+  calendarId: string | null;
   memberIds: number[];
   /** Every customer the team serves; callers filter to the viewer's scope before showing. */
   customerIds: number[];
@@ -628,6 +630,7 @@ async function withLinks(db: DbOrTx, rows: Selectable<TeamsTable>[]): Promise<Te
     kind: r.kind,
     description: r.description,
     assignment: r.assignment,
+    calendarId: r.calendar_id ?? null,
     memberIds: members.filter((m) => Number(m.team_id) === Number(r.id)).map((m) => Number(m.user_id)),
     customerIds: customers.filter((c) => Number(c.team_id) === Number(r.id)).map((c) => Number(c.customer_id)),
     version: r.version,
@@ -657,12 +660,13 @@ export interface TeamValues {
   kind: string;
   description: string | null;
   assignment: string;
+  calendarId?: string | null;
 }
 
 export async function insertTeam(db: DbOrTx, v: TeamValues, now: number): Promise<number> {
   const row = await db
     .insertInto('teams')
-    .values({ name: v.name, kind: v.kind, description: v.description, assignment: v.assignment, created_at: now, updated_at: now, version: 1 })
+    .values({ name: v.name, kind: v.kind, description: v.description, assignment: v.assignment, calendar_id: v.calendarId ?? null, created_at: now, updated_at: now, version: 1 })
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
@@ -671,7 +675,7 @@ export async function insertTeam(db: DbOrTx, v: TeamValues, now: number): Promis
 export async function updateTeam(db: DbOrTx, id: number, version: number, v: TeamValues, now: number): Promise<boolean> {
   const res = await db
     .updateTable('teams')
-    .set({ name: v.name, kind: v.kind, description: v.description, assignment: v.assignment, updated_at: now, version: versionPlusOne })
+    .set({ name: v.name, kind: v.kind, description: v.description, assignment: v.assignment, calendar_id: v.calendarId ?? null, updated_at: now, version: versionPlusOne })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();

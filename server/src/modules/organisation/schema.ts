@@ -247,6 +247,8 @@ export const teamCreate = z.strictObject({
   kind: z.enum(TEAM_KINDS),
   description: optionalText(500),
   assignment: z.enum(ASSIGNMENTS).default('round_robin'),
+  /** The team's service hours (a calendar); null: 7×24. The desk's OLA clocks count on its desk team's (REQ T11). */
+  calendarId: calendarId.nullable().default(null),
   memberIds: idSet(500).default([]),
   customerIds: idSet(10_000).default([]),
 });
@@ -256,6 +258,7 @@ export const teamPatch = z.strictObject({
   kind: z.enum(TEAM_KINDS).optional(),
   description: optionalText(500).optional(),
   assignment: z.enum(ASSIGNMENTS).optional(),
+  calendarId: calendarId.nullable().optional(),
   memberIds: idSet(500).optional(),
   customerIds: idSet(10_000).optional(),
 });
@@ -265,6 +268,7 @@ export const teamOut = z.object({
   kind: z.enum(TEAM_KINDS),
   description: z.string().nullable(),
   assignment: z.enum(ASSIGNMENTS),
+  calendarId: z.string().nullable(),
   memberIds: z.array(z.number()),
   /** Only the customers within the caller's scope. */
   customerIds: z.array(z.number()),

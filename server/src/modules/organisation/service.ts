@@ -342,7 +342,7 @@ export class OrganisationService {
         memberIds: fields.memberIds ? idSet(fields.memberIds) : before.memberIds,
         customerIds: fields.customerIds ? idSet([...hidden, ...fields.customerIds]) : before.customerIds,
       };
-      const change = changed(before, { name: next.name, kind: next.kind, description: next.description, assignment: next.assignment, memberIds: next.memberIds, customerIds: next.customerIds });
+      const change = changed(before, { name: next.name, kind: next.kind, description: next.description, assignment: next.assignment, calendarId: next.calendarId, memberIds: next.memberIds, customerIds: next.customerIds });
       if (!change) return visibleTeam(actor, before);
       if (!(await unique('name', next.name, () => repo.updateTeam(trx, id, version, next, Date.now())))) throw AppError.conflict();
       if (change.after.memberIds) await repo.setTeamMembers(trx, id, next.memberIds);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLA_METRICS } from '../../core/sla/index.js';
 import type { ModuleContext, ZApp } from '../../platform/http/context.js';
 import { actorOf } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
@@ -18,7 +19,7 @@ const previewOut = z.object({
   priority: z.string(),
   metrics: z.array(
     z.object({
-      metric: z.enum(['response', 'onsite', 'resolution']),
+      metric: z.enum(SLA_METRICS),
       calendarId: z.string(),
       targetMinutes: z.number(),
       dueAt: z.string().nullable(),

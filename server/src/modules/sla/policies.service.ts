@@ -101,10 +101,16 @@ export class SlaPolicyService {
     }
     if (!sla.matrix.levels.some((l) => l.code === priority)) throw AppError.field('priority', 'invalid');
     const ids = new Set<string>();
-    for (const targets of Object.values(sla.policy.targets)) for (const t of Object.values(targets)) if (t) ids.add(t.calendarId);
+    for (const targets of Object.values(sla.policy.targets)) {
+      for (const t of Object.values(targets)) {
+        if (t) ids.add(t.calendarId);
+        if (t?.latest?.calendarId) ids.add(t.latest.calendarId);
+      }
+    }
     const cals = new Map<string, CompiledCalendar>();
     for (const id of ids) cals.set(id, await this.calendars.compiled(id));
-    const clocks = computeClocks([{ type: 'reported', at: input.reportedAt, priority }], sla.policy, cals, input.reportedAt);
+    // Clocks counted "after diagnosis" are shown as if the fault were diagnosed at the report.
+    const clocks = computeClocks([{ type: 'reported', at: input.reportedAt, priority }, { type: 'diagnosed', at: input.reportedAt }], sla.policy, cals, input.reportedAt);
     return {
       priority,
       metrics: clocks.map((c) => {

@@ -28,10 +28,10 @@ describeDb('contract SLA policies', (kind) => {
 
   const preview = (q: string) => admin.request({ method: 'GET', url: `/api/v1/contracts/${contractId}/sla/preview?${q}` });
 
-  it('lists the five templates from the seeds', async () => {
+  it('lists the six templates from the seeds', async () => {
     const res = await admin.request({ method: 'GET', url: '/api/v1/sla/templates' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().items.map((x: { id: string }) => x.id)).toEqual(['T1', 'T2', 'T3', 'T4', 'T5']);
+    expect(res.json().items.map((x: { id: string }) => x.id)).toEqual(['T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
   });
 
   it('applies T4 (tier 1) and previews a ticket: 30 min response, 2 h resolution on 7x24', async () => {
@@ -53,7 +53,7 @@ describeDb('contract SLA policies', (kind) => {
     expect(res.statusCode, res.body).toBe(200);
     const p = await preview(`priority=C&reportedAt=${encodeURIComponent('2026-10-09T16:00:00+08:00')}`);
     expect(p.statusCode, p.body).toBe(200);
-    // Fri 9 Oct 16–17 (1 h), Sat 10 Oct 2026 is a make-up working day: 08:00 + 3 h.
+    // On site counts from the diagnosis (shown as if diagnosed at the report): Fri 9 Oct 16–17 (1 h), Sat 10 Oct 2026 is a make-up working day: 08:00 + 3 h.
     expect(p.json().metrics).toEqual([expect.objectContaining({ metric: 'onsite', dueAt: '2026-10-10T11:00:00+08:00' })]);
   });
 

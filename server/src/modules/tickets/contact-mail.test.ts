@@ -306,7 +306,7 @@ describeDb('mail to the ticket\'s contact and confirmation links', (kind) => {
     expect((await view(token)).json().title).toBe(`工单 ${tk.number} 有了新的处理结果，请使用最新一封邮件中的链接。`);
     await drain();
     const newer = linkIn(resolutionMail(smtp), 'confirm');
-    ok(await act(w.eng, tk.id, 'close'));
+    ok(await act(w.eng, tk.id, 'close', { reason: '客户电话确认已恢复' }));
     const closed = await decide(newer, { decision: 'confirm' });
     expect(closed.statusCode).toBe(409);
     expect(closed.json().title).toBe(`工单 ${tk.number} 已关闭，无需再确认。如问题再次出现，请联系服务台。`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
-import type { Db, Tx } from '../../db/index.js';
+import type { Db, DbOrTx, Tx } from '../../db/index.js';
 import { DEFAULT_LOCALE, isLocale, registerMessages, t, type Locale } from '../../platform/i18n/index.js';
 import { enqueueJob, type Scheduler } from '../../platform/jobs/scheduler.js';
 import { absoluteLink, Mailer } from '../../platform/notify/channels.js';
@@ -29,7 +29,8 @@ export const contactMailJobKey = (mailId: number) => `contact-mail:${mailId}`;
 /** Attempts before a mail is given up (the job is parked where an administrator sees it). */
 export const CONTACT_MAIL_ATTEMPTS = 8;
 
-export type ContactMailKind = 'created' | 'reply' | 'resolved';
+/** `closed`: the provider closed the ticket without the customer's confirmation; the contact is told why (REQ #36). */
+export type ContactMailKind = 'created' | 'reply' | 'resolved' | 'closed';
 
 /** What the hook needs of the ticket (the row as the change leaves it). */
 export interface MailTicket {
@@ -59,7 +60,9 @@ function mailableEntries(entries: NewEntry[], eventIds: number[], events: readon
     if (e.type === 'created') kind = 'created';
     else if (e.type === 'reply' && e.visibility === 'public' && e.data.provider) kind = 'reply';
     else if (e.type === 'state_changed' && e.data.to === 'resolved') kind = 'resolved';
-    if (kind && events.includes(kind)) out.push({ kind, eventId });
+    else if (e.type === 'state_changed' && e.data.to === 'closed' && e.data.consent === 'provider') kind = 'closed';
+    // A closing without the customer's word is always told (while contact mail is on at all).
+    if (kind && (kind === 'closed' || events.includes(kind))) out.push({ kind, eventId });
   });
   return out;
 }
@@ -199,6 +202,9 @@ export function composeContactMail(m: ComposeInput): ComposedMail {
       }
       if (m.autoCloseWorkdays > 0) blocks.push({ p: tt('resolved.autoClose', { days: m.autoCloseWorkdays }) });
       break;
+    case 'closed':
+      blocks.push({ p: tt('closed.lead', { number: m.ticket.number, title }) }, { p: tt('closed.reason') }, { quote: (m.body ?? '').trim() }, { p: tt('closed.object') });
+      break;
   }
   const provider = m.providerName ?? (l === 'en-US' ? 'the' : '');
   blocks.push({ small: tt('footer', { provider }) });
@@ -244,7 +250,7 @@ export class ContactMailSender {
     if (m.kind === 'resolved' && (ticket.state !== 'resolved' || Number(ticket.resolved_at) !== Number(m.resolved_at))) return skip('the ticket is no longer in this resolution');
 
     const locale: Locale = isLocale(m.locale) ? m.locale : DEFAULT_LOCALE;
-    const data = JSON.parse(source.data) as { body?: string; resolution?: string };
+    const data = JSON.parse(source.data) as { body?: string; resolution?: string; reason?: string };
     let links: ComposeInput['links'] = null;
     if (m.kind === 'resolved' && this.config.publicUrl) {
       const token = linkToken(this.config, m);
@@ -257,7 +263,7 @@ export class ContactMailSender {
       locale,
       contactName: contact.name,
       ticket: { number: ticket.number, title: ticket.title, kind: ticket.kind, description: ticket.description },
-      body: m.kind === 'reply' ? data.body ?? '' : m.kind === 'resolved' ? data.resolution ?? ticket.resolution : null,
+      body: m.kind === 'reply' ? data.body ?? '' : m.kind === 'resolved' ? data.resolution ?? ticket.resolution : m.kind === 'closed' ? data.reason ?? '' : null,
       author: m.kind === 'reply' ? source.actorName : null,
       links,
       autoCloseWorkdays: this.config.tickets.autoCloseWorkdays,
@@ -308,8 +314,26 @@ registerMessages({
   'tickets.contactMail.resolved.validity': { zh: '链接在 {expires} 前有效，只能使用一次。', en: 'The links are valid until {expires} and can be used once.' },
   'tickets.contactMail.resolved.noLink': { zh: '请登录服务门户确认，或直接回复本邮件告诉我们。', en: 'Please confirm in the service portal, or reply to this mail.' },
   'tickets.contactMail.resolved.autoClose': { zh: '如 {days} 个工作日内没有收到您的反馈，工单将自动关闭。', en: 'If we do not hear from you within {days} working days, the ticket closes by itself.' },
+  'tickets.contactMail.closed.lead': { zh: '您的工单 {number}（{title}）已由服务方关闭。', en: 'Your ticket {number} ({title}) has been closed by the service provider.' },
+  'tickets.contactMail.closed.reason': { zh: '关闭原因：', en: 'Reason:' },
+  'tickets.contactMail.closed.object': { zh: '如有异议，请直接回复本邮件或联系服务台，我们将重新处理。', en: 'If you disagree, reply to this mail or call the service desk and we will take it up again.' },
   'tickets.contactMail.footer': {
     zh: '此邮件由{provider}运维服务平台自动发送。如不希望再收到工单邮件，请联系服务台。',
     en: 'This mail was sent automatically by {provider} IT service desk. To stop receiving ticket mail, contact the service desk.',
   },
 });
+
+/** When the mail about this resolution went out to the contact (the "no objection" closing's mail date), or null. */
+export async function resolutionMailSentAt(db: DbOrTx, ticketId: number, resolvedAt: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('contact_mails')
+    .select('sent_at')
+    .where('ticket_id', '=', ticketId)
+    .where('kind', '=', 'resolved')
+    .where('resolved_at', '=', resolvedAt)
+    .where('status', '=', 'sent')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.sent_at == null ? null : Number(row.sent_at);
+}

@@ -221,8 +221,8 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     const [escalated, reassigned] = tk.timeline.filter((e: { type: string }) => e.type === 'escalated' || e.type === 'assigned');
     expect(escalated).toMatchObject({ type: 'escalated', actorId: null, visibility: 'internal', data: { kind: 'functional', trigger: 'sla', reason: null, metric: 'response', step: 0, action: 'reassign', result: 'reassigned' } });
     expect(reassigned).toMatchObject({ type: 'assigned', data: { teamId: rr, assigneeId: u.e2, auto: 'round_robin', escalation: { metric: 'response', step: 0 } } });
-    // The reassignment is a dispatch: the desk's execution check runs from it.
-    expect(tk.ola.map((c: { target: string; state: string }) => `${c.target}:${c.state}`)).toEqual(['dispatch:met', 'execution_check:running']);
+    // The reassignment is a dispatch: the desk's execution check runs from it. Dispatched 11 minutes after the call (the report): late.
+    expect(tk.ola.map((c: { target: string; state: string }) => `${c.target}:${c.state}`)).toEqual(['dispatch:breached', 'execution_check:running']);
   });
 
   it('fires a breached dispatch OLA once: an internal entry and a warning in the desk\'s inbox', async () => {
@@ -234,15 +234,16 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     const { id } = await createTicket(cust, report(r, { siteId: undefined }));
     let tk = await get(w.desk, id);
     expect(tk.state).toBe('new');
-    expect(tk.ola).toEqual([{ target: 'dispatch', state: 'running', startedAt: tk.createdAt, dueAt: new Date(Date.parse(tk.createdAt) + 10 * 60_000).toISOString(), remainingMinutes: expect.any(Number), metAt: null }]);
-    expect(tk.ola[0].remainingMinutes).toBeGreaterThanOrEqual(9);
+    // The dispatch limit counts from the intake (the call's reported time), not from when the record was typed.
+    expect(tk.ola).toEqual([{ target: 'dispatch', state: 'running', startedAt: tk.reportedAt, dueAt: new Date(Date.parse(tk.reportedAt) + 10 * 60_000).toISOString(), remainingMinutes: expect.any(Number), metAt: null }]);
+    expect(tk.ola[0].remainingMinutes).toBeGreaterThanOrEqual(8);
     // A customer's staff see no OLA.
     expect((await get(cust, id)).ola).toEqual([]);
     const job = await db().selectFrom('jobs').select(['run_at', 'kind']).where('key', '=', olaJobKey(id)).executeTakeFirstOrThrow();
-    expect(job).toEqual({ kind: OLA_JOB, run_at: Date.parse(tk.createdAt) + 10 * 60_000 });
+    expect(job).toEqual({ kind: OLA_JOB, run_at: Date.parse(tk.reportedAt) + 10 * 60_000 });
 
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(start + 9 * 60_000);
+    vi.setSystemTime(start + 8 * 60_000);
     await drain();
     expect(await notices(id)).toEqual([['ticket.created', w.users.desk]].sort(byNotice));
     vi.setSystemTime(start + 11 * 60_000);
@@ -258,7 +259,7 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     expect(warning.title).toContain('派单时限');
     tk = await get(w.desk, id);
     expect(tk.timeline.filter((e: { type: string }) => e.type === 'ola.breached')).toEqual([
-      expect.objectContaining({ visibility: 'internal', actorId: null, data: { target: 'dispatch', startedAt: tk.createdAt, dueAt: tk.ola[0].dueAt } }),
+      expect.objectContaining({ visibility: 'internal', actorId: null, data: { target: 'dispatch', startedAt: tk.reportedAt, dueAt: tk.ola[0].dueAt } }),
     ]);
     expect(tk.ola[0]).toMatchObject({ target: 'dispatch', state: 'breached' });
     expect(tk.ola[0].remainingMinutes).toBeLessThanOrEqual(-1);
@@ -290,10 +291,8 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     ]);
     const declinedAt = Date.parse(entry.at);
     const clocks = () => tk.ola.map((c: { target: string; state: string; dueAt: string }) => [c.target, c.state, Date.parse(c.dueAt) - declinedAt]);
-    expect(clocks().slice(-2)).toEqual([
-      ['redispatch', 'running', 10 * 60_000],
-      ['report_pm', 'running', 20 * 60_000],
-    ]);
+    // "Cannot attend" starts the re-dispatch clock only (the report to the PM follows an engineer's abnormal-event escalation).
+    expect(clocks().slice(-1)).toEqual([['redispatch', 'running', 10 * 60_000]]);
     const audit = ok(await w.admin.request({ method: 'GET', url: `/api/v1/audit?entity=tickets&entityId=${id}&action=decline` }));
     expect(audit.items[0]).toMatchObject({ before: { state: 'accepted', assigneeId: w.users.eng }, after: { state: 'assigned', assigneeId: null, teamId: w.teams.line1 } });
 
@@ -305,8 +304,11 @@ describeDb('tickets: dispatch rules, automatic assignment, the desk\'s OLA, esca
     expect((await notices(id)).filter(([e]) => e === 'ola.breached')).toEqual([['ola.breached', w.users.desk]]);
     // Re-dispatched late (stays breached), reported to the project manager in time (met).
     ok(await act(w.desk, id, 'assign', { assigneeId: w.users.eng2 }));
-    tk = ok(await w.desk.request({ method: 'POST', url: `/api/v1/tickets/${id}/escalate`, payload: { kind: 'hierarchical', reason: '工程师无法到场，已改派陈静' } }));
-    expect(clocks().slice(-3).map(([target, state]: [string, string]) => `${target}:${state}`)).toEqual(['redispatch:breached', 'report_pm:met', 'execution_check:running']);
+    // The new engineer escalates an abnormal event on site (a vendor's part): the report-to-PM clock starts (T11: 20 minutes).
+    tk = ok(await w.eng2.request({ method: 'POST', url: `/api/v1/tickets/${id}/escalate`, payload: { kind: 'functional', vendor: '华为技术服务', reason: '现场发现电源模块烧毁' } }));
+    expect(clocks().slice(-1).map(([target, state, due]: [string, string, number]) => [target, state, due - (start + 11 * 60_000 - declinedAt)])).toEqual([['report_pm', 'running', 20 * 60_000]]);
+    tk = ok(await w.desk.request({ method: 'POST', url: `/api/v1/tickets/${id}/escalate`, payload: { kind: 'hierarchical', reason: '现场异常，已报项目经理' } }));
+    expect(clocks().slice(-3).map(([target, state]: [string, string]) => `${target}:${state}`)).toEqual(['redispatch:breached', 'execution_check:running', 'report_pm:met']);
     expect((await inbox(s.pm, id)).map((n) => n.event)).toEqual(['ticket.escalated']);
     vi.setSystemTime(start + 25 * 60_000);
     await drain();

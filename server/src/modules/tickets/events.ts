@@ -14,7 +14,20 @@ export type TimelineEntry =
   /** `previousAssigneeId`: who declined ("cannot attend"). */
   | {
       type: 'state_changed';
-      data: { from: TicketState; to: TicketState; action: TicketAction; reason?: string; resolution?: string; via?: 'confirm' | 'reject' | 'auto'; previousAssigneeId?: number; emailLink?: EmailLink };
+      data: {
+        from: TicketState;
+        to: TicketState;
+        action: TicketAction;
+        reason?: string;
+        resolution?: string;
+        via?: 'confirm' | 'reject' | 'auto';
+        previousAssigneeId?: number;
+        emailLink?: EmailLink;
+        /** Closing (REQ #36: support ends with the customer's consent): how the customer consented. */
+        consent?: ClosureConsent;
+        /** consent `no_objection`: the resolution mail's sending (null: none went out) and the working days waited. */
+        noObjection?: { mailSentAt: string | null; workdays: number };
+      };
     }
   /** `rule`: the dispatch rule that chose the team; `auto`: how the team picked the assignee. */
   | {
@@ -39,7 +52,10 @@ export type TimelineEntry =
   | { type: 'visit'; data: { event: 'departed' | 'arrived' | 'left'; at: string; result: string | null } }
   | { type: 'link_added' | 'link_removed'; data: { otherId: number; number: string; kind: string } }
   | { type: 'attachment'; data: { fileId: number; name: string; mime: string; size: number } }
-  | { type: 'sla.warning'; data: { metric: SlaMetric; percent: number; dueAt: string | null } }
+  /** `goalMissed`: a two-stage metric's usual target was missed (目标未达成; `percent` 100, `dueAt` that target). */
+  | { type: 'sla.warning'; data: { metric: SlaMetric; percent: number; dueAt: string | null; goalMissed?: boolean } }
+  /** The fault diagnosed (REQ T6: "10分钟内准确诊断并告知用户故障原因"): the cause found, remotely or not; starts the clocks counted "after diagnosis". */
+  | { type: 'diagnosed'; data: { result: string; remote: boolean } }
   | { type: 'sla.breached'; data: { metric: SlaMetric; breachedAt: string } }
   /**
    * An escalation, by hand (`trigger: manual`, with the reason) or by a step of the SLA chain
@@ -52,6 +68,14 @@ export type TimelineEntry =
   | { type: 'rated'; data: { score: number; comment: string | null; emailLink?: EmailLink } }
   /** The repair service report (modules/fieldservice): drafted, signed on screen or on paper. */
   | { type: 'repair_report'; data: { reportId: number; number: string; action: 'drafted' | 'signed' | 'signed_on_paper'; signerName?: string } };
+
+/**
+ * How a closed ticket's customer consented (REQ #35, #36): he confirmed the resolution
+ * (`confirmed`, in the portal or by the mail link), raised no objection within N working days
+ * (`no_objection`, the auto-close), or the provider closed it with a reason the contact is told
+ * (`provider`).
+ */
+export type ClosureConsent = 'confirmed' | 'no_objection' | 'provider';
 
 /** The contact who confirmed, rejected or rated through the link in a resolution mail (contact-confirm.ts). */
 export interface EmailLink {
@@ -68,6 +92,8 @@ export interface EscalatedData {
   toUserId?: number | null;
   vendor?: string;
   toProjectManager?: boolean;
+  /** A manual escalation by the ticket's assignee: a field engineer's abnormal event (starts the desk's report-to-PM OLA, REQ T11). */
+  byAssignee?: boolean;
   metric?: SlaMetric;
   step?: number;
   action?: string;

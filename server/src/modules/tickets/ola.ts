@@ -3,6 +3,7 @@ import { computeOla, nextOlaWake, type OlaClock, type OlaEvent, type OlaMinutes 
 import type { DbOrTx } from '../../db/index.js';
 import { iso } from '../../platform/http/zod.js';
 import { cancelJob, enqueueJob } from '../../platform/jobs/scheduler.js';
+import { findCalendar } from '../sla/calendars.repo.js';
 import type { NewEntry } from './events.js';
 import type * as repo from './repo.js';
 import type { TicketOut } from './schema.js';
@@ -20,23 +21,65 @@ export const olaJobKey = (ticketId: number) => `ola:ticket:${ticketId}`;
 /** The timeline entries the clocks read, and the breach markers. */
 export const OLA_ENTRY_TYPES = new Set(['created', 'assigned', 'state_changed', 'escalated', 'ola.breached']);
 
-/** The desk works around the clock: OLA minutes run on the built-in 7×24 calendar. */
+/** A desk team without service hours of its own works around the clock: the built-in 7×24 calendar. */
 export const OLA_CALENDAR: CompiledCalendar = compileCalendar(builtinCalendarSpecs().find((c) => c.id === '24x7')!);
 
 type SourceEvent = Pick<repo.EventRow, 'at' | 'type' | 'data'>;
 
+/** What the desk's clocks of a ticket count from and on: the call's reported time (受理), and the desk team's service hours. */
+export interface OlaBasis {
+  reportedAt: number;
+  calendar: CompiledCalendar;
+}
+
+/** Compiled desk calendars, by id and version (a pure function of the row). */
+const compiled = new Map<string, { version: number; calendar: CompiledCalendar }>();
+
 /**
- * The OLA history of a ticket from its timeline: logged (created), dispatched (any assignment,
- * automatic or by hand, including an escalation's), accepted, declined ("cannot attend"),
- * reported to the project manager (an escalation that told him), and ended (resolved, closed,
- * cancelled).
+ * The basis of a ticket's OLA clocks: its reported time and the calendar of the service desk team
+ * serving its customer (the first desk team by id, the one whose queue it waits in; its
+ * `calendarId`), else 7×24. Reads with the caller's connection (a transaction's, too).
  */
-export function olaEventsOf(rows: readonly SourceEvent[]): OlaEvent[] {
+export async function olaBasisOf(db: DbOrTx, ticket: { reported_at: number; customer_id: number }): Promise<OlaBasis> {
+  const desk = await db
+    .selectFrom('team_customers')
+    .innerJoin('teams', 'teams.id', 'team_customers.team_id')
+    .select('teams.calendar_id')
+    .where('team_customers.customer_id', '=', Number(ticket.customer_id))
+    .where('teams.kind', '=', 'desk')
+    .orderBy('teams.id')
+    .limit(1)
+    .executeTakeFirst();
+  const id = desk?.calendar_id ?? null;
+  let calendar = OLA_CALENDAR;
+  if (id !== null) {
+    const row = await findCalendar(db, id);
+    if (row) {
+      const hit = compiled.get(id);
+      if (hit && hit.version === row.version) calendar = hit.calendar;
+      else {
+        calendar = compileCalendar(row.spec);
+        compiled.set(id, { version: row.version, calendar });
+      }
+    }
+  }
+  return { reportedAt: ticket.reported_at, calendar };
+}
+
+/**
+ * The OLA history of a ticket from its timeline: logged (at the call's reported time: "受理后10
+ * 分钟内完成分派" counts from the intake, not from when the record was typed), dispatched (any
+ * assignment, automatic or by hand, including an escalation's), accepted, declined ("cannot
+ * attend"), an abnormal event a field engineer escalated (a manual escalation by the ticket's
+ * assignee), reported to the project manager (an escalation that told him), and ended (resolved,
+ * closed, cancelled).
+ */
+export function olaEventsOf(rows: readonly SourceEvent[], reportedAt?: number): OlaEvent[] {
   const out: OlaEvent[] = [];
   for (const row of rows) {
     switch (row.type) {
       case 'created':
-        out.push({ type: 'logged', at: row.at });
+        out.push({ type: 'logged', at: Math.min(row.at, reportedAt ?? row.at) });
         break;
       case 'assigned':
         out.push({ type: 'dispatched', at: row.at });
@@ -48,9 +91,12 @@ export function olaEventsOf(rows: readonly SourceEvent[]): OlaEvent[] {
         else if (action === 'resolve' || action === 'close' || action === 'cancel') out.push({ type: 'ended', at: row.at });
         break;
       }
-      case 'escalated':
-        if ((JSON.parse(row.data) as { toProjectManager?: boolean }).toProjectManager) out.push({ type: 'reported_pm', at: row.at });
+      case 'escalated': {
+        const d = JSON.parse(row.data) as { toProjectManager?: boolean; trigger?: string; byAssignee?: boolean };
+        if (d.trigger === 'manual' && d.byAssignee) out.push({ type: 'abnormal', at: row.at });
+        if (d.toProjectManager) out.push({ type: 'reported_pm', at: row.at });
         break;
+      }
     }
   }
   return out;
@@ -62,7 +108,7 @@ export function movesOla(e: NewEntry): boolean {
     case 'assigned':
       return true;
     case 'escalated':
-      return e.data.toProjectManager === true;
+      return e.data.toProjectManager === true || e.data.byAssignee === true;
     case 'state_changed':
       return ['accept', 'decline', 'resolve', 'close', 'cancel'].includes(e.data.action);
     default:
@@ -70,8 +116,8 @@ export function movesOla(e: NewEntry): boolean {
   }
 }
 
-export function olaClocksOf(rows: readonly SourceEvent[], minutes: OlaMinutes, now: number): OlaClock[] {
-  return computeOla(olaEventsOf(rows), minutes, OLA_CALENDAR, now);
+export function olaClocksOf(rows: readonly SourceEvent[], minutes: OlaMinutes, now: number, basis?: OlaBasis): OlaClock[] {
+  return computeOla(olaEventsOf(rows, basis?.reportedAt), minutes, basis?.calendar ?? OLA_CALENDAR, now);
 }
 
 /** A breach's identity: the target and the instant its clock started. */
@@ -99,8 +145,8 @@ export function unfiredBreaches(clocks: readonly OlaClock[], fired: ReadonlySet<
  * Sets the ticket's OLA job inside the caller's transaction: now if a breach is waiting to be
  * fired, else when the next running clock falls due, or none.
  */
-export async function scheduleOla(trx: DbOrTx, ticketId: number, rows: readonly SourceEvent[], minutes: OlaMinutes, now: number): Promise<void> {
-  const clocks = olaClocksOf(rows, minutes, now);
+export async function scheduleOla(trx: DbOrTx, ticketId: number, rows: readonly SourceEvent[], minutes: OlaMinutes, now: number, basis?: OlaBasis): Promise<void> {
+  const clocks = olaClocksOf(rows, minutes, now, basis);
   const wakeAt = unfiredBreaches(clocks, firedBreaches(rows)).length ? now : nextOlaWake(clocks);
   if (wakeAt === null) await cancelJob(trx, olaJobKey(ticketId));
   else await enqueueJob(trx, { kind: OLA_JOB, key: olaJobKey(ticketId), payload: { ticketId }, runAt: wakeAt }, now);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CompiledCalendar } from '../../core/calendar/index.js';
-import type { SlaMetric } from '../../core/sla/index.js';
+import { SLA_METRICS, type SlaMetric } from '../../core/sla/index.js';
 import { OPEN_STATES } from '../../core/tickets/lifecycle.js';
 import type { Db, DbOrTx } from '../../db/index.js';
 import { auditActorOf, recordAudit, type AuditActor } from '../../platform/audit/service.js';
@@ -239,7 +239,7 @@ const previewOut = z.object({
       ticketId: z.number(),
       number: z.string(),
       title: z.string(),
-      metric: z.enum(['response', 'onsite', 'resolution']),
+      metric: z.enum(SLA_METRICS),
       oldDue: z.string().nullable(),
       newDue: z.string().nullable(),
       breachRecorded: z.boolean(),

@@ -15,7 +15,9 @@ import { OLA_ENTRY_TYPES } from './ola.js';
 
 export type TicketRow = Selectable<TicketsTable>;
 export type EventRow = Selectable<TicketEventsTable>;
-export type SlaRow = Selectable<TicketSlaTable>;
+/** A stored clock; the two-stage columns (0020) may be left out by writers that know no usual target (null). */
+type GoalColumns = 'goal_target_ms' | 'goal_due_at' | 'goal_state' | 'goal_missed_at';
+export type SlaRow = Omit<Selectable<TicketSlaTable>, GoalColumns> & Partial<Pick<Selectable<TicketSlaTable>, GoalColumns>>;
 export type FileRow = Selectable<FilesTable>;
 export type NewTicket = Omit<Insertable<TicketsTable>, 'id'>;
 export type NewEvent = Omit<Insertable<TicketEventsTable>, 'id'>;
@@ -205,13 +207,16 @@ export function listEvents(db: DbOrTx, ticketId: number, publicOnly = false): Pr
   return q.orderBy('id').execute();
 }
 
+/** The timeline entries the SLA clocks are computed from (sla.ts: slaEventsOf). */
+const SLA_ENTRY_TYPES = ['created', 'state_changed', 'assigned', 'priority_changed', 'reply', 'visit', 'diagnosed'];
+
 /** The events the SLA clocks are computed from (see sla.ts: slaEventsOf). */
 export function listSlaRelevantEvents(db: DbOrTx, ticketId: number): Promise<Pick<EventRow, 'id' | 'at' | 'type' | 'visibility' | 'data'>[]> {
   return db
     .selectFrom('ticket_events')
     .select(['id', 'at', 'type', 'visibility', 'data'])
     .where('ticket_id', '=', ticketId)
-    .where('type', 'in', ['created', 'state_changed', 'assigned', 'priority_changed', 'reply', 'visit'])
+    .where('type', 'in', SLA_ENTRY_TYPES)
     .orderBy('id')
     .execute();
 }
@@ -258,7 +263,7 @@ export async function listSlaRelevantEventsOf(db: DbOrTx, ids: readonly number[]
       .selectFrom('ticket_events')
       .select(['ticket_id', 'id', 'at', 'type', 'visibility', 'data'])
       .where('ticket_id', 'in', part)
-      .where('type', 'in', ['created', 'state_changed', 'assigned', 'priority_changed', 'reply', 'visit'])
+      .where('type', 'in', SLA_ENTRY_TYPES)
       .orderBy('ticket_id')
       .orderBy('id')
       .execute();

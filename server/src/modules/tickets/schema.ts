@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OLA_TARGETS } from '../../core/sla/ola.js';
+import { SLA_METRICS } from '../../core/sla/types.js';
 import { TICKET_ACTIONS, TICKET_STATES } from '../../core/tickets/lifecycle.js';
 import { id, instant, optionalText, text } from '../../platform/http/zod.js';
 import { phone as contactPhone } from '../organisation/schema.js';
@@ -118,6 +119,9 @@ export const actionBody = z
     resolution: z.string().max(TEXT_MAX).optional(),
     teamId: ref.nullish(),
     assigneeId: ref.nullish(),
+    /** diagnose: the cause found (required) and whether it was found remotely (REQ T6). */
+    result: optionalText(2000).optional(),
+    remote: z.boolean().optional(),
   })
   .default({ reason: null });
 export type ActionBody = z.output<typeof actionBody>;
@@ -224,19 +228,33 @@ export type ListQuery = z.output<typeof listQuery>;
 
 // ---------------------------------------------------------------- responses
 
+const targetOut = z.object({ amount: z.number(), unit: z.enum(['minutes', 'hours', 'workdays']) });
 export const slaClockOut = z.object({
-  metric: z.enum(['response', 'onsite', 'resolution']),
-  state: z.enum(['running', 'paused', 'met', 'breached']),
-  /** The due instant; null while paused (no deadline runs). For a breached clock, when it was breached. */
+  metric: z.enum(SLA_METRICS),
+  /** `pending`: the clock waits for its start event (on site counted from the diagnosis, 待确诊后计时). */
+  state: z.enum(['running', 'paused', 'pending', 'met', 'breached']),
+  /** The due instant; null while paused or pending (no deadline runs). For a breached clock, when it was breached, or — after the priority was lowered or the rules changed — the new due instant beside the breach that stays. */
   dueAt: z.string().nullable(),
   /** Working minutes left on the contract calendar (negative: overdue), as of the request. */
   remainingMinutes: z.number(),
   priority: z.string(),
   targetMinutes: z.number(),
-  /** The policy's target as written (5 workdays), when the contract's policy still has it. */
-  target: z.object({ amount: z.number(), unit: z.enum(['minutes', 'hours', 'workdays']) }).nullable(),
+  /** The policy's target as written (5 workdays), when the contract's policy still has it; the latest of a two-stage target. */
+  target: targetOut.nullable(),
   metAt: z.string().nullable(),
   pausedReason: z.string().nullable(),
+  /** When the breach happened (recorded breaches stay, REQ #83); null when not breached. */
+  breachedAt: z.string().nullable(),
+  /** Two-stage targets ("usually within 1 h, at the latest 3 h"): the usual target; missing it is a warning (目标未达成), the breach is at `target`. */
+  goal: z
+    .object({
+      state: z.enum(['running', 'paused', 'pending', 'met', 'missed', 'cancelled']),
+      dueAt: z.string().nullable(),
+      targetMinutes: z.number(),
+      target: targetOut.nullable(),
+      missedAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 export const timelineEventOut = z.object({
@@ -323,6 +341,22 @@ export const ticketOut = z.object({
   closedAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   sla: z.array(slaClockOut),
+  /**
+   * How the customer consented to the closing (REQ #35, #36; null unless closed): `confirmed`
+   * (emailLink: through the mail's link), `no_objection` (none within `workdays` working days of
+   * the resolution mail sent at `mailSentAt`, null when none went out), or `provider` (closed by
+   * the provider with `reason`, which the contact was told by mail).
+   */
+  closure: z
+    .object({
+      consent: z.enum(['confirmed', 'no_objection', 'provider']),
+      closedAt: z.string().nullable(),
+      reason: z.string().nullable(),
+      mailSentAt: z.string().nullable(),
+      workdays: z.number().nullable(),
+      emailLink: z.object({ contactId: z.number(), name: z.string() }).nullable(),
+    })
+    .nullable(),
   /** The service desk's own time limits (REQ T11); provider staff only (empty for a customer's staff). */
   ola: z.array(olaClockOut),
   /** The customer's satisfaction rating, once given. */

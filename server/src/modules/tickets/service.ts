@@ -18,12 +18,12 @@ import type { Contract, Team } from '../organisation/repo.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { CalendarService } from '../sla/calendars.service.js';
 import { DispatchRuleService, type PlacedTeam, type Placement } from './dispatch.service.js';
-import { queueContactMail } from './contact-mail.js';
+import { queueContactMail, resolutionMailSentAt } from './contact-mail.js';
 import { CUSTOMER_HIDDEN_KEYS, type EmailLink, type EscalatedData, type NewEntry } from './events.js';
 import { claimBlob, discardBlob, openBlob } from '../../platform/files/store.js';
 import { storeUpload, type StoredFile } from './files.js';
 import { notifyTicketEvent, type TicketNotice } from './notify.js';
-import { firedBreaches, movesOla, olaClocksOf, olaView, scheduleOla, unfiredBreaches } from './ola.js';
+import { firedBreaches, movesOla, olaBasisOf, olaClocksOf, olaView, scheduleOla, unfiredBreaches } from './ola.js';
 import * as repo from './repo.js';
 import {
   KIND_PREFIX,
@@ -46,7 +46,7 @@ import {
   type VisitBody,
   type WorklogBody,
 } from './schema.js';
-import { clockView, clocksOf, firedOf, isOpenClock, loadSlaContext, persistClocks, summaryOf, SYSTEM, targetOf, unfired, type Fired, type SlaContext } from './sla.js';
+import { clockView, clocksOf, firedOf, firingsOf, isOpenClock, loadSlaContext, persistClocks, summaryOf, SYSTEM, targetOf, targetRulesOf, type Fired, type SlaContext } from './sla.js';
 
 export const AUTO_CLOSE_JOB = 'tickets.autoclose';
 export const autoCloseJobKey = (ticketId: number) => `ticket:autoclose:${ticketId}`;
@@ -246,7 +246,7 @@ export class TicketService {
       // The contact's acknowledgement (with the number to quote), by mail when the contact has it on.
       if (contactId !== null) await queueContactMail(trx, this.config, { id: ticketId, contact_id: contactId }, entries, eventIds, now);
       const slaRows = await persistClocks(trx, ticketId, clocks, [], now, undefined, false);
-      await scheduleOla(trx, ticketId, rows, this.config.tickets.ola, now);
+      await scheduleOla(trx, ticketId, rows, this.config.tickets.ola, now, await olaBasisOf(trx, { reported_at: reportedAt, customer_id: customer.id }));
       await recordAudit(trx, auditActorOf(actor), { action: 'create', entity: 'tickets', entityId: ticketId, customerId: customer.id, after: { id: ticketId, ...values } }, now);
       if (complaintOf) {
         await repo.insertLinkPair(trx, ticketId, complaintOf.id, 'complaint_about', LINK_INVERSE.complaint_about, now);
@@ -390,7 +390,7 @@ export class TicketService {
     const now = Date.now();
     const sla: TicketOut['sla'] = [];
     for (const row of [...slaRows].sort((a, b) => METRIC_ORDER[a.metric] - METRIC_ORDER[b.metric])) {
-      const view = clockView(row, ctx.calendars.get(row.calendar_id) ?? (await this.calendarOrNull(row.calendar_id)), now, targetOf(ctx, row));
+      const view = clockView(row, ctx.calendars.get(row.calendar_id) ?? (await this.calendarOrNull(row.calendar_id)), now, targetOf(ctx, row), targetRulesOf(ctx, row).goal);
       if (view) sla.push(view);
     }
     return {
@@ -414,7 +414,8 @@ export class TicketService {
       closedAt: iso(ticket.closed_at),
       cancelledAt: iso(ticket.cancelled_at),
       sla,
-      ola: customerView ? [] : olaView(olaClocksOf(parts.olaSource, this.config.tickets.ola, now)),
+      closure: closureOf(ticket, events),
+      ola: customerView ? [] : olaView(olaClocksOf(parts.olaSource, this.config.tickets.ola, now, await olaBasisOf(this.db, ticket))),
       rating: rating ? ratingOf(rating, rating.rated_by === null ? dir.contacts.get(Number(rating.rated_by_contact_id)) ?? null : dir.users.get(Number(rating.rated_by))?.displayName ?? null) : null,
       allowedActions: this.allowedFor(actor, ticket, now, rating !== null),
       timeline: events.map((e) => timelineItem(e, dir, customerView)),
@@ -539,7 +540,7 @@ export class TicketService {
       if (!ctx) throw new Error(`ticket ${ticket.id}: a change that moves the SLA clocks was prepared without the SLA context`);
       await this.recompute(trx, after, ctx, now);
     }
-    if (change.entries.some(movesOla)) await this.rescheduleOla(trx, ticket.id, now);
+    if (change.entries.some(movesOla)) await this.rescheduleOla(trx, ticket, now);
     await change.after?.(trx, eventIds);
     await queueContactMail(trx, this.config, after, change.entries, eventIds, now);
     await recordAudit(trx, auditActorOf(actor), { action: change.audit.action, entity: 'tickets', entityId: ticket.id, customerId: ticket.customer_id, before: change.audit.before, after: change.audit.after }, now);
@@ -556,8 +557,8 @@ export class TicketService {
   }
 
   /** Sets the ticket's OLA job from its timeline as it now stands (in the transaction). */
-  private async rescheduleOla(trx: Tx, ticketId: number, now: number): Promise<void> {
-    await scheduleOla(trx, ticketId, await repo.listOlaRelevantEvents(trx, ticketId), this.config.tickets.ola, now);
+  private async rescheduleOla(trx: Tx, ticket: Pick<repo.TicketRow, 'id' | 'reported_at' | 'customer_id'>, now: number): Promise<void> {
+    await scheduleOla(trx, ticket.id, await repo.listOlaRelevantEvents(trx, ticket.id), this.config.tickets.ola, now, await olaBasisOf(trx, ticket));
   }
 
   /** Re-prioritising (impact × urgency through the contract's matrix) and editing the ticket's text fields. */
@@ -648,6 +649,7 @@ export class TicketService {
         }
         if (action === 'accept' && t.assignee_id !== null && Number(t.assignee_id) !== actor.userId && !can(actor, 'tickets.dispatch')) throw AppError.conflict();
         if (action === 'decline' && (t.assignee_id === null || Number(t.assignee_id) !== actor.userId)) throw new AppError(403, 'forbidden', 'tickets.declineNotAssignee');
+        if (action === 'diagnose') return diagnoseChange(t, body, now);
         return this.transitionChange(actor, t, action, body, now, { calendar: prepared.calendar, decline: prepared.decline });
       },
     );
@@ -708,7 +710,7 @@ export class TicketService {
     action: Exclude<TicketAction, 'assign'>,
     body: Pick<ActionBody, 'reason' | 'resolution'>,
     now: number,
-    opts: { calendar?: CompiledCalendar; via?: 'confirm' | 'reject' | 'auto'; decline?: { teamId: number | null; recipients: number[] }; link?: EmailLink } = {},
+    opts: { calendar?: CompiledCalendar; via?: 'confirm' | 'reject' | 'auto'; decline?: { teamId: number | null; recipients: number[] }; link?: EmailLink; noObjection?: { mailSentAt: number | null; workdays: number } } = {},
   ): Change {
     const from = t.state as TicketState;
     const to = lifecycle(from, action, { now, closedAt: t.closed_at, reopenWindowMs: this.reopenWindowMs(), reason: body.reason });
@@ -737,6 +739,15 @@ export class TicketService {
         break;
       }
       case 'close':
+        // How the customer consented (REQ #36): his confirmation, no objection in time, or the provider's reason (the contact is told).
+        if (opts.via === 'confirm') data.consent = 'confirmed';
+        else if (opts.via === 'auto') {
+          data.consent = 'no_objection';
+          data.noObjection = { mailSentAt: iso(opts.noObjection?.mailSentAt ?? null), workdays: opts.noObjection?.workdays ?? this.config.tickets.autoCloseWorkdays };
+        } else {
+          if (!body.reason?.trim()) throw AppError.field('reason', 'tickets.closeReasonRequired');
+          data.consent = 'provider';
+        }
         set.closed_at = now;
         after = (trx) => cancelJob(trx, autoCloseJobKey(t.id));
         notices.push({ type: 'ticket.closed', recipients: assignee, titleKey: 'tickets.notify.closed', params: { title: t.title } });
@@ -770,7 +781,7 @@ export class TicketService {
       audit: {
         action,
         before: { state: from, ...(action === 'decline' ? { assigneeId: data.previousAssigneeId, teamId: t.team_id } : {}) },
-        after: { state: to, ...(body.reason ? { reason: body.reason } : {}), ...(set.resolution ? { resolution: set.resolution } : {}), ...(opts.via ? { via: opts.via } : {}), ...(opts.link ? { emailLink: opts.link } : {}), ...(action === 'decline' ? { assigneeId: null, teamId: set.team_id } : {}) },
+        after: { state: to, ...(data.consent ? { consent: data.consent } : {}), ...(body.reason ? { reason: body.reason } : {}), ...(set.resolution ? { resolution: set.resolution } : {}), ...(opts.via ? { via: opts.via } : {}), ...(opts.link ? { emailLink: opts.link } : {}), ...(action === 'decline' ? { assigneeId: null, teamId: set.team_id } : {}) },
       },
     };
   }
@@ -905,13 +916,15 @@ export class TicketService {
       async (t, { prepared, now, trx }): Promise<Change> => {
         if (!isOpen(t.state as TicketState)) throw new AppError(409, 'not_open', 'tickets.escalate.notOpen');
         const audit = { action: 'escalate', after: { kind: body.kind, reason: body.reason } as Record<string, unknown> };
+        // Escalated by the engineer working the ticket: a field engineer's abnormal event (the desk's report-to-PM OLA, REQ T11).
+        const byAssignee = t.assignee_id !== null && Number(t.assignee_id) === actor.userId ? { byAssignee: true } : {};
         const notice = (recipients: number[]) => ({ type: 'ticket.escalated' as const, recipients, titleKey: 'tickets.notify.escalated', params: { title: t.title, kind: { key: `tickets.escalation.${body.kind}` }, actor: actor.displayName }, body: body.reason });
         if (prepared.to === 'team') {
           const picked = body.toUserId ?? (await this.pick(trx, prepared.auto, now));
           const change = this.assignChange(t, { teamId: prepared.teamId, assigneeId: picked ?? undefined }, prepared.teamMembers, now, { auto: picked !== null && body.toUserId == null ? prepared.auto!.mode : undefined });
           const set = change.set as { team_id: number | null; assignee_id: number | null };
           const recipients = set.assignee_id !== null ? [set.assignee_id] : prepared.teamMembers;
-          const data: EscalatedData = { kind: 'functional', trigger: 'manual', reason: body.reason, recipients, toTeamId: set.team_id, toUserId: set.assignee_id };
+          const data: EscalatedData = { kind: 'functional', trigger: 'manual', reason: body.reason, recipients, toTeamId: set.team_id, toUserId: set.assignee_id, ...byAssignee };
           return {
             ...change,
             entries: [{ type: 'escalated', visibility: 'internal', data }, ...change.entries],
@@ -920,14 +933,14 @@ export class TicketService {
           };
         }
         if (prepared.to === 'vendor') {
-          const data: EscalatedData = { kind: 'functional', trigger: 'manual', reason: body.reason, recipients: prepared.recipients, vendor: vendor! };
+          const data: EscalatedData = { kind: 'functional', trigger: 'manual', reason: body.reason, recipients: prepared.recipients, vendor: vendor!, ...byAssignee };
           const entries: NewEntry[] = [{ type: 'escalated', visibility: 'internal', data }];
           audit.after.vendor = vendor;
           if (!body.waitVendor) return { entries, notices: [notice(prepared.recipients)], audit };
           const wait = this.transitionChange(actor, t, 'wait_vendor', { reason: body.reason }, now);
           return { ...wait, entries: [...entries, ...wait.entries], notices: [notice(prepared.recipients)], audit: { action: 'escalate', before: wait.audit.before, after: { ...audit.after, ...(wait.audit.after as object) } } };
         }
-        const data: EscalatedData = { kind: 'hierarchical', trigger: 'manual', reason: body.reason, recipients: prepared.recipients, toUserId: body.toUserId ?? null, toProjectManager: prepared.pm !== null && prepared.recipients.includes(prepared.pm) };
+        const data: EscalatedData = { kind: 'hierarchical', trigger: 'manual', reason: body.reason, recipients: prepared.recipients, toUserId: body.toUserId ?? null, toProjectManager: prepared.pm !== null && prepared.recipients.includes(prepared.pm), ...byAssignee };
         audit.after.recipients = prepared.recipients;
         return { entries: [{ type: 'escalated', visibility: 'internal', data }], notices: [notice(prepared.recipients)], audit };
       },
@@ -1218,21 +1231,14 @@ export class TicketService {
       let current = ticket;
       const changes: Change[] = [];
       for (const c of clocks) {
-        const fired = firedOf(byMetric.get(c.metric));
-        const u = unfired(c, fired);
         const open = isOpenClock(c) && isOpen(current.state as TicketState);
         const metric = { key: `tickets.metric.${c.metric}` };
-        if (open) {
-          for (const percent of u.warnings) {
-            entries.push({ type: 'sla.warning', visibility: 'internal', data: { metric: c.metric, percent, dueAt: iso(c.dueAt) } });
-            notices.push({ type: 'sla.warning', recipients: working(people, current), titleKey: 'tickets.notify.slaWarning', params: { metric, percent } });
-          }
+        const done = firingsOf(c, firedOf(byMetric.get(c.metric)), open);
+        for (const f of done.firings) {
+          entries.push(f.entry);
+          if (f.notice) notices.push({ ...f.notice, recipients: working(people, current) });
         }
-        if (u.breach) {
-          entries.push({ type: 'sla.breached', visibility: 'internal', data: { metric: c.metric, breachedAt: iso(c.breachedAt!) } });
-          if (open) notices.push({ type: 'sla.breached', recipients: working(people, current), titleKey: 'tickets.notify.slaBreached', params: { metric } });
-        }
-        for (const step of u.escalations) {
+        for (const step of done.escalations) {
           const rule = policy.escalation[step];
           const recipients = recipientsOf(rule, people, current);
           let result: NonNullable<EscalatedData['result']> = 'not_open';
@@ -1261,7 +1267,7 @@ export class TicketService {
           };
           entries.push({ type: 'escalated', visibility: 'internal', data }, ...stepEntries);
         }
-        justFired.set(c.metric, { warnings: [...fired.warnings, ...u.warnings], escalations: [...fired.escalations, ...u.escalations], breachedAt: fired.breachedAt ?? c.breachedAt ?? null });
+        justFired.set(c.metric, done.fired);
       }
       if (changes.length) {
         const set = Object.assign({}, ...changes.map((ch) => ch.set)) as Updateable<TicketsTable>;
@@ -1271,7 +1277,7 @@ export class TicketService {
       }
       await repo.insertEvents(trx, entries.map((e) => eventRow(ticketId, SYSTEM, e, now)));
       await this.recompute(trx, current, ctx, now, justFired);
-      if (entries.some(movesOla)) await this.rescheduleOla(trx, ticketId, now);
+      if (entries.some(movesOla)) await this.rescheduleOla(trx, current, now);
       for (const n of [...notices, ...changes.flatMap((ch) => ch.notices ?? [])]) await notifyTicketEvent(trx, { ...n, ticket: current, actorId: null, occurredAt: now });
     });
   }
@@ -1349,7 +1355,8 @@ export class TicketService {
       const ticket = await repo.findTicketForJob(trx, ticketId, true);
       if (!ticket) return;
       const rows = await repo.listOlaRelevantEvents(trx, ticketId);
-      const clocks = olaClocksOf(rows, this.config.tickets.ola, now);
+      const basis = await olaBasisOf(trx, ticket);
+      const clocks = olaClocksOf(rows, this.config.tickets.ola, now, basis);
       const entries: NewEntry[] = [];
       const open = isOpen(ticket.state as TicketState);
       for (const c of unfiredBreaches(clocks, firedBreaches(rows))) {
@@ -1361,7 +1368,7 @@ export class TicketService {
       }
       const written = entries.map((e) => eventRow(ticketId, SYSTEM, e, now));
       await repo.insertEvents(trx, written);
-      await scheduleOla(trx, ticketId, [...rows, ...written], this.config.tickets.ola, now);
+      await scheduleOla(trx, ticketId, [...rows, ...written], this.config.tickets.ola, now, basis);
     });
   }
 
@@ -1381,12 +1388,50 @@ export class TicketService {
       if (now < deadline) return enqueueJob(trx, { kind: AUTO_CLOSE_JOB, key: autoCloseJobKey(ticketId), payload: { ticketId, resolvedAt }, runAt: deadline }, now);
       const t = await repo.findTicketForJob(trx, ticketId, true);
       if (!t || t.state !== 'resolved' || t.resolved_at !== resolvedAt) return;
-      await this.apply(trx, SYSTEM, t, ctx, this.transitionChange(SYSTEM, t, 'close', { reason: null }, now, { via: 'auto' }), now);
+      const noObjection = { mailSentAt: await resolutionMailSentAt(trx, ticketId, resolvedAt), workdays: this.config.tickets.autoCloseWorkdays };
+      await this.apply(trx, SYSTEM, t, ctx, this.transitionChange(SYSTEM, t, 'close', { reason: null }, now, { via: 'auto', noObjection }), now);
     });
   }
 }
 
 // ------------------------------------------------------------ rules shared by the commands
+
+/**
+ * How a closed ticket's customer consented (REQ #35, #36), from its last closing entry: his
+ * confirmation (by whom, and whether through the mail link), no objection within N working days
+ * (the resolution mail's sending and N), or the provider's reason. Null unless closed.
+ */
+function closureOf(t: repo.TicketRow, events: readonly Pick<repo.EventRow, 'type' | 'data'>[]): TicketOut['closure'] {
+  if (t.state !== 'closed') return null;
+  for (let i = events.length - 1; i >= 0; i--) {
+    if (events[i].type !== 'state_changed') continue;
+    const d = JSON.parse(events[i].data) as Extract<NewEntry, { type: 'state_changed' }>['data'];
+    if (d.action !== 'close') continue;
+    const consent = d.consent ?? (d.via === 'confirm' ? 'confirmed' : d.via === 'auto' ? 'no_objection' : 'provider');
+    return {
+      consent,
+      closedAt: iso(t.closed_at),
+      reason: consent === 'provider' ? (d.reason ?? null) : null,
+      mailSentAt: d.noObjection?.mailSentAt ?? null,
+      workdays: consent === 'no_objection' ? (d.noObjection?.workdays ?? null) : null,
+      emailLink: d.emailLink ?? null,
+    };
+  }
+  return null;
+}
+
+/**
+ * The fault diagnosed (REQ T6: "10分钟内准确诊断并告知用户故障原因"): a public `diagnosed` entry
+ * with the result and whether it was found remotely; the state stays. The first diagnosis meets
+ * the diagnosis clock and starts the clocks counted "after diagnosis" (确诊后, REQ #46, #49).
+ */
+function diagnoseChange(t: repo.TicketRow, body: ActionBody, now: number): Change {
+  const state = lifecycle(t.state as TicketState, 'diagnose', { now });
+  const result = body.result?.trim();
+  if (!result) throw AppError.field('result', 'required');
+  const remote = body.remote ?? false;
+  return { set: { state }, entries: [{ type: 'diagnosed', visibility: 'public', data: { result, remote } }], sla: true, audit: { action: 'diagnose', before: { state }, after: { result, remote } } };
+}
 
 interface Applied {
   ticket: repo.TicketRow;
@@ -1423,7 +1468,7 @@ function ratingOf(r: repo.RatingRow, ratedByName: string | null): RatingOut {
   return { score: r.score, comment: r.comment, ratedBy: r.rated_by === null ? null : Number(r.rated_by), ratedByName, ratedAt: iso(r.rated_at) };
 }
 
-const METRIC_ORDER: Record<string, number> = { response: 0, onsite: 1, resolution: 2 };
+const METRIC_ORDER: Record<string, number> = { response: 0, diagnosis: 1, onsite: 2, resolution: 3 };
 
 function isActiveProvider(u: { customerId: number | null; disabled: boolean } | undefined): boolean {
   return !!u && u.customerId === null && !u.disabled;

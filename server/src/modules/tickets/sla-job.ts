@@ -2,14 +2,13 @@ import type { CompiledCalendar } from '../../core/calendar/index.js';
 import type { SlaMetric } from '../../core/sla/index.js';
 import { isOpen, type TicketState } from '../../core/tickets/lifecycle.js';
 import type { Db } from '../../db/index.js';
-import { iso } from '../../platform/http/zod.js';
 import type { BatchOutcome, JobContext } from '../../platform/jobs/scheduler.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { CalendarService } from '../sla/calendars.service.js';
 import type { NewEntry } from './events.js';
 import { notifyTicketEvent, type TicketNotice } from './notify.js';
 import * as repo from './repo.js';
-import { clocksOf, firedOf, isOpenClock, loadSlaContext, persistClocksMany, unfired, type ClockUpdate, type Fired, type SlaContext } from './sla.js';
+import { clocksOf, firedOf, firingsOf, isOpenClock, loadSlaContext, persistClocksMany, unfired, type ClockUpdate, type Fired, type SlaContext } from './sla.js';
 
 export interface SlaJobOptions {
   /** Tickets per transaction (SQLite has one writer: a long transaction holds up every request). */
@@ -148,21 +147,13 @@ export class SlaJobRunner {
         const justFired = new Map<SlaMetric, Fired>();
         const own: NewEntry[] = [];
         for (const c of clocks) {
-          const fired = firedOf(byMetric.get(c.metric));
-          const u = unfired(c, fired);
           const open = isOpenClock(c) && isOpen(ticket.state as TicketState);
-          const metric = { key: `tickets.metric.${c.metric}` };
-          if (open) {
-            for (const percent of u.warnings) {
-              own.push({ type: 'sla.warning', visibility: 'internal', data: { metric: c.metric, percent, dueAt: iso(c.dueAt) } });
-              notices.push({ type: 'sla.warning', ticket, recipients: working, actorId: null, titleKey: 'tickets.notify.slaWarning', params: { metric, percent }, occurredAt: now });
-            }
+          const done = firingsOf(c, firedOf(byMetric.get(c.metric)), open);
+          for (const f of done.firings) {
+            own.push(f.entry);
+            if (f.notice) notices.push({ ...f.notice, ticket, recipients: working, actorId: null, occurredAt: now });
           }
-          if (u.breach) {
-            own.push({ type: 'sla.breached', visibility: 'internal', data: { metric: c.metric, breachedAt: iso(c.breachedAt!) } });
-            if (open) notices.push({ type: 'sla.breached', ticket, recipients: working, actorId: null, titleKey: 'tickets.notify.slaBreached', params: { metric }, occurredAt: now });
-          }
-          justFired.set(c.metric, { warnings: [...fired.warnings, ...u.warnings], escalations: fired.escalations, breachedAt: fired.breachedAt ?? c.breachedAt ?? null });
+          justFired.set(c.metric, done.fired);
         }
         for (const e of own) entries.push({ ticket_id: ticket.id, at: now, type: e.type, actor_id: null, visibility: e.visibility, data: JSON.stringify(e.data) });
         // The entries written are not SLA sources: the clocks stay as computed.

@@ -62,8 +62,8 @@ describeDb('tickets: live SLA jobs and auto-close', (kind) => {
     await rerun(id);
     await rerun(id);
     expect(await entries(id)).toEqual([{ type: 'sla.warning', actor: null, visibility: 'internal', metric: 'response', percent: 50, dueAt: expect.any(String) }]);
-    // Nobody works the ticket yet: the service desk is told.
-    expect(await notices(id)).toEqual([['sla.warning', w.users.desk]].sort(byNotice));
+    // Nobody works the ticket yet: the service desk is told (its dispatch OLA, counted from the report 16 minutes ago, is late too).
+    expect((await notices(id)).filter(([e]) => String(e).startsWith('sla.'))).toEqual([['sla.warning', w.users.desk]]);
     const sla = await db().selectFrom('ticket_sla').selectAll().where('ticket_id', '=', id).where('metric', '=', 'response').executeTakeFirstOrThrow();
     expect(JSON.parse(sla.warnings_fired)).toEqual([50]);
     // The next wake is the 80% warning of the response target.

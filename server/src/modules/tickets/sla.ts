@@ -3,11 +3,13 @@ import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix } from '../../core/priorit
 import { ANY_PRIORITY, computeClocks, nextWakeAt, type MetricClock, type SlaMetric, type SlaPolicy, type SlaTarget, type TicketEvent } from '../../core/sla/index.js';
 import type { DbOrTx } from '../../db/index.js';
 import { systemActor } from '../../platform/auth/actor.js';
+import { iso } from '../../platform/http/zod.js';
 import { cancelJob, cancelJobs, enqueueJob, enqueueJobs } from '../../platform/jobs/scheduler.js';
 import type { Contract } from '../organisation/repo.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { CalendarService } from '../sla/calendars.service.js';
 import type { ContractSla } from '../sla/policies.service.js';
+import type { NewEntry } from './events.js';
 import * as repo from './repo.js';
 import type { SlaStatus } from './schema.js';
 
@@ -61,7 +63,10 @@ export async function loadSlaContext(
   };
   if (sla) {
     for (const targets of Object.values(sla.policy.targets)) {
-      for (const target of Object.values(targets)) if (target && !compiled.has(target.calendarId)) compiled.set(target.calendarId, await lookup(target.calendarId));
+      for (const target of Object.values(targets)) {
+        if (!target) continue;
+        for (const id of [target.calendarId, target.latest?.calendarId]) if (id && !compiled.has(id)) compiled.set(id, await lookup(id));
+      }
     }
   }
   return { contract, sla, matrix: sla?.matrix ?? DEFAULT_PRIORITY_MATRIX, calendars: compiled };
@@ -73,13 +78,15 @@ type SourceEvent = Pick<repo.EventRow, 'at' | 'type' | 'visibility' | 'data'>;
  * The SLA history of a ticket from its timeline (docs/TICKETS.md, "SLA events"): reported (at
  * the reported instant, with the first priority), state changes, priority changes, the first
  * response (acceptance or the provider's first public reply), on-site arrival (an engineer's
- * check-in, at the instant he gave), resolved, reopened, cancelled, closed. Nothing precedes
- * the report: instants before it count from it.
+ * check-in, at the instant he gave), the first diagnosis (`diagnosed`, the "diagnose" action),
+ * resolved, reopened, cancelled, closed. Nothing precedes the report: instants before it count
+ * from it.
  */
 export function slaEventsOf(reportedAt: number, rows: readonly SourceEvent[]): TicketEvent[] {
   const out: TicketEvent[] = [];
   const at = (ms: number) => Math.max(ms, reportedAt);
   let responded = false;
+  let diagnosed = false;
   const respond = (ms: number) => {
     if (responded) return;
     responded = true;
@@ -123,6 +130,10 @@ export function slaEventsOf(reportedAt: number, rows: readonly SourceEvent[]): T
       case 'visit':
         if (d.event === 'arrived') out.push({ type: 'onsite_arrived', at: at(Date.parse(String(d.at))) });
         break;
+      case 'diagnosed':
+        if (!diagnosed) out.push({ type: 'diagnosed', at: at(row.at) });
+        diagnosed = true;
+        break;
     }
   }
   return out;
@@ -146,24 +157,84 @@ export interface Fired {
   warnings: number[];
   escalations: number[];
   breachedAt: number | null;
+  /** Two-stage targets: when the "target missed" warning was recorded. */
+  goalMissedAt: number | null;
 }
 
 export function firedOf(row: repo.SlaRow | undefined): Fired {
-  return row ? { warnings: JSON.parse(row.warnings_fired) as number[], escalations: JSON.parse(row.escalations_fired) as number[], breachedAt: row.breached_at } : { warnings: [], escalations: [], breachedAt: null };
+  return row
+    ? { warnings: JSON.parse(row.warnings_fired) as number[], escalations: JSON.parse(row.escalations_fired) as number[], breachedAt: row.breached_at, goalMissedAt: row.goal_missed_at ?? null }
+    : { warnings: [], escalations: [], breachedAt: null, goalMissedAt: null };
 }
 
 /** What the clocks have passed that the markers do not hold yet. */
-export function unfired(c: MetricClock, fired: Fired): { warnings: number[]; breach: boolean; escalations: number[] } {
+export function unfired(c: MetricClock, fired: Fired): { warnings: number[]; breach: boolean; escalations: number[]; goalMissed: boolean } {
   return {
     warnings: c.warningsFired.filter((w) => !fired.warnings.includes(w)),
     breach: c.breachedAt !== undefined && fired.breachedAt === null,
     escalations: c.escalationsFired.filter((i) => !fired.escalations.includes(i)),
+    goalMissed: c.goal?.missedAt !== undefined && fired.goalMissedAt === null,
   };
 }
 
 function hasUnfired(c: MetricClock, fired: Fired): boolean {
   const u = unfired(c, fired);
-  return u.breach || u.warnings.length > 0 || u.escalations.length > 0;
+  return u.breach || u.goalMissed || u.warnings.length > 0 || u.escalations.length > 0;
+}
+
+/** A timeline entry and a notice the SLA job writes for what a clock passed (the notice only while the clock and the ticket are open). */
+export interface Firing {
+  entry: NewEntry;
+  notice: { type: 'sla.warning' | 'sla.breached'; titleKey: string; params: Record<string, string | number | { key: string }> } | null;
+}
+
+/**
+ * The warnings (percent of the target, or of the usual target of a two-stage metric), the
+ * "target missed" warning (目标未达成: a two-stage metric's usual target passed) and the breach
+ * a clock passed that the markers lack, and the markers with them: the SLA job's and the batch's
+ * shared rule. `open`: the clock and the ticket are still open (warnings only then).
+ */
+export function firingsOf(c: MetricClock, fired: Fired, open: boolean): { firings: Firing[]; fired: Fired; escalations: number[] } {
+  const u = unfired(c, fired);
+  const metric = { key: `tickets.metric.${c.metric}` };
+  const firings: Firing[] = [];
+  if (open) {
+    for (const percent of u.warnings) {
+      firings.push({ entry: { type: 'sla.warning', visibility: 'internal', data: { metric: c.metric, percent, dueAt: iso(c.goal?.dueAt ?? c.dueAt) } }, notice: { type: 'sla.warning', titleKey: 'tickets.notify.slaWarning', params: { metric, percent } } });
+    }
+  }
+  if (u.goalMissed) {
+    // A fact like the breach: recorded whatever happened since; told only while open.
+    firings.push({
+      entry: { type: 'sla.warning', visibility: 'internal', data: { metric: c.metric, percent: 100, dueAt: iso(c.goal!.missedAt!), goalMissed: true } },
+      notice: open ? { type: 'sla.warning', titleKey: 'tickets.notify.slaGoalMissed', params: { metric } } : null,
+    });
+  }
+  if (u.breach) {
+    firings.push({ entry: { type: 'sla.breached', visibility: 'internal', data: { metric: c.metric, breachedAt: iso(c.breachedAt!) } }, notice: open ? { type: 'sla.breached', titleKey: 'tickets.notify.slaBreached', params: { metric } } : null });
+  }
+  return {
+    firings,
+    escalations: u.escalations,
+    fired: {
+      // Warnings passed on a closed clock are marked anyway (never told late).
+      warnings: [...fired.warnings, ...u.warnings],
+      escalations: [...fired.escalations, ...u.escalations],
+      breachedAt: fired.breachedAt ?? c.breachedAt ?? null,
+      goalMissedAt: fired.goalMissedAt ?? c.goal?.missedAt ?? null,
+    },
+  };
+}
+
+/**
+ * The clock as the ticket keeps it: a breach recorded (the SLA job fired it) stays a breach
+ * whatever the clock says now — the priority lowered, the policy or a calendar changed since
+ * (REQ #83: a recorded breach is a verifiable fact). The clock's own due instant, under the new
+ * rules, is kept beside it.
+ */
+export function withRecordedBreach(c: MetricClock, fired: Fired): MetricClock {
+  if (fired.breachedAt === null || (c.breachedAt !== undefined && c.breachedAt <= fired.breachedAt)) return c;
+  return { ...c, state: 'breached', breachedAt: fired.breachedAt };
 }
 
 export function summaryOf(clocks: readonly MetricClock[]): { dueAt: number | null; status: SlaStatus } {
@@ -186,12 +257,15 @@ export function summaryOf(clocks: readonly MetricClock[]): { dueAt: number | nul
 }
 
 /** The `ticket_sla` rows of a ticket's clocks (keeping the fired markers, adding `justFired`), and whether something is due to fire. */
-export function clockRows(ticketId: number, clocks: readonly MetricClock[], stored: readonly repo.SlaRow[], now: number, justFired?: Map<SlaMetric, Fired>): { rows: repo.SlaRow[]; fireNow: boolean } {
+export function clockRows(ticketId: number, clocks: readonly MetricClock[], stored: readonly repo.SlaRow[], now: number, justFired?: Map<SlaMetric, Fired>): { rows: repo.SlaRow[]; fireNow: boolean; clocks: MetricClock[] } {
   const byMetric = new Map(stored.map((r) => [r.metric, r]));
   let fireNow = false;
-  const rows: repo.SlaRow[] = clocks.map((c) => {
-    const fired = justFired?.get(c.metric) ?? firedOf(byMetric.get(c.metric));
-    if (hasUnfired(c, fired)) fireNow = true;
+  const kept: MetricClock[] = [];
+  const rows: repo.SlaRow[] = clocks.map((computed) => {
+    const fired = justFired?.get(computed.metric) ?? firedOf(byMetric.get(computed.metric));
+    if (hasUnfired(computed, fired)) fireNow = true;
+    const c = withRecordedBreach(computed, fired);
+    kept.push(c);
     return {
       ticket_id: ticketId,
       metric: c.metric,
@@ -208,9 +282,13 @@ export function clockRows(ticketId: number, clocks: readonly MetricClock[], stor
       escalations_fired: JSON.stringify(fired.escalations),
       breached_at: fired.breachedAt,
       met_at: c.metAt ?? null,
+      goal_target_ms: c.goal?.targetMs ?? null,
+      goal_due_at: c.goal?.dueAt ?? null,
+      goal_state: c.goal?.state ?? null,
+      goal_missed_at: fired.goalMissedAt,
     };
   });
-  return { rows, fireNow };
+  return { rows, fireNow, clocks: kept };
 }
 
 /**
@@ -228,10 +306,10 @@ export async function persistClocks(
   /** False when the caller writes the ticket's summary itself (a new ticket is inserted with it). */
   writeSummary = true,
 ): Promise<repo.SlaRow[]> {
-  const { rows, fireNow } = clockRows(ticketId, clocks, stored, now, justFired);
+  const { rows, fireNow, clocks: kept } = clockRows(ticketId, clocks, stored, now, justFired);
   await repo.replaceSlaRows(trx, ticketId, rows, stored.length > 0);
   if (writeSummary) {
-    const summary = summaryOf(clocks);
+    const summary = summaryOf(kept);
     await repo.setSlaSummary(trx, ticketId, summary.dueAt, summary.status);
   }
   const wakeAt = fireNow ? now : nextWakeAt(clocks);
@@ -262,7 +340,7 @@ export async function persistClocksMany(trx: DbOrTx, updates: readonly ClockUpda
     const built = clockRows(u.ticketId, u.clocks, u.stored, now, u.justFired);
     rows.push(...built.rows);
     if (u.stored.length) replaced.push(u.ticketId);
-    summaries.push({ id: u.ticketId, ...summaryOf(u.clocks) });
+    summaries.push({ id: u.ticketId, ...summaryOf(built.clocks) });
     const wakeAt = built.fireNow ? now : nextWakeAt(u.clocks);
     if (wakeAt === null) cancel.push(slaJobKey(u.ticketId));
     else wake.push({ kind: SLA_JOB, key: slaJobKey(u.ticketId), payload: { ticketId: u.ticketId }, runAt: wakeAt });
@@ -273,20 +351,32 @@ export async function persistClocksMany(trx: DbOrTx, updates: readonly ClockUpda
   if (wake.length) await enqueueJobs(trx, wake, now);
 }
 
-/** The policy's target of a stored clock (its amount and unit: "5 working days" is shown as days, not as the hours it spans). */
+/** The policy's target of a stored clock as written ("5 working days" is shown as days, not as the hours it spans): the breach's (the latest of a two-stage target), and the usual one. */
 export function targetOf(ctx: Pick<SlaContext, 'sla'>, row: Pick<repo.SlaRow, 'metric' | 'priority'>): Pick<SlaTarget, 'amount' | 'unit'> | null {
+  const t = policyTarget(ctx, row);
+  if (!t) return null;
+  return t.latest ? { amount: t.latest.amount, unit: t.latest.unit } : { amount: t.amount, unit: t.unit };
+}
+
+function policyTarget(ctx: Pick<SlaContext, 'sla'>, row: Pick<repo.SlaRow, 'metric' | 'priority'>): SlaTarget | undefined {
   const targets = ctx.sla?.policy.targets;
-  const t = targets?.[row.priority]?.[row.metric as SlaMetric] ?? targets?.[ANY_PRIORITY]?.[row.metric as SlaMetric];
-  return t ? { amount: t.amount, unit: t.unit } : null;
+  return targets?.[row.priority]?.[row.metric as SlaMetric] ?? targets?.[ANY_PRIORITY]?.[row.metric as SlaMetric];
+}
+
+/** The usual target of a two-stage metric as written, and what the policy says starts the clock. */
+export function targetRulesOf(ctx: Pick<SlaContext, 'sla'>, row: Pick<repo.SlaRow, 'metric' | 'priority'>): { goal: Pick<SlaTarget, 'amount' | 'unit'> | null; startEvent: 'reported' | 'diagnosed' } {
+  const t = policyTarget(ctx, row);
+  return { goal: t?.latest ? { amount: t.amount, unit: t.unit } : null, startEvent: t?.startEvent ?? 'reported' };
 }
 
 /** One clock as the API shows it, as of `now`, from the stored state; null for a cancelled clock. */
-export function clockView(row: repo.SlaRow, calendar: CompiledCalendar | undefined, now: number, target: Pick<SlaTarget, 'amount' | 'unit'> | null = null) {
+export function clockView(row: repo.SlaRow, calendar: CompiledCalendar | undefined, now: number, target: Pick<SlaTarget, 'amount' | 'unit'> | null = null, goalTarget: Pick<SlaTarget, 'amount' | 'unit'> | null = null) {
   if (row.state === 'cancelled') return null;
   const elapsedSince = row.counting && calendar ? calendar.workingMsBetween(row.computed_at, now) : 0;
   const remaining = row.remaining_ms - elapsedSince;
   // A running clock whose due instant passed since it was stored is breached (the job records it).
-  const state = (row.state === 'running' && row.due_at !== null && row.due_at <= now ? 'breached' : row.state) as 'running' | 'paused' | 'met' | 'breached';
+  const state = (row.state === 'running' && row.due_at !== null && row.due_at <= now ? 'breached' : row.state) as 'running' | 'paused' | 'pending' | 'met' | 'breached';
+  const goalState = row.goal_state == null ? null : row.goal_state === 'running' && row.goal_due_at != null && row.goal_due_at <= now ? 'missed' : row.goal_state;
   return {
     metric: row.metric as SlaMetric,
     state,
@@ -297,5 +387,16 @@ export function clockView(row: repo.SlaRow, calendar: CompiledCalendar | undefin
     target,
     metAt: row.met_at === null ? null : new Date(row.met_at).toISOString(),
     pausedReason: row.paused_reason,
+    breachedAt: iso(row.breached_at ?? (state === 'breached' ? row.due_at : null)),
+    goal:
+      goalState === null
+        ? null
+        : {
+            state: goalState as 'running' | 'paused' | 'pending' | 'met' | 'missed' | 'cancelled',
+            dueAt: iso(row.goal_due_at ?? null),
+            targetMinutes: Math.round((row.goal_target_ms ?? 0) / 60_000),
+            target: goalTarget,
+            missedAt: iso(row.goal_missed_at ?? (goalState === 'missed' ? (row.goal_due_at ?? null) : null)),
+          },
   };
 }

@@ -59,7 +59,7 @@ describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
 
     let tk = ok(await act(w.desk, id, 'assign', { teamId: w.teams.line1, assigneeId: w.users.eng }));
     expect(tk).toMatchObject({ state: 'assigned', teamName: '一线支持组', assigneeName: '李强' });
-    expect(tk.allowedActions).toEqual(['assign', 'accept', 'cancel', 'escalate']);
+    expect(tk.allowedActions).toEqual(['assign', 'accept', 'diagnose', 'cancel', 'escalate']);
     tk = ok(await act(w.eng, id, 'accept'));
     expect(tk.state).toBe('accepted');
     expect(clock(tk, 'response')).toMatchObject({ state: 'met' });
@@ -169,12 +169,12 @@ describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
     expect(tk).toMatchObject({ state: 'in_progress', resolvedAt: null, resolution: null });
     expect(tk.timeline.at(-1).data).toMatchObject({ action: 'reopen', via: 'reject', reason: '问题依旧' });
     await act(w.eng, id, 'resolve', { resolution: '更换网线' });
-    tk = ok(await act(w.eng, id, 'close'));
+    tk = ok(await act(w.eng, id, 'close', { reason: '客户电话确认已恢复' }));
     expect(tk.allowedActions).toEqual(['reopen']);
     tk = ok(await act(w.eng, id, 'reopen', { reason: '客户来电：又坏了' }));
     expect(tk.state).toBe('in_progress');
     await act(w.eng, id, 'resolve', { resolution: '更换交换机' });
-    await act(w.eng, id, 'close');
+    ok(await act(w.eng, id, 'close', { reason: '客户电话确认已恢复' }));
     await w.t.database.db.updateTable('tickets').set({ closed_at: Date.now() - 8 * 86_400_000 }).where('id', '=', id).execute();
     expect((await get(w.eng, id)).allowedActions).toEqual([]);
     const late = await act(w.eng, id, 'reopen', { reason: '又坏了' });
