@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDb } from '../test/harness.js';
 import {
-  buildWorld, CUSTOMERS, idPlaces, loadOpenApi, probesFor, routePermissions, send, SELF_ENDING, snapshot, snapshotDiff,
-  type Actor, type ActorName, type CustomerKey, type Operation, type World,
+  buildWorld, CUSTOMERS, idPlaces, probesFor, routePermissions, send, SELF_ENDING, snapshot, snapshotDiff,
+  type Actor, type ActorName, type CustomerKey, type World,
 } from './fixture.js';
+import { loadOpenApi, type Operation } from './openapi-client.js';
 
 /**
  * The attacker's view, from the OpenAPI document: every operation, as every kind of caller, with

@@ -1,7 +1,8 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDb } from '../test/harness.js';
-import { buildWorld, loadOpenApi, probesFor, routePermissions, SELF_ENDING, type Operation, type World } from './fixture.js';
+import { buildWorld, probesFor, routePermissions, SELF_ENDING, type World } from './fixture.js';
+import { loadOpenApi, type Operation } from './openapi-client.js';
 
 /**
  * Authentication and CSRF are decided on the route Fastify matched, never on the raw URL: every

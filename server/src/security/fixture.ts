@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { listTables } from '../ops/catalog.js';
@@ -6,6 +5,7 @@ import { createApiToken } from '../platform/auth/service.js';
 import { BUILTIN_ROLES } from '../platform/auth/permissions.js';
 import { createTestApp, fanOutQueued, insertUser, login, STRONG_PASSWORD, type DbKind, type Session, type TestApp } from '../test/harness.js';
 import { multipart, png } from '../test/uploads.js';
+import { exampleOf, firstChoice, rfc822, typesOf, urlOf, type JsonSchema, type Operation } from './openapi-client.js';
 
 /**
  * The security suite's world: three customers A, B and C built through the API, each with
@@ -286,8 +286,6 @@ export function snapshotDiff(before: Map<string, string[]>, after: Map<string, s
   return out;
 }
 
-export const hashOf = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);
-
 // ---------------------------------------------------------------- requests from the document
 
 /** The kind of record a path parameter names: `{id}` by the segment before it. */
@@ -345,7 +343,7 @@ export function idPlaces(op: Operation): IdPlace[] {
 }
 
 function isArraySchema(s: JsonSchema): boolean {
-  if (s.type === 'array' || (Array.isArray(s.type) && s.type.includes('array'))) return true;
+  if (typesOf(s).includes('array')) return true;
   return (s.anyOf ?? s.oneOf ?? []).some(isArraySchema);
 }
 
@@ -431,8 +429,7 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     const kind = FIELD_KIND[name];
     if (kind) known[name] = isArraySchema(props[name]) ? [o[kind]] : o[kind];
   }
-  const body = exampleOf(op.body, known) as Record<string, unknown>;
-  return body;
+  return exampleOf(op.body, firstChoice, known) as Record<string, unknown>;
 }
 
 export interface Probe {
@@ -458,16 +455,9 @@ function ownParams(w: World, op: Operation): { params: Record<string, number | s
     start: now.toISOString(), from: new Date(now.getTime() - 86_400_000).toISOString(), to: now.toISOString(), reportedAt: now.toISOString(),
     minutes: '60', month: '2026-03', token: w.alertTokenA, visibility: 'public', priority: 'P2', impact: 'medium', urgency: 'high',
   };
-  for (const q of op.queryParams) if (q.required || (byName[q.name] && op.path.includes('/calendars/'))) query[q.name] = byName[q.name] ?? String(exampleOf(q.schema));
+  for (const q of op.queryParams) if (q.required || (byName[q.name] && op.path.includes('/calendars/'))) query[q.name] = byName[q.name] ?? String(exampleOf(q.schema, firstChoice, {}, q.name));
   if (op.key === 'POST /api/v1/alerts/{sourceId}') query.token = w.alertTokenA;
   return { params, query };
-}
-
-/** The URL of `op` with `params` and `query`. */
-export function buildUrl(op: Operation, params: Record<string, number | string>, query: Record<string, string | number>): string {
-  const path = op.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(String(params[n])));
-  const qs = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
-  return qs ? `${path}?${qs}` : path;
 }
 
 /** A body that is not JSON (uploads, mail): the operations that take one. */
@@ -491,7 +481,7 @@ export async function probesFor(w: World, op: Operation, foreign: CustomerKey[],
     const body = await bodyFor(w, op, p);
     swap(body);
     const raw = rawBody(op);
-    const options: InjectOptions = { method: op.method as InjectOptions['method'], url: buildUrl(op, p, q), ...(raw ?? {}) };
+    const options: InjectOptions = { method: op.method as InjectOptions['method'], url: urlOf(op, p, q), ...(raw ?? {}) };
     if (!raw && body !== undefined) options.payload = body as InjectOptions['payload'];
     out.push({ op, swapped, options });
   };
@@ -545,85 +535,10 @@ export async function routePermissions(w: World, ops: Operation[]): Promise<Map<
       continue;
     }
     const params = Object.fromEntries(op.pathParams.map((p) => [p.name, p.schema.enum ? String(p.schema.enum[0]) : p.schema.type === 'integer' ? 999_999_999 : 'probe-x']));
-    const res = await w.app.inject({ method: op.method as InjectOptions['method'], url: buildUrl(op, params, {}), headers: { authorization: `Bearer ${token}`, 'accept-language': 'en-US' } });
+    const res = await w.app.inject({ method: op.method as InjectOptions['method'], url: urlOf(op, params), headers: { authorization: `Bearer ${token}`, 'accept-language': 'en-US' } });
     const m = res.statusCode === 403 ? /requires permission: ([a-z_.]+)/.exec(res.json().title ?? '') : null;
     out.set(op.key, m ? m[1] : null);
   }
   await db.updateTable('users').set({ disabled: 1 }).where('id', '=', probeUser).execute();
   return out;
-}
-
-// ---------------------------------------------------------------- the document, read small
-
-export type JsonSchema = Record<string, unknown> & { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; enum?: unknown[] };
-
-export interface Param {
-  name: string;
-  in: string;
-  required?: boolean;
-  schema: JsonSchema;
-}
-
-/** One operation of the OpenAPI document: what this suite needs of it. */
-export interface Operation {
-  key: string;
-  method: string;
-  path: string;
-  pathParams: Param[];
-  queryParams: Param[];
-  body: JsonSchema | null;
-  /** `security: []`: no credentials needed. */
-  isPublic: boolean;
-}
-
-export async function loadOpenApi(app: FastifyInstance): Promise<{ operations: Operation[] }> {
-  const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
-  if (res.statusCode !== 200) throw new Error(`GET /api/openapi.json: ${res.statusCode}`);
-  const doc = res.json() as { paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> }; security?: unknown[] }>>; security?: unknown[] };
-  const operations: Operation[] = [];
-  for (const [p, item] of Object.entries(doc.paths)) {
-    for (const [m, op] of Object.entries(item)) {
-      const params = op.parameters ?? [];
-      const security = op.security ?? doc.security ?? [];
-      operations.push({
-        key: `${m.toUpperCase()} ${p}`,
-        method: m.toUpperCase(),
-        path: p,
-        pathParams: params.filter((x) => x.in === 'path'),
-        queryParams: params.filter((x) => x.in === 'query'),
-        body: op.requestBody?.content?.['application/json']?.schema ?? null,
-        isPublic: Array.isArray(security) && security.length === 0,
-      });
-    }
-  }
-  return { operations };
-}
-
-/** A plain value the schema accepts (first enum value, lower bounds, required properties), `known` by name first. */
-export function exampleOf(schema: JsonSchema | undefined, known: Record<string, unknown> = {}, name = '', depth = 0): unknown {
-  if (!schema || depth > 8) return null;
-  if (name && name in known) return known[name];
-  if (schema.enum) return schema.enum[0];
-  const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives) return exampleOf(alternatives.find((a) => a.type !== 'null') ?? alternatives[0], known, name, depth + 1);
-  const type = (Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type) ?? (schema.properties ? 'object' : 'string');
-  switch (type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => (schema.required ?? []).includes(k) || k in known).map(([k, v]) => [k, exampleOf(v, known, k, depth + 1)]));
-    case 'array':
-      return Array.from({ length: Number(schema.minItems ?? 0) }, () => exampleOf(schema.items, known, '', depth + 1));
-    case 'integer':
-    case 'number':
-      return schema.exclusiveMinimum !== undefined ? Number(schema.exclusiveMinimum) + 1 : Number(schema.minimum ?? 1);
-    case 'boolean':
-      return true;
-    default:
-      return 'probe'.padEnd(Number(schema.minLength ?? 0), 'x');
-  }
-}
-
-/** A small raw RFC 822 message. */
-function rfc822(from: string, to: string, subject: string, text: string): Buffer {
-  const lines = [`From: ${from}`, `To: ${to}`, `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`, `Message-ID: <${hashOf(subject + Date.now() + Math.random())}@security.example>`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', Buffer.from(text).toString('base64'), ''];
-  return Buffer.from(lines.join('\r\n'));
 }

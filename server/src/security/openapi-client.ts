@@ -7,7 +7,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
  * A test-side client of the OpenAPI document at /api/openapi.json: the operations, a check of a
  * real response against what the document says of its operation (status, media type, body by
  * JSON Schema 2020-12 with Ajv), and values built from the documented schemas. Shared by
- * openapi-truth.test.ts and fuzz.test.ts.
+ * openapi-truth.test.ts, fuzz.test.ts and fixture.ts (the world of the cross-customer and
+ * encoded-path tests).
  */
 
 // ajv-formats is CommonJS with a default export.
@@ -191,6 +192,13 @@ export function prng(seed: number) {
   };
 }
 export type Rng = ReturnType<typeof prng>;
+
+/**
+ * Not random: the first choice every time (the first enum value, alternative and type, lower
+ * bounds, the fewest items, no optional property, no default). For requests that must be the
+ * same on every run (fixture.ts).
+ */
+export const firstChoice: Rng = { next: () => 0, int: (min) => min, pick: (xs) => xs[0], chance: () => false };
 
 export function typesOf(schema: JsonSchema): string[] {
   if (Array.isArray(schema.type)) return schema.type;
