@@ -355,7 +355,8 @@ describeDb('tickets: numbers, priority, lifecycle, SLA on changes', (kind) => {
       expect((await field(report(w.a, { reportedAt: new Date(Date.now() + 10 * 60_000).toISOString() })))[0]).toMatchObject({ field: 'reportedAt', code: 'tickets.reportedInFuture' });
       expect((await field(report(w.a, { reportedAt: new Date(Date.now() - 400 * 86_400_000).toISOString() })))[0].code).toBe('tickets.reportedTooOld');
       const recent = await customerWithContract(w.admin, 'NEW', null);
-      await w.t.database.db.updateTable('contracts').set({ starts_on: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) }).where('id', '=', recent.contractId).execute();
+      // Two days ahead in UTC: "tomorrow" in UTC is already today in Shanghai after 16:00 UTC.
+      await w.t.database.db.updateTable('contracts').set({ starts_on: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10) }).where('id', '=', recent.contractId).execute();
       expect((await field(report(recent, { contractId: recent.contractId })))[0]).toMatchObject({ field: 'reportedAt', code: 'tickets.reportedBeforeContract' });
       expect((await field(report(recent)))[0]).toMatchObject({ field: 'contractId', code: 'tickets.noContractInForce', message: '该客户在报告时间没有生效的服务合同，请指定服务合同' });
       // Within the tolerance a report from a clock running a little ahead is taken as "now".
