@@ -177,6 +177,13 @@ describeDb('repair service reports', (kind) => {
     expect(reportEvents).toEqual(['drafted', 'signed']);
   });
 
+  it('the labour is the ticket\'s worklogs, summed (#10 item 20)', async () => {
+    const t = await repairedTicket('打印机卡纸');
+    for (const minutes of [90, 60]) ok(await w.eng.request({ method: 'POST', url: `/api/v1/tickets/${t.id}/worklogs`, payload: { minutes, mode: 'onsite' } }), 201);
+    ok(await w.eng.request({ method: 'POST', url: url(t.id) }), 201);
+    expect(await pdfText(await pdfOf(w.eng, t.id))).toContain('2.5 小时（按工作记录合计）');
+  });
+
   it('the signed PDF embeds a Chinese font and carries the report\'s text', async () => {
     const bytes = await pdfOf(w.eng, ticket.id);
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -188,6 +195,11 @@ describeDb('repair service reports', (kind) => {
       expect(text, s).toContain(s);
     }
     expect(text).not.toContain('草稿');
+    // the provider's side (#10 item 20): its name, the engineer's signature line, the seal area;
+    // the labour (no worklogs on this ticket: the 30 minutes on site); whose clock the times are
+    for (const s of ['服务单位：', '服务方确认', '工程师签字', '盖章处', '（服务单位公章）', '工时', '0.5 小时（按到场至离场时间）', '客户所在时区 UTC+08:00']) {
+      expect(text, s).toContain(s);
+    }
     // times in the customer's zone (Asia/Shanghai), as 2026年3月5日 14:30
     const local = new Date(Date.parse(arrived) + 8 * 3_600_000);
     const expected = `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
@@ -363,11 +375,12 @@ describe('the CJK font for PDFs', () => {
       signedOnPaper: true,
       timeZone: 'Asia/Shanghai',
       providerName: null,
+      labour: { minutes: 150, source: 'worklogs' },
     };
     const bytes = await renderReportPdf(doc, { path: bundledFont()!, family: null, source: 'bundled' });
     const raw = bytes.toString('latin1');
     expect(raw).toMatch(/\/FontFile3/);
     const text = await pdfText(bytes);
-    for (const s of ['维修服务报告', '江州市人民医院', '放射科 PACS 工作站无法调阅影像', '2026年3月5日 14:30', '2026年3月5日 15:00', '纸质签字，扫描件已上传', 'Yunwei']) expect(text, s).toContain(s);
+    for (const s of ['维修服务报告', '江州市人民医院', '放射科 PACS 工作站无法调阅影像', '2026年3月5日 14:30', '2026年3月5日 15:00', '纸质签字，扫描件已上传', 'Yunwei', '2.5 小时（按工作记录合计）', '盖章处']) expect(text, s).toContain(s);
   });
 });

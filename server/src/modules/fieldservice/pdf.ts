@@ -33,7 +33,10 @@ export interface ReportDocument {
   signedOnPaper: boolean;
   /** The customer's IANA zone: every time is printed as the customer reads a clock. */
   timeZone: string;
+  /** The provider (服务单位) whose engineer did the work and whose seal the report takes. */
   providerName: string | null;
+  /** Labour: the ticket's logged work, or (without worklogs) the time on site; null when neither is known. */
+  labour: { minutes: number; source: 'worklogs' | 'onsite' } | null;
 }
 
 const RESULT_ZH: Record<RepairResult, string> = { fixed: '修复', temporary: '临时恢复', not_fixed: '未修复' };
@@ -47,6 +50,23 @@ export function formatZhInstant(ms: number | null, timeZone: string): string {
   const { date, time } = instantToZoned(ms, timeZone);
   const [y, m, d] = date.split('-').map(Number);
   return `${y}年${m}月${d}日 ${time}`;
+}
+
+/** "2.5 小时" — labour in hours to one decimal (whole hours without one). */
+export function formatLabour(labour: ReportDocument['labour']): string {
+  if (!labour) return NONE;
+  const hours = Math.round((labour.minutes / 60) * 10) / 10;
+  return `${hours} 小时（${labour.source === 'worklogs' ? '按工作记录合计' : '按到场至离场时间'}）`;
+}
+
+/** "UTC+08:00" for the zone at that instant (the reader may be elsewhere: the times say whose clock they are). */
+export function zoneOffset(ms: number, timeZone: string): string {
+  try {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    return name === 'GMT' ? 'UTC+00:00' : name.replace(/^GMT/, 'UTC');
+  } catch {
+    return timeZone;
+  }
 }
 
 /** The font file, read once per process (pdfkit parses it per document; the read is the slow part on a cold disk). */
@@ -115,6 +135,7 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
   };
 
   // ---- title and number
+  if (r.providerName) doc.fontSize(13).text(r.providerName, left, doc.y, { width, align: 'center' }).moveDown(0.2);
   doc.fontSize(20).text('维修服务报告', left, doc.y, { width, align: 'center' });
   if (r.draft) doc.moveDown(0.2).fontSize(10).fillColor('#cc0000').text('草稿（未签字）', { width, align: 'center' }).fillColor('#000000');
   doc.moveDown(0.8);
@@ -135,6 +156,7 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
   pair('联系人', r.contactName ?? NONE, '联系电话', r.contactPhone ?? NONE);
   pair('报告时间', when(r.reportedAt), '工程师', r.engineerName ?? NONE);
   pair('到场时间', when(r.startedAt), '离场时间', when(r.finishedAt));
+  pair('工时', formatLabour(r.labour), '时间基准', `客户所在时区 ${zoneOffset(r.reportedAt, r.timeZone)}`);
 
   // ---- the repair
   section('故障现象', r.fault);
@@ -164,23 +186,41 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
   doc.fontSize(12).text(`维修结果：${r.result ? RESULT_ZH[r.result] : NONE}`, left, doc.y, { width });
   section('客户意见', r.customerOpinion);
 
-  // ---- sign-off
-  ensure(150);
+  // ---- sign-off: the customer on the left; the provider on the right — the engineer's
+  // signature and the 服务单位 seal (盖章处), as a paper report carries both parties' marks
+  ensure(185);
   doc.moveDown(1);
-  doc.fontSize(12).text('客户签字确认', left, doc.y, { width });
-  doc.moveDown(0.2);
-  doc.fontSize(9).fillColor('#555555').text('本报告经客户签字确认后生效，作为本次维修服务完成的依据。', { width }).fillColor('#000000');
-  doc.moveDown(0.5);
-  const signTop = doc.y;
-  if (r.signature) {
-    doc.image(r.signature, left, signTop, { fit: [200, 80] });
-    doc.y = signTop + 84;
-  } else {
-    doc.fontSize(11).text(r.signedOnPaper ? '纸质签字，扫描件已上传' : '（待签字）', left, signTop + 10, { width });
-    doc.y = Math.max(doc.y, signTop + 40);
-  }
-  doc.fontSize(10.5).text(`签字人：${r.signerName ?? NONE}`, left, doc.y, { width });
-  doc.text(`签字时间：${when(r.signedAt)}`, left, doc.y, { width });
+  const gap = 24;
+  const col = (width - gap) / 2;
+  const right = left + col + gap;
+  const top = doc.y;
+  doc.fontSize(12).fillColor('#000000').text('客户签字确认', left, top, { width: col });
+  doc.text('服务方确认', right, top, { width: col });
+  doc.fontSize(9).fillColor('#555555').text('本报告经客户签字确认后生效，作为本次维修服务完成的依据。', left, top + 19, { width: col });
+  doc.fillColor('#000000');
+  const signTop = top + 46;
+  if (r.signature) doc.image(r.signature, left, signTop, { fit: [200, 64] });
+  else doc.fontSize(11).text(r.signedOnPaper ? '纸质签字，扫描件已上传' : '（待签字）', left, signTop + 18, { width: col });
+  doc.fontSize(10.5).text(`签字人：${r.signerName ?? NONE}`, left, signTop + 72, { width: col });
+  doc.text(`签字时间：${when(r.signedAt)}`, left, signTop + 90, { width: col });
+
+  // the provider: the engineer signs on the line (his name printed under it), the seal goes in the circle
+  const sealR = 46;
+  const sealX = right + col - sealR - 4;
+  const sealY = top + 90;
+  const lineEnd = sealX - sealR - 10;
+  doc.fontSize(10.5).text('工程师签字：', right, top + 28, { width: col, lineBreak: false });
+  doc.moveTo(right + 64, top + 42).lineTo(lineEnd, top + 42).lineWidth(0.5).stroke('#555555');
+  doc.fontSize(9).fillColor('#555555').text(`（${r.engineerName ?? NONE}）`, right + 64, top + 46, { width: lineEnd - right - 64, align: 'center' });
+  doc.fillColor('#000000').fontSize(10.5).text('服务单位：', right, top + 74, { width: col, lineBreak: false });
+  doc.text(r.providerName ?? '', right, top + 92, { width: lineEnd - right + 8 });
+  doc.text('日期：      年    月    日', right, top + 128, { width: lineEnd - right + 20, lineBreak: false });
+  doc.circle(sealX, sealY, sealR).lineWidth(0.8).dash(3, { space: 3 }).stroke('#c0392b').undash();
+  doc.fontSize(9).fillColor('#c0392b').text('盖章处', sealX - sealR, sealY - 12, { width: 2 * sealR, align: 'center' });
+  doc.text('（服务单位公章）', sealX - sealR, sealY + 2, { width: 2 * sealR, align: 'center' });
+  doc.fillColor('#000000');
+  doc.x = left;
+  doc.y = top + 150;
 
   // ---- footer on every page: the provider and the page number
   const range = doc.bufferedPageRange();

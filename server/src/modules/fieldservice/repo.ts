@@ -43,3 +43,14 @@ export async function updateDraft(trx: DbOrTx, id: number, version: number, chan
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/** Minutes of work logged on the ticket (its worklogs' `minutes`, summed). */
+export async function workloggedMinutes(db: DbOrTx, ticketId: number): Promise<number> {
+  const rows = await db.selectFrom('ticket_events').select('data').where('ticket_id', '=', ticketId).where('type', '=', 'worklog').execute();
+  let total = 0;
+  for (const r of rows) {
+    const minutes = Number((JSON.parse(r.data) as { minutes?: unknown }).minutes);
+    if (Number.isFinite(minutes) && minutes > 0) total += minutes;
+  }
+  return total;
+}

@@ -87,7 +87,7 @@ export class RepairReportService {
       const stored = await openBlob(this.db, row.pdf_blob_id);
       return { name, size: stored.size, body: stored.stream };
     }
-    const bytes = await renderReportPdf(this.document(row, { draft: true, providerName: await providerNameOf(this.db, this.config) }), this.font);
+    const bytes = await renderReportPdf(await this.document(row, { draft: true }), this.font);
     return { name, size: bytes.length, body: bytes };
   }
 
@@ -308,7 +308,7 @@ export class RepairReportService {
       ...(s.scan ? { scan_name: s.scan.name, scan_mime: s.scan.mime, scan_size: s.scan.size, scan_sha256: s.scan.sha256, scan_blob_id: s.scan.blobId } : {}),
     };
     const signed = { ...pre, ...set } as repo.ReportRow;
-    const bytes = await renderReportPdf(this.document(signed, { draft: false, signature: s.signature?.png ?? null, providerName: await providerNameOf(this.db, this.config) }), this.font);
+    const bytes = await renderReportPdf(await this.document(signed, { draft: false, signature: s.signature?.png ?? null }), this.font);
     let pdf: WrittenBlob | null = null;
     try {
       pdf = await writeBlob(this.db, Readable.from([bytes]));
@@ -363,7 +363,14 @@ export class RepairReportService {
 
   // ------------------------------------------------------------ views
 
-  private document(row: repo.ReportRow, opts: { draft: boolean; signature?: Buffer | null; providerName: string | null }): ReportDocument {
+  /**
+   * What the PDF prints: the report, the provider's name (settings), and the labour — the
+   * ticket's logged work, or without worklogs the time on site.
+   */
+  private async document(row: repo.ReportRow, opts: { draft: boolean; signature?: Buffer | null }): Promise<ReportDocument> {
+    const [providerName, logged] = await Promise.all([providerNameOf(this.db, this.config), repo.workloggedMinutes(this.db, Number(row.ticket_id))]);
+    const onsite = row.started_at !== null && row.finished_at !== null && row.finished_at > row.started_at ? Math.round((row.finished_at - row.started_at) / 60_000) : 0;
+    const labour: ReportDocument['labour'] = logged > 0 ? { minutes: logged, source: 'worklogs' } : onsite > 0 ? { minutes: onsite, source: 'onsite' } : null;
     return {
       number: row.number,
       draft: opts.draft,
@@ -387,7 +394,8 @@ export class RepairReportService {
       signature: opts.signature ?? (row.signature_png ? Buffer.from(row.signature_png, 'base64') : null),
       signedOnPaper: row.signed_on_paper === 1,
       timeZone: row.time_zone,
-      providerName: opts.providerName,
+      providerName,
+      labour,
     };
   }
 

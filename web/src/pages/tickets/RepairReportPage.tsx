@@ -341,7 +341,7 @@ export default function RepairReportPage() {
 // ------------------------------------------------------------ the engineer's form
 
 function ReportForm({ form, report, onChange }: { form: ReturnType<typeof Form.useForm<FormValues>>[0]; report: RepairReport; onChange: () => void }) {
-  const { t, fmtDateTime } = useI18n();
+  const { t, fmtDateTime, formats } = useI18n();
   const half = { xs: 24, md: 12 };
   return (
     <Form form={form} layout="vertical" onValuesChange={onChange} data-testid="report-form" requiredMark={false}>
@@ -369,12 +369,12 @@ function ReportForm({ form, report, onChange }: { form: ReturnType<typeof Form.u
           </Col>
           <Col {...half}>
             <Form.Item name="startedAt" label={t('report.startedAt')} extra={report.timeZone}>
-              <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} data-testid="report-started" />
+              <DatePicker showTime={{ format: 'HH:mm' }} format={[formats.dateTime, 'YYYY-MM-DD HH:mm']} style={{ width: '100%' }} data-testid="report-started" />
             </Form.Item>
           </Col>
           <Col {...half}>
             <Form.Item name="finishedAt" label={t('report.finishedAt')}>
-              <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} data-testid="report-finished" />
+              <DatePicker showTime={{ format: 'HH:mm' }} format={[formats.dateTime, 'YYYY-MM-DD HH:mm']} style={{ width: '100%' }} data-testid="report-finished" />
             </Form.Item>
           </Col>
         </Row>
