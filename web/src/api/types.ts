@@ -141,10 +141,14 @@ export interface AuditEntry {
   at: string;
   actorId: Id | null;
   actorName: string | null;
+  /** The actor's display name today (null: the system, a deleted user). */
+  actorDisplayName?: string | null;
   ip: string | null;
   action: string;
   entity: string;
   entityId: string | null;
+  /** The number people know the record by (a ticket's, a repair report's), when it has one. */
+  entityNumber?: string | null;
   before: unknown;
   after: unknown;
 }

@@ -2,6 +2,7 @@
 import type { Messages } from './zh-CN';
 import { alertsEnUS } from './alerts';
 import { holidaysEnUS } from './holidays';
+import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 
 export const enUS: Messages = {
@@ -1191,5 +1192,6 @@ export const enUS: Messages = {
   // ---- end of service desk
   ...alertsEnUS,
   ...holidaysEnUS,
+  ...auditEnUS,
   ...deskEnUS,
 };

@@ -2,6 +2,7 @@
 // en-US.ts must have exactly the same keys (enforced by the type `Messages`).
 import { alertsZhCN } from './alerts';
 import { holidaysZhCN } from './holidays';
+import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 export const zhCN = {
   'app.name': '运维',
@@ -1207,6 +1208,7 @@ export const zhCN = {
   // ---- end of service desk
   ...alertsZhCN,
   ...holidaysZhCN,
+  ...auditZhCN,
   ...deskZhCN,
 } as const;
 

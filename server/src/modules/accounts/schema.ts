@@ -160,11 +160,16 @@ export const auditItem = z.object({
   id: z.number(),
   at: z.string(),
   actorId: z.number().nullable(),
+  /** The login name recorded with the entry. */
   actorName: z.string(),
+  /** The actor's display name today (null for the system or a deleted user). */
+  actorDisplayName: z.string().nullable(),
   ip: z.string().nullable(),
   action: z.string(),
   entity: z.string(),
   entityId: z.string().nullable(),
+  /** The number people know the record by: a ticket's number (entity tickets), a repair report's (repair_reports). */
+  entityNumber: z.string().nullable(),
   customerId: z.number().nullable(),
   before: z.unknown(),
   after: z.unknown(),

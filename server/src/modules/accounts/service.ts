@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/index.js';
 import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
-import { searchAudit } from '../../platform/audit/repo.js';
+import { entityNumbers, searchAudit } from '../../platform/audit/repo.js';
 import { inScope, type Actor } from '../../platform/auth/actor.js';
 import { checkPasswordPolicy, hashPassword } from '../../platform/auth/password.js';
 import { CUSTOMER_ROLES, PERMISSIONS } from '../../platform/auth/permissions.js';
@@ -439,12 +439,15 @@ export class AccountsService {
       query.limit + 1,
     );
     const page = pageOf(rows, query.limit, (r) => [Number(r.id)]);
+    const numbers = await entityNumbers(this.db, page.items);
     return {
       items: page.items.map((r) => ({
         id: Number(r.id),
         at: iso(r.at),
         actorId: r.actor_id === null ? null : Number(r.actor_id),
         actorName: r.actor_name,
+        actorDisplayName: r.actor_display_name ?? null,
+        entityNumber: r.entity_id === null ? null : (numbers.get(`${r.entity}:${r.entity_id}`) ?? null),
         ip: r.ip,
         action: r.action,
         entity: r.entity,

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { Button, Card, DatePicker, Empty, Flex, Input, Select, Switch, Table, Tag, Typography } from 'antd';
 import { ClearOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -12,8 +13,50 @@ import { LoadMore, useKeysetList, useUrlFilters } from '../../components/KeysetL
 import { RemoteSelect } from '../../components/RemoteSelect';
 
 /** Entities as the server records them (table names). */
-const ACTIONS = ['create', 'update', 'delete', 'login', 'login_failed', 'lockout', 'unlock', 'password_change', 'disable', 'enable', 'permission_change'];
-const ENTITIES = ['customers', 'sites', 'contacts', 'contracts', 'teams', 'users', 'roles', 'api_tokens', 'calendars', 'jobs'];
+const ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'login',
+  'login_failed',
+  'lockout',
+  'unlock',
+  'password_change',
+  'disable',
+  'enable',
+  'permission_change',
+  'assign',
+  'accept',
+  'resolve',
+  'close',
+  'reopen',
+  'escalate',
+  'sign',
+];
+const ENTITIES = [
+  'tickets',
+  'repair_reports',
+  'customers',
+  'sites',
+  'contacts',
+  'contracts',
+  'teams',
+  'users',
+  'roles',
+  'api_tokens',
+  'calendars',
+  'dispatch_rules',
+  'alert_sources',
+  'mail_mailboxes',
+  'webhooks',
+  'jobs',
+  'security',
+];
+/** Entities whose records have a page of their own, by id. */
+const RECORD_PATH: Record<string, (id: string) => string> = {
+  tickets: (id) => `/tickets/${id}`,
+  customers: (id) => `/admin/customers/${id}`,
+};
 
 type Flat = Map<string, string>;
 
@@ -254,26 +297,48 @@ export default function AuditPage() {
             {
               title: t('audit.actor'),
               dataIndex: 'actorName',
-              width: 160,
-              render: (n: string | null, r) => n || (r.actorId != null ? `#${r.actorId}` : <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>),
+              width: 170,
+              render: (n: string | null, r) => {
+                const shown = r.actorDisplayName || n;
+                if (!shown) return r.actorId != null ? `#${r.actorId}` : <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>;
+                return (
+                  <span data-testid="audit-actor">
+                    {shown}
+                    {n && r.actorDisplayName && r.actorDisplayName !== n && (
+                      <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }} title={t('audit.actorLogin', { name: n })}>
+                        {n}
+                      </Typography.Text>
+                    )}
+                  </span>
+                );
+              },
             },
             { title: t('audit.ip'), dataIndex: 'ip', width: 140, render: (ip: string | null) => ip || '—' },
             { title: t('audit.action'), dataIndex: 'action', width: 160, render: (a: string) => <Tag color={a.includes('fail') || a === 'lockout' || a === 'delete' ? 'red' : 'blue'}>{actionLabel(a)}</Tag> },
-            { title: t('audit.entity'), dataIndex: 'entity', width: 120, render: (e: string) => entityLabel(e) },
+            { title: t('audit.entity'), dataIndex: 'entity', width: 130, render: (e: string) => entityLabel(e) },
             {
-              title: t('audit.entityId'),
+              title: t('audit.record'),
               dataIndex: 'entityId',
               ellipsis: true,
-              render: (id: string | null) => 
-                id ? (
-                  <span onClick={(e) => e.stopPropagation()}>
-                    <Typography.Text copyable={{ text: id }} code>
-                      {id}
-                    </Typography.Text>
+              render: (id: string | null, r) => {
+                if (!id) return '—';
+                const path = RECORD_PATH[r.entity]?.(id);
+                // A ticket is known by its number; other records by their id.
+                const text = r.entityNumber ?? id;
+                return (
+                  <span onClick={(e) => e.stopPropagation()} title={r.entityNumber ? t('audit.entityRow', { id }) : undefined} data-testid="audit-record">
+                    {path ? (
+                      <Link to={path} style={{ fontFamily: r.entityNumber ? 'ui-monospace, SFMono-Regular, Menlo, monospace' : undefined }}>
+                        {text}
+                      </Link>
+                    ) : (
+                      <Typography.Text copyable={{ text }} code>
+                        {text}
+                      </Typography.Text>
+                    )}
                   </span>
-                ) : (
-                  '—'
-                ),
+                );
+              },
             },
           ]}
         />
