@@ -167,7 +167,14 @@ export default function ContractSlaPage() {
           </span>
         }
         subtitle={subtitle}
-        tags={base?.data.sla.templateId && <Tag color="blue">{t('sla.template', { id: base.data.sla.templateId })}</Tag>}
+        tags={
+          base?.data.sla.templateId && (
+            // The template by its name (T3 is an id of the docs, not a word of the users)
+            <Tag color="blue" style={{ whiteSpace: 'normal' }} data-template={base.data.sla.templateId}>
+              {t('sla.template', { id: templates.data?.find((x) => x.id === base.data.sla.templateId)?.name ?? base.data.sla.templateId })}
+            </Tag>
+          )
+        }
         onBack={() => navigate(backTo)}
         extra={
           base &&

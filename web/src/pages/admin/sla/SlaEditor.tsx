@@ -24,7 +24,7 @@ import { useCan } from '../../../auth/session';
 import { RemoteSelect } from '../../../components/RemoteSelect';
 import { setServerErrors } from '../../../lib/formErrors';
 import { useCalendarLabel, useCalendars } from '../calendars/calendarShared';
-import { PAUSE_STATES, metricKey, useAxisName } from './slaShared';
+import { PAUSE_STATES, metricKey, useAxisName, useLevelCode } from './slaShared';
 
 type Name = (string | number)[];
 
@@ -263,6 +263,7 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
   const matrix = initial.matrix;
   const describe = useDescribeSlaField(matrix);
   const axisName = useAxisName();
+  const levelCode = useLevelCode();
   const calendars = useCalendars();
   const calLabel = useCalendarLabel();
   const roles = useQuery({
@@ -303,7 +304,7 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
     return [...codes].map(([value, label]) => ({ value, label: `${label}${t('common.paren', { text: value })}` }));
   }, [roles.data, initial, t]);
 
-  const levelOptions = [...levels].sort((a, b) => a.rank - b.rank).map((l) => ({ value: l.code, label: `${l.code} ${l.name ?? ''}` }));
+  const levelOptions = [...levels].sort((a, b) => a.rank - b.rank).map((l) => ({ value: l.code, label: `${levelCode(l)} ${l.name ?? ''}` }));
 
   const save = async () => {
     setProblem(null);
@@ -493,13 +494,13 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
         <Flex gap={8} wrap>
           {initial.matrix.levels.map((l, idx) => (
             <Flex key={l.code} gap={4} align="flex-start">
-              <Tag style={{ marginTop: 5 }}>{l.code}</Tag>
+              <Tag style={{ marginTop: 5 }}>{levelCode(l)}</Tag>
               <Form.Item
                 name={['matrix', 'levels', idx, 'name']}
                 style={{ marginBottom: 0 }}
                 rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('sla.levelName') }) }]}
               >
-                <Input maxLength={60} style={{ width: 150 }} data-testid={`sla-level-name-${l.code}`} aria-label={`${t('sla.levelName')} ${l.code}`} />
+                <Input maxLength={60} style={{ width: 150 }} data-testid={`sla-level-name-${l.code}`} aria-label={`${t('sla.levelName')} ${levelCode(l)}`} />
               </Form.Item>
             </Flex>
           ))}
@@ -536,7 +537,7 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
                   <Flex vertical>
                     <Typography.Text strong>{levelName(r.key)}</Typography.Text>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {r.key}
+                      {levelCode(levels.find((l) => l.code === r.key) ?? { code: r.key, rank: 0 })}
                     </Typography.Text>
                   </Flex>
                 ),

@@ -7,7 +7,7 @@ import { ANY_PRIORITY, type ContractSla, type SlaPreview } from '../../../api/ty
 import { useI18n } from '../../../i18n';
 import { atOwnOffset, offsetLabel } from '../../../lib/zoned';
 import { useCalendarShortNames } from '../calendars/calendarShared';
-import { metricKey, useAxisName, useTargetText } from './slaShared';
+import { metricKey, useAxisName, useLevelCode, useTargetText } from './slaShared';
 import { useDescribeSlaField } from './SlaEditor';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -30,6 +30,7 @@ export function SlaPreviewPanel({ doc }: { doc: Pick<ContractSla, 'matrix' | 'po
   const amount = useTargetText();
   const calName = useCalendarShortNames();
   const axisName = useAxisName();
+  const levelCode = useLevelCode();
   const [mode, setMode] = useState<'priority' | 'matrix'>('priority');
   const levels = useMemo(() => [...(doc?.matrix.levels ?? [])].sort((a, b) => a.rank - b.rank), [doc?.matrix.levels]);
   const [priority, setPriority] = useState<string | undefined>(undefined);
@@ -65,7 +66,7 @@ export function SlaPreviewPanel({ doc }: { doc: Pick<ContractSla, 'matrix' | 'po
   const localOffset = offsetLabel(dayjs().format());
   const levelName = (code: string) => {
     const l = levels.find((x) => x.code === code);
-    return l ? `${l.code} ${l.name}` : code;
+    return l ? `${levelCode(l)} ${l.name}` : code;
   };
   const targetOf = (metric: string, pr: string) => {
     const targets = doc?.policy.targets ?? {};
@@ -101,7 +102,7 @@ export function SlaPreviewPanel({ doc }: { doc: Pick<ContractSla, 'matrix' | 'po
         </Form.Item>
         {mode === 'priority' ? (
           <Form.Item label={t('sla.priority')} style={{ marginBottom: 8 }}>
-            <Select value={p} onChange={setPriority} options={levels.map((l) => ({ value: l.code, label: `${l.code} ${l.name}` }))} data-testid="sla-preview-priority" />
+            <Select value={p} onChange={setPriority} options={levels.map((l) => ({ value: l.code, label: `${levelCode(l)} ${l.name}` }))} data-testid="sla-preview-priority" />
           </Form.Item>
         ) : (
           <Flex gap={8}>

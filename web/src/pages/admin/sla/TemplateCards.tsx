@@ -1,10 +1,23 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button, Card, Col, Collapse, Flex, Radio, Row, Tag, Typography } from 'antd';
 import { ThunderboltOutlined } from '@ant-design/icons';
 import type { SlaTemplate } from '../../../api/types';
 import { useI18n } from '../../../i18n';
-import { usePolicyLines } from './slaShared';
+import { useLevelCode, usePolicyLines } from './slaShared';
 import { useCalendarLabel } from '../calendars/calendarShared';
+
+/** Seed-document references ("[000 L205]", "[000 L12–14]") are for the docs, not for users. */
+const SEED_REF = /\s*\[\d{3} L[^\]]*\]/g;
+/** A trailing English gloss in parentheses: "级别按…划分 (classified by impact …)." */
+const GLOSS = /^(.*?)\s*\(([A-Za-z0-9][^()]*)\)\s*\.?$/s;
+
+/** A template note in the reader's language, without seed references: the Chinese text, or its English gloss. */
+export function noteText(note: string, locale: string): string {
+  const clean = note.replace(SEED_REF, '').trim();
+  const m = GLOSS.exec(clean);
+  if (!m) return clean;
+  return locale === 'zh-CN' ? m[1].replace(/[，,；;\s]+$/, '') + (/[。.]$/.test(m[1]) ? '' : '。') : m[2].replace(/\.?$/, '.');
+}
 
 function TemplateCard({
   template,
@@ -16,8 +29,11 @@ function TemplateCard({
   applying?: boolean;
 }) {
   const { t, locale } = useI18n();
-  const lines = usePolicyLines();
+  // Calendars a template brings (T4's daily 12 and 8 hours) are named by the template until applied.
+  const names = useMemo(() => new Map([...template.calendars, ...(template.calendarsUsed ?? [])].map((c) => [c.id, c.name])), [template]);
+  const lines = usePolicyLines(names);
   const label = useCalendarLabel();
+  const levelCode = useLevelCode();
   const [policyId, setPolicyId] = useState(template.policies[0]?.id ?? '');
   const several = template.policies.length > 1;
   const summary = (p: SlaTemplate['policies'][number]) => (
@@ -37,10 +53,9 @@ function TemplateCard({
       style={{ height: '100%' }}
       data-testid={`sla-template-${template.id}`}
       title={
-        <Flex gap={8} align="center" wrap>
-          <Tag color="blue">{template.id}</Tag>
-          <span style={{ whiteSpace: 'normal' }}>{template.name}</span>
-        </Flex>
+        <span style={{ whiteSpace: 'normal' }} data-testid={`sla-template-${template.id}-name`}>
+          {template.name}
+        </span>
       }
       actions={
         onApply
@@ -59,9 +74,6 @@ function TemplateCard({
           : undefined
       }
     >
-      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
-        {t('sla.source')}{t('common.colon')}{template.source}
-      </Typography.Paragraph>
       {(template.calendarsUsed?.length ?? 0) > 0 && (
         <Typography.Paragraph style={{ fontSize: 12, marginBottom: 8 }} data-testid={`sla-template-${template.id}-calendars`}>
           <Typography.Text type="secondary">
@@ -77,7 +89,9 @@ function TemplateCard({
           {[...template.levels]
             .sort((a, b) => a.rank - b.rank)
             .map((l) => (
-              <Tag key={l.code}>{l.name}</Tag>
+              <Tag key={l.code} title={levelCode(l)}>
+                {l.name}
+              </Tag>
             ))}
         </Flex>
       )}
@@ -120,7 +134,7 @@ function TemplateCard({
               children: (
                 <ul style={{ margin: 0, paddingInlineStart: 18, fontSize: 12 }}>
                   {template.notes.map((n, i) => (
-                    <li key={i}>{n}</li>
+                    <li key={i}>{noteText(n, locale)}</li>
                   ))}
                 </ul>
               ),

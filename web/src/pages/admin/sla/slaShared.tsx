@@ -57,10 +57,15 @@ export function useTargetText() {
 }
 
 /** "响应 30分钟 / 解决 2小时（7×24）" — the calendar once when all targets share it. */
-export function useMetricsText() {
+export function useMetricsText(calendarNames?: ReadonlyMap<string, string>) {
   const { t } = useI18n();
   const amount = useTargetText();
-  const calName = useCalendarShortNames();
+  const savedName = useCalendarShortNames();
+  // A calendar that exists only in a template so far is named from the template, never by its id.
+  const calName = (id: string) => {
+    const saved = savedName(id);
+    return saved === id ? (calendarNames?.get(id) ?? id) : saved;
+  };
   const paren = (text: string) => t('common.paren', { text });
   return (metrics: Partial<Record<SlaMetric, SlaTarget>> | undefined) => {
     const list = SLA_METRICS.filter((m) => metrics?.[m]).map((m) => ({ m, target: metrics![m]! }));
@@ -72,10 +77,25 @@ export function useMetricsText() {
   };
 }
 
+const ZH_NUMERALS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/**
+ * How a priority level's code is shown: P1–P9 (the default matrix's codes, as on tickets) as
+ * they are; a template's own codes (`emergency`, `urgent`, `A` …) are internal keys, shown by rank
+ * as 一级, 二级 … (Level 1, Level 2 … in English).
+ */
+export function useLevelCode() {
+  const { t, locale } = useI18n();
+  return (level: Pick<PriorityLevel, 'code' | 'rank'>) =>
+    /^P\d+$/.test(level.code) || !(level.rank >= 1 && level.rank <= 10)
+      ? level.code
+      : t('sla.rankLabel', { n: locale === 'zh-CN' ? ZH_NUMERALS[level.rank] : level.rank });
+}
+
 /** Lines "紧急：响应 15分钟 / 解决 8小时（7×24）" per priority of a policy, in rank order; `*` last. */
-export function usePolicyLines() {
+export function usePolicyLines(calendarNames?: ReadonlyMap<string, string>) {
   const { t } = useI18n();
-  const text = useMetricsText();
+  const text = useMetricsText(calendarNames);
   return (policy: SlaPolicy, levels: PriorityLevel[]) => {
     const order = [...levels].sort((a, b) => a.rank - b.rank).map((l) => l.code);
     const keys = Object.keys(policy.targets).sort((a, b) => {
