@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
@@ -5,6 +6,8 @@ import { verifyChain } from '../platform/audit/service.js';
 import { scopeOf } from '../platform/auth/repo.js';
 import { createTestDatabase, describeDb, login, testConfig, type TestDatabase } from '../test/harness.js';
 import { getSetting, PROVIDER_NAME_KEY, providerNameOf } from '../platform/settings/index.js';
+import { openBlob } from '../platform/files/store.js';
+import { parseSignature } from '../modules/fieldservice/signature.js';
 import { DEMO_PASSWORD, DEMO_PROVIDER, DemoExists, DemoRefused, loadDemo, type DemoResult } from './demo.js';
 
 const OPEN = 'new,assigned,accepted,in_progress,waiting_customer,waiting_vendor';
@@ -15,6 +18,7 @@ describeDb('demo data', (kind) => {
   let demo: DemoResult;
   const now = Date.now();
   const progress: number[] = [];
+  const lines: string[] = [];
   // One session per user: the login rate limit counts every login of the suite.
   const sessions = new Map<string, Awaited<ReturnType<typeof login>>>();
   const as = async (username: string) => {
@@ -23,7 +27,7 @@ describeDb('demo data', (kind) => {
   };
   beforeAll(async () => {
     t = await createTestDatabase(kind);
-    demo = await loadDemo(t.database, () => {}, now, { tickets: 400, progress: (done) => progress.push(done) });
+    demo = await loadDemo(t.database, (line) => lines.push(line), now, { tickets: 400, reports: 5, config: testConfig(), progress: (done) => progress.push(done) });
     app = await buildApp({ config: testConfig(), database: t.database, logger: false });
     await app.ready();
   });
@@ -165,6 +169,119 @@ describeDb('demo data', (kind) => {
     expect(portal.every((x) => x.customerId === demo.customerIds.hospital)).toBe(true);
   });
 
+  it('signs repair reports on the latest on-site incidents: the PDF stored with a signature, downloadable through the API', async () => {
+    const db = t.database.db;
+    expect(demo.counts.signedReports).toBe(5);
+    const reports = await db.selectFrom('repair_reports').innerJoin('tickets', 'tickets.id', 'repair_reports.ticket_id').select(['repair_reports.ticket_id', 'repair_reports.number', 'repair_reports.state', 'repair_reports.signed_via', 'repair_reports.signer_name', 'repair_reports.signature_png', 'repair_reports.pdf_blob_id', 'repair_reports.pdf_sha256', 'repair_reports.diagnosis', 'repair_reports.result', 'repair_reports.started_at', 'tickets.number as ticket_number', 'tickets.kind', 'tickets.state as ticket_state', 'tickets.contact_id']).execute();
+    expect(reports).toHaveLength(5);
+    for (const r of reports) {
+      expect(r.state).toBe('signed');
+      expect(r.number).toBe(`${r.ticket_number}-R1`);
+      expect(r.kind).toBe('incident');
+      expect(['resolved', 'closed']).toContain(r.ticket_state);
+      expect(['onsite', 'portal']).toContain(r.signed_via);
+      expect(r.diagnosis).toBeTruthy();
+      expect(r.result).toMatch(/^(fixed|temporary)$/);
+      // Arrival from the ticket's on-site visit; the signer is the ticket's contact.
+      expect(r.started_at).not.toBeNull();
+      const contact = await db.selectFrom('contacts').select('name').where('id', '=', r.contact_id!).executeTakeFirstOrThrow();
+      expect(r.signer_name).toBe(contact.name);
+      // A handwritten signature, a real PNG of the pad's size.
+      const signature = parseSignature(`data:image/png;base64,${r.signature_png}`);
+      expect(signature.width).toBeGreaterThanOrEqual(300);
+      // The PDF is in the database (platform/files).
+      const blob = await openBlob(db, r.pdf_blob_id);
+      const chunks: Buffer[] = [];
+      for await (const c of blob.stream) chunks.push(c as Buffer);
+      const pdf = Buffer.concat(chunks);
+      expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+      expect(createHash('sha256').update(pdf).digest('hex')).toBe(r.pdf_sha256);
+    }
+    // The same person signs alike; the latest on-site incidents have them.
+    const one = reports[0];
+    const engineer = await as('admin');
+    const report = await engineer.request({ method: 'GET', url: `/api/v1/tickets/${one.ticket_id}/repair-report` });
+    expect(report.statusCode, report.body).toBe(200);
+    expect(report.json()).toMatchObject({ state: 'signed', signerName: one.signer_name, number: one.number });
+    expect(report.json().signaturePng).toMatch(/^data:image\/png;base64,/);
+    const pdf = await engineer.request({ method: 'GET', url: `/api/v1/tickets/${one.ticket_id}/repair-report/pdf` });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(createHash('sha256').update(pdf.rawPayload).digest('hex')).toBe(one.pdf_sha256);
+    const ticket = (await engineer.request({ method: 'GET', url: `/api/v1/tickets/${one.ticket_id}` })).json();
+    expect(ticket.timeline.some((e: { type: string; data: { action?: string } }) => e.type === 'repair_report' && (e.data.action === 'signed' || e.data.action === 'signed_on_paper'))).toBe(true);
+  });
+
+  it('connects the hospital\'s Prometheus Alertmanager and the tax office\'s Zabbix: incidents opened, repeats counted, a recovery resolving its incident, one noted, one ignored', async () => {
+    const s = await as('admin');
+    const sources = (await s.request({ method: 'GET', url: '/api/v1/alert-sources' })).json().items as Array<{ id: number; name: string; format: string; customerId: number; tokenHint: string; lastAlertAt: string | null; autoResolve: boolean }>;
+    expect(sources.map((x) => [x.format, x.customerId, x.autoResolve])).toEqual([
+      ['alertmanager', demo.customerIds.hospital, true],
+      ['zabbix', demo.customerIds.tax, false],
+    ]);
+    for (const x of sources) {
+      expect(x.lastAlertAt).not.toBeNull();
+      expect(x.tokenHint).toHaveLength(4);
+    }
+    // The tokens are used once by the demo and never shown: administrators rotate them on the page.
+    expect(lines.join('\n')).not.toMatch(/ywa_/);
+    const log = (await s.request({ method: 'GET', url: '/api/v1/alerts?limit=200' })).json().items as Array<{ sourceId: number; status: string; outcome: string; ticketId: number | null; ticketNumber: string | null; customerId: number }>;
+    expect(log).toHaveLength(demo.counts.alertsReceived);
+    const outcomes: Record<string, number> = {};
+    for (const l of log) outcomes[l.outcome] = (outcomes[l.outcome] ?? 0) + 1;
+    expect(outcomes).toEqual({ created: 4, deduplicated: 3, resolved: 1, noted: 1, ignored: 1 });
+    for (const l of log.filter((x) => x.outcome !== 'ignored')) {
+      expect(l.ticketNumber).not.toBeNull();
+      const ticket = (await s.request({ method: 'GET', url: `/api/v1/tickets/${l.ticketId}` })).json();
+      expect(ticket.number).toBe(l.ticketNumber);
+      expect(ticket.channel).toBe('monitoring');
+      expect(ticket.customerId).toBe(l.customerId);
+    }
+    // The recovery resolved its incident; the Zabbix recovery is a note on an open one.
+    const resolved = log.find((x) => x.outcome === 'resolved')!;
+    expect((await s.request({ method: 'GET', url: `/api/v1/tickets/${resolved.ticketId}` })).json().state).toBe('resolved');
+    const noted = log.find((x) => x.outcome === 'noted')!;
+    expect(noted.status).toBe('resolved');
+    expect((await s.request({ method: 'GET', url: `/api/v1/tickets/${noted.ticketId}` })).json().state).not.toBe('resolved');
+    // The first line (which serves the tax office) sees the Zabbix incident.
+    const engineer = await as('engineer');
+    expect((await engineer.request({ method: 'GET', url: `/api/v1/tickets/${noted.ticketId}` })).statusCode).toBe(200);
+  });
+
+  it('sets up a service mailbox for the hospital and the tax office: contacts\' mail opens tickets, a reply lands on an open ticket, an auto-reply is ignored, a stranger\'s mail rejected', async () => {
+    const s = await as('admin');
+    const boxes = (await s.request({ method: 'GET', url: '/api/v1/mail/mailboxes' })).json().items as Array<{ id: number; address: string; customerId: number; unknownSenders: string; enabled: boolean }>;
+    expect(boxes.map((b) => [b.customerId, b.unknownSenders, b.enabled])).toEqual([
+      [demo.customerIds.hospital, 'reject', true],
+      [demo.customerIds.tax, 'reject', true],
+    ]);
+    const log = (await s.request({ method: 'GET', url: '/api/v1/mail/log?limit=200' })).json().items as Array<{ fromAddress: string; subject: string; result: string; reason: string | null; ticketId: number | null; ticketNumber: string | null; contactId: number | null; mailboxId: number | null }>;
+    expect(log).toHaveLength(demo.counts.mailsReceived);
+    expect(log.map((l) => l.result).sort()).toEqual(['created', 'created', 'created', 'created', 'ignored', 'rejected', 'replied']);
+    expect(log.every((l) => boxes.some((b) => b.id === l.mailboxId))).toBe(true);
+    for (const l of log.filter((x) => x.result === 'created')) {
+      const ticket = (await s.request({ method: 'GET', url: `/api/v1/tickets/${l.ticketId}` })).json();
+      expect(ticket.channel).toBe('email');
+      expect(ticket.contactId).toBe(l.contactId);
+      expect(ticket.title).toBe(l.subject);
+    }
+    // The reply: on an open ticket the desk took by phone or portal, from its contact, as a public reply.
+    const reply = log.find((l) => l.result === 'replied')!;
+    expect(reply.reason).toBe('subject_number');
+    expect(reply.subject).toContain(`[${reply.ticketNumber}]`);
+    const answered = (await s.request({ method: 'GET', url: `/api/v1/tickets/${reply.ticketId}` })).json();
+    expect(answered.channel).not.toBe('email');
+    expect(['new', 'assigned', 'accepted', 'in_progress']).toContain(answered.state);
+    expect(answered.timeline.some((e: { type: string; visibility: string }) => e.type === 'reply' && e.visibility === 'public')).toBe(true);
+    expect(log.find((l) => l.result === 'ignored')!.reason).toBe('auto_submitted');
+    const stranger = log.find((l) => l.result === 'rejected')!;
+    expect(stranger.reason).toBe('unknown_sender');
+    expect(stranger.ticketId).toBeNull();
+    // Every ticket of the history is still there, and the alerts' and the mails' on top.
+    expect(demo.counts.alertAndMailTickets).toBe(8);
+  });
+
   it('sends new tickets where the dispatch rules say: a complaint to the quality team, a server fault to the second line', async () => {
     const s = await as('desk');
     const contact = await t.database.db.selectFrom('contacts').select('id').where('customer_id', '=', demo.customerIds.tax).orderBy('id').executeTakeFirstOrThrow();
@@ -195,10 +312,16 @@ describeDb('demo data', (kind) => {
   });
 
   it('says the demo is there already when loaded twice, and changes nothing', async () => {
-    const before = await t.database.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    await expect(loadDemo(t.database)).rejects.toBeInstanceOf(DemoExists);
-    const after = await t.database.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(after.n)).toBe(Number(before.n));
+    const count = async () => {
+      const out: number[] = [];
+      for (const table of ['tickets', 'repair_reports', 'alert_sources', 'alert_log', 'mail_mailboxes', 'mail_in_log', 'audit_log'] as const) {
+        out.push(Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+      }
+      return out;
+    };
+    const before = await count();
+    await expect(loadDemo(t.database, () => {}, Date.now(), { config: testConfig() })).rejects.toBeInstanceOf(DemoExists);
+    expect(await count()).toEqual(before);
   });
 
   it('refuses to load into a database that holds other data, and changes nothing', async () => {

@@ -1,3 +1,4 @@
+import { loadConfig, type Config } from '../config.js';
 import { compileCalendar } from '../core/calendar/index.js';
 import { ANY_PRIORITY, slaTemplates, type SlaPolicy } from '../core/sla/index.js';
 import type { Database_, Tx } from '../db/index.js';
@@ -26,6 +27,7 @@ import {
   type TicketOptions,
 } from './history/index.js';
 import { SERVICES } from './history/vocabulary.js';
+import { integrationServices, loadIntegrations } from './demo-integrations.js';
 
 /**
  * The demo data set: a realistic (fictional) O&M provider in a Chinese city with three
@@ -37,6 +39,8 @@ export const DEMO_PROVIDER = '华信运维服务有限公司';
 export const DEMO_PASSWORD = 'Yunwei@2026demo';
 /** Tickets of the demo's year of history by default (`yunwei demo --tickets N`). */
 export const DEMO_TICKETS = 3000;
+/** Signed repair reports on the latest on-site incidents (each one a PDF rendered and stored). */
+export const DEMO_REPORTS = 24;
 /** The demo is the same every time it is loaded with the same size (only "now" moves). */
 const DEMO_SEED = 20261207;
 
@@ -270,6 +274,10 @@ export interface DemoOptions {
   progress?: (done: number, total: number) => void;
   /** TICKET_AUTO_CLOSE_WORKDAYS: when resolved tickets nobody confirmed were closed. */
   autoCloseWorkdays?: number;
+  /** The configuration the modules' services run with (the PDF font, mail, tickets); from the environment by default. */
+  config?: Config;
+  /** Signed repair reports (DEMO_REPORTS by default). */
+  reports?: number;
 }
 
 /** The database is not empty and holds something else than the demo: nothing is loaded. */
@@ -283,8 +291,10 @@ const DAY = 86_400_000;
  * Loads the demo into a migrated database that has neither users nor customers (it never
  * mixes with real data): the organisation, SLA policies on every contract, dispatch rules, the
  * provider's name, and a year of tickets simulated up to `now` (history/), with open tickets in
- * every queue whose SLA clocks run relative to `now`. One transaction: either all of it is there
- * or none; one audit entry.
+ * every queue whose SLA clocks run relative to `now` — one transaction (all of it or none), one
+ * audit entry. Then, through the modules' own services (demo-integrations.ts), signed repair
+ * reports, alert sources with alerts received, service mailboxes with mail received: these are
+ * written at the moment of loading (the services take no instant), each with its own audit entries.
  */
 export async function loadDemo(database: Database_, log: (line: string) => void = () => {}, now = Date.now(), opts: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
@@ -303,11 +313,13 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
     );
   }
   const ticketCount = opts.tickets ?? DEMO_TICKETS;
+  // Built (the PDF font found) before anything is written.
+  const services = integrationServices(db, opts.config ?? loadConfig());
 
   log(`hashing the demo password…`);
   const hash = await hashPassword(DEMO_PASSWORD);
 
-  return db.transaction().execute(async (trx) => {
+  const base = await db.transaction().execute(async (trx) => {
     const counts: Record<string, number> = {};
     const roleIds = new Map((await trx.selectFrom('roles').select(['id', 'code']).execute()).map((r) => [r.code, Number(r.id)]));
 
@@ -437,9 +449,23 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
 
     await recordAudit(trx, auditActorOf(systemActor('yunwei demo')), { action: 'demo_load', entity: 'system', after: { provider: DEMO_PROVIDER, ...counts } }, now);
 
-    const logins = USERS.filter((u) => u.sees).map((u) => ({ role: u.role, username: u.username, password: DEMO_PASSWORD, displayName: u.displayName, sees: u.sees! }));
-    return { logins, counts, customerIds, states: tally.states, seconds: (performance.now() - started) / 1000 };
+    return { counts, customerIds, userIds, states: tally.states };
   });
+
+  let integrations: Record<string, number>;
+  try {
+    integrations = await loadIntegrations(services, { customerIds: base.customerIds, userIds: base.userIds, reports: opts.reports ?? DEMO_REPORTS, seed: DEMO_SEED }, log, now);
+  } catch (err) {
+    throw new Error(`the demo's organisation and history are loaded into ${database.describe}, but its reports, alerts and mail failed (load the demo into a new database): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  log('reports signed, alerts and mail received now, by the modules\' services (they take no other instant): the alerts\' and mails\' tickets are reported minutes ago');
+  const logins = USERS.filter((u) => u.sees).map((u) => ({ role: u.role, username: u.username, password: DEMO_PASSWORD, displayName: u.displayName, sees: u.sees! }));
+  const states = { ...base.states };
+  const after = await db.selectFrom('tickets').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+  for (const r of after) states[r.state] = Number(r.n);
+  // The history's tickets, and those the alerts and the mail opened.
+  const opened = after.reduce((n, r) => n + Number(r.n), 0) - base.counts.tickets;
+  return { logins, counts: { ...base.counts, ...integrations, alertAndMailTickets: opened }, customerIds: base.customerIds, states, seconds: (performance.now() - started) / 1000 };
 }
 
 async function maxId(trx: Tx, table: 'tickets' | 'ticket_events' | 'jobs'): Promise<number> {
