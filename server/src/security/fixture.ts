@@ -148,7 +148,7 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     const closed = await ticket('closed', true);
     await action(worker, closed.id, 'accept');
     await action(worker, closed.id, 'resolve', { resolution: `${m}-resolution-closed` });
-    await action(admin, closed.id, 'close');
+    await action(admin, closed.id, 'close', { reason: `${m}-closed by the provider` });
 
     ok(await req(admin, 'POST', '/api/v1/mail/mailboxes', { address: `${lower}@desk.example.cn`, name: `${m}-mailbox`, customerId: cid, service: `${m}-mail-service` }), 201, 'mailbox');
     const mail = await req(admin, 'POST', `/api/v1/mail/inbound?recipient=${lower}%40desk.example.cn`, undefined, {

@@ -149,7 +149,9 @@ function transform(input: TransformInput): TransformOutput {
   for (const status of errorStatuses(method, openapiPath, route, schema)) {
     if (!(String(status) in response)) response[String(status)] = problemResponse(status);
   }
-  return { ...out, schema: { ...schema, response } };
+  // A public route needs no credentials, and the document says so from the route's own declaration.
+  const security = route.config?.public === true ? { security: [] } : {};
+  return { ...out, schema: { ...schema, ...security, response } };
 }
 
 /** Adds the Problem schema the error responses refer to. */
