@@ -9,14 +9,15 @@ import { useCalendarLabel } from '../calendars/calendarShared';
 /** Seed-document references ("[000 L205]", "[000 L12–14]") are for the docs, not for users. */
 const SEED_REF = /\s*\[\d{3} L[^\]]*\]/g;
 /** A trailing English gloss in parentheses: "级别按…划分 (classified by impact …)." */
-const GLOSS = /^(.*?)\s*\(([A-Za-z0-9][^()]*)\)\s*\.?$/s;
+const GLOSS = /^(.*?)\s*\(([^()]*[A-Za-z]{3}[^()]*)\)\s*\.?$/s;
 
 /** A template note in the reader's language, without seed references: the Chinese text, or its English gloss. */
 export function noteText(note: string, locale: string): string {
   const clean = note.replace(SEED_REF, '').trim();
   const m = GLOSS.exec(clean);
-  if (!m) return clean;
-  return locale === 'zh-CN' ? m[1].replace(/[，,；;\s]+$/, '') + (/[。.]$/.test(m[1]) ? '' : '。') : m[2].replace(/\.?$/, '.');
+  // "…培训 [000 L234–237]." leaves an ASCII full stop after Chinese text
+  if (!m) return locale === 'zh-CN' ? clean.replace(/(\p{Script=Han}|）)\.$/u, '$1。') : clean;
+  return locale === 'zh-CN' ? m[1].replace(/[，,；;\s]+$/, '') + (/[。.]$/.test(m[1]) ? '' : '。') : m[2].charAt(0).toUpperCase() + m[2].slice(1).replace(/\.?$/, '.');
 }
 
 function TemplateCard({
