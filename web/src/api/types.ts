@@ -264,8 +264,8 @@ export interface PriorityMatrix {
   cells: Record<string, Record<string, string>>;
 }
 
-export type SlaMetric = 'response' | 'onsite' | 'resolution';
-export const SLA_METRICS: SlaMetric[] = ['response', 'onsite', 'resolution'];
+export type SlaMetric = 'response' | 'diagnosis' | 'onsite' | 'resolution';
+export const SLA_METRICS: SlaMetric[] = ['response', 'diagnosis', 'onsite', 'resolution'];
 export type TargetUnit = 'minutes' | 'hours' | 'workdays';
 export const TARGET_UNITS: TargetUnit[] = ['minutes', 'hours', 'workdays'];
 export type EscalationAction = 'notify' | 'reassign' | 'raise_priority';
@@ -277,6 +277,10 @@ export interface SlaTarget {
   amount: number;
   unit: TargetUnit;
   calendarId: string;
+  /** Two-stage: the latest target (the breach); the target above is the usual one (missing it is a warning). */
+  latest?: { amount: number; unit: TargetUnit; calendarId?: string };
+  /** On site / resolution counted from the diagnosis (确诊后). */
+  startEvent?: 'reported' | 'diagnosed';
 }
 
 export interface EscalationStep {
@@ -462,8 +466,9 @@ export interface TicketListItem {
 
 export interface SlaClock {
   metric: SlaMetric;
-  state: 'running' | 'paused' | 'met' | 'breached';
-  /** Null while paused; for a breached clock, when it was breached. */
+  /** `pending`: waits for the diagnosis to start (待确诊后计时). */
+  state: 'running' | 'paused' | 'pending' | 'met' | 'breached';
+  /** Null while paused or pending; for a breached clock, when it was breached — or the new due instant beside a breach that stays. */
   dueAt: string | null;
   /** Working minutes left on the contract calendar as of the request (negative: overdue). */
   remainingMinutes: number;
@@ -473,6 +478,20 @@ export interface SlaClock {
   target?: { amount: number; unit: TargetUnit } | null;
   metAt: string | null;
   pausedReason: string | null;
+  /** When the breach happened (a recorded breach stays, REQ #83). */
+  breachedAt?: string | null;
+  /** Two-stage targets: the usual one (missed: 目标未达成, a warning). */
+  goal?: { state: 'running' | 'paused' | 'pending' | 'met' | 'missed' | 'cancelled'; dueAt: string | null; targetMinutes: number; target: { amount: number; unit: TargetUnit } | null; missedAt: string | null } | null;
+}
+
+/** How the customer consented to the closing (REQ #36). */
+export interface TicketClosure {
+  consent: 'confirmed' | 'no_objection' | 'provider';
+  closedAt: string | null;
+  reason: string | null;
+  mailSentAt: string | null;
+  workdays: number | null;
+  emailLink: { contactId: Id; name: string } | null;
 }
 
 export interface TimelineEvent {
@@ -522,6 +541,7 @@ export interface Ticket extends TicketListItem {
   closedAt: string | null;
   cancelledAt: string | null;
   sla: SlaClock[];
+  closure?: TicketClosure | null;
   /** The service desk's own time limits (OLA, REQ T11); provider staff only. */
   ola?: OlaClock[];
   /** The customer's satisfaction rating, once given. */

@@ -11,6 +11,7 @@ import {
   PauseCircleOutlined,
   PlayCircleOutlined,
   RedoOutlined,
+  SearchOutlined,
   StopOutlined,
   TeamOutlined,
   UserSwitchOutlined,
@@ -26,6 +27,7 @@ import { useApiHasPath } from './ticketShared';
 /** What a button does: a lifecycle action, a visit, or an escalation. */
 type Op =
   | 'accept'
+  | 'diagnose'
   | 'start'
   | 'resume'
   | 'visit-arrive'
@@ -40,15 +42,16 @@ type Op =
   | 'reopen'
   | 'cancel';
 
-const ORDER: Op[] = ['accept', 'start', 'resume', 'visit-arrive', 'visit-leave', 'resolve', 'wait_customer', 'wait_vendor', 'escalate', 'assign', 'decline', 'close', 'reopen', 'cancel'];
+const ORDER: Op[] = ['accept', 'diagnose', 'start', 'resume', 'visit-arrive', 'visit-leave', 'resolve', 'wait_customer', 'wait_vendor', 'escalate', 'assign', 'decline', 'close', 'reopen', 'cancel'];
 /** Which of the shown buttons is the next right action. */
 const PRIMARY: Op[] = ['accept', 'start', 'resume', 'resolve', 'close'];
 /** Actions that ask for something first. */
-const WITH_FORM: Op[] = ['visit-arrive', 'visit-leave', 'resolve', 'wait_customer', 'wait_vendor', 'escalate', 'assign', 'decline', 'reopen', 'cancel'];
+const WITH_FORM: Op[] = ['diagnose', 'close', 'visit-arrive', 'visit-leave', 'resolve', 'wait_customer', 'wait_vendor', 'escalate', 'assign', 'decline', 'reopen', 'cancel'];
 const VISIT_STATES = ['assigned', 'accepted', 'in_progress', 'waiting_customer', 'waiting_vendor'];
 
 const ICONS: Record<Op, ReactNode> = {
   accept: <CheckOutlined />,
+  diagnose: <SearchOutlined />,
   start: <PlayCircleOutlined />,
   resume: <PlayCircleOutlined />,
   'visit-arrive': <EnvironmentOutlined />,
@@ -76,6 +79,8 @@ interface OpValues {
   toUserId?: Id | null;
   vendor?: string;
   waitVendor?: boolean;
+  /** diagnose: whether the cause was found remotely (the cause itself in `result`). */
+  remote?: boolean;
 }
 
 /** Is an engineer of this ticket on site now (checked in, not yet left)? */
@@ -139,6 +144,7 @@ export function TicketActions({
     if (asking === 'visit-arrive') form.setFieldsValue({ at: dayjs().second(0).millisecond(0) });
     if (asking === 'assign') form.setFieldsValue({ teamId: ticket.teamId, assigneeId: ticket.assigneeId });
     if (asking === 'escalate') form.setFieldsValue({ kind: 'functional', waitVendor: false });
+    if (asking === 'diagnose') form.setFieldsValue({ remote: true });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [asking]);
 
@@ -162,6 +168,10 @@ export function TicketActions({
     const body: Record<string, unknown> = { version: ticket.version };
     if (v.reason !== undefined) body.reason = v.reason?.trim() ? v.reason : null;
     if (op === 'resolve') body.resolution = v.resolution;
+    if (op === 'diagnose') {
+      body.result = v.result;
+      body.remote = !!v.remote;
+    }
     if (op === 'assign') {
       body.teamId = v.teamId ?? null;
       body.assigneeId = v.assigneeId ?? null;
@@ -183,7 +193,7 @@ export function TicketActions({
         setAsking(null);
         onConflict(e);
       } else if (asking && isApiError(e) && e.errors.length) {
-        const unmatched = applyFieldErrors(form, e, { resolution: 'resolution', reason: 'reason' });
+        const unmatched = applyFieldErrors(form, e, { resolution: 'resolution', reason: 'reason', result: 'result' });
         if (unmatched.length) setProblem(unmatched.map((u) => u.message).join('；'));
       } else if (asking) setProblem(errorText(e));
       else message.error(errorText(e));
@@ -253,7 +263,8 @@ export function TicketActions({
     );
   }
 
-  const needsReason = asking === 'reopen' || asking === 'cancel' || asking === 'decline' || asking === 'escalate';
+  // Closing without the customer's confirmation needs a reason the contact is told (REQ #36).
+  const needsReason = asking === 'reopen' || asking === 'cancel' || asking === 'decline' || asking === 'escalate' || asking === 'close';
 
   return (
     <>
@@ -292,6 +303,22 @@ export function TicketActions({
             </Form.Item>
           )}
           {asking === 'assign' && <AssignFormItems prefix="ticket-action" />}
+          {asking === 'diagnose' && (
+            <>
+              <Form.Item
+                name="result"
+                label={t('tickets.diagnose.result')}
+                extra={t('tickets.diagnose.help')}
+                rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('tickets.diagnose.result') }) }]}
+              >
+                <Input.TextArea autoFocus autoSize={{ minRows: 2, maxRows: 8 }} data-testid="ticket-diagnose-result" />
+              </Form.Item>
+              <Form.Item name="remote" label={t('tickets.diagnose.remote')} valuePropName="checked">
+                <Switch data-testid="ticket-diagnose-remote" />
+              </Form.Item>
+            </>
+          )}
+          {asking === 'close' && <Alert type="info" showIcon title={t('tickets.close.providerHelp')} style={{ marginBottom: 16 }} />}
           {asking === 'escalate' && (
             <>
               <Form.Item name="kind" label={t('tickets.escalate.kind')}>

@@ -180,6 +180,14 @@ export function Timeline({ ticket, customerView }: { ticket: Ticket; customerVie
           ) : undefined,
         };
       }
+      case 'diagnosed':
+        return {
+          icon: <EnvironmentOutlined />,
+          color: '#1677ff',
+          kind: 'diagnosed',
+          title: t(d.remote ? 'tickets.ev.diagnosedRemote' : 'tickets.ev.diagnosed'),
+          body: str(d.result) ? <div className="yw-ev-text">{String(d.result)}</div> : undefined,
+        };
       case 'attachment': {
         const fileId = idOf(d.fileId);
         return {

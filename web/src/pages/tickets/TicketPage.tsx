@@ -326,6 +326,23 @@ function SidePanel({ ticket, open, onChanged }: { ticket: Ticket; open: boolean;
             ...(ticket.onsiteAt ? [{ key: 'onsite', label: t('tickets.onsiteAt'), children: when(ticket.onsiteAt) }] : []),
             ...(ticket.resolvedAt ? [{ key: 'resolved', label: t('tickets.resolvedAt'), children: when(ticket.resolvedAt) }] : []),
             ...(ticket.closedAt ? [{ key: 'closed', label: t('tickets.closedAt'), children: when(ticket.closedAt) }] : []),
+            ...(ticket.closure
+              ? [
+                  {
+                    key: 'consent',
+                    label: t('tickets.closure.label'),
+                    children: (
+                      <span data-testid="ticket-closure">
+                        {ticket.closure.consent === 'confirmed'
+                          ? t('tickets.closure.confirmed') + (ticket.closure.emailLink ? ` · ${t('tickets.viaEmailLink', { name: ticket.closure.emailLink.name })}` : '')
+                          : ticket.closure.consent === 'no_objection'
+                            ? t('tickets.closure.noObjection', { n: ticket.closure.workdays ?? 0, mail: ticket.closure.mailSentAt ? when(ticket.closure.mailSentAt) : t('tickets.closure.noMail') })
+                            : t('tickets.closure.provider', { reason: ticket.closure.reason ?? '' })}
+                      </span>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
         <Link to={`/tickets/${ticket.id}/report`} data-testid="ticket-report-link">

@@ -96,7 +96,9 @@ export function fromForm(v: SlaFormValues): Pick<ContractSla, 'matrix' | 'policy
     for (const m of SLA_METRICS) {
       const t = metrics?.[m];
       if (!t || t.amount === null || t.amount === undefined) continue;
-      (targets[key] ??= {})[m] = { amount: t.amount, unit: t.unit, calendarId: t.calendarId } satisfies SlaTarget;
+      // Two-stage targets and the start at the diagnosis are kept as the policy has them (set by the templates T2, T5, T6).
+      const { latest, startEvent } = t as Partial<Pick<SlaTarget, 'latest' | 'startEvent'>>;
+      (targets[key] ??= {})[m] = { amount: t.amount, unit: t.unit, calendarId: t.calendarId, ...(latest ? { latest } : {}), ...(startEvent ? { startEvent } : {}) } satisfies SlaTarget;
     }
   }
   const pauseOn: SlaPolicy['pauseOn'] = {};
