@@ -22,6 +22,11 @@ describe('an administrator connects Prometheus Alertmanager for the hospital; a 
     await page.getByTestId('nav-admin-alerts').click();
     await page.waitForURL('**/admin/alerts', { timeout: UI_TIMEOUT });
     await expectTitle(page, '监控告警接入');
+    // The demo's sources, and the alerts they received with the incidents opened.
+    for (const demoSource of ['Prometheus 门诊楼机房', 'Zabbix 数据中心机房']) await page.getByTestId('alerts-row').filter({ hasText: demoSource }).waitFor({ timeout: UI_TIMEOUT });
+    const opened = page.locator('[data-testid="alerts-log-row"][data-outcome="created"]').first();
+    await opened.waitFor({ timeout: UI_TIMEOUT });
+    expect(await opened.getByTestId('alerts-log-ticket').innerText()).toMatch(/INC-\d{4}-\d{6}/);
     await page.getByTestId('alerts-new').click();
     await page.getByTestId('alert-form').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await page.getByTestId('alert-form-name').fill(name);

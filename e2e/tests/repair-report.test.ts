@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHINESE_DESKTOP, useBrowser } from '../support/browser.js';
@@ -128,5 +129,40 @@ describe('repair service report: the engineer fills it in, the customer signs it
     const body = await res.body();
     expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(body.toString('latin1')).toMatch(/\/FontFile[23]/);
+  });
+});
+
+describe('repair service reports of the demo: signed by the customer, the page shows the signature and the PDF downloads', () => {
+  const b = useBrowser();
+
+  test('a report the demo had signed on a recent on-site incident', async () => {
+    const admin = await apiAs(b.baseURL, 'admin');
+    try {
+      // The demo signs reports on the latest resolved or closed on-site incidents.
+      const recent = await admin.get<{ items: Array<{ id: number }> }>('/tickets?kind=incident&state=resolved,closed&sort=-reported&limit=100');
+      let found: { ticketId: number; number: string; signerName: string; pdfSha256: string } | null = null;
+      for (const t of recent.items) {
+        found = await admin.get<typeof found>(`/tickets/${t.id}/repair-report`);
+        if (found) break;
+      }
+      expect(found).not.toBeNull();
+      const report = found!;
+      const { page } = b;
+      await loginUI(page, 'admin');
+      await page.goto(`/tickets/${report.ticketId}/report`);
+      await expectTitle(page, '维修服务报告');
+      await expect.poll(() => page.getByTestId('report-state').getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('signed');
+      expect((await page.getByTestId('report-number').innerText()).trim()).toBe(report.number);
+      await page.getByTestId('report-signature-image').waitFor({ timeout: UI_TIMEOUT });
+      expect((await page.getByTestId('report-signer').innerText()).trim()).toBe(report.signerName);
+      const res = await page.request.get(`/api/v1/tickets/${report.ticketId}/repair-report/pdf`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-type']).toBe('application/pdf');
+      const body = await res.body();
+      expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(createHash('sha256').update(body).digest('hex')).toBe(report.pdfSha256);
+    } finally {
+      await admin.dispose();
+    }
   });
 });
