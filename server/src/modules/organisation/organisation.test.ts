@@ -375,6 +375,27 @@ describeDb('organisation', (kind) => {
       expect((await call(admin, 'GET', `/teams/${team.id}`)).statusCode).toBe(404);
       expect((await auditRows('teams', team.id)).map((a) => a.action)).toEqual(['create', 'update', 'delete']);
     });
+
+    it("keeps a team's service hours on a saved calendar: an unknown calendarId is a 400 naming the field", async () => {
+      const unknown = await call(admin, 'POST', '/teams', { name: '日历服务台', kind: 'desk', calendarId: 'no-such-cal' });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().errors).toEqual([expect.objectContaining({ field: 'calendarId', code: 'sla.target.calendar.unknown' })]);
+      expect(unknown.json().errors[0].message).toContain('no-such-cal');
+
+      const res = await call(admin, 'POST', '/teams', { name: '日历服务台', kind: 'desk', calendarId: 'cn-5x8' });
+      expect(res.statusCode, res.body).toBe(201);
+      const team = res.json();
+      expect(team).toMatchObject({ calendarId: 'cn-5x8', version: 1 });
+
+      const bad = await call(admin, 'PATCH', `/teams/${team.id}`, { version: 1, calendarId: 'gone-cal' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'calendarId', code: 'sla.target.calendar.unknown' })]);
+      expect((await call(admin, 'GET', `/teams/${team.id}`)).json()).toMatchObject({ calendarId: 'cn-5x8', version: 1 });
+
+      expect((await call(admin, 'PATCH', `/teams/${team.id}`, { version: 1, calendarId: '24x7' })).json()).toMatchObject({ calendarId: '24x7', version: 2 });
+      expect((await call(admin, 'PATCH', `/teams/${team.id}`, { version: 2, calendarId: null })).json()).toMatchObject({ calendarId: null, version: 3 });
+      expect((await call(admin, 'DELETE', `/teams/${team.id}`)).statusCode).toBe(204);
+    });
   });
 
   it('publishes every endpoint in the OpenAPI document', async () => {

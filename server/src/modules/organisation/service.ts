@@ -5,6 +5,7 @@ import { AppError, isUniqueViolation, type FieldProblem } from '../../platform/h
 import type { PageQuery } from '../../platform/http/zod.js';
 import { readContactSheet, validateContactRows } from './import.js';
 import * as repo from './repo.js';
+import { findCalendar } from '../sla/calendars.repo.js';
 import type { Contact, ContactHit, Contract, Customer, Page, Site, Team } from './repo.js';
 import {
   defaultCalendarFor,
@@ -316,7 +317,7 @@ export class OrganisationService {
   async createTeam(actor: Actor, input: TeamCreate): Promise<Team> {
     if (actor.customerId !== null) throw AppError.notFound();
     return this.db.transaction().execute(async (trx) => {
-      await checkTeamLinks(trx, actor, input.memberIds, input.customerIds);
+      await checkTeamLinks(trx, actor, input.memberIds, input.customerIds, input.calendarId);
       const id = await unique('name', input.name, () => repo.insertTeam(trx, input, Date.now()));
       await repo.setTeamMembers(trx, id, idSet(input.memberIds));
       await repo.setTeamCustomers(trx, id, idSet(input.customerIds));
@@ -332,7 +333,7 @@ export class OrganisationService {
       const before = found(await repo.findTeam(trx, id));
       checkVersion(before, patch.version);
       const { version, ...fields } = patch;
-      await checkTeamLinks(trx, actor, fields.memberIds ?? [], fields.customerIds ?? []);
+      await checkTeamLinks(trx, actor, fields.memberIds ?? [], fields.customerIds ?? [], fields.calendarId);
       const scope = actor.scope;
       // The caller edits the links he can see; links to customers outside his scope stay.
       const hidden = scope.kind === 'all' ? [] : before.customerIds.filter((c) => !scope.ids.includes(c));
@@ -435,12 +436,14 @@ function contractProblems(startsOn: string, endsOn: string, calendarId: string |
   return problems;
 }
 
-async function checkTeamLinks(db: Db | Tx, actor: Actor, memberIds: number[], customerIds: number[]): Promise<void> {
+async function checkTeamLinks(db: Db | Tx, actor: Actor, memberIds: number[], customerIds: number[], calendarId?: string | null): Promise<void> {
   const problems: FieldProblem[] = [];
   const providers = await repo.providerUserIds(db, memberIds);
   memberIds.forEach((m, i) => providers.has(m) || problems.push({ field: `memberIds[${i}]`, code: 'org.notProviderUser' }));
   const customers = await repo.customerIdsInScope(db, actor.scope, customerIds);
   customerIds.forEach((c, i) => customers.has(c) || problems.push({ field: `customerIds[${i}]`, code: 'org.customerNotFound' }));
+  // The team's service hours must be a saved calendar (the desk's OLA clocks count on it).
+  if (calendarId && !(await findCalendar(db, calendarId))) problems.push({ field: 'calendarId', code: 'sla.target.calendar.unknown', params: { value: calendarId } });
   if (problems.length) throw AppError.validation(problems);
 }
 
