@@ -1,20 +1,60 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import 'dayjs/locale/en';
-import zh_CN from 'antd/locale/zh_CN';
-import en_US from 'antd/locale/en_US';
+// The ES modules: antd/locale/* are CommonJS re-exports that bring the lib/ build and its interop.
+import zh_CN from 'antd/es/locale/zh_CN';
 import type { Locale as AntdLocale } from 'antd/es/locale';
 import { zhCN, type MessageKey, type Messages } from './zh-CN';
-import { enUS } from './en-US';
 import { isApiError, setApiLocale } from '../api/client';
 import type { Locale } from '../api/types';
 
 export type { MessageKey } from './zh-CN';
 export const LOCALES: Locale[] = ['zh-CN', 'en-US'];
 
-const catalogs: Record<Locale, Messages> = { 'zh-CN': zhCN, 'en-US': enUS };
-const antdLocales: Record<Locale, AntdLocale> = { 'zh-CN': zh_CN, 'en-US': en_US };
+/**
+ * One catalog per language (issue #10, item 19): zh-CN, the default, is part of the first load;
+ * English (its messages and antd's en_US) is a chunk of its own, fetched only when the user's
+ * language is en-US (`loadLocale`), so a Chinese user never downloads it. dayjs has English built in.
+ */
+interface Catalog {
+  messages: Messages;
+  antd: AntdLocale;
+}
+const catalogs: Partial<Record<Locale, Catalog>> = { 'zh-CN': { messages: zhCN, antd: zh_CN } };
+const loaders: Record<Locale, () => Promise<Catalog>> = {
+  'zh-CN': async () => ({ messages: zhCN, antd: zh_CN }),
+  'en-US': async () => {
+    const [{ enUS }, antd] = await Promise.all([import('./en-US'), import('antd/es/locale/en_US')]);
+    return { messages: enUS, antd: antd.default };
+  },
+};
+const pending = new Map<Locale, Promise<void>>();
+
+/** Whether `locale`'s catalog is here (t() in that language answers from it). */
+export function isLocaleLoaded(locale: Locale): boolean {
+  return catalogs[locale] !== undefined;
+}
+
+/** Fetches `locale`'s catalog once; concurrent callers share the request, a failed one may be retried. */
+export function loadLocale(locale: Locale): Promise<void> {
+  if (catalogs[locale]) return Promise.resolve();
+  let p = pending.get(locale);
+  if (!p) {
+    p = loaders[locale]().then(
+      (c) => {
+        catalogs[locale] = c;
+        pending.delete(locale);
+      },
+      (err: unknown) => {
+        pending.delete(locale);
+        throw err;
+      },
+    );
+    pending.set(locale, p);
+  }
+  return p;
+}
+
 const dayjsLocales: Record<Locale, string> = { 'zh-CN': 'zh-cn', 'en-US': 'en' };
 
 export const DATE_FORMATS: Record<Locale, { date: string; dateTime: string; dateTimeSec: string }> = {
@@ -50,8 +90,9 @@ export function initialLocale(): Locale {
 
 export type Vars = Record<string, string | number | null | undefined>;
 
+/** Synchronous: a language whose catalog is not loaded yet answers in Chinese (the provider switches only once it is). */
 export function translate(locale: Locale, key: MessageKey, vars?: Vars): string {
-  const s = catalogs[locale][key] ?? zhCN[key] ?? key;
+  const s = catalogs[locale]?.messages[key] ?? zhCN[key] ?? key;
   if (!vars) return s;
   return s.replace(/\{(\w+)\}/g, (m, k: string) => (vars[k] === undefined || vars[k] === null ? m : String(vars[k])));
 }
@@ -85,17 +126,41 @@ export interface I18n {
 const I18nContext = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
+  // The locale shown: always one whose catalog is loaded. `wanted` is the latest choice, which a
+  // slower earlier load must not override (English chosen, then Chinese before English arrived).
+  const wanted = useRef<Locale>(initialLocale());
   const [locale, setLocaleState] = useState<Locale>(() => {
-    const l = initialLocale();
-    applyLocale(l);
-    return l;
+    if (!isLocaleLoaded(wanted.current)) return 'zh-CN';
+    applyLocale(wanted.current);
+    return wanted.current;
   });
+  // An English user's first paint waits for the English chunk rather than flashing Chinese.
+  const [ready, setReady] = useState(() => isLocaleLoaded(wanted.current));
 
-  useEffect(() => applyLocale(locale), [locale]);
+  useEffect(() => {
+    if (ready) applyLocale(locale);
+  }, [locale, ready]);
 
   const setLocale = useCallback((l: Locale) => {
-    applyLocale(l);
-    setLocaleState(l);
+    wanted.current = l;
+    const show = () => {
+      if (wanted.current !== l) return;
+      applyLocale(l);
+      setLocaleState(l);
+      setReady(true);
+    };
+    if (isLocaleLoaded(l)) return show();
+    loadLocale(l).then(show, (err: unknown) => {
+      // The chunk could not be fetched (offline, a deployment replaced it): stay in the language shown.
+      console.warn(`could not load the ${l} catalog`, err);
+      if (wanted.current === l) setReady(true);
+    });
+  }, []);
+
+  useEffect(() => {
+    if (!ready) setLocale(wanted.current);
+    // once, on mount: later choices come through setLocale
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const value = useMemo<I18n>(() => {
@@ -126,7 +191,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       locale,
       setLocale,
       t,
-      antdLocale: antdLocales[locale],
+      antdLocale: (catalogs[locale] ?? catalogs['zh-CN']!).antd,
       formats,
       fmtDateTime: (v, seconds) => fmt(v, seconds ? formats.dateTimeSec : formats.dateTime),
       fmtDate: (v) => fmt(v, formats.date),
@@ -135,7 +200,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     };
   }, [locale, setLocale]);
 
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+  return <I18nContext.Provider value={value}>{ready ? children : null}</I18nContext.Provider>;
 }
 
 export function useI18n(): I18n {
