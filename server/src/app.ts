@@ -114,7 +114,26 @@ function registerWeb(app: FastifyInstance, config: Config) {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dist = config.webDist ?? path.resolve(here, '../../web/dist');
   const hasWeb = fs.existsSync(path.join(dist, 'index.html'));
-  if (hasWeb) app.register(fastifyStatic, { root: dist, wildcard: false, index: false, serve: true, prefix: '/' });
+  if (hasWeb) {
+    app.register(fastifyStatic, {
+      root: dist,
+      wildcard: false,
+      index: false,
+      serve: true,
+      prefix: '/',
+      // The build writes file.br and file.gz next to each file (web/vite.config.ts): sent as they
+      // are to a browser that accepts them, never compressed per request. The .br/.gz files
+      // themselves get no route of their own.
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz'],
+      // Cache-Control is ours (webCacheControl), not send's `public, max-age=0`.
+      cacheControl: false,
+      setHeaders(res, filePath) {
+        res.setHeader('cache-control', webCacheControl(path.relative(dist, filePath)));
+        res.setHeader('vary', 'Accept-Encoding');
+      },
+    });
+  }
 
   app.setNotFoundHandler((request, reply) => {
     // A missing asset must be a 404: answering index.html would make the browser reject it as a script.
@@ -125,6 +144,17 @@ function registerWeb(app: FastifyInstance, config: Config) {
     }
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
   });
+}
+
+/**
+ * Vite names what it emits under assets/ by content hash (`index-B6nro9hO.js`): such a file never
+ * changes, so browsers keep it a year without asking again. Everything else (index.html, which
+ * names the current hashes, and public files like favicon.svg) is revalidated on every use.
+ * `file` is relative to web/dist and may end in .br or .gz (the compressed copy being sent).
+ */
+export function webCacheControl(file: string): string {
+  const name = file.split(path.sep).join('/').replace(/\.(br|gz)$/, '');
+  return /^assets\/[^/]+-[\w-]{8,}\.[a-z0-9]+$/i.test(name) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 /** A client-side route of the web app: unreserved characters only, single slashes, not the API's or the assets' prefix. */
