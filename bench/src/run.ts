@@ -47,9 +47,20 @@ if (typeof args.render === 'string') {
   const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), args.render);
   const earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
   const target = earlier.smoke ? path.join(outDir, 'BENCHMARKS.md') : path.join(root, 'docs/BENCHMARKS.md');
-  fs.writeFileSync(target, renderReport(earlier));
+  fs.writeFileSync(target, keepSections(target, renderReport(earlier)));
   say(`report written to ${path.relative(root, target)} from ${path.relative(root, file)}`);
   process.exit(0);
+}
+
+/**
+ * Sections of the report that other benchmarks write (between `<!-- kept: NAME -->` and
+ * `<!-- /kept: NAME -->`, e.g. the web app's first load from src/web-first-load.ts) stay at the
+ * end of the file when this run rewrites it.
+ */
+function keepSections(file: string, md: string): string {
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const kept = previous.match(/<!-- kept: ([\w-]+) -->[\s\S]*?<!-- \/kept: \1 -->/g) ?? [];
+  return kept.length ? `${md.trimEnd()}\n\n${kept.join('\n\n')}\n` : md;
 }
 
 const failures: string[] = [];
@@ -193,7 +204,7 @@ const stamp = started.toISOString().replace(/[:.]/g, '-');
 fs.writeFileSync(path.join(outDir, `results-${stamp}.json`), JSON.stringify(report, null, 2));
 const md = renderReport(report);
 const file = smoke ? path.join(outDir, 'BENCHMARKS.md') : path.join(root, 'docs/BENCHMARKS.md');
-fs.writeFileSync(file, md);
+fs.writeFileSync(file, keepSections(file, md));
 say(`report written to ${path.relative(root, file)} (raw figures: bench/out/results-${stamp}.json)`);
 if (failures.length) {
   console.error(`\nFAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`);
