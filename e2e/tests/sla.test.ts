@@ -1,14 +1,18 @@
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useBrowser } from '../support/browser.js';
-import { DEMO } from '../support/env.js';
+import { ARTIFACTS, DEMO } from '../support/env.js';
 import { UI_TIMEOUT, apiAs, customerByCode, expectTitle, loginUI, type Api } from '../support/app.js';
 
 interface ContractOut {
   id: number;
   code: string;
   version: number;
-  slaPolicy: { templateId: string | null; policy: { id: string; targets: Record<string, Record<string, { amount: number; unit: string; calendarId: string }>> } } | null;
+  slaPolicy: {
+    templateId: string | null;
+    policy: { id: string; targets: Record<string, Record<string, { amount: number; unit: string; calendarId: string; latest?: { amount: number; unit: string }; startEvent?: string }>> };
+  } | null;
 }
 
 /** The what-if preview's due instant of a metric, once the preview has caught up. */
@@ -143,5 +147,54 @@ describe('an administrator applies SLA template T4 (一级) to the hospital cont
     const row = page.getByTestId('contracts-row').filter({ hasText: 'HT-2026-001' });
     await expect.poll(() => row.innerText(), { timeout: UI_TIMEOUT }).toContain('一级网络客户');
     expect(await row.innerText()).not.toContain('T4');
+  });
+
+  test('两段式时限 and 确诊后: resolution usually 2 h, at the latest 4 h, counted after the diagnosis; saved, shown after a reload, and undone', async () => {
+    const { page } = b;
+    const slaUrl = `/admin/contracts/${contract.id}/sla`;
+    const save = async () => {
+      const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/contracts/${contract.id}/sla`) && r.request().method() === 'PUT');
+      await page.getByTestId('sla-save').click();
+      expect((await saved).status()).toBe(200);
+      await expect.poll(() => page.getByTestId('sla-state').innerText(), { timeout: UI_TIMEOUT }).not.toBe('有未保存的修改');
+      await recomputeLater(page);
+    };
+    const pickStart = async (event: 'reported' | 'diagnosed') => {
+      await page.getByTestId('sla-target-any-resolution-start').click();
+      await page.getByTestId(`sla-target-any-resolution-start-${event}`).click();
+    };
+    await page.goto(slaUrl);
+    await page.getByTestId('sla-form').waitFor({ timeout: UI_TIMEOUT });
+    const start = page.getByTestId('sla-target-any-resolution-start');
+    expect(await start.innerText()).toContain('报告时');
+    // the response has no start of its own: it always counts from the report
+    expect(await page.getByTestId('sla-target-any-response-start').count()).toBe(0);
+    expect(await page.getByTestId('sla-target-any-resolution-latest-amount').inputValue()).toBe('');
+
+    await page.getByTestId('sla-target-any-resolution-latest-amount').fill('4');
+    expect(await page.getByTestId('sla-target-any-resolution-latest-unit').innerText()).toContain('小时');
+    await pickStart('diagnosed');
+    expect(await start.innerText()).toContain('确诊后');
+    expect(await page.getByTestId('sla-state').innerText()).toBe('有未保存的修改');
+    await start.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sla-editor-targets.png') });
+    await save();
+
+    const stored = await api.get<ContractOut>(`/contracts/${contract.id}`);
+    expect(stored.slaPolicy?.policy.targets['*'].resolution).toEqual({ amount: 2, unit: 'hours', calendarId: '24x7', latest: { amount: 4, unit: 'hours' }, startEvent: 'diagnosed' });
+    expect(stored.slaPolicy?.policy.targets['*'].response).toEqual({ amount: 45, unit: 'minutes', calendarId: '24x7' });
+
+    await page.reload();
+    await page.getByTestId('sla-form').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('sla-target-any-resolution-latest-amount').inputValue()).toBe('4');
+    expect(await page.getByTestId('sla-target-any-resolution-latest-unit').innerText()).toContain('小时');
+    expect(await page.getByTestId('sla-target-any-resolution-start').innerText()).toContain('确诊后');
+
+    // undone again (the other journeys on this contract count resolution from the report, in one stage)
+    await page.getByTestId('sla-target-any-resolution-latest-amount').fill('');
+    await pickStart('reported');
+    await save();
+    const back = await api.get<ContractOut>(`/contracts/${contract.id}`);
+    expect(back.slaPolicy?.policy.targets['*'].resolution).toEqual({ amount: 2, unit: 'hours', calendarId: '24x7' });
   });
 });

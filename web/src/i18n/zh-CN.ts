@@ -173,6 +173,9 @@ export const zhCN = {
   'teams.assignment.round_robin': '轮流分派',
   'teams.assignment.least_loaded': '分派给工单最少的成员',
   'teams.assignment.manual': '手动分派',
+  'teams.calendar': '服务时间',
+  'teams.calendarHelp': '团队的工作时间（服务日历）：服务台团队的内部时限（OLA）按它计时；不选即 7×24',
+  'teams.calendarNone': '7×24（全天候）',
 
   // users
   'users.title': '用户',
@@ -592,6 +595,12 @@ export const zhCN = {
   'sla.calendar': '服务日历',
   'sla.notMeasured': '不考核',
   'sla.sameAsOther': '同其他',
+  'sla.latest': '最迟',
+  'sla.latestHelp': '两段式时限：超过一般时限记为目标未达成（预警），超过最迟时限才算超时；留空即只有一个时限',
+  'sla.startEvent': '计时起点',
+  'sla.startEvent.reported': '报告时',
+  'sla.startEvent.diagnosed': '确诊后',
+  'sla.targetsStagesHelp': '诊断时限从报告起计算到首次诊断。“最迟”填写两段式时限的最迟时限（一般 1 小时，最迟 3 小时）：超过一般时限记为目标未达成，超过最迟时限才算超时。到场和解决可选择从“确诊后”开始计时。',
   'sla.pause': '挂起时暂停计时',
   'sla.pauseHelp': '工单处于所选的挂起状态时，该指标的时钟停止计时',
   'sla.state.waiting_customer': '等待客户',

@@ -32,7 +32,15 @@ interface TargetV {
   amount?: number | null;
   unit: TargetUnit;
   calendarId: string;
+  /** Two-stage targets: the latest one (empty: one stage); its calendar, when the policy names one, is kept. */
+  latest: { amount?: number | null; unit: TargetUnit; calendarId?: string };
+  /** On site and resolution only; 'reported' is the default and is not written. */
+  startEvent?: StartEvent;
 }
+type StartEvent = NonNullable<SlaTarget['startEvent']>;
+/** The metrics whose clock may start at the diagnosis (the server's DIAGNOSIS_STARTED). */
+const DIAGNOSIS_STARTED: SlaMetric[] = ['onsite', 'resolution'];
+const START_EVENTS: StartEvent[] = ['reported', 'diagnosed'];
 interface StepV {
   metric: SlaMetric | 'all';
   trigger: 'percent' | 'minutes';
@@ -66,7 +74,9 @@ export function toForm(sla: ContractSla, defaultCalendar: string): SlaFormValues
     targets[key] = {};
     for (const m of SLA_METRICS) {
       const t = sla.policy.targets[key]?.[m];
-      targets[key][m] = t ? { ...t } : { amount: null, unit: 'hours', calendarId: defaultCalendar };
+      const base: TargetV = t ? { ...t, latest: t.latest ? { ...t.latest } : { amount: null, unit: t.unit } } : { amount: null, unit: 'hours', calendarId: defaultCalendar, latest: { amount: null, unit: 'hours' } };
+      if (DIAGNOSIS_STARTED.includes(m)) base.startEvent = t?.startEvent ?? 'reported';
+      targets[key][m] = base;
     }
   }
   return {
@@ -96,8 +106,10 @@ export function fromForm(v: SlaFormValues): Pick<ContractSla, 'matrix' | 'policy
     for (const m of SLA_METRICS) {
       const t = metrics?.[m];
       if (!t || t.amount === null || t.amount === undefined) continue;
-      // Two-stage targets and the start at the diagnosis are kept as the policy has them (set by the templates T2, T5, T6).
-      const { latest, startEvent } = t as Partial<Pick<SlaTarget, 'latest' | 'startEvent'>>;
+      // Two-stage targets ("一般1小时，最迟3小时") and the start at the diagnosis (确诊后) for on site and resolution.
+      const l = t.latest;
+      const latest = l && l.amount !== null && l.amount !== undefined ? { amount: l.amount, unit: l.unit, ...(l.calendarId ? { calendarId: l.calendarId } : {}) } : undefined;
+      const startEvent = t.startEvent === 'diagnosed' ? t.startEvent : undefined;
       (targets[key] ??= {})[m] = { amount: t.amount, unit: t.unit, calendarId: t.calendarId, ...(latest ? { latest } : {}), ...(startEvent ? { startEvent } : {}) } satisfies SlaTarget;
     }
   }
@@ -129,6 +141,8 @@ export function fromForm(v: SlaFormValues): Pick<ContractSla, 'matrix' | 'policy
 /** Server paths (`policy.escalation[0].afterPercent`, `matrix.levels[1].rank` …) → the form's names. */
 export function mapSlaPath(p: Name): Name {
   const out = [...p];
+  // The latest target's problems (later than the usual one, amount) show on its amount.
+  if (out[0] === 'policy' && out[1] === 'targets' && out[4] === 'latest' && (out[5] === undefined || out[5] === 'amount')) return [...out.slice(0, 5), 'amount'];
   if (out[0] === 'matrix' && out[1] === 'levels' && typeof out[2] === 'number') return ['matrix', 'levels', out[2], 'name'];
   if (out[0] === 'policy' && out[1] === 'escalation' && typeof out[2] === 'number') {
     const leaf = out[3];
@@ -152,7 +166,7 @@ export function useDescribeSlaField(matrix: PriorityMatrix | undefined) {
       const v = list?.find((x) => x.code === code);
       return v ? axisName(kind, v) : code;
     };
-    const leaf: Record<string, MessageKey> = { amount: 'sla.amount', unit: 'sla.unit', calendarId: 'sla.calendar', name: 'sla.levelName' };
+    const leaf: Record<string, MessageKey> = { amount: 'sla.amount', unit: 'sla.unit', calendarId: 'sla.calendar', name: 'sla.levelName', latest: 'sla.latest', startEvent: 'sla.startEvent' };
     if (p[0] === 'matrix') {
       if (p[1] === 'cells' && p.length >= 4)
         return `${t('sla.field.matrix')} · ${t('sla.field.cell', { impact: axis('impact', matrix?.impacts, p[2]), urgency: axis('urgency', matrix?.urgencies, p[3]) })}`;
@@ -186,6 +200,8 @@ function TargetCell({ form, rowKey, metric, calendarOptions, disabled }: { form:
   const amount = Form.useWatch([...base, 'amount'], form) as number | null | undefined;
   const inherits = rowKey !== ANY_PRIORITY && fallback !== null && fallback !== undefined;
   const off = amount === null || amount === undefined;
+  const latestAmount = Form.useWatch([...base, 'latest', 'amount'], form) as number | null | undefined;
+  const noLatest = latestAmount === null || latestAmount === undefined;
   const id = `sla-target-${tid(rowKey)}-${metric}`;
   return (
     <Flex vertical gap={4} data-testid={id}>
@@ -213,6 +229,32 @@ function TargetCell({ form, rowKey, metric, calendarOptions, disabled }: { form:
           />
         </Form.Item>
       </Flex>
+      <Flex gap={4}>
+        <Form.Item
+          name={[...base, 'latest', 'amount']}
+          style={{ marginBottom: 0 }}
+          rules={[{ validator: (_, v) => (v === null || v === undefined || v > 0 ? Promise.resolve() : Promise.reject(new Error(t('sla.valueRequired')))) }]}
+        >
+          <InputNumber
+            min={0}
+            prefix={<span style={{ color: 'rgba(0,0,0,0.45)', fontSize: 12 }}>{t('sla.latest')}</span>}
+            style={{ width: 96, opacity: off ? 0.6 : 1 }}
+            disabled={disabled || off}
+            title={t('sla.latestHelp')}
+            data-testid={`${id}-latest-amount`}
+            aria-label={`${t('sla.latest')} ${t('sla.amount')}`}
+          />
+        </Form.Item>
+        <Form.Item name={[...base, 'latest', 'unit']} style={{ marginBottom: 0 }}>
+          <Select
+            disabled={disabled || off}
+            style={{ width: 96, opacity: off || noLatest ? 0.6 : 1 }}
+            options={TARGET_UNITS.map((u) => ({ value: u, label: t(`calendars.unit.${u}` as MessageKey) }))}
+            data-testid={`${id}-latest-unit`}
+            aria-label={`${t('sla.latest')} ${t('sla.unit')}`}
+          />
+        </Form.Item>
+      </Flex>
       <Form.Item name={[...base, 'calendarId']} style={{ marginBottom: 0 }}>
         <Select
           size="small"
@@ -224,6 +266,20 @@ function TargetCell({ form, rowKey, metric, calendarOptions, disabled }: { form:
           aria-label={t('sla.calendar')}
         />
       </Form.Item>
+      {DIAGNOSIS_STARTED.includes(metric) && (
+        <Form.Item name={[...base, 'startEvent']} style={{ marginBottom: 0 }}>
+          <Select
+            size="small"
+            disabled={disabled}
+            prefix={<span style={{ color: 'rgba(0,0,0,0.45)' }}>{t('sla.startEvent')}</span>}
+            style={{ width: '100%', opacity: off ? 0.6 : 1 }}
+            options={START_EVENTS.map((e) => ({ value: e, label: <span data-testid={`${id}-start-${e}`}>{t(`sla.startEvent.${e}`)}</span> }))}
+            popupMatchSelectWidth={false}
+            data-testid={`${id}-start`}
+            aria-label={t('sla.startEvent')}
+          />
+        </Form.Item>
+      )}
     </Flex>
   );
 }
@@ -512,13 +568,15 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
       <Card size="small" title={t('sla.targets')} style={{ marginBottom: 16 }}>
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
           {t('sla.targetsHelp')}
+          <br />
+          {t('sla.targetsStagesHelp')}
         </Typography.Paragraph>
         <Table
           size="small"
           rowKey="key"
           pagination={false}
           data-testid="sla-targets"
-          scroll={{ x: 730 }}
+          scroll={{ x: 130 + 4 * 206 }}
           dataSource={keys.map((key) => ({ key }))}
           onRow={(r) => ({ 'data-testid': `sla-targets-row-${tid(r.key)}` }) as React.HTMLAttributes<HTMLElement>}
           columns={[
@@ -547,7 +605,7 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
             ...SLA_METRICS.map((m) => ({
               title: t(metricKey(m)),
               key: m,
-              width: 196,
+              width: 206,
               render: (_: unknown, r: { key: string }) => (
                 <TargetCell form={form} rowKey={r.key} metric={m} calendarOptions={calendarOptions} disabled={readOnly} />
               ),
