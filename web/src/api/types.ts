@@ -37,6 +37,8 @@ export interface Team {
   assignment?: Assignment;
   memberIds: Id[];
   customerIds: Id[];
+  /** The team's service hours (a calendar id); null: 7×24. The desk's OLA clocks count on its desk team's. */
+  calendarId?: string | null;
   version?: number;
 }
 

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormDrawer } from '../../components/FormDrawer';
 import { LoadMore, SearchBox, useKeysetList, useUrlFilters } from '../../components/KeysetList';
 import { RemoteSelect, useNames } from '../../components/RemoteSelect';
+import { useCalendarLabel, useCalendarShortNames, useCalendars } from './calendars/calendarShared';
 
 const KIND_COLORS: Record<TeamKind, string> = {
   desk: 'blue',
@@ -45,6 +46,7 @@ interface TeamValues {
   assignment: Assignment;
   memberIds: Id[];
   customerIds: Id[];
+  calendarId?: string | null;
 }
 
 export default function TeamsPage() {
@@ -60,6 +62,16 @@ export default function TeamsPage() {
   const customerIds = useMemo(() => list.items.flatMap((x) => x.customerIds?.slice(0, 3) ?? []), [list.items]);
   const users = useNames('users', memberIds, can('users.read'));
   const customers = useNames('customers', customerIds, can('customers.read'));
+  const calendars = useCalendars();
+  const calendarLabel = useCalendarLabel();
+  const calendarShort = useCalendarShortNames();
+  const calendarOptions = useMemo(() => {
+    const opts = (calendars.data ?? []).map((c) => ({ value: c.id, label: calendarLabel(c) }));
+    // A calendar the list does not hold (not readable, or gone) stays selectable under its id.
+    const current = drawer.record?.calendarId;
+    if (current && !opts.some((o) => o.value === current)) opts.push({ value: current, label: current });
+    return opts;
+  }, [calendars.data, calendarLabel, drawer.record]);
 
   const submit = async (v: TeamValues) => {
     const body = {
@@ -69,6 +81,7 @@ export default function TeamsPage() {
       assignment: v.assignment,
       memberIds: v.memberIds ?? [],
       customerIds: v.customerIds ?? [],
+      calendarId: v.calendarId || null,
     };
     const r = drawer.record;
     if (r) await api.patch(`/teams/${r.id}`, { ...body, version: r.version });
@@ -149,6 +162,12 @@ export default function TeamsPage() {
             },
             { title: t('teams.customers'), dataIndex: 'customerIds', render: (ids: Id[]) => <Names ids={ids} name={customers.name} /> },
             {
+              title: t('teams.calendar'),
+              dataIndex: 'calendarId',
+              width: 120,
+              render: (id: string | null | undefined) => (id ? calendarShort(id) : <Typography.Text type="secondary">{t('calendars.short.24x7')}</Typography.Text>),
+            },
+            {
               title: t('common.actions'),
               key: 'actions',
               width: 130,
@@ -189,8 +208,9 @@ export default function TeamsPage() {
                 assignment: r.assignment ?? 'round_robin',
                 memberIds: r.memberIds ?? [],
                 customerIds: r.customerIds ?? [],
+                calendarId: r.calendarId ?? null,
               }
-            : { kind: 'line1', assignment: 'round_robin', memberIds: [], customerIds: [] }
+            : { kind: 'line1', assignment: 'round_robin', memberIds: [], customerIds: [], calendarId: null }
         }
         onClose={() => setDrawer((d) => ({ ...d, open: false }))}
         onSubmit={submit}
@@ -213,6 +233,16 @@ export default function TeamsPage() {
           <Select
             data-testid="team-form-assignment"
             options={(['round_robin', 'least_loaded', 'manual'] as const).map((a) => ({ value: a, label: t(`teams.assignment.${a}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="calendarId" label={t('teams.calendar')} extra={t('teams.calendarHelp')}>
+          <Select
+            allowClear
+            placeholder={t('teams.calendarNone')}
+            loading={calendars.isPending && calendars.fetchStatus !== 'idle'}
+            options={calendarOptions}
+            popupMatchSelectWidth={false}
+            data-testid="team-form-calendar"
           />
         </Form.Item>
         <Form.Item name="memberIds" label={t('teams.members')}>
