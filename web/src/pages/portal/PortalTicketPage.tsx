@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Flex, Input, Modal, Rate, Result, Spin, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Flex, Input, Modal, Rate, Typography } from 'antd';
 import { CheckOutlined, CloseOutlined, FileProtectOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { api, isApiError } from '../../api/client';
 import type { Ticket } from '../../api/types';
 import { useI18n, type MessageKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { Timeline } from '../../components/tickets/Timeline';
 import { ReplyBox } from '../../components/tickets/ReplyBox';
 import { ProgressTag, ticketKey, useApiHasPath, useTicket } from '../../components/tickets/ticketShared';
+import { TicketConflictAlert, TicketLoadState } from '../../components/tickets/TicketPageStates';
 
 type Ask = 'reject' | 'cancel' | null;
 
@@ -73,30 +73,8 @@ export default function PortalTicketPage() {
     }
   };
 
-  if (query.isPending) {
-    return (
-      <Flex justify="center" style={{ padding: 48 }}>
-        <Spin />
-      </Flex>
-    );
-  }
-  if (query.isError) {
-    if (isApiError(query.error) && query.error.status === 404) {
-      return (
-        <Result
-          status="404"
-          title={t('tickets.notFound')}
-          data-testid="portal-ticket-not-found"
-          extra={
-            <Button type="primary" onClick={() => navigate('/portal')}>
-              {t('portal.backToPortal')}
-            </Button>
-          }
-        />
-      );
-    }
-    return <ErrorAlert error={query.error} onRetry={() => query.refetch()} />;
-  }
+  if (query.isPending || query.isError)
+    return <TicketLoadState query={query} notFoundTestid="portal-ticket-not-found" backTo="/portal" backLabel={t('portal.backToPortal')} />;
   if (!ticket) return null;
   const allowed = new Set(ticket.allowedActions);
   const done = ticket.state === 'resolved' || ticket.state === 'closed';
@@ -117,26 +95,12 @@ export default function PortalTicketPage() {
       />
       {created === ticket.number && <Alert type="success" showIcon style={{ marginBottom: 16 }} title={t('portal.report.done', { number: ticket.number })} data-testid="portal-created" />}
       {conflict && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={t('tickets.conflict')}
-          description={conflict}
-          data-testid="ticket-conflict"
-          action={
-            <Button
-              size="small"
-              type="primary"
-              onClick={() => {
-                setConflict(null);
-                void query.refetch();
-              }}
-              data-testid="ticket-conflict-reload"
-            >
-              {t('common.reload')}
-            </Button>
-          }
+        <TicketConflictAlert
+          text={conflict}
+          onReload={() => {
+            setConflict(null);
+            void query.refetch();
+          }}
         />
       )}
       <Flex vertical gap={16}>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, List, Result, Row, Select, Spin, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, List, Row, Select, Spin, Tabs, Tag, Typography } from 'antd';
 import { FileProtectOutlined, LinkOutlined, PaperClipOutlined, PhoneOutlined, ReloadOutlined } from '@ant-design/icons';
 import { api, asPage, isApiError, type Page } from '../../api/client';
 import type { Contact, Id, Site, Ticket, TicketListItem } from '../../api/types';
@@ -9,13 +9,13 @@ import { OPEN_TICKET_STATES } from '../../api/types';
 import { useI18n, type MessageKey } from '../../i18n';
 import { isCustomerStaff, useCan, useCurrentUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { useIsMobile } from '../../components/useIsMobile';
 import { SlaPanel } from '../../components/tickets/SlaPanel';
 import { Timeline } from '../../components/tickets/Timeline';
 import { ReplyBox } from '../../components/tickets/ReplyBox';
 import { WorklogForm } from '../../components/tickets/WorklogForm';
 import { TicketActions, useTicketOps } from '../../components/tickets/TicketActions';
+import { TicketConflictAlert, TicketLoadState } from '../../components/tickets/TicketPageStates';
 import { KindTag, PriorityTag, StateTag, attachmentUrl, fmtSize, shortAxis, ticketKey, useAxisName, useDuration, useNow, useTicket } from '../../components/tickets/ticketShared';
 
 /** tel: links dial the digits (and a leading +). */
@@ -59,30 +59,8 @@ function TicketPage() {
   };
   const onConflict = (e: unknown) => setConflict(isApiError(e) ? errorText(e) : String(e));
 
-  if (query.isPending) {
-    return (
-      <Flex justify="center" style={{ padding: 48 }}>
-        <Spin />
-      </Flex>
-    );
-  }
-  if (query.isError) {
-    if (isApiError(query.error) && query.error.status === 404) {
-      return (
-        <Result
-          status="404"
-          title={t('tickets.notFound')}
-          data-testid="ticket-not-found"
-          extra={
-            <Button type="primary" onClick={() => navigate('/tickets')}>
-              {t('tickets.backToList')}
-            </Button>
-          }
-        />
-      );
-    }
-    return <ErrorAlert error={query.error} onRetry={() => query.refetch()} />;
-  }
+  if (query.isPending || query.isError)
+    return <TicketLoadState query={query} notFoundTestid="ticket-not-found" backTo="/tickets" backLabel={t('tickets.backToList')} />;
   if (!ticket) return null;
   const open = OPEN_TICKET_STATES.includes(ticket.state);
   const acceptsReplies = ticket.state !== 'closed' && ticket.state !== 'cancelled';
@@ -127,21 +105,7 @@ function TicketPage() {
           data-testid="ticket-created"
         />
       )}
-      {conflict !== null && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={t('tickets.conflict')}
-          description={conflict}
-          data-testid="ticket-conflict"
-          action={
-            <Button size="small" type="primary" icon={<ReloadOutlined />} onClick={() => reload()} data-testid="ticket-conflict-reload">
-              {t('common.reload')}
-            </Button>
-          }
-        />
-      )}
+      {conflict !== null && <TicketConflictAlert text={conflict} onReload={() => void reload()} />}
       {!mobile && ops.length > 0 && (
         <Card size="small" style={{ marginBottom: 16 }}>
           <TicketActions ticket={ticket} onChanged={refresh} onConflict={onConflict} />

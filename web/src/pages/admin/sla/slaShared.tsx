@@ -4,7 +4,6 @@ import {
   ANY_PRIORITY,
   SLA_METRICS,
   type PriorityLevel,
-  type PriorityMatrix,
   type SlaMetric,
   type SlaPolicy,
   type SlaTarget,
@@ -12,33 +11,12 @@ import {
 } from '../../../api/types';
 import { useI18n, type MessageKey } from '../../../i18n';
 import { useCalendarShortNames } from '../calendars/calendarShared';
+import { DEFAULT_MATRIX } from '../../../components/tickets/ticketShared';
 
 export const PAUSE_STATES = ['waiting_customer', 'waiting_vendor'] as const;
 
-/** The server's default 3×3 matrix (core/priority.ts), for an SLA started without a template. */
-export const DEFAULT_MATRIX: PriorityMatrix = {
-  impacts: [
-    { code: 'high', name: '高（大范围或关键业务）' },
-    { code: 'medium', name: '中（部门或多人）' },
-    { code: 'low', name: '低（个人）' },
-  ],
-  urgencies: [
-    { code: 'high', name: '高（业务中断）' },
-    { code: 'medium', name: '中（业务受影响）' },
-    { code: 'low', name: '低（可延后）' },
-  ],
-  levels: [
-    { code: 'P1', name: '紧急', rank: 1 },
-    { code: 'P2', name: '高', rank: 2 },
-    { code: 'P3', name: '中', rank: 3 },
-    { code: 'P4', name: '低', rank: 4 },
-  ],
-  cells: {
-    high: { high: 'P1', medium: 'P2', low: 'P3' },
-    medium: { high: 'P2', medium: 'P3', low: 'P4' },
-    low: { high: 'P3', medium: 'P4', low: 'P4' },
-  },
-};
+/** The server's default 3×3 matrix (core/priority.ts), for an SLA started without a template: the tickets' copy. */
+export { DEFAULT_MATRIX };
 
 export function useSlaTemplates() {
   return useQuery({
