@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import dayjs, { type Dayjs } from 'dayjs';
-import { Alert, App, Button, Card, DatePicker, Flex, Form, Input, Select, Table, Typography, type FormInstance } from 'antd';
-import { DeleteOutlined, MinusCircleOutlined, PlusOutlined, ReloadOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
+import { App, Button, Card, DatePicker, Flex, Form, Input, Select, Table, Typography, type FormInstance } from 'antd';
+import { DeleteOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, isApiError, type FieldError } from '../../../api/client';
 import type { Calendar, Interval, SpecialDay } from '../../../api/types';
 import { useI18n, type MessageKey } from '../../../i18n';
 import { TimeField } from '../../../components/TimeField';
 import { timeZoneOptions } from '../../../components/timezones';
 import { setServerErrors } from '../../../lib/formErrors';
+import { EditorProblemAlert, EditorSaveBar, saveOnCtrlEnter, useSaveProblemText, type SaveProblem } from '../../../components/DocumentEditor';
 
 interface IntervalV {
   start?: string;
@@ -267,12 +268,13 @@ export function CalendarEditor({
   onSaved: (c: Calendar) => void;
   onReload: () => void;
 }) {
-  const { t, errorText, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<CalendarFormValues>();
   const [dirty, setDirtyState] = useState(false);
   const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<{ text: string; unmatched: FieldError[]; conflict?: boolean } | null>(null);
+  const [problem, setProblem] = useState<(SaveProblem & { unmatched: FieldError[] }) | null>(null);
+  const problemText = useSaveProblemText();
   const setDirty = (d: boolean) => {
     setDirtyState(d);
     onDirtyChange(d);
@@ -298,9 +300,7 @@ export function CalendarEditor({
         setProblem({ text: t('common.conflictTitle'), unmatched: [], conflict: true });
       } else {
         const unmatched = setServerErrors(form, e, { map: mapPath, scroll: true });
-        const text = errorText(e);
-        const sep = /[。．.!！?？]$/.test(text) ? ' ' : locale === 'zh-CN' ? '。' : '. ';
-        setProblem({ text: isApiError(e) && e.errors.length > unmatched.length ? text + sep + t('common.unsavedHint') : text, unmatched });
+        setProblem({ text: problemText(e, isApiError(e) && e.errors.length > unmatched.length), unmatched });
       }
     } finally {
       setSaving(false);
@@ -315,54 +315,27 @@ export function CalendarEditor({
       disabled={readOnly}
       onValuesChange={() => !dirty && setDirty(true)}
       data-testid="calendar-form"
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !readOnly) {
-          e.preventDefault();
-          void save();
-        }
-      }}
+      onKeyDown={saveOnCtrlEnter(!readOnly, () => void save())}
     >
       {!readOnly && (
-        <Flex
-          justify="space-between"
-          align="center"
-          gap={8}
-          wrap
-          style={{ position: 'sticky', top: 56, zIndex: 5, background: '#f5f7fa', padding: '8px 0', marginBottom: 8 }}
-        >
-          <Typography.Text type={dirty ? 'warning' : 'secondary'} data-testid="calendar-form-state">
-            {dirty ? t('common.unsaved') : t('common.submitHint')}
-          </Typography.Text>
-          <Flex gap={8}>
-            <Button
-              icon={<UndoOutlined />}
-              disabled={!dirty || saving}
-              onClick={() => {
-                form.resetFields();
-                setProblem(null);
-                setDirty(false);
-              }}
-              data-testid="calendar-form-reset"
-            >
-              {t('common.undo')}
-            </Button>
-            <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => void save()} data-testid="calendar-form-submit">
-              {t('common.save')}
-            </Button>
-          </Flex>
-        </Flex>
+        <EditorSaveBar
+          dirty={dirty}
+          saving={saving}
+          onUndo={() => {
+            form.resetFields();
+            setProblem(null);
+            setDirty(false);
+          }}
+          onSave={() => void save()}
+          saveLabel={t('common.save')}
+          testids={{ state: 'calendar-form-state', undo: 'calendar-form-reset', save: 'calendar-form-submit' }}
+        />
       )}
       {problem && (
-        <Alert
-          type={problem.conflict ? 'warning' : 'error'}
-          showIcon
-          style={{ marginBottom: 16 }}
-          data-testid={problem.conflict ? 'calendar-form-conflict' : 'calendar-form-error'}
-          title={problem.text}
-          description={
-            problem.conflict ? (
-              t('common.conflictText')
-            ) : problem.unmatched.length > 0 ? (
+        <EditorProblemAlert
+          problem={problem}
+          details={
+            problem.unmatched.length > 0 ? (
               <ul style={{ margin: 0, paddingInlineStart: 20 }}>
                 {problem.unmatched.map((u, i) => (
                   <li key={i}>{u.message}</li>
@@ -370,13 +343,8 @@ export function CalendarEditor({
               </ul>
             ) : undefined
           }
-          action={
-            problem.conflict && (
-              <Button size="small" icon={<ReloadOutlined />} onClick={onReload} data-testid="calendar-form-reload">
-                {t('common.reload')}
-              </Button>
-            )
-          }
+          onReload={onReload}
+          testids={{ error: 'calendar-form-error', conflict: 'calendar-form-conflict', reload: 'calendar-form-reload' }}
         />
       )}
       <Card size="small" style={{ marginBottom: 16 }}>

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Select, Table, Tag, Typography, type FormInstance } from 'antd';
-import { DeleteOutlined, PlusOutlined, ReloadOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
+import { App, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Select, Table, Tag, Typography, type FormInstance } from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, asPage, isApiError, type FieldError, type Page } from '../../../api/client';
 import {
   ANY_PRIORITY,
@@ -23,6 +23,7 @@ import { useI18n, type MessageKey } from '../../../i18n';
 import { useCan } from '../../../auth/session';
 import { RemoteSelect } from '../../../components/RemoteSelect';
 import { setServerErrors } from '../../../lib/formErrors';
+import { EditorProblemAlert, EditorSaveBar, saveOnCtrlEnter, useSaveProblemText, type SaveProblem } from '../../../components/DocumentEditor';
 import { useCalendarLabel, useCalendars } from '../calendars/calendarShared';
 import { PAUSE_STATES, metricKey, useAxisName, useLevelCode } from './slaShared';
 
@@ -304,14 +305,15 @@ export interface SlaEditorProps {
  * the contract's version; field errors from the server land on the matching inputs and in a list.
  */
 export function SlaEditor({ contractId, data, contractCalendarId, readOnly, startDirty, onDirtyChange, onDocChange, onSaved, onReload }: SlaEditorProps) {
-  const { t, errorText, locale } = useI18n();
+  const { t } = useI18n();
   const can = useCan();
   const { message } = App.useApp();
   const [form] = Form.useForm<SlaFormValues>();
   const initial = useMemo(() => toForm(data.sla, contractCalendarId), [data.sla, contractCalendarId]);
   const [dirty, setDirtyState] = useState(!!startDirty);
   const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<{ text: string; errors: FieldError[]; conflict?: boolean } | null>(null);
+  const [problem, setProblem] = useState<(SaveProblem & { errors: FieldError[] }) | null>(null);
+  const problemText = useSaveProblemText();
   // useWatch sees only registered inputs (the names): code and rank come from the document
   const watchedLevels = Form.useWatch(['matrix', 'levels'], form) as Partial<PriorityLevel>[] | undefined;
   const levels = useMemo(
@@ -384,9 +386,7 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
       if (isApiError(e) && e.status === 409) setProblem({ text: t('common.conflictTitle'), errors: [], conflict: true });
       else {
         setServerErrors(form, e, { map: mapSlaPath, scroll: true });
-        const text = errorText(e);
-        const sep = /[。．.!！?？]$/.test(text) ? ' ' : locale === 'zh-CN' ? '。' : '. ';
-        setProblem({ text: isApiError(e) && e.errors.length ? text + sep + t('common.unsavedHint') : text, errors: isApiError(e) ? e.errors : [] });
+        setProblem({ text: problemText(e, isApiError(e) && e.errors.length > 0), errors: isApiError(e) ? e.errors : [] });
       }
     } finally {
       setSaving(false);
@@ -421,57 +421,32 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
         if (!dirty) setDirty(true);
         onDocChange(fromForm(form.getFieldsValue(true) as SlaFormValues));
       }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !readOnly) {
-          e.preventDefault();
-          void save();
-        }
-      }}
+      onKeyDown={saveOnCtrlEnter(!readOnly, () => void save())}
     >
       {!readOnly && (
-        <Flex
-          justify="space-between"
-          align="center"
-          gap={8}
-          wrap
-          style={{ position: 'sticky', top: 56, zIndex: 5, background: '#f5f7fa', padding: '8px 0', marginBottom: 8 }}
-        >
-          <Typography.Text type={dirty ? 'warning' : 'secondary'} data-testid="sla-state">
-            {dirty ? t('common.unsaved') : t('common.submitHint')}
-          </Typography.Text>
-          <Flex gap={8}>
-            {!startDirty && (
-              <Button
-                icon={<UndoOutlined />}
-                disabled={!dirty || saving}
-                onClick={() => {
+        <EditorSaveBar
+          dirty={dirty}
+          saving={saving}
+          onUndo={
+            startDirty
+              ? undefined
+              : () => {
                   form.resetFields();
                   setProblem(null);
                   setDirty(false);
                   onDocChange(fromForm(initial));
-                }}
-                data-testid="sla-reset"
-              >
-                {t('common.undo')}
-              </Button>
-            )}
-            <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => void save()} data-testid="sla-save">
-              {t('sla.save')}
-            </Button>
-          </Flex>
-        </Flex>
+                }
+          }
+          onSave={() => void save()}
+          saveLabel={t('sla.save')}
+          testids={{ state: 'sla-state', undo: 'sla-reset', save: 'sla-save' }}
+        />
       )}
       {problem && (
-        <Alert
-          type={problem.conflict ? 'warning' : 'error'}
-          showIcon
-          style={{ marginBottom: 16 }}
-          data-testid={problem.conflict ? 'sla-conflict' : 'sla-errors'}
-          title={problem.text}
-          description={
-            problem.conflict ? (
-              t('common.conflictText')
-            ) : problem.errors.length > 0 ? (
+        <EditorProblemAlert
+          problem={problem}
+          details={
+            problem.errors.length > 0 ? (
               <>
                 <div>{t('sla.errorsTitle')}</div>
                 <ul style={{ margin: 0, paddingInlineStart: 20 }}>
@@ -486,13 +461,8 @@ export function SlaEditor({ contractId, data, contractCalendarId, readOnly, star
               </>
             ) : undefined
           }
-          action={
-            problem.conflict && (
-              <Button size="small" icon={<ReloadOutlined />} onClick={onReload} data-testid="sla-reload">
-                {t('common.reload')}
-              </Button>
-            )
-          }
+          onReload={onReload}
+          testids={{ error: 'sla-errors', conflict: 'sla-conflict', reload: 'sla-reload' }}
         />
       )}
 
