@@ -1,6 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import type { Actor } from '../../platform/auth/actor.js';
@@ -8,6 +6,7 @@ import type { AuthService } from '../../platform/auth/service.js';
 import { AppError } from '../../platform/http/errors.js';
 import { iso } from '../../platform/http/zod.js';
 import { DEFAULT_LOCALE, isLocale, registerMessages } from '../../platform/i18n/index.js';
+import { linkKey, signature } from './contact-link.js';
 import * as mails from './contact-mail.repo.js';
 import type { EmailLink } from './events.js';
 import * as repo from './repo.js';
@@ -27,65 +26,8 @@ import type { TicketService } from './service.js';
  * and the audit log record `emailLink` (contact id and name).
  */
 
-// ---------------------------------------------------------------- the key and the token
-
-const keys = new Map<string, Buffer>();
-
-/** The secret in `file`, created (32 random bytes, mode 600) if missing; safe when processes race. */
-function readOrCreateSecret(file: string): string {
-  const read = () => {
-    const s = fs.readFileSync(file, 'utf8').trim();
-    if (s.length < 32) throw new Error(`${file} holds no usable secret: delete it to generate a new one, or set SECRET_KEY`);
-    return s;
-  };
-  try {
-    return read();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(tmp, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
-  try {
-    // link() fails if another process got there first: its (complete) file wins.
-    fs.linkSync(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-  return read();
-}
-
-/** The HMAC key of confirmation links, derived from SECRET_KEY or DATA_DIR/secret.key. */
-export function linkKey(config: Config): Buffer {
-  const id = config.secretKey ? `env:${config.secretKey}` : `file:${config.dataDir}`;
-  let key = keys.get(id);
-  if (!key) {
-    const secret = config.secretKey ?? readOrCreateSecret(path.join(config.dataDir, 'secret.key'));
-    key = createHmac('sha256', secret).update('yunwei contact-confirm link v1').digest();
-    keys.set(id, key);
-  }
-  return key;
-}
-
-interface Bound {
-  id: number;
-  ticket_id: number;
-  contact_id: number;
-  resolved_at: number | null;
-  expires_at: number | null;
-}
-
-function signature(key: Buffer, m: Bound, expSeconds: number): string {
-  return createHmac('sha256', key).update(`confirm:${Number(m.id)}:${expSeconds}:${Number(m.ticket_id)}:${Number(m.contact_id)}:${Number(m.resolved_at)}`).digest('base64url');
-}
-
-/** The token of a resolution mail's links (the same for every attempt at sending it). */
-export function linkToken(config: Config, m: Bound): string {
-  const exp = Math.floor(Number(m.expires_at) / 1000);
-  return `${Number(m.id)}.${exp.toString(36)}.${signature(linkKey(config), m, exp)}`;
-}
+// The key and the token: contact-link.ts (linkToken stays exported here for the page's callers).
+export { linkKey, linkToken } from './contact-link.js';
 
 const TOKEN_RE = /^([1-9]\d{0,15})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/;
 

@@ -4,7 +4,7 @@ import type { Db, DbOrTx, Tx } from '../../db/index.js';
 import { DEFAULT_LOCALE, isLocale, registerMessages, t, type Locale } from '../../platform/i18n/index.js';
 import { enqueueJob, type Scheduler } from '../../platform/jobs/scheduler.js';
 import { absoluteLink, Mailer } from '../../platform/notify/channels.js';
-import { linkToken } from './contact-confirm.js';
+import { linkToken } from './contact-link.js';
 import * as mails from './contact-mail.repo.js';
 import type { NewEntry } from './events.js';
 import * as repo from './repo.js';

@@ -2,6 +2,9 @@ import type { OlaTarget, SlaMetric } from '../../core/sla/index.js';
 import type { TicketAction, TicketState } from '../../core/tickets/lifecycle.js';
 import type { Visibility } from './schema.js';
 
+/** The timeline entries the desk's OLA clocks read (ola.ts), and the breach markers. */
+export const OLA_ENTRY_TYPES = new Set(['created', 'assigned', 'state_changed', 'escalated', 'ola.breached']);
+
 /**
  * The timeline: every entry of `ticket_events`, its type and the JSON `data` it carries.
  * Instants inside `data` are ISO-8601 strings, as everywhere in the API. The SLA clocks are

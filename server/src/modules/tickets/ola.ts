@@ -18,8 +18,8 @@ import type { TicketOut } from './schema.js';
 export const OLA_JOB = 'tickets.ola';
 export const olaJobKey = (ticketId: number) => `ola:ticket:${ticketId}`;
 
-/** The timeline entries the clocks read, and the breach markers. */
-export const OLA_ENTRY_TYPES = new Set(['created', 'assigned', 'state_changed', 'escalated', 'ola.breached']);
+// OLA_ENTRY_TYPES lives with the timeline's types (events.ts), so that repo.ts reads it without importing this file, which imports repo's types.
+export { OLA_ENTRY_TYPES } from './events.js';
 
 /** A desk team without service hours of its own works around the clock: the built-in 7×24 calendar. */
 export const OLA_CALENDAR: CompiledCalendar = compileCalendar(builtinCalendarSpecs().find((c) => c.id === '24x7')!);

@@ -4,7 +4,7 @@ import { dialectOf, ilike } from '../../db/dialect.js';
 import type { DispatchRulesTable, FilesTable, TicketEventsTable, TicketRatingsTable, TicketSlaTable, TicketsTable } from '../../db/schema.js';
 import type { CustomerScope } from '../../platform/auth/actor.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
-import { OLA_ENTRY_TYPES } from './ola.js';
+import { OLA_ENTRY_TYPES } from './events.js';
 
 /**
  * Queries of the tickets tables (tickets, ticket_events, ticket_sla, ticket_counters,
