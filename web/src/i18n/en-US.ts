@@ -581,7 +581,7 @@ export const enUS: Messages = {
   'sla.sameAsOther': 'as other',
   'sla.latest': 'Latest',
   'sla.latestHelp': 'Two stages: missing the usual target is a missed goal (a warning); only missing the latest one is a breach. Leave empty for one target',
-  'sla.startEvent': 'Clock starts',
+  'sla.startEvent': 'Starts',
   'sla.startEvent.reported': 'when reported',
   'sla.startEvent.diagnosed': 'after diagnosis',
   'sla.targetsStagesHelp': 'The diagnosis target counts from the report to the first diagnosis. "Latest" is the second stage of a two-stage target (usually within 1 h, at the latest 3 h): missing the usual target is a missed goal, only missing the latest one is a breach. On-site and resolution may start counting after the diagnosis.',
