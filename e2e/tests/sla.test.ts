@@ -176,7 +176,9 @@ describe('an administrator applies SLA template T4 (一级) to the hospital cont
     await pickStart('diagnosed');
     expect(await start.innerText()).toContain('确诊后');
     expect(await page.getByTestId('sla-state').innerText()).toBe('有未保存的修改');
-    await start.scrollIntoViewIfNeeded();
+    // a picture of the row (the option list closing first)
+    await page.getByTestId('sla-targets-row-any').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, 'sla-editor-targets.png') });
     await save();
 

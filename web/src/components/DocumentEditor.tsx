@@ -52,12 +52,13 @@ export function EditorSaveBar({
 }) {
   const { t } = useI18n();
   return (
+    // Above a table's fixed columns (antd stacks them up to 2 × columns + 3: 13 for the SLA targets), below popups.
     <Flex
       justify="space-between"
       align="center"
       gap={8}
       wrap
-      style={{ position: 'sticky', top: 56, zIndex: 5, background: '#f5f7fa', padding: '8px 0', marginBottom: 8 }}
+      style={{ position: 'sticky', top: 56, zIndex: 20, background: '#f5f7fa', padding: '8px 0', marginBottom: 8 }}
     >
       <Typography.Text type={dirty ? 'warning' : 'secondary'} data-testid={testids.state}>
         {dirty ? t('common.unsaved') : t('common.submitHint')}
