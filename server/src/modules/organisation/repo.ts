@@ -1,6 +1,6 @@
-import { sql, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/index.js';
-import type { ContactsTable, ContractsTable, CustomersTable, SitesTable, TeamsTable } from '../../db/schema.js';
+import type { ContactsTable, ContractsTable, CustomersTable, DB, SitesTable, TeamsTable } from '../../db/schema.js';
 import { ilike } from '../../db/dialect.js';
 import type { CustomerScope } from '../../platform/auth/actor.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
@@ -27,20 +27,102 @@ function inScope(column: string, scope: CustomerScope) {
 
 const versionPlusOne = sql<number>`version + 1`;
 
+// ---------------------------------------------------------------- what the versioned tables share
+// Customers, sites, contacts, contracts and teams carry the same id, version and timestamps, are
+// inserted at version 1 and updated only at the version the caller read: written once here, so
+// the row mappers and writes below differ only in their own columns.
+
+/** A nullable reference column as the API gives it: a number, whatever type the driver returned. */
+function idOrNull(v: number | string | bigint | null): number | null {
+  return v === null ? null : Number(v);
+}
+
+/** What every record of these tables carries: its id, the version an edit must name, its timestamps. */
+export interface VersionedRecord {
+  id: number;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The version and timestamps of a versioned row, as the API names them (after its own fields, where the API has them). */
+function stamps(r: { version: number; created_at: number; updated_at: number }) {
+  return { version: r.version, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+type Versioned = 'customers' | 'sites' | 'contacts' | 'contracts';
+type NewRow<T extends Versioned> = Omit<Insertable<DB[T]>, 'created_at' | 'updated_at' | 'version'>;
+
+// The table is a parameter, which Kysely's builders cannot type through a union of tables: the
+// signatures below carry the types, the body runs on an untyped handle.
+function untyped(db: DbOrTx): Kysely<any> {
+  return db as unknown as Kysely<any>;
+}
+
+/** Inserts a row at version 1, created and updated now; the row as stored. */
+async function insertVersioned<T extends Versioned>(db: DbOrTx, table: T, values: NewRow<T>, now: number): Promise<Selectable<DB[T]>> {
+  const row = await untyped(db).insertInto(table as string).values({ ...values, created_at: now, updated_at: now, version: 1 }).returningAll().executeTakeFirstOrThrow();
+  return row as Selectable<DB[T]>;
+}
+
+/** Applies `set` if the row is still at `version` (a new version, updated now); undefined when it is not (stale). */
+async function updateVersioned<T extends Versioned>(db: DbOrTx, table: T, id: number, version: number, set: Updateable<DB[T]>, now: number): Promise<Selectable<DB[T]> | undefined> {
+  const row = await untyped(db)
+    .updateTable(table as string)
+    .set({ ...set, updated_at: now, version: versionPlusOne })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+  return row as Selectable<DB[T]> | undefined;
+}
+
+type OfCustomer = 'sites' | 'contacts' | 'contracts';
+
+/** A customer's rows of one table in id order (each table's customer index), `q` matching any of `searchColumns`. */
+async function pageOfCustomer<T extends OfCustomer, R extends { id: number }>(
+  db: DbOrTx,
+  table: T,
+  scope: CustomerScope,
+  customerId: number,
+  query: PageQuery,
+  searchColumns: string[],
+  map: (r: Selectable<DB[T]>) => R,
+): Promise<Page<R>> {
+  const after = decodeCursor(query.cursor, ['number']) as [number] | null;
+  let q = untyped(db).selectFrom(table as string).selectAll().where('customer_id', '=', customerId).where(inScope(`${table}.customer_id`, scope));
+  if (query.q) q = q.where((eb) => eb.or(searchColumns.map((c) => ilike(c, query.q!))));
+  if (after) q = q.where('id', '>', after[0]);
+  const rows = (await q.orderBy('id').limit(query.limit + 1).execute()) as Selectable<DB[T]>[];
+  return pageOf(rows.map(map), query.limit, (r) => [r.id]);
+}
+
+/** One row of a customer's table by id, if its customer is in the scope. */
+async function findOfCustomer<T extends OfCustomer>(db: DbOrTx, table: T, scope: CustomerScope, id: number): Promise<Selectable<DB[T]> | undefined> {
+  const row = await untyped(db).selectFrom(table as string).selectAll().where('id', '=', id).where(inScope(`${table}.customer_id`, scope)).executeTakeFirst();
+  return row as Selectable<DB[T]> | undefined;
+}
+
+/** The columns of the fields given, for a partial update: undefined leaves a column as it is, null clears it. */
+function givenColumns<V extends object>(v: V, columns: { [K in keyof V]?: string }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(columns) as Array<[keyof V, string]>) if (v[field] !== undefined) out[column] = v[field];
+  return out;
+}
+
 // ---------------------------------------------------------------- customers
 
-export interface Customer {
-  id: number;
+export interface CustomerValues {
   code: string;
   name: string;
   tier: number;
   timeZone: string;
   address: string | null;
   notes: string | null;
+}
+
+export interface Customer extends VersionedRecord, CustomerValues {
   archivedAt: number | null;
-  version: number;
-  createdAt: number;
-  updatedAt: number;
 }
 
 function toCustomer(r: Selectable<CustomersTable>): Customer {
@@ -53,9 +135,7 @@ function toCustomer(r: Selectable<CustomersTable>): Customer {
     address: r.address,
     notes: r.notes,
     archivedAt: r.archived_at,
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    ...stamps(r),
   };
 }
 
@@ -82,43 +162,14 @@ export async function customerIdsInScope(db: DbOrTx, scope: CustomerScope, ids: 
   return new Set(rows.map((r) => Number(r.id)));
 }
 
-export interface CustomerValues {
-  code: string;
-  name: string;
-  tier: number;
-  timeZone: string;
-  address: string | null;
-  notes: string | null;
-}
-
 export async function insertCustomer(db: DbOrTx, v: CustomerValues, now: number): Promise<Customer> {
-  const row = await db
-    .insertInto('customers')
-    .values({ code: v.code, name: v.name, tier: v.tier, time_zone: v.timeZone, address: v.address, notes: v.notes, archived_at: null, created_at: now, updated_at: now, version: 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toCustomer(row);
+  return toCustomer(await insertVersioned(db, 'customers', { code: v.code, name: v.name, tier: v.tier, time_zone: v.timeZone, address: v.address, notes: v.notes, archived_at: null }, now));
 }
 
 /** Applies the change if the row is still at `version`; undefined when it is not (stale). */
 export async function updateCustomer(db: DbOrTx, id: number, version: number, v: Partial<CustomerValues> & { archivedAt?: number | null }, now: number): Promise<Customer | undefined> {
-  const row = await db
-    .updateTable('customers')
-    .set({
-      ...(v.code !== undefined && { code: v.code }),
-      ...(v.name !== undefined && { name: v.name }),
-      ...(v.tier !== undefined && { tier: v.tier }),
-      ...(v.timeZone !== undefined && { time_zone: v.timeZone }),
-      ...(v.address !== undefined && { address: v.address }),
-      ...(v.notes !== undefined && { notes: v.notes }),
-      ...(v.archivedAt !== undefined && { archived_at: v.archivedAt }),
-      updated_at: now,
-      version: versionPlusOne,
-    })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+  const set = givenColumns(v, { code: 'code', name: 'name', tier: 'tier', timeZone: 'time_zone', address: 'address', notes: 'notes', archivedAt: 'archived_at' });
+  const row = await updateVersioned(db, 'customers', id, version, set, now);
   return row ? toCustomer(row) : undefined;
 }
 
@@ -137,16 +188,12 @@ export async function deleteCustomer(db: DbOrTx, id: number): Promise<void> {
 
 // ---------------------------------------------------------------- sites
 
-export interface Site {
-  id: number;
+export interface Site extends VersionedRecord {
   customerId: number;
   name: string;
   kind: 'site' | 'department';
   address: string | null;
   parentId: number | null;
-  version: number;
-  createdAt: number;
-  updatedAt: number;
 }
 
 function toSite(r: Selectable<SitesTable>): Site {
@@ -156,25 +203,18 @@ function toSite(r: Selectable<SitesTable>): Site {
     name: r.name,
     kind: r.kind as Site['kind'],
     address: r.address,
-    parentId: r.parent_id === null ? null : Number(r.parent_id),
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    parentId: idOrNull(r.parent_id),
+    ...stamps(r),
   };
 }
 
 /** A customer's sites in id order (the sites_customer index). */
 export async function listSites(db: DbOrTx, scope: CustomerScope, customerId: number, query: PageQuery): Promise<Page<Site>> {
-  const after = decodeCursor(query.cursor, ['number']) as [number] | null;
-  let q = db.selectFrom('sites').selectAll().where('customer_id', '=', customerId).where(inScope('sites.customer_id', scope));
-  if (query.q) q = q.where((eb) => eb.or([ilike('name', query.q!), ilike('address', query.q!)]));
-  if (after) q = q.where('id', '>', after[0]);
-  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
-  return pageOf(rows.map(toSite), query.limit, (s) => [s.id]);
+  return pageOfCustomer(db, 'sites', scope, customerId, query, ['name', 'address'], toSite);
 }
 
 export async function findSite(db: DbOrTx, scope: CustomerScope, id: number): Promise<Site | null> {
-  const row = await db.selectFrom('sites').selectAll().where('id', '=', id).where(inScope('sites.customer_id', scope)).executeTakeFirst();
+  const row = await findOfCustomer(db, 'sites', scope, id);
   return row ? toSite(row) : null;
 }
 
@@ -223,29 +263,11 @@ export interface SiteValues {
 }
 
 export async function insertSite(db: DbOrTx, customerId: number, v: SiteValues, now: number): Promise<Site> {
-  const row = await db
-    .insertInto('sites')
-    .values({ customer_id: customerId, name: v.name, kind: v.kind, address: v.address, parent_id: v.parentId, created_at: now, updated_at: now, version: 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toSite(row);
+  return toSite(await insertVersioned(db, 'sites', { customer_id: customerId, name: v.name, kind: v.kind, address: v.address, parent_id: v.parentId }, now));
 }
 
 export async function updateSite(db: DbOrTx, id: number, version: number, v: Partial<SiteValues>, now: number): Promise<Site | undefined> {
-  const row = await db
-    .updateTable('sites')
-    .set({
-      ...(v.name !== undefined && { name: v.name }),
-      ...(v.kind !== undefined && { kind: v.kind }),
-      ...(v.address !== undefined && { address: v.address }),
-      ...(v.parentId !== undefined && { parent_id: v.parentId }),
-      updated_at: now,
-      version: versionPlusOne,
-    })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await updateVersioned(db, 'sites', id, version, givenColumns(v, { name: 'name', kind: 'kind', address: 'address', parentId: 'parent_id' }), now);
   return row ? toSite(row) : undefined;
 }
 
@@ -263,29 +285,16 @@ export async function deleteSite(db: DbOrTx, site: Site, now: number): Promise<{
 
 // ---------------------------------------------------------------- contacts
 
-export interface Contact {
-  id: number;
+/** A contact as stored: what is written (ContactValues, below), every field given, with its customer. */
+export interface Contact extends VersionedRecord, Required<ContactValues> {
   customerId: number;
-  siteId: number | null;
-  name: string;
-  phone: string | null;
-  mobile: string | null;
-  email: string | null;
-  title: string | null;
-  isVip: boolean;
-  notes: string | null;
-  emailNotify: boolean;
-  locale: string | null;
-  version: number;
-  createdAt: number;
-  updatedAt: number;
 }
 
 function toContact(r: Selectable<ContactsTable>): Contact {
   return {
     id: Number(r.id),
     customerId: Number(r.customer_id),
-    siteId: r.site_id === null ? null : Number(r.site_id),
+    siteId: idOrNull(r.site_id),
     name: r.name,
     phone: r.phone,
     mobile: r.mobile,
@@ -295,9 +304,7 @@ function toContact(r: Selectable<ContactsTable>): Contact {
     notes: r.notes,
     emailNotify: r.email_notify !== 0,
     locale: r.locale,
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    ...stamps(r),
   };
 }
 
@@ -325,16 +332,11 @@ function digitPrefixRange(prefix: string): { lo: string; hi: string | null } {
 }
 
 export async function listContacts(db: DbOrTx, scope: CustomerScope, customerId: number, query: PageQuery): Promise<Page<Contact>> {
-  const after = decodeCursor(query.cursor, ['number']) as [number] | null;
-  let q = db.selectFrom('contacts').selectAll().where('customer_id', '=', customerId).where(inScope('contacts.customer_id', scope));
-  if (query.q) q = q.where((eb) => eb.or([ilike('name', query.q!), ilike('phone', query.q!), ilike('mobile', query.q!), ilike('email', query.q!)]));
-  if (after) q = q.where('id', '>', after[0]);
-  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
-  return pageOf(rows.map(toContact), query.limit, (c) => [c.id]);
+  return pageOfCustomer(db, 'contacts', scope, customerId, query, ['name', 'phone', 'mobile', 'email'], toContact);
 }
 
 export async function findContact(db: DbOrTx, scope: CustomerScope, id: number): Promise<Contact | null> {
-  const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).where(inScope('contacts.customer_id', scope)).executeTakeFirst();
+  const row = await findOfCustomer(db, 'contacts', scope, id);
   return row ? toContact(row) : null;
 }
 
@@ -438,12 +440,7 @@ function contactColumns(v: ContactValues) {
 }
 
 export async function insertContact(db: DbOrTx, customerId: number, v: ContactValues, now: number): Promise<Contact> {
-  const row = await db
-    .insertInto('contacts')
-    .values({ customer_id: customerId, ...contactColumns(v), created_at: now, updated_at: now, version: 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toContact(row);
+  return toContact(await insertVersioned(db, 'contacts', { customer_id: customerId, ...contactColumns(v) }, now));
 }
 
 /** Bulk insert for imports, in chunks that stay under both drivers' bound-parameter limits. */
@@ -455,13 +452,7 @@ export async function insertContacts(db: DbOrTx, customerId: number, values: Con
 }
 
 export async function updateContact(db: DbOrTx, id: number, version: number, v: ContactValues, now: number): Promise<Contact | undefined> {
-  const row = await db
-    .updateTable('contacts')
-    .set({ ...contactColumns(v), updated_at: now, version: versionPlusOne })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await updateVersioned(db, 'contacts', id, version, contactColumns(v), now);
   return row ? toContact(row) : undefined;
 }
 
@@ -471,9 +462,7 @@ export async function deleteContact(db: DbOrTx, id: number): Promise<void> {
 
 // ---------------------------------------------------------------- contracts
 
-export interface Contract {
-  id: number;
-  customerId: number;
+export interface ContractValues {
   code: string;
   name: string;
   startsOn: string;
@@ -484,9 +473,10 @@ export interface Contract {
   projectManagerId: number | null;
   slaPolicy: Record<string, unknown> | null;
   notes: string | null;
-  version: number;
-  createdAt: number;
-  updatedAt: number;
+}
+
+export interface Contract extends VersionedRecord, ContractValues {
+  customerId: number;
 }
 
 function toContract(r: Selectable<ContractsTable>): Contract {
@@ -500,22 +490,15 @@ function toContract(r: Selectable<ContractsTable>): Contract {
     services: JSON.parse(r.services) as string[],
     serviceHours: r.service_hours,
     calendarId: r.calendar_id,
-    projectManagerId: r.project_manager_id === null ? null : Number(r.project_manager_id),
+    projectManagerId: idOrNull(r.project_manager_id),
     slaPolicy: r.sla_policy === null ? null : (JSON.parse(r.sla_policy) as Record<string, unknown>),
     notes: r.notes,
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    ...stamps(r),
   };
 }
 
 export async function listContracts(db: DbOrTx, scope: CustomerScope, customerId: number, query: PageQuery): Promise<Page<Contract>> {
-  const after = decodeCursor(query.cursor, ['number']) as [number] | null;
-  let q = db.selectFrom('contracts').selectAll().where('customer_id', '=', customerId).where(inScope('contracts.customer_id', scope));
-  if (query.q) q = q.where((eb) => eb.or([ilike('code', query.q!), ilike('name', query.q!)]));
-  if (after) q = q.where('id', '>', after[0]);
-  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
-  return pageOf(rows.map(toContract), query.limit, (c) => [c.id]);
+  return pageOfCustomer(db, 'contracts', scope, customerId, query, ['code', 'name'], toContract);
 }
 
 /** The customer's contract in force on a local date (the latest started; ties: the newest). One row, by the customer's index. */
@@ -534,21 +517,8 @@ export async function contractInForce(db: DbOrTx, customerId: number, localDate:
 }
 
 export async function findContract(db: DbOrTx, scope: CustomerScope, id: number): Promise<Contract | null> {
-  const row = await db.selectFrom('contracts').selectAll().where('id', '=', id).where(inScope('contracts.customer_id', scope)).executeTakeFirst();
+  const row = await findOfCustomer(db, 'contracts', scope, id);
   return row ? toContract(row) : null;
-}
-
-export interface ContractValues {
-  code: string;
-  name: string;
-  startsOn: string;
-  endsOn: string;
-  services: string[];
-  serviceHours: string;
-  calendarId: string;
-  projectManagerId: number | null;
-  slaPolicy: Record<string, unknown> | null;
-  notes: string | null;
 }
 
 function contractColumns(v: ContractValues) {
@@ -567,22 +537,11 @@ function contractColumns(v: ContractValues) {
 }
 
 export async function insertContract(db: DbOrTx, customerId: number, v: ContractValues, now: number): Promise<Contract> {
-  const row = await db
-    .insertInto('contracts')
-    .values({ customer_id: customerId, ...contractColumns(v), created_at: now, updated_at: now, version: 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toContract(row);
+  return toContract(await insertVersioned(db, 'contracts', { customer_id: customerId, ...contractColumns(v) }, now));
 }
 
 export async function updateContract(db: DbOrTx, id: number, version: number, v: ContractValues, now: number): Promise<Contract | undefined> {
-  const row = await db
-    .updateTable('contracts')
-    .set({ ...contractColumns(v), updated_at: now, version: versionPlusOne })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await updateVersioned(db, 'contracts', id, version, contractColumns(v), now);
   return row ? toContract(row) : undefined;
 }
 
@@ -601,8 +560,7 @@ export async function providerUserIds(db: DbOrTx, ids: number[]): Promise<Set<nu
 
 // ---------------------------------------------------------------- teams
 
-export interface Team {
-  id: number;
+export interface Team extends VersionedRecord {
   name: string;
   kind: string;
   description: string | null;
@@ -612,9 +570,6 @@ export interface Team {
   memberIds: number[];
   /** Every customer the team serves; callers filter to the viewer's scope before showing. */
   customerIds: number[];
-  version: number;
-  createdAt: number;
-  updatedAt: number;
 }
 
 async function withLinks(db: DbOrTx, rows: Selectable<TeamsTable>[]): Promise<Team[]> {
@@ -633,9 +588,7 @@ async function withLinks(db: DbOrTx, rows: Selectable<TeamsTable>[]): Promise<Te
     calendarId: r.calendar_id ?? null,
     memberIds: members.filter((m) => Number(m.team_id) === Number(r.id)).map((m) => Number(m.user_id)),
     customerIds: customers.filter((c) => Number(c.team_id) === Number(r.id)).map((c) => Number(c.customer_id)),
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    ...stamps(r),
   }));
 }
 
