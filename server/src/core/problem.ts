@@ -8,7 +8,8 @@
 export interface Problem {
   field: string;
   code: string;
-  params: Record<string, string | number>;
+  /** A string array lists message keys the edge translates and joins (a unit's name in the reader's language). */
+  params: Record<string, string | number | string[]>;
 }
 
 /** Base of every error the core throws: a message key, its parameters and, for invalid input, the problems. */

@@ -160,7 +160,10 @@ export type SlaCode =
   | 'sla.events.reported'
   | 'sla.event.invalid'
   | 'sla.event.beforeReported'
-  | 'sla.calendar.missing';
+  | 'sla.calendar.missing'
+  | 'sla.unit.minutes'
+  | 'sla.unit.hours'
+  | 'sla.unit.workdays';
 
 export class SlaError extends CoreError {
   declare readonly code: SlaCode;

@@ -2,7 +2,8 @@ import { HORIZON_DAYS, MAX_MINUTES } from '../calendar/compile.js';
 import { isRecord, type Problem } from '../problem.js';
 import { ANY_PRIORITY, DIAGNOSIS_STARTED, ESCALATION_ACTIONS, SLA_METRICS, START_EVENTS, TARGET_UNITS, type SlaCode, type SlaMetric } from './types.js';
 
-type Add = (field: string, code: SlaCode, params?: Record<string, string | number>) => void;
+/** An array param lists message keys the edge translates (a unit's name in the reader's language). */
+type Add = (field: string, code: SlaCode, params?: Record<string, string | number | string[]>) => void;
 
 /** Largest amount per unit: ten years of working time, as the calendars accept. */
 const MAX_AMOUNT: Record<string, number> = { minutes: MAX_MINUTES, hours: MAX_MINUTES / 60, workdays: HORIZON_DAYS };
@@ -50,7 +51,7 @@ function checkTarget(t: unknown, field: string, add: Add, calendarIds: readonly 
         const a = fixedMinutes(t);
         const b = fixedMinutes(latest);
         const later = a !== null && b !== null ? b > a : a === null && b === null ? (latest.amount as number) > (t.amount as number) : true;
-        if (!later) add(`${field}.latest`, 'sla.target.latest.notLater', { value: `${String(latest.amount)} ${String(latest.unit)}`, target: `${String(t.amount)} ${String(t.unit)}` });
+        if (!later) add(`${field}.latest`, 'sla.target.latest.notLater', { value: String(latest.amount), valueUnit: [`sla.unit.${String(latest.unit)}`], target: String(t.amount), targetUnit: [`sla.unit.${String(t.unit)}`] });
       }
     }
   }

@@ -67,6 +67,19 @@ describeDb('contract SLA policies', (kind) => {
     expect(after).toEqual(current);
   });
 
+  it('names a latest target earlier than the usual one in the reader\'s language, units included', async () => {
+    const current = (await admin.request({ method: 'GET', url: `/api/v1/contracts/${contractId}/sla` })).json();
+    // The first priority's first metric: usual 2 hours, "at the latest" 30 minutes.
+    const targets = structuredClone(current.sla.policy.targets) as Record<string, Record<string, Record<string, unknown>>>;
+    const [priority] = Object.keys(targets);
+    const [metric] = Object.keys(targets[priority]);
+    targets[priority][metric] = { ...targets[priority][metric], amount: 2, unit: 'hours', latest: { amount: 30, unit: 'minutes' } };
+    const payload = { ...current.sla, policy: { ...current.sla.policy, targets }, version: current.version };
+    const zh = await admin.request({ method: 'PUT', url: `/api/v1/contracts/${contractId}/sla`, payload });
+    expect(zh.statusCode).toBe(400);
+    expect(zh.json().errors[0].message).toContain('最迟时限（30 分钟）必须晚于一般时限（2 小时）');
+  });
+
   it('adjusts an applied template and refuses a stale version', async () => {
     const current = (await admin.request({ method: 'GET', url: `/api/v1/contracts/${contractId}/sla` })).json();
     const edited = structuredClone(current.sla);
