@@ -32,9 +32,9 @@ describe('every role\'s first screen shows what it is for, with the demo\'s data
     const page = await b.fresh();
     await loginUI(page, 'desk');
     await page.getByTestId('page-workspace').waitFor({ timeout: UI_TIMEOUT });
-    // The desk's own tickets are few; its team's queue holds the calls nobody has dispatched yet.
-    await page.getByTestId('workspace-tab-team').click();
+    // The desk's first queue is its team's: the calls nobody has dispatched yet (its own tickets are few).
     expect(await rows(page, 'workspace-row')).toBeGreaterThan(0);
+    expect(await page.getByRole('tab', { selected: true }).innerText()).toBe('本组工单');
     await page.getByTestId('workspace-breaching').click();
     expect(await rows(page, 'workspace-row')).toBeGreaterThan(0);
     const countdowns = page.getByTestId('workspace-table').getByTestId('ticket-sla-countdown');

@@ -16,8 +16,10 @@ import { useLogCall } from '../components/tickets/LogCallDrawer';
 import { TICKETS } from '../components/tickets/ticketShared';
 
 type Queue = 'mine' | 'team' | 'unassigned' | 'breaching' | 'contractDue' | 'contractBreached' | 'contractOpen' | 'complaints' | 'lowRatings' | 'allComplaints';
-/** The agents' queues. */
+/** The agents' queues: an engineer's own work first. */
 const DESK_QUEUES: Queue[] = ['mine', 'team', 'unassigned', 'breaching'];
+/** The service desk dispatches: its team's queue (the calls it has taken and not yet handed on) first, its own tickets last. */
+const DISPATCH_QUEUES: Queue[] = ['team', 'unassigned', 'breaching', 'mine'];
 /** A project manager's contracts first: what is about to break, what broke, what is open. */
 const PM_QUEUES: Queue[] = ['contractDue', 'contractBreached', 'contractOpen', 'mine'];
 /** Quality management: complaints to handle, low ratings to follow up. */
@@ -39,7 +41,8 @@ const QUEUE_QUERY: Record<Queue, Query> = {
 
 /** Which queues a user's home shows, by role (the desk's and engineers' by default). */
 function queuesOf(roles: string[]): Queue[] {
-  if (roles.includes('desk') || roles.includes('engineer') || roles.includes('admin')) return DESK_QUEUES;
+  if (roles.includes('engineer') || roles.includes('admin')) return DESK_QUEUES;
+  if (roles.includes('desk')) return DISPATCH_QUEUES;
   if (roles.includes('pm')) return PM_QUEUES;
   if (roles.includes('quality')) return QUALITY_QUEUES;
   return DESK_QUEUES;

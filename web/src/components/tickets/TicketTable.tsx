@@ -118,11 +118,12 @@ export function TicketTable(props: TicketTableProps) {
         }) as React.HTMLAttributes<HTMLElement>
       }
       locale={{ emptyText: empty }}
+      // Narrow fixed columns: the title takes what is left (it was ≈ 100 px at 1366 px).
       columns={[
         {
           title: t('tickets.number'),
           dataIndex: 'number',
-          width: 160,
+          width: 150,
           render: (v: string) => (
             <Typography.Text style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', whiteSpace: 'nowrap' }} data-testid="ticket-number">
               {v}
@@ -135,18 +136,18 @@ export function TicketTable(props: TicketTableProps) {
           ellipsis: true,
           render: (v: string, r) => <Link to={`/tickets/${r.id}`}>{v}</Link>,
         },
-        { title: t('tickets.customer'), dataIndex: 'customerName', width: 170, ellipsis: true },
+        { title: t('tickets.customer'), dataIndex: 'customerName', width: 140, ellipsis: true },
         {
           title: t('tickets.priority'),
           dataIndex: 'priority',
-          width: 110,
+          width: 96,
           render: (_: string, r) => <PriorityTag code={r.priority} rank={r.priorityRank} />,
         },
-        { title: t('tickets.state'), dataIndex: 'state', width: 130, render: (_: string, r) => <StateTag state={r.state} /> },
+        { title: t('tickets.state'), dataIndex: 'state', width: 110, render: (_: string, r) => <StateTag state={r.state} /> },
         {
           title: t('tickets.assignee'),
           key: 'assignee',
-          width: 150,
+          width: 124,
           ellipsis: true,
           render: (_: unknown, r) =>
             r.assigneeName || r.teamName ? (
@@ -165,7 +166,7 @@ export function TicketTable(props: TicketTableProps) {
         {
           title: t('tickets.slaRemaining'),
           key: 'sla',
-          width: 180,
+          width: 156,
           render: (_: unknown, r) => <SlaCountdown dueAt={r.slaDueAt} status={r.slaStatus} state={r.state} />,
         },
       ]}
