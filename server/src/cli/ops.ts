@@ -22,7 +22,7 @@ const log = (line: string) => console.log(line);
 export function registerOpsCommands(program: Command): void {
   program
     .command('demo')
-    .description('migrate, then load a Chinese demo data set — organisation, SLA policies, dispatch rules and a year of tickets — with a login for every role (empty database only; says so and succeeds when the demo is there already)')
+    .description('migrate, then load a Chinese demo data set — organisation, SLA policies, dispatch rules, a year of tickets, signed repair reports, monitoring alerts and mail — with a login for every role (empty database only; says so and succeeds when the demo is there already)')
     .option('--tickets <n>', `tickets of the year of history (default ${DEMO_TICKETS})`, (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new InvalidArgumentError('a whole number from 0 to 1000000');

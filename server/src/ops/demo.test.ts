@@ -8,7 +8,7 @@ import { createTestDatabase, describeDb, login, testConfig, type TestDatabase } 
 import { getSetting, PROVIDER_NAME_KEY, providerNameOf } from '../platform/settings/index.js';
 import { openBlob } from '../platform/files/store.js';
 import { parseSignature } from '../modules/fieldservice/signature.js';
-import { DEMO_PASSWORD, DEMO_PROVIDER, DemoExists, DemoRefused, loadDemo, type DemoResult } from './demo.js';
+import { DEMO_DESK_HOTLINE, DEMO_DESK_HOURS, DEMO_PASSWORD, DEMO_PROVIDER, DemoExists, DemoRefused, loadDemo, type DemoResult } from './demo.js';
 
 const OPEN = 'new,assigned,accepted,in_progress,waiting_customer,waiting_vendor';
 
@@ -307,6 +307,8 @@ describeDb('demo data', (kind) => {
 
   it('sets the provider name (documents say 华信运维服务有限公司; PROVIDER_NAME overrides it)', async () => {
     expect(await getSetting(t.database.db, PROVIDER_NAME_KEY)).toBe(DEMO_PROVIDER);
+    expect(await getSetting(t.database.db, 'desk.hotline')).toBe(DEMO_DESK_HOTLINE);
+    expect(await getSetting(t.database.db, 'desk.hours')).toBe(DEMO_DESK_HOURS);
     expect(await providerNameOf(t.database.db, { providerName: null })).toBe(DEMO_PROVIDER);
     expect(await providerNameOf(t.database.db, { providerName: '别的公司' })).toBe('别的公司');
   });

@@ -10,6 +10,7 @@ import { auditActorOf, recordAudit } from '../platform/audit/service.js';
 import { systemActor } from '../platform/auth/actor.js';
 import { hashPassword } from '../platform/auth/password.js';
 import { PROVIDER_NAME_KEY, setSetting } from '../platform/settings/index.js';
+import { DESK_HOTLINE_KEY, DESK_HOURS_KEY } from '../modules/tickets/portal.js';
 import {
   finishHistory,
   insertRows,
@@ -35,6 +36,9 @@ import { integrationServices, loadIntegrations } from './demo-integrations.js';
  * for every built-in role, so a first-time visitor can see each face of the product.
  */
 export const DEMO_PROVIDER = '华信运维服务有限公司';
+/** The desk's hotline and hours (fictional number of the fictional city). */
+export const DEMO_DESK_HOTLINE = '0576-8888 6666';
+export const DEMO_DESK_HOURS = '7×24 小时受理（节假日照常）';
 /** Satisfies the default password rule (11+ characters, upper, lower, digit, symbol). */
 export const DEMO_PASSWORD = 'Yunwei@2026demo';
 /** Tickets of the demo's year of history by default (`yunwei demo --tickets N`). */
@@ -325,6 +329,9 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
 
     log(`provider ${DEMO_PROVIDER}: ${TEAMS.length} teams`);
     await setSetting(trx, PROVIDER_NAME_KEY, DEMO_PROVIDER, now);
+    // What the portal shows customers as the single point of contact (REQ #5, #6).
+    await setSetting(trx, DESK_HOTLINE_KEY, DEMO_DESK_HOTLINE, now);
+    await setSetting(trx, DESK_HOURS_KEY, DEMO_DESK_HOURS, now);
     const teamIds = new Map<TeamKey, number>();
     for (const t of TEAMS) {
       teamIds.set(t.key, await org.insertTeam(trx, { name: t.name, kind: t.key, description: t.description, assignment: 'round_robin' }, now));
