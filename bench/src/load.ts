@@ -9,7 +9,6 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { OPEN_STATES } from '../../server/src/core/tickets/lifecycle.js';
 import { intArg, parseArgs } from './generate.js';
 import { createSession } from './lib/fixtures.js';
 import { openTarget, parseTarget, serveEnv } from './lib/target.js';
+import { freePort } from '../../server/src/test/ports.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -82,16 +82,6 @@ function runWrk(wrk: string, url: string, opts: { connections: number; threads: 
 
 // ---------------------------------------------------------------- the serve process
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function procStatus(pid: number): { rssMb: number; hwmMb: number } {
   const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
