@@ -97,6 +97,8 @@ describe('unknown callers, the caller lookup, dispatch rules and the portal\'s s
     await loginUI(page, 'admin');
     await page.goto(`${b.baseURL}/admin/dispatch-rules`);
     await page.getByTestId('page-dispatch-rules').waitFor({ timeout: UI_TIMEOUT });
+    // Count once the list has loaded (the demo has dispatch rules): counted earlier it is 0.
+    await page.getByTestId('dispatch-row').first().waitFor({ timeout: UI_TIMEOUT });
     const before = await page.getByTestId('dispatch-row').count();
     const name = `放射科设备故障 ${stamp()}`;
     await page.getByTestId('dispatch-new').click();
