@@ -242,6 +242,8 @@ export const enUS: Messages = {
   'permGroup.administration': 'Administration',
   'permGroup.sla': 'Service level',
   'permGroup.tickets': 'Tickets',
+  'permGroup.reporting': 'Reports & KPIs',
+  'permGroup.knowledge': 'Knowledge base',
   'permGroup.portal': 'Customer portal',
   'permGroup.scope': 'Data scope',
 

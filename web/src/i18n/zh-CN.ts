@@ -252,6 +252,8 @@ export const zhCN = {
   'permGroup.administration': '系统管理',
   'permGroup.sla': '服务级别',
   'permGroup.tickets': '工单',
+  'permGroup.reporting': '服务报告与指标',
+  'permGroup.knowledge': '知识库',
   'permGroup.portal': '客户门户',
   'permGroup.scope': '数据范围',
 

@@ -27,6 +27,14 @@ export const PERMISSIONS = [
   { code: 'tickets.write', group: 'tickets', zh: '处理工单', en: 'Work on tickets' },
   { code: 'tickets.dispatch', group: 'tickets', zh: '派单', en: 'Dispatch tickets' },
   { code: 'dispatch.manage', group: 'tickets', zh: '维护派单规则', en: 'Manage dispatch rules' },
+  { code: 'reports.read', group: 'reporting', zh: '查看服务报告与指标看板', en: 'View service reports, KPIs and dashboards' },
+  { code: 'reports.write', group: 'reporting', zh: '编写、审核和出具服务报告', en: 'Write, review and issue service reports' },
+  { code: 'reports.manage', group: 'reporting', zh: '维护报告模板、信笺和交付规则', en: 'Manage report templates, letterhead and due rules' },
+  { code: 'reports.signoff', group: 'reporting', zh: '签收或退回服务报告（客户）', en: 'Sign off or return service reports (customer)' },
+  { code: 'evidence.export', group: 'reporting', zh: '导出 ITSS 审计证据包', en: 'Export the ITSS audit evidence pack' },
+  { code: 'knowledge.read', group: 'knowledge', zh: '查阅知识库', en: 'Read the knowledge base' },
+  { code: 'knowledge.write', group: 'knowledge', zh: '编写和提交知识文章', en: 'Write and submit knowledge articles' },
+  { code: 'knowledge.review', group: 'knowledge', zh: '审核、发布和归档知识文章', en: 'Review, publish and archive knowledge articles' },
   { code: 'portal.use', group: 'portal', zh: '使用客户门户', en: 'Use the customer portal' },
   { code: 'scope.all', group: 'scope', zh: '数据范围：全部客户', en: 'Data scope: all customers' },
 ] as const;
@@ -49,33 +57,34 @@ export interface BuiltinRole {
  * serve or whose contracts they manage; customer roles see only their own customer.
  */
 export const BUILTIN_ROLES: BuiltinRole[] = [
-  { code: 'admin', zh: '系统管理员', en: 'Administrator', permissions: ALL.filter((c) => c !== 'portal.use') },
+  // Sign-off is the customer's act: no staff role holds it.
+  { code: 'admin', zh: '系统管理员', en: 'Administrator', permissions: ALL.filter((c) => c !== 'portal.use' && c !== 'reports.signoff') },
   {
     code: 'desk',
     zh: '服务台',
     en: 'Service desk',
-    permissions: ['customers.read', 'customers.write', 'contracts.read', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'scope.all'],
+    permissions: ['customers.read', 'customers.write', 'contracts.read', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'knowledge.read', 'knowledge.write', 'knowledge.review', 'scope.all'],
   },
-  { code: 'engineer', zh: '工程师', en: 'Engineer', permissions: ['customers.read', 'contracts.read', 'teams.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write'] },
+  { code: 'engineer', zh: '工程师', en: 'Engineer', permissions: ['customers.read', 'contracts.read', 'teams.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'knowledge.read', 'knowledge.write'] },
   {
     code: 'pm',
     zh: '项目经理',
     en: 'Project manager',
-    permissions: ['customers.read', 'customers.write', 'contracts.read', 'contracts.write', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'sla.write', 'tickets.read', 'tickets.write', 'tickets.dispatch'],
+    permissions: ['customers.read', 'customers.write', 'contracts.read', 'contracts.write', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'sla.write', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'reports.read', 'reports.write', 'knowledge.read', 'knowledge.write'],
   },
   // Every customer read-only, plus the quality work done on tickets: complaints, follow-up calls,
   // quality checks (tickets.write). The audit log is the auditor's; roles the administrator's.
-  { code: 'quality', zh: '质量管理', en: 'Quality management', permissions: [...READ_ALL.filter((c) => c !== 'roles.read' && c !== 'audit.read'), 'tickets.write', 'scope.all'] as Permission[] },
-  { code: 'auditor', zh: '审计员', en: 'Auditor', permissions: [...READ_ALL, 'scope.all'] as Permission[] },
+  { code: 'quality', zh: '质量管理', en: 'Quality management', permissions: [...READ_ALL.filter((c) => c !== 'roles.read' && c !== 'audit.read'), 'tickets.write', 'reports.write', 'knowledge.review', 'evidence.export', 'scope.all'] as Permission[] },
+  { code: 'auditor', zh: '审计员', en: 'Auditor', permissions: [...READ_ALL, 'evidence.export', 'scope.all'] as Permission[] },
   // users.* on a customer user reaches only that customer's users, with customer roles only
   // (modules/accounts applies this in its repo and service).
   {
     code: 'customer_admin',
     zh: '客户管理员',
     en: 'Customer administrator',
-    permissions: ['portal.use', 'customers.read', 'customers.write', 'contracts.read', 'users.read', 'users.write', 'tickets.read', 'tickets.write'],
+    permissions: ['portal.use', 'customers.read', 'customers.write', 'contracts.read', 'users.read', 'users.write', 'tickets.read', 'tickets.write', 'reports.read', 'reports.signoff', 'knowledge.read'],
   },
-  { code: 'customer_contact', zh: '客户联系人', en: 'Customer contact', permissions: ['portal.use', 'tickets.read', 'tickets.write'] },
+  { code: 'customer_contact', zh: '客户联系人', en: 'Customer contact', permissions: ['portal.use', 'tickets.read', 'tickets.write', 'knowledge.read'] },
 ];
 
 /**
