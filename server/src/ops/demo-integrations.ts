@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { sourceCreate } from '../modules/alerts/schema.js';
 import { AlertService } from '../modules/alerts/service.js';
-import { findCjkFont, type FontChoice } from '../modules/fieldservice/fonts.js';
+import { findCjkFont, type FontChoice } from '../platform/pdf/fonts.js';
 import { reportPatch, signBody, type PartUsed, type RepairResult } from '../modules/fieldservice/schema.js';
 import { RepairReportService } from '../modules/fieldservice/service.js';
 import { mailboxCreate } from '../modules/mailin/schema.js';

@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describeDb, type Session } from '../../test/harness.js';
 import { act, createTicket, ok, report, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
 import { dataUrl, multipart, png, sha256 } from '../../test/uploads.js';
-import { bundledFont, findCjkFont, SYSTEM_FONTS } from './fonts.js';
+import { bundledFont, findCjkFont, SYSTEM_FONTS } from '../../platform/pdf/fonts.js';
 import { renderReportPdf, type ReportDocument } from './pdf.js';
 
 // ------------------------------------------------------------ helpers

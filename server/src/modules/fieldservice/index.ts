@@ -3,7 +3,7 @@ import { AuthService } from '../../platform/auth/service.js';
 import { OrganisationService } from '../organisation/service.js';
 import { CalendarService } from '../sla/calendars.service.js';
 import { TicketService } from '../tickets/service.js';
-import { findCjkFont } from './fonts.js';
+import { findCjkFont } from '../../platform/pdf/fonts.js';
 import './messages.js';
 import { repairReportRoutes } from './routes.js';
 import { RepairReportService } from './service.js';

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { instantToZoned } from '../../core/calendar/index.js';
-import type { FontChoice } from './fonts.js';
+import { fontBuffer, type FontChoice } from '../../platform/pdf/fonts.js';
 import type { PartUsed, RepairResult } from './schema.js';
 
 /**
@@ -67,17 +66,6 @@ export function zoneOffset(ms: number, timeZone: string): string {
   } catch {
     return timeZone;
   }
-}
-
-/** The font file, read once per process (pdfkit parses it per document; the read is the slow part on a cold disk). */
-const fontBytes = new Map<string, Buffer>();
-function fontBuffer(font: FontChoice): Buffer {
-  let bytes = fontBytes.get(font.path);
-  if (!bytes) {
-    bytes = fs.readFileSync(font.path);
-    fontBytes.set(font.path, bytes);
-  }
-  return bytes;
 }
 
 export async function renderReportPdf(r: ReportDocument, font: FontChoice): Promise<Buffer> {

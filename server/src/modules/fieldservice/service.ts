@@ -11,7 +11,7 @@ import { iso, optionalText, text } from '../../platform/http/zod.js';
 import type { OrganisationService } from '../organisation/service.js';
 import type { TicketOut } from '../tickets/schema.js';
 import type { TicketService } from '../tickets/service.js';
-import type { FontChoice } from './fonts.js';
+import type { FontChoice } from '../../platform/pdf/fonts.js';
 import { renderReportPdf, type ReportDocument } from './pdf.js';
 import * as repo from './repo.js';
 import type { PartUsed, RepairResult, ReportOut, ReportPatch, SignBody, SignedVia } from './schema.js';

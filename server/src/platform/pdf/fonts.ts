@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as fontkit from 'fontkit';
 
 /**
  * The Chinese font embedded (as a subset) in the PDFs. Without one pdfkit draws Chinese as
@@ -77,4 +78,34 @@ export function findCjkFont(
   if (system) return { path: system.path, family: system.family, source: 'system' };
   if (bundled) return { path: bundled, family: null, source: 'bundled' };
   throw new Error('No Chinese font for PDFs: install fonts-noto-cjk or fonts-wqy-microhei, set PDF_FONT, or reinstall the dependencies (@embedpdf/fonts-sc)');
+}
+
+/** The font file, read once per process (pdfkit parses it per document; the read is the slow part on a cold disk). */
+const fontBytes = new Map<string, Buffer>();
+export function fontBuffer(font: FontChoice): Buffer {
+  let bytes = fontBytes.get(font.path);
+  if (!bytes) {
+    bytes = fs.readFileSync(font.path);
+    fontBytes.set(font.path, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * The family name inside the font file ('WenQuanYi Micro Hei', 'Noto Sans CJK SC' …): what an
+ * SVG or a Word document must name for a renderer to pick this font, which is not the file name
+ * nor (for a .ttc) the PostScript name the choice carries.
+ */
+const familyNames = new Map<string, string>();
+export function fontFamilyName(font: FontChoice): string {
+  const key = `${font.path}#${font.family ?? ''}`;
+  let name = familyNames.get(key);
+  if (!name) {
+    const parsed = fontkit.create(fontBuffer(font), font.family ?? undefined);
+    // A collection opened without a PostScript name gives the collection, not a font: take its first face.
+    const face = 'fonts' in parsed ? parsed.fonts[0] : parsed;
+    name = face?.familyName || font.family || 'sans-serif';
+    familyNames.set(key, name);
+  }
+  return name;
 }
