@@ -653,6 +653,10 @@ export interface DB {
   file_blobs: FileBlobsTable;
   file_blob_chunks: FileBlobChunksTable;
   settings: SettingsTable;
+  service_report_plans: ServiceReportPlansTable;
+  service_reports: ServiceReportsTable;
+  service_report_versions: ServiceReportVersionsTable;
+  service_report_reminders: ServiceReportRemindersTable;
 }
 
 // platform/settings
@@ -682,3 +686,86 @@ export interface FileBlobChunksTable {
 }
 
 export type Json = ColumnType<string, string, string>;
+// modules/reporting: service reports (0023, docs/REPORTS.md)
+export interface ServiceReportPlansTable {
+  id: Id;
+  contract_id: number;
+  customer_id: number;
+  /** JSON: report type codes the contract owes. */
+  types: string;
+  /** JSON: { [type]: LayoutEntry[] } */
+  layouts: string;
+  review_required: number;
+  reviewer_id: number | null;
+  /** JSON: user ids (empty: the customer's users holding reports.signoff). */
+  recipients: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+export interface ServiceReportsTable {
+  id: Id;
+  contract_id: number;
+  customer_id: number;
+  type: string;
+  period: string;
+  period_from: string;
+  period_to: string;
+  number: string;
+  /** draft | in_review | approved | issued | signed | returned */
+  state: string;
+  due_on: string;
+  due_at: number;
+  time_zone: string;
+  current_seq: number;
+  prepared_by: number | null;
+  submitted_at: number | null;
+  reviewed_by: number | null;
+  reviewed_at: number | null;
+  review_comment: string | null;
+  issued_at: number | null;
+  first_issued_at: number | null;
+  issued_by: number | null;
+  signed_at: number | null;
+  signed_by: number | null;
+  signer_name: string | null;
+  returned_at: number | null;
+  returned_by: number | null;
+  customer_comment: string | null;
+  created_at: number;
+  updated_at: number;
+  updated_by: number | null;
+  version: number;
+}
+export interface ServiceReportVersionsTable {
+  id: Id;
+  report_id: number;
+  seq: number;
+  /** JSON: the generated sections with their blocks, and the document's frozen header. */
+  figures: string;
+  /** JSON: { [sectionKey]: text } */
+  narratives: string;
+  generated_at: number;
+  generated_by: number | null;
+  note: string | null;
+  pdf_blob_id: number | null;
+  pdf_sha256: string | null;
+  pdf_size: number | null;
+  docx_blob_id: number | null;
+  docx_sha256: string | null;
+  docx_size: number | null;
+  xlsx_blob_id: number | null;
+  xlsx_sha256: string | null;
+  xlsx_size: number | null;
+  issued_at: number | null;
+  issued_by: number | null;
+  created_at: number;
+  created_by: number | null;
+}
+export interface ServiceReportRemindersTable {
+  id: Id;
+  reminder_key: string;
+  contract_id: number;
+  sent_at: number;
+}
+
