@@ -20,6 +20,7 @@ import * as m0018 from './migrations/0018_settings.js';
 import * as m0019 from './migrations/0019_caller.js';
 import * as m0020 from './migrations/0020_sla_rules.js';
 import * as m0021 from './migrations/0021_grant_reporting_knowledge.js';
+import * as m0022 from './migrations/0022_reporting_daily.js';
 import * as m0023 from './migrations/0023_service_reports.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
@@ -55,6 +56,7 @@ const migrations: Record<string, ContextMigration> = {
   '0019_caller': m0019,
   '0020_sla_rules': m0020,
   '0021_grant_reporting_knowledge': m0021,
+  '0022_reporting_daily': m0022,
   '0023_service_reports': m0023,
 };
 

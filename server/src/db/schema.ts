@@ -653,6 +653,9 @@ export interface DB {
   file_blobs: FileBlobsTable;
   file_blob_chunks: FileBlobChunksTable;
   settings: SettingsTable;
+  kpi_daily: KpiDailyTable;
+  kpi_facts: KpiFactsTable;
+  kpi_rollup_state: KpiRollupStateTable;
   service_report_plans: ServiceReportPlansTable;
   service_reports: ServiceReportsTable;
   service_report_versions: ServiceReportVersionsTable;
@@ -769,3 +772,27 @@ export interface ServiceReportRemindersTable {
   sent_at: number;
 }
 
+// modules/reporting (0022): the KPI rollup
+export type KpiDailyTable = {
+  dim: string;
+  customer_id: number;
+  /** Local date YYYY-MM-DD in the customer's zone. */
+  day: string;
+  contract_id: number;
+  key: string;
+} & Record<import('../core/reporting/kpis.js').Measure, ColumnType<number, number | undefined, number>>;
+export interface KpiFactsTable {
+  ticket_id: number;
+  customer_id: number;
+  /** JSON: the ticket's last contribution (contract, dimension keys, measures per local day). */
+  facts: string;
+}
+export interface KpiRollupStateTable {
+  id: number;
+  event_id: number;
+  changed_at: number;
+  rebuild_after: number | null;
+  rebuild_started_at: number | null;
+  built: number;
+  updated_at: number;
+}

@@ -1,0 +1,378 @@
+import { sql, type SqlBool } from 'kysely';
+import type { DbOrTx } from '../../db/index.js';
+import { MEASURES, emptySums, type Measure, type Sums } from '../../core/reporting/kpis.js';
+import type { TicketFacts } from '../../core/reporting/contributions.js';
+import { OPEN_STATES } from '../../core/tickets/lifecycle.js';
+
+/**
+ * The reporting module's reads of the other modules' records (tickets, SLA clocks, ratings,
+ * repair reports, links, timeline) and of its own rollup tables. Nothing here applies a
+ * customer scope: the metrics service resolves the caller's customers first and passes their
+ * ids, which every query here is restricted to.
+ */
+
+/** Most ids in one `in (…)` list (both databases' parameter limits). */
+const CHUNK = 500;
+
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Which tickets: these customers (null: all) and optionally one contract. */
+export interface TicketFilter {
+  customerIds: number[] | null;
+  contractId?: number;
+}
+
+function ticketFilter(f: TicketFilter, column = 'tickets') {
+  const parts = [];
+  if (f.customerIds) parts.push(f.customerIds.length ? sql<SqlBool>`${sql.ref(`${column}.customer_id`)} in (${sql.join(f.customerIds)})` : sql<SqlBool>`1 = 0`);
+  if (f.contractId !== undefined) parts.push(sql<SqlBool>`${sql.ref(`${column}.contract_id`)} = ${f.contractId}`);
+  return parts.length ? sql<SqlBool>`${sql.join(parts, sql` and `)}` : sql<SqlBool>`1 = 1`;
+}
+
+export interface CustomerInfo {
+  id: number;
+  name: string;
+  tier: number;
+  timeZone: string;
+}
+
+export async function customers(db: DbOrTx, ids: number[] | null): Promise<CustomerInfo[]> {
+  let q = db.selectFrom('customers').select(['id', 'name', 'tier', 'time_zone']).orderBy('id');
+  if (ids) {
+    if (!ids.length) return [];
+    q = q.where('id', 'in', ids);
+  }
+  return (await q.execute()).map((c) => ({ id: Number(c.id), name: c.name, tier: c.tier, timeZone: c.time_zone }));
+}
+
+export async function contractOf(db: DbOrTx, id: number): Promise<{ id: number; customerId: number } | undefined> {
+  const r = await db.selectFrom('contracts').select(['id', 'customer_id']).where('id', '=', id).executeTakeFirst();
+  return r && { id: Number(r.id), customerId: Number(r.customer_id) };
+}
+
+async function deskTeams(db: DbOrTx): Promise<Set<number>> {
+  return new Set((await db.selectFrom('teams').select('id').where('kind', '=', 'desk').execute()).map((t) => Number(t.id)));
+}
+
+export type FactsWithExtras = TicketFacts & { siteId: number | null; service: string | null };
+
+/** Everything a ticket's KPI contributions are computed from, for many tickets (any order in, id order out). */
+export async function loadFacts(db: DbOrTx, ids: readonly number[]): Promise<FactsWithExtras[]> {
+  if (!ids.length) return [];
+  const desk = await deskTeams(db);
+  const out: FactsWithExtras[] = [];
+  for (const part of chunks([...ids].sort((a, b) => a - b))) {
+    const [tickets, clocks, ratings, reports, dups, events] = await Promise.all([
+      db
+        .selectFrom('tickets')
+        .innerJoin('customers', 'customers.id', 'tickets.customer_id')
+        .select([
+          'tickets.id',
+          'tickets.customer_id',
+          'tickets.contract_id',
+          'customers.time_zone',
+          'tickets.kind',
+          'tickets.priority',
+          'tickets.category',
+          'tickets.channel',
+          'tickets.service',
+          'tickets.site_id',
+          'tickets.team_id',
+          'tickets.assignee_id',
+          'tickets.state',
+          'tickets.reported_at',
+          'tickets.resolved_at',
+          'tickets.closed_at',
+          'tickets.cancelled_at',
+        ])
+        .where('tickets.id', 'in', part)
+        .orderBy('tickets.id')
+        .execute(),
+      db.selectFrom('ticket_sla').select(['ticket_id', 'metric', 'state', 'met_at', 'breached_at', 'due_at', 'target_ms', 'remaining_ms']).where('ticket_id', 'in', part).execute(),
+      db.selectFrom('ticket_ratings').select(['ticket_id', 'score', 'rated_at']).where('ticket_id', 'in', part).execute(),
+      db.selectFrom('repair_reports').select(['ticket_id', 'finished_at', 'signed_at', 'state']).where('ticket_id', 'in', part).execute(),
+      db.selectFrom('ticket_links').select('ticket_id').where('ticket_id', 'in', part).where('kind', '=', 'duplicates').execute(),
+      db.selectFrom('ticket_events').select(['ticket_id', 'type', 'data']).where('ticket_id', 'in', part).where('type', 'in', ['assigned', 'escalated', 'state_changed']).execute(),
+    ]);
+    const group = <T extends { ticket_id: number }>(rows: T[]) => {
+      const m = new Map<number, T[]>();
+      for (const r of rows) {
+        const id = Number(r.ticket_id);
+        const list = m.get(id);
+        if (list) list.push(r);
+        else m.set(id, [r]);
+      }
+      return m;
+    };
+    const clocksOf = group(clocks);
+    const ratingOf = new Map(ratings.map((r) => [Number(r.ticket_id), r]));
+    const reportsOf = group(reports);
+    const dupSet = new Set(dups.map((d) => Number(d.ticket_id)));
+    const eventsOf = group(events);
+    for (const t of tickets) {
+      const id = Number(t.id);
+      let reopened = false;
+      let firstLine = t.team_id === null || desk.has(Number(t.team_id));
+      for (const e of eventsOf.get(id) ?? []) {
+        const d = JSON.parse(e.data) as { from?: string; to?: string; teamId?: number | null; kind?: string };
+        if (e.type === 'state_changed' && (d.from === 'resolved' || d.from === 'closed') && d.to !== 'closed' && d.to !== 'cancelled') reopened = true;
+        if (e.type === 'assigned' && d.teamId != null && !desk.has(Number(d.teamId))) firstLine = false;
+        if (e.type === 'escalated' && d.kind === 'functional') firstLine = false;
+      }
+      const rating = ratingOf.get(id);
+      out.push({
+        id,
+        customerId: Number(t.customer_id),
+        contractId: Number(t.contract_id),
+        timeZone: t.time_zone,
+        kind: t.kind,
+        priority: t.priority,
+        category: t.category,
+        channel: t.channel,
+        service: t.service,
+        siteId: t.site_id === null ? null : Number(t.site_id),
+        teamId: t.team_id === null ? null : Number(t.team_id),
+        assigneeId: t.assignee_id === null ? null : Number(t.assignee_id),
+        state: t.state,
+        reportedAt: Number(t.reported_at),
+        resolvedAt: t.resolved_at === null ? null : Number(t.resolved_at),
+        closedAt: t.closed_at === null ? null : Number(t.closed_at),
+        cancelledAt: t.cancelled_at === null ? null : Number(t.cancelled_at),
+        duplicate: dupSet.has(id),
+        reopened,
+        firstLine,
+        clocks: (clocksOf.get(id) ?? []).map((c) => ({
+          metric: c.metric,
+          state: c.state,
+          metAt: c.met_at === null ? null : Number(c.met_at),
+          breachedAt: c.breached_at === null ? null : Number(c.breached_at),
+          dueAt: c.due_at === null ? null : Number(c.due_at),
+          targetMs: Number(c.target_ms),
+          remainingMs: Number(c.remaining_ms),
+        })),
+        rating: rating ? { score: rating.score, ratedAt: Number(rating.rated_at) } : null,
+        // A report signed counts from its signature; a draft has no signature even if a time was typed.
+        repairReports: (reportsOf.get(id) ?? []).map((r) => ({ finishedAt: r.finished_at === null ? null : Number(r.finished_at), signedAt: r.state === 'signed' && r.signed_at !== null ? Number(r.signed_at) : null })),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Tickets whose records were written at or after `since`: every KPI contribution dated at or
+ * after an instant comes from a record written then or later (the ticket, its clocks, its
+ * rating, its repair report), so these are all the tickets that can contribute to days from
+ * `since` on. Ids ascending.
+ */
+export async function touchedSince(db: DbOrTx, since: number, f: TicketFilter, reportedBefore?: number): Promise<number[]> {
+  const filter = ticketFilter(f);
+  const before = reportedBefore === undefined ? sql<SqlBool>`1 = 1` : sql<SqlBool>`tickets.reported_at < ${reportedBefore}`;
+  const [a, b, c, d] = await Promise.all([
+    db.selectFrom('tickets').select('tickets.id as id').where('tickets.updated_at', '>=', since).where(filter).where(before).execute(),
+    db.selectFrom('ticket_sla').innerJoin('tickets', 'tickets.id', 'ticket_sla.ticket_id').select('tickets.id as id').where('ticket_sla.computed_at', '>=', since).where(filter).where(before).execute(),
+    db.selectFrom('ticket_ratings').innerJoin('tickets', 'tickets.id', 'ticket_ratings.ticket_id').select('tickets.id as id').where('ticket_ratings.rated_at', '>=', since).where(filter).where(before).execute(),
+    db.selectFrom('repair_reports').innerJoin('tickets', 'tickets.id', 'repair_reports.ticket_id').select('tickets.id as id').where('repair_reports.updated_at', '>=', since).where(filter).where(before).execute(),
+  ]);
+  const ids = new Set<number>();
+  for (const rows of [a, b, c, d]) for (const r of rows) ids.add(Number(r.id));
+  return [...ids].sort((x, y) => x - y);
+}
+
+/** Tickets with a new timeline entry after an event id (any kind of change, links included), and the highest id seen. */
+export async function ticketsWithEventsAfter(db: DbOrTx, eventId: number): Promise<{ ids: number[]; maxId: number }> {
+  const rows = await db.selectFrom('ticket_events').select(['ticket_id', 'id']).where('id', '>', eventId).execute();
+  let maxId = eventId;
+  const ids = new Set<number>();
+  for (const r of rows) {
+    ids.add(Number(r.ticket_id));
+    if (Number(r.id) > maxId) maxId = Number(r.id);
+  }
+  return { ids: [...ids], maxId };
+}
+
+export async function maxEventId(db: DbOrTx): Promise<number> {
+  const r = await db.selectFrom('ticket_events').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+  return r?.m == null ? 0 : Number(r.m);
+}
+
+export async function ticketIdsAfter(db: DbOrTx, after: number, limit: number): Promise<number[]> {
+  return (await db.selectFrom('tickets').select('id').where('id', '>', after).orderBy('id').limit(limit).execute()).map((r) => Number(r.id));
+}
+
+export async function customersChangedSince(db: DbOrTx, since: number): Promise<{ id: number; timeZone: string }[]> {
+  return (await db.selectFrom('customers').select(['id', 'time_zone']).where('updated_at', '>=', since).execute()).map((c) => ({ id: Number(c.id), timeZone: c.time_zone }));
+}
+
+export async function ticketIdsOfCustomer(db: DbOrTx, customerId: number): Promise<number[]> {
+  return (await db.selectFrom('tickets').select('id').where('customer_id', '=', customerId).execute()).map((r) => Number(r.id));
+}
+
+// ---------------------------------------------------------------- the rollup's own tables
+
+export async function factsOf(db: DbOrTx, ids: readonly number[]): Promise<Map<number, { customerId: number; facts: string }>> {
+  const out = new Map<number, { customerId: number; facts: string }>();
+  for (const part of chunks(ids)) {
+    for (const r of await db.selectFrom('kpi_facts').select(['ticket_id', 'customer_id', 'facts']).where('ticket_id', 'in', part).execute()) out.set(Number(r.ticket_id), { customerId: Number(r.customer_id), facts: r.facts });
+  }
+  return out;
+}
+
+export async function anyFactsZone(db: DbOrTx, customerId: number): Promise<string | null> {
+  const r = await db.selectFrom('kpi_facts').select('facts').where('customer_id', '=', customerId).limit(1).executeTakeFirst();
+  return r ? ((JSON.parse(r.facts) as { z?: string }).z ?? null) : null;
+}
+
+export async function saveFacts(db: DbOrTx, rows: { ticket_id: number; customer_id: number; facts: string }[]): Promise<void> {
+  for (const part of chunks(rows, 200)) {
+    await db
+      .insertInto('kpi_facts')
+      .values(part)
+      .onConflict((oc) => oc.column('ticket_id').doUpdateSet({ customer_id: sql<number>`excluded.customer_id`, facts: sql<string>`excluded.facts` }))
+      .execute();
+  }
+}
+
+export interface DailyDelta {
+  dim: string;
+  customer_id: number;
+  day: string;
+  contract_id: number;
+  key: string;
+  sums: Partial<Sums>;
+}
+
+/** Adds deltas to `kpi_daily` (an upsert that adds), then drops the touched rows that became all zero. */
+export async function addDaily(db: DbOrTx, deltas: readonly DailyDelta[]): Promise<void> {
+  const set = Object.fromEntries(MEASURES.map((m) => [m, sql<number>`${sql.ref(`kpi_daily.${m}`)} + ${sql.ref(`excluded.${m}`)}`]));
+  for (const part of chunks(deltas, 200)) {
+    const values = part.map((d) => ({ dim: d.dim, customer_id: d.customer_id, day: d.day, contract_id: d.contract_id, key: d.key, ...Object.fromEntries(MEASURES.map((m) => [m, d.sums[m] ?? 0])) }));
+    await db
+      .insertInto('kpi_daily')
+      .values(values as never)
+      .onConflict((oc) => oc.columns(['dim', 'customer_id', 'day', 'contract_id', 'key']).doUpdateSet(set as never))
+      .execute();
+  }
+  const allZero = sql.join(
+    MEASURES.map((m) => sql`${sql.ref(m)} = 0`),
+    sql` and `,
+  );
+  const touched = new Map<string, { customer_id: number; day: string }>();
+  for (const d of deltas) touched.set(`${d.customer_id}|${d.day}`, { customer_id: d.customer_id, day: d.day });
+  for (const part of chunks([...touched.values()], 200)) {
+    const pairs = sql.join(
+      part.map((p) => sql`(${sql.ref('customer_id')} = ${p.customer_id} and ${sql.ref('day')} = ${p.day})`),
+      sql` or `,
+    );
+    await db.deleteFrom('kpi_daily').where(sql<SqlBool>`(${pairs}) and ${allZero}`).execute();
+  }
+}
+
+export type RollupGroup = 'none' | 'day' | 'customer' | 'key';
+
+/** Sums of `kpi_daily` over a day range, grouped by nothing, day, customer or the dimension's key. */
+export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup): Promise<{ g: string; sums: Sums }[]> {
+  const sums = MEASURES.map((m) => sql<number>`coalesce(sum(${sql.ref(m)}), 0)`.as(m));
+  const groupCol = group === 'day' ? 'day' : group === 'customer' ? 'customer_id' : group === 'key' ? 'key' : null;
+  let q = db
+    .selectFrom('kpi_daily')
+    .select(sums as never)
+    .where('dim', '=', dim)
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .where(ticketFilter(f, 'kpi_daily'));
+  if (groupCol) q = q.select(sql<string>`${sql.ref(groupCol)}`.as('g') as never).groupBy(groupCol as never) as typeof q;
+  const rows = (await q.execute()) as unknown as (Record<Measure, number | string> & { g?: string | number })[];
+  return rows.map((r) => {
+    const s = emptySums();
+    for (const m of MEASURES) s[m] = Number(r[m] ?? 0);
+    return { g: r.g === undefined || r.g === null ? '' : String(r.g), sums: s };
+  });
+}
+
+/** The whole rollup, for the correctness test (non-zero rows, in key order). */
+export async function allDaily(db: DbOrTx) {
+  return db.selectFrom('kpi_daily').selectAll().orderBy(['dim', 'customer_id', 'day', 'contract_id', 'key']).execute();
+}
+
+// ---------------------------------------------------------------- backlog and percentiles
+
+export interface OpenAtRow {
+  id: number;
+  customer_id: number;
+  reported_at: number;
+  resolved_at: number | null;
+}
+
+/**
+ * Counted tickets that may be unresolved at some instant in [minEnd, maxEnd]: reported before
+ * maxEnd and either open now or resolved at or after minEnd (two index range reads). The caller
+ * decides per end instant. Cancelled and duplicate tickets are not counted.
+ */
+export async function backlogCandidates(db: DbOrTx, f: TicketFilter, minEnd: number, maxEnd: number): Promise<(OpenAtRow & { dims: Record<string, string | number | null> })[]> {
+  const notDup = sql<SqlBool>`not exists (select 1 from ticket_links l where l.ticket_id = tickets.id and l.kind = 'duplicates')`;
+  const cols = ['tickets.id', 'tickets.customer_id', 'tickets.reported_at', 'tickets.resolved_at', 'tickets.priority', 'tickets.kind', 'tickets.category', 'tickets.channel', 'tickets.service', 'tickets.team_id', 'tickets.assignee_id', 'tickets.site_id'] as const;
+  const base = () => db.selectFrom('tickets').select(cols).where(ticketFilter(f)).where('tickets.reported_at', '<', maxEnd).where(notDup);
+  const [open, resolvedLater] = await Promise.all([
+    base().where('tickets.state', 'in', [...OPEN_STATES]).execute(),
+    base().where('tickets.resolved_at', '>=', minEnd).execute(),
+  ]);
+  const seen = new Set<number>();
+  const out: (OpenAtRow & { dims: Record<string, string | number | null> })[] = [];
+  for (const r of [...open, ...resolvedLater]) {
+    const id = Number(r.id);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({
+      id,
+      customer_id: Number(r.customer_id),
+      reported_at: Number(r.reported_at),
+      resolved_at: r.resolved_at === null ? null : Number(r.resolved_at),
+      dims: { priority: r.priority, kind: r.kind, category: r.category, channel: r.channel, service: r.service, team: r.team_id, assignee: r.assignee_id, site: r.site_id },
+    });
+  }
+  return out;
+}
+
+/** Tickets whose clock of `metric` stopped in [start, end) (UTC, padded by the caller), for percentiles and drills. */
+export async function clocksMetBetween(db: DbOrTx, metric: string, f: TicketFilter, start: number, end: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('ticket_sla')
+    .innerJoin('tickets', 'tickets.id', 'ticket_sla.ticket_id')
+    .select('tickets.id as id')
+    .where('ticket_sla.metric', '=', metric)
+    .where('ticket_sla.met_at', '>=', start)
+    .where('ticket_sla.met_at', '<', end)
+    .where(ticketFilter(f))
+    .execute();
+  return [...new Set(rows.map((r) => Number(r.id)))].sort((a, b) => a - b);
+}
+
+// ---------------------------------------------------------------- labels and drill rows
+
+export async function namesOf(db: DbOrTx, table: 'teams' | 'sites', ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom(table).select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [Number(r.id), r.name]));
+}
+
+export async function userNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [Number(r.id), r.display_name]));
+}
+
+export async function drillRows(db: DbOrTx, ids: number[]) {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('tickets')
+    .innerJoin('customers', 'customers.id', 'tickets.customer_id')
+    .select(['tickets.id', 'tickets.number', 'tickets.title', 'customers.name as customer_name', 'tickets.priority', 'tickets.state', 'tickets.reported_at', 'tickets.resolved_at', 'tickets.sla_status'])
+    .where('tickets.id', 'in', ids)
+    .orderBy('tickets.id')
+    .execute();
+}

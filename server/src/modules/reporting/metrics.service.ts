@@ -1,0 +1,486 @@
+import type { Db } from '../../db/index.js';
+import { KPIS, emptySums, addSums, kpiDef, kpiValue, percentile, type KpiDef, type Measure, type Special, type Sums } from '../../core/reporting/kpis.js';
+import { contributions, dimKey, elapsedOf, isCounted, ROLLUP_DIMS, type RollupDim } from '../../core/reporting/contributions.js';
+import { addDays, bucketLastDay, dayStart, daysBetween, isLocalDate, localDayOf, timeKey, timeKeyLabel, timeKeys } from '../../core/reporting/periods.js';
+import type { Actor } from '../../platform/auth/actor.js';
+import { AppError } from '../../platform/http/errors.js';
+import { t, type Locale } from '../../platform/i18n/index.js';
+import * as repo from './metrics.repo.js';
+import { RollupService } from './rollup.service.js';
+
+/**
+ * KPI figures for any period, customers and grouping (issue #11 items 1 and 7). One entry point
+ * for the dashboards, the report generator, the API and the evidence pack, so they agree.
+ *
+ * Additive KPIs come from the daily rollup for the days before yesterday (local, per customer)
+ * and from the tickets themselves for yesterday and today, whose figures still move; both go
+ * through the same per-ticket contribution function. Before the rollup has been built once
+ * (and for groupings it does not keep: site, service) everything is computed from the tickets.
+ * The backlog, its ageing and the 90th percentiles are not sums and are always computed from the
+ * tickets.
+ */
+
+export type Dimension = 'total' | 'day' | 'week' | 'month' | 'customer' | 'priority' | 'tier' | 'category' | 'channel' | 'kind' | 'service' | 'team' | 'assignee' | 'site';
+export const DIMENSIONS: Dimension[] = ['total', 'day', 'week', 'month', 'customer', 'priority', 'tier', 'category', 'channel', 'kind', 'service', 'team', 'assignee', 'site'];
+
+export interface MetricQuery {
+  kpis: string[];
+  /** null = all (within the caller's scope). */
+  customerIds: number[] | null;
+  /** YYYY-MM-DD local, inclusive. */
+  from: string;
+  to: string;
+  groupBy?: Dimension;
+  contractId?: number;
+}
+export interface MetricValue {
+  value: number | null;
+  numerator: number;
+  denominator: number;
+}
+export interface MetricResult {
+  rows: { key: string; label: string; values: Record<string, MetricValue> }[];
+  totals: Record<string, MetricValue>;
+}
+
+export interface DrillQuery {
+  kpi: string;
+  part: 'numerator' | 'denominator';
+  from: string;
+  to: string;
+  customerIds: number[] | null;
+  groupBy?: Dimension;
+  key?: string;
+  contractId?: number;
+  cursor?: string;
+  limit?: number;
+}
+export interface DrillItem {
+  id: number;
+  number: string;
+  title: string;
+  customerName: string;
+  priority: string;
+  state: string;
+  reportedAt: string;
+  resolvedAt: string | null;
+  slaStatus: string;
+}
+
+/** Longest range a query may cover (the bench's three years of history). */
+export const MAX_RANGE_DAYS = 3 * 366;
+const TIME_DIMS = new Set<Dimension>(['day', 'week', 'month']);
+/** Groupings that name the provider's people and teams: not for a customer's staff. */
+const PROVIDER_ONLY_DIMS = new Set<Dimension>(['team', 'assignee']);
+
+function isRollupDim(d: Dimension): d is RollupDim {
+  return (ROLLUP_DIMS as readonly string[]).includes(d);
+}
+
+/** Input checks shared by the API and the in-process callers: each problem names its field. */
+export function validateQuery(q: { kpis?: string[]; kpi?: string; from: string; to: string; groupBy?: string }): void {
+  if (!isLocalDate(q.from)) throw AppError.field('from', 'date');
+  if (!isLocalDate(q.to)) throw AppError.field('to', 'date');
+  if (q.from > q.to) throw AppError.field('from', 'reporting.fromAfterTo', { from: q.from, to: q.to });
+  if (daysBetween(q.from, q.to) + 1 > MAX_RANGE_DAYS) throw AppError.field('to', 'reporting.rangeTooLong', { days: MAX_RANGE_DAYS });
+  if (q.groupBy !== undefined && !DIMENSIONS.includes(q.groupBy as Dimension)) throw AppError.field('groupBy', 'reporting.unknownGroupBy', { value: q.groupBy, allowed: DIMENSIONS.join(', ') });
+  const codes = q.kpis ?? (q.kpi !== undefined ? [q.kpi] : []);
+  const field = q.kpis ? 'kpis' : 'kpi';
+  if (!codes.length) throw AppError.field(field, 'required');
+  for (const c of codes) if (!kpiDef(c)) throw AppError.field(field, 'reporting.unknownKpi', { value: c });
+}
+
+interface Scope {
+  customers: repo.CustomerInfo[];
+  filter: repo.TicketFilter;
+}
+
+/** What a group key is made of for one contribution. */
+interface KeySource {
+  customerId: number;
+  priority: string;
+  kind: string;
+  category: string | null;
+  channel: string;
+  teamId: number | null;
+  assigneeId: number | null;
+  siteId: number | null;
+  service: string | null;
+}
+
+export class MetricsService {
+  readonly rollup: RollupService;
+
+  constructor(private readonly db: Db) {
+    this.rollup = new RollupService(db);
+  }
+
+  /** Figures for the scope the caller may see: customer staff their customer, scoped staff their customers. */
+  async query(actor: Actor, q: MetricQuery): Promise<MetricResult> {
+    validateQuery(q);
+    this.checkDimension(actor, q.groupBy);
+    const scope = await this.scopeFor(actor, q.customerIds, q.contractId);
+    return this.computeIn(scope, q, actor.locale);
+  }
+
+  /** Unscoped (jobs, the report generator, the evidence pack). */
+  async compute(q: MetricQuery, locale: Locale = 'zh-CN'): Promise<MetricResult> {
+    validateQuery(q);
+    const customers = await repo.customers(this.db, q.customerIds);
+    if (q.customerIds && customers.length !== new Set(q.customerIds).size) throw new AppError(404, 'not_found', 'reporting.customerNotFound', {}, [{ field: 'customerId', code: 'reporting.customerNotFound' }]);
+    let list = customers;
+    if (q.contractId !== undefined) {
+      const contract = await repo.contractOf(this.db, q.contractId);
+      if (!contract) throw new AppError(404, 'not_found', 'reporting.contractNotFound', {}, [{ field: 'contractId', code: 'reporting.contractNotFound' }]);
+      list = customers.filter((c) => c.id === contract.customerId);
+    }
+    return this.computeIn({ customers: list, filter: { customerIds: list.map((c) => c.id), contractId: q.contractId } }, q, locale);
+  }
+
+  private checkDimension(actor: Actor, groupBy: Dimension | undefined) {
+    if (actor.customerId !== null && groupBy && PROVIDER_ONLY_DIMS.has(groupBy)) throw new AppError(403, 'forbidden', 'reporting.groupByProviderOnly', { value: groupBy }, [{ field: 'groupBy', code: 'reporting.groupByProviderOnly', params: { value: groupBy } }]);
+  }
+
+  /**
+   * The customers a caller asks about, within what he may see. A customer outside his scope is
+   * answered exactly like one that does not exist (404), so nothing tells them apart.
+   */
+  private async scopeFor(actor: Actor, requested: number[] | null, contractId: number | undefined): Promise<Scope> {
+    const allowed: number[] | null = actor.customerId !== null ? [actor.customerId] : actor.scope.kind === 'customers' ? actor.scope.ids : null;
+    const notFound = (field: string, key: string) => new AppError(404, 'not_found', key, {}, [{ field, code: key }]);
+    let ids = requested ? [...new Set(requested)] : allowed;
+    if (requested && allowed && requested.some((id) => !allowed.includes(id))) throw notFound('customerId', 'reporting.customerNotFound');
+    const customers = await repo.customers(this.db, ids);
+    if (requested && customers.length !== ids!.length) throw notFound('customerId', 'reporting.customerNotFound');
+    let list = customers;
+    if (contractId !== undefined) {
+      const contract = await repo.contractOf(this.db, contractId);
+      if (!contract || (allowed && !allowed.includes(contract.customerId)) || (requested && !requested.includes(contract.customerId))) throw notFound('contractId', 'reporting.contractNotFound');
+      list = customers.filter((c) => c.id === contract.customerId);
+      ids = [contract.customerId];
+    }
+    return { customers: list, filter: { customerIds: list.map((c) => c.id), contractId } };
+  }
+
+  private async computeIn(scope: Scope, q: MetricQuery, locale: Locale): Promise<MetricResult> {
+    const groupBy = q.groupBy ?? 'total';
+    const defs = q.kpis.map((c) => kpiDef(c)!);
+    const additive = defs.filter((d) => !d.special);
+    const special = defs.filter((d) => d.special);
+    const byCustomer = new Map(scope.customers.map((c) => [c.id, c]));
+    const keyOf = (src: KeySource, day: string): string => groupKeyOf(groupBy, src, day, byCustomer);
+
+    const groups = new Map<string, Sums>();
+    const totals = emptySums();
+    if (additive.length && scope.customers.length) await this.addAdditive(scope, q, groupBy, keyOf, groups, totals);
+
+    const specials = new Map<string, Map<string, MetricValue>>();
+    const specialTotals: Record<string, MetricValue> = {};
+    for (const def of special) {
+      const { perGroup, total } = await this.special(def.special!, scope, q, groupBy, keyOf);
+      specials.set(def.code, perGroup);
+      specialTotals[def.code] = total;
+    }
+
+    let keys: string[];
+    if (groupBy === 'total') keys = [''];
+    else if (TIME_DIMS.has(groupBy)) keys = timeKeys(groupBy as 'day', q);
+    else {
+      const seen = new Set<string>(groups.keys());
+      for (const m of specials.values()) for (const k of m.keys()) seen.add(k);
+      keys = [...seen];
+    }
+    const labels = await this.labels(groupBy, keys, byCustomer, locale);
+    if (!TIME_DIMS.has(groupBy) && groupBy !== 'total') keys.sort((a, b) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'zh-CN') || a.localeCompare(b));
+
+    const valueOf = (def: KpiDef, key: string | null): MetricValue => {
+      if (def.special) return key === null ? specialTotals[def.code] : (specials.get(def.code)!.get(key) ?? emptySpecial(def.special));
+      return kpiValue(def, key === null ? totals : (groups.get(key) ?? emptySums()));
+    };
+    return {
+      rows: keys.map((key) => ({ key, label: labels.get(key) ?? key, values: Object.fromEntries(defs.map((d) => [d.code, valueOf(d, key)])) })),
+      totals: Object.fromEntries(defs.map((d) => [d.code, valueOf(d, null)])),
+    };
+  }
+
+  /** The additive KPIs: rollup rows for settled days, contributions of the tickets for the rest. */
+  private async addAdditive(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string, groups: Map<string, Sums>, totals: Sums) {
+    const now = Date.now();
+    const add = (key: string, s: Partial<Sums>) => {
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = emptySums()));
+      addSums(g, s);
+      addSums(totals, s);
+    };
+    const rollupDim: RollupDim | null = isRollupDim(groupBy) ? groupBy : groupBy === 'site' || groupBy === 'service' ? null : 'total';
+    const built = rollupDim !== null && (await this.rollup.isBuilt());
+    // Yesterday and today still change (late ratings, breaches recorded a moment ago): from the tickets.
+    let cut = q.from;
+    if (built) {
+      cut = scope.customers.map((c) => addDays(localDayOf(now, c.timeZone), -1)).sort()[0];
+      if (cut < q.from) cut = q.from;
+    }
+    if (built && q.from < cut) {
+      const last = addDays(cut, -1) < q.to ? addDays(cut, -1) : q.to;
+      const group = groupBy === 'total' ? 'none' : TIME_DIMS.has(groupBy) ? 'day' : groupBy === 'customer' || groupBy === 'tier' ? 'customer' : 'key';
+      for (const r of await repo.readDaily(this.db, rollupDim!, scope.filter, q.from, last, group)) {
+        const key =
+          group === 'none' ? '' : group === 'day' ? timeKey(groupBy as 'day', r.g) : group === 'customer' ? (groupBy === 'tier' ? String(scope.customers.find((c) => c.id === Number(r.g))?.tier ?? '') : r.g) : r.g;
+        add(key, r.sums);
+      }
+    }
+    if (q.to < cut) return;
+    const liveFrom = cut;
+    const since = Math.min(...scope.customers.map((c) => dayStart(liveFrom, c.timeZone)));
+    const before = Math.max(...scope.customers.map((c) => dayStart(addDays(q.to, 1), c.timeZone)));
+    const ids = await repo.touchedSince(this.db, since, scope.filter, before);
+    for (const part of repo.chunks(ids, 2000)) {
+      for (const f of await repo.loadFacts(this.db, part)) {
+        for (const [day, m] of contributions(f)) {
+          if (day < liveFrom || day > q.to) continue;
+          add(keyOf(f, day), m);
+        }
+      }
+    }
+  }
+
+  /** The backlog, its ageing and the percentiles, from the tickets. */
+  private async special(kind: Special, scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string): Promise<{ perGroup: Map<string, MetricValue>; total: MetricValue }> {
+    const perGroup = new Map<string, MetricValue>();
+    if (!scope.customers.length) return { perGroup, total: emptySpecial(kind) };
+    if (kind === 'resp_p90' || kind === 'reso_p90') {
+      const metric = kind === 'resp_p90' ? 'response' : 'resolution';
+      const start = Math.min(...scope.customers.map((c) => dayStart(q.from, c.timeZone)));
+      const end = Math.max(...scope.customers.map((c) => dayStart(addDays(q.to, 1), c.timeZone)));
+      const values = new Map<string, number[]>();
+      const all: number[] = [];
+      const ids = await repo.clocksMetBetween(this.db, metric, scope.filter, start, end);
+      for (const part of repo.chunks(ids, 2000)) {
+        for (const f of await repo.loadFacts(this.db, part)) {
+          if (!isCounted(f)) continue;
+          for (const c of f.clocks) {
+            if (c.metric !== metric || c.metAt === null || (c.state !== 'met' && c.state !== 'breached')) continue;
+            const day = localDayOf(c.metAt, f.timeZone);
+            if (day < q.from || day > q.to) continue;
+            const key = keyOf(f, day);
+            const list = values.get(key) ?? [];
+            list.push(elapsedOf(c));
+            values.set(key, list);
+            all.push(elapsedOf(c));
+          }
+        }
+      }
+      const p90 = (list: number[]): MetricValue => {
+        list.sort((a, b) => a - b);
+        const v = percentile(list, 0.9);
+        return { value: v, numerator: v ?? 0, denominator: list.length };
+      };
+      for (const [k, list] of values) perGroup.set(k, p90(list));
+      return { perGroup, total: p90(all) };
+    }
+    // Backlog and ageing: counted at each bucket's end (time groupings) or at the period's end.
+    const time = TIME_DIMS.has(groupBy);
+    const ends = time ? timeKeys(groupBy as 'day', q).map((k) => ({ key: k, last: bucketLastDay(groupBy as 'day', k, q) })) : [{ key: null as string | null, last: q.to }];
+    const endOf = (last: string, tz: string) => dayStart(addDays(last, 1), tz);
+    const minEnd = Math.min(...scope.customers.map((c) => endOf(ends[0].last, c.timeZone)));
+    const maxEnd = Math.max(...scope.customers.map((c) => endOf(ends[ends.length - 1].last, c.timeZone)));
+    const rows = await repo.backlogCandidates(this.db, scope.filter, minEnd, maxEnd);
+    const byCustomer = new Map(scope.customers.map((c) => [c.id, c]));
+    const counts = new Map<string, number>();
+    let total = 0;
+    for (const r of rows) {
+      const c = byCustomer.get(r.customer_id);
+      if (!c) continue;
+      for (const e of ends) {
+        const end = endOf(e.last, c.timeZone);
+        if (!(r.reported_at < end && (r.resolved_at === null || r.resolved_at >= end))) continue;
+        if (!inAgeBucket(kind, end - r.reported_at)) continue;
+        const src: KeySource = {
+          customerId: r.customer_id,
+          priority: String(r.dims.priority),
+          kind: String(r.dims.kind),
+          category: (r.dims.category as string | null) ?? null,
+          channel: String(r.dims.channel),
+          teamId: r.dims.team === null ? null : Number(r.dims.team),
+          assigneeId: r.dims.assignee === null ? null : Number(r.dims.assignee),
+          siteId: r.dims.site === null ? null : Number(r.dims.site),
+          service: (r.dims.service as string | null) ?? null,
+        };
+        const key = time ? e.key! : keyOf(src, e.last);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        if (e === ends[ends.length - 1]) total++;
+      }
+    }
+    for (const [k, n] of counts) perGroup.set(k, { value: n, numerator: n, denominator: 1 });
+    return { perGroup, total: { value: total, numerator: total, denominator: 1 } };
+  }
+
+  /** The tickets behind a figure: those whose contribution in the period has the KPI's numerator (or denominator). */
+  async drill(actor: Actor, d: DrillQuery): Promise<{ items: DrillItem[]; nextCursor: string | null }> {
+    validateQuery({ kpi: d.kpi, from: d.from, to: d.to, groupBy: d.groupBy });
+    this.checkDimension(actor, d.groupBy);
+    const scope = await this.scopeFor(actor, d.customerIds, d.contractId);
+    return this.drillIn(scope, d);
+  }
+
+  private async drillIn(scope: Scope, d: DrillQuery): Promise<{ items: DrillItem[]; nextCursor: string | null }> {
+    const def = kpiDef(d.kpi)!;
+    const limit = Math.min(Math.max(d.limit ?? 50, 1), 200);
+    const after = d.cursor === undefined ? 0 : Number(d.cursor);
+    if (!Number.isSafeInteger(after) || after < 0) throw AppError.field('cursor', 'invalid');
+    if (!scope.customers.length) return { items: [], nextCursor: null };
+    const groupBy = d.groupBy ?? 'total';
+    const byCustomer = new Map(scope.customers.map((c) => [c.id, c]));
+    const wanted = (src: KeySource, day: string) => d.key === undefined || groupBy === 'total' || groupKeyOf(groupBy, src, day, byCustomer) === d.key;
+    const matched: number[] = [];
+
+    if (def.special === 'backlog' || def.special?.startsWith('age_')) {
+      const last = TIME_DIMS.has(groupBy) && d.key !== undefined ? bucketLastDay(groupBy as 'day', d.key, d) : d.to;
+      const ends = new Map(scope.customers.map((c) => [c.id, dayStart(addDays(last, 1), c.timeZone)]));
+      const rows = await repo.backlogCandidates(this.db, scope.filter, Math.min(...ends.values()), Math.max(...ends.values()));
+      const facts = new Map((await repo.loadFacts(this.db, rows.filter((r) => r.id > after).map((r) => r.id))).map((f) => [f.id, f]));
+      for (const r of rows.sort((a, b) => a.id - b.id)) {
+        const f = facts.get(r.id);
+        const end = ends.get(r.customer_id);
+        if (!f || end === undefined || r.id <= after) continue;
+        if (!(r.reported_at < end && (r.resolved_at === null || r.resolved_at >= end)) || !inAgeBucket(def.special!, end - r.reported_at)) continue;
+        if (!TIME_DIMS.has(groupBy) && !wanted(f, last)) continue;
+        matched.push(r.id);
+        if (matched.length > limit) break;
+      }
+    } else {
+      const measures: Measure[] = def.special === 'resp_p90' ? ['resp_n'] : def.special === 'reso_p90' ? ['reso_n'] : d.part === 'denominator' && def.den ? def.den : def.num!;
+      const since = Math.min(...scope.customers.map((c) => dayStart(d.from, c.timeZone)));
+      const before = Math.max(...scope.customers.map((c) => dayStart(addDays(d.to, 1), c.timeZone)));
+      const ids = (await repo.touchedSince(this.db, since, scope.filter, before)).filter((id) => id > after);
+      outer: for (const part of repo.chunks(ids, 500)) {
+        for (const f of await repo.loadFacts(this.db, part)) {
+          for (const [day, m] of contributions(f)) {
+            if (day < d.from || day > d.to || !wanted(f, day)) continue;
+            if (measures.some((x) => (m[x] ?? 0) > 0)) {
+              matched.push(f.id);
+              break;
+            }
+          }
+          if (matched.length > limit) break outer;
+        }
+      }
+    }
+    const page = matched.slice(0, limit);
+    const rows = await repo.drillRows(this.db, page);
+    return {
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        number: r.number,
+        title: r.title,
+        customerName: r.customer_name,
+        priority: r.priority,
+        state: r.state,
+        reportedAt: new Date(Number(r.reported_at)).toISOString(),
+        resolvedAt: r.resolved_at === null ? null : new Date(Number(r.resolved_at)).toISOString(),
+        slaStatus: r.sla_status,
+      })),
+      nextCursor: matched.length > limit ? String(page[page.length - 1]) : null,
+    };
+  }
+
+  /** Row labels in the reader's language. */
+  private async labels(groupBy: Dimension, keys: string[], customers: Map<number, repo.CustomerInfo>, locale: Locale): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const ids = keys.filter((k) => k !== '').map(Number);
+    const none = (what: string) => t(locale, `reporting.none.${what}`);
+    switch (groupBy) {
+      case 'total':
+        out.set('', t(locale, 'reporting.total'));
+        break;
+      case 'day':
+      case 'week':
+      case 'month':
+        for (const k of keys) out.set(k, timeKeyLabel(groupBy, k, locale));
+        break;
+      case 'customer':
+        for (const k of keys) out.set(k, customers.get(Number(k))?.name ?? k);
+        break;
+      case 'tier':
+        for (const k of keys) out.set(k, t(locale, 'reporting.tier', { tier: k }));
+        break;
+      case 'team':
+      case 'site': {
+        const names = await repo.namesOf(this.db, groupBy === 'team' ? 'teams' : 'sites', ids);
+        for (const k of keys) out.set(k, k === '' ? none(groupBy) : (names.get(Number(k)) ?? k));
+        break;
+      }
+      case 'assignee': {
+        const names = await repo.userNames(this.db, ids);
+        for (const k of keys) out.set(k, k === '' ? none('assignee') : (names.get(Number(k)) ?? k));
+        break;
+      }
+      case 'kind':
+      case 'channel':
+        for (const k of keys) out.set(k, t(locale, `reporting.${groupBy}.${k}`) ?? k);
+        break;
+      default:
+        for (const k of keys) out.set(k, k === '' ? none(groupBy) : k);
+    }
+    return out;
+  }
+
+  /** The catalogue in the reader's language. */
+  catalogue(locale: Locale) {
+    const pick = (x: { zh: string; en: string } | null) => (x === null ? null : locale === 'en-US' ? x.en : x.zh);
+    return KPIS.map((k) => ({
+      code: k.code,
+      group: k.group,
+      label: pick(k.label)!,
+      description: pick(k.description)!,
+      unit: k.unit,
+      better: k.better,
+      target: k.target ? { min: k.target.min ?? null, max: k.target.max ?? null, source: k.target.source } : null,
+      targetByTier: k.targetByTier ? Object.entries(k.targetByTier).map(([tier, value]) => ({ tier: Number(tier), value })) : null,
+      numerator: pick(k.numerator)!,
+      denominator: pick(k.denominator),
+      attribution: pick(k.attribution)!,
+      additive: !k.special,
+    }));
+  }
+}
+
+function groupKeyOf(groupBy: Dimension, src: KeySource, day: string, customers: Map<number, repo.CustomerInfo>): string {
+  switch (groupBy) {
+    case 'total':
+      return '';
+    case 'day':
+    case 'week':
+    case 'month':
+      return timeKey(groupBy, day);
+    case 'customer':
+      return String(src.customerId);
+    case 'tier':
+      return String(customers.get(src.customerId)?.tier ?? '');
+    case 'site':
+      return src.siteId === null ? '' : String(src.siteId);
+    case 'service':
+      return src.service ?? '';
+    default:
+      return dimKey(src, groupBy);
+  }
+}
+
+const AGE_BOUNDS: Partial<Record<Special, [number, number]>> = {
+  age_lt1d: [0, 1],
+  age_1to3d: [1, 3],
+  age_3to7d: [3, 7],
+  age_7to30d: [7, 30],
+  age_gt30d: [30, Infinity],
+};
+
+function inAgeBucket(kind: Special, ageMs: number): boolean {
+  const b = AGE_BOUNDS[kind];
+  if (!b) return true;
+  const days = ageMs / 86_400_000;
+  return days >= b[0] && days < b[1];
+}
+
+function emptySpecial(kind: Special): MetricValue {
+  return kind === 'resp_p90' || kind === 'reso_p90' ? { value: null, numerator: 0, denominator: 0 } : { value: 0, numerator: 0, denominator: 1 };
+}

@@ -1,0 +1,185 @@
+import type { Db, DbOrTx } from '../../db/index.js';
+import { addSums, type Measure } from '../../core/reporting/kpis.js';
+import { contributions, rollupRows, type DayMeasures, type TicketFacts } from '../../core/reporting/contributions.js';
+import { enqueueJob } from '../../platform/jobs/scheduler.js';
+import * as repo from './metrics.repo.js';
+
+/**
+ * The daily KPI rollup (`kpi_daily`), maintained incrementally so the management dashboard
+ * reads a few thousand pre-added rows instead of a year of tickets (docs/KPIS.md).
+ *
+ * Each ticket's contribution (core/reporting/contributions.ts) is stored in `kpi_facts`. A run
+ * finds the tickets changed since the watermark — a newer timeline entry (by id: also rows a
+ * loader wrote with old timestamps), a ticket, clock, rating or repair report written since the
+ * watermark instant, a customer whose time zone changed — and for each subtracts its stored
+ * contribution from `kpi_daily` and adds its new one, in one transaction with the new
+ * watermark. Only the (customer, day) rows a ticket touches change. Processing a ticket twice
+ * changes nothing (the subtraction and the addition cancel), so the watermark instant is kept
+ * LAG_MS behind the run: a transaction that committed late with an earlier timestamp is still
+ * seen by the next run.
+ *
+ * With no watermark yet (a new installation, or after a bulk change) the rollup is rebuilt:
+ * tickets in id order, REBUILD_CHUNK per transaction, until all are done; meanwhile the metrics
+ * service computes from the tickets directly.
+ */
+export const ROLLUP_JOB = 'reporting.rollup';
+export const ROLLUP_EVERY_MS = 60_000;
+/** How far behind the run the watermark instant stays (longest transaction we expect). */
+export const LAG_MS = 5 * 60_000;
+export const REBUILD_CHUNK = 2000;
+/** More changed tickets than this in one run: rebuild instead (a bulk load, not a minute's work). */
+export const MAX_INCREMENTAL = 20_000;
+
+interface StoredFacts {
+  c: number;
+  z: string;
+  k: [string, string, string | null, string, number | null, number | null];
+  d: [string, Partial<Record<Measure, number>>][];
+}
+
+function encode(f: TicketFacts, days: DayMeasures): string {
+  const s: StoredFacts = { c: f.contractId, z: f.timeZone, k: [f.priority, f.kind, f.category, f.channel, f.teamId, f.assigneeId], d: [...days] };
+  return JSON.stringify(s);
+}
+
+function decode(ticketId: number, customerId: number, json: string): { facts: TicketFacts; days: DayMeasures } {
+  const s = JSON.parse(json) as StoredFacts;
+  const facts = {
+    id: ticketId,
+    customerId,
+    contractId: s.c,
+    timeZone: s.z,
+    priority: s.k[0],
+    kind: s.k[1],
+    category: s.k[2],
+    channel: s.k[3],
+    teamId: s.k[4],
+    assigneeId: s.k[5],
+  } as TicketFacts;
+  return { facts, days: new Map(s.d) };
+}
+
+export interface RunResult {
+  mode: 'rebuild' | 'incremental';
+  tickets: number;
+  /** A rebuild has more chunks to do: run again at once. */
+  more: boolean;
+}
+
+export class RollupService {
+  constructor(private readonly db: Db) {}
+
+  /** One step: a chunk of a rebuild, or the changes since the watermark. */
+  async run(now = Date.now()): Promise<RunResult> {
+    return this.db.transaction().execute(async (trx) => {
+      let state = await trx.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirst();
+      if (!state) {
+        const eventId = await repo.maxEventId(trx);
+        await trx.insertInto('kpi_rollup_state').values({ id: 1, event_id: eventId, changed_at: 0, rebuild_after: 0, rebuild_started_at: now, built: 0, updated_at: now }).execute();
+        state = (await trx.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow());
+      }
+      if (!state.built) {
+        const after = Number(state.rebuild_after ?? 0);
+        const ids = await repo.ticketIdsAfter(trx, after, REBUILD_CHUNK);
+        await this.apply(trx, ids);
+        const done = ids.length < REBUILD_CHUNK;
+        const startedAt = Number(state.rebuild_started_at ?? now);
+        await trx
+          .updateTable('kpi_rollup_state')
+          .set(done ? { built: 1, rebuild_after: null, rebuild_started_at: null, changed_at: startedAt - LAG_MS, updated_at: now } : { rebuild_after: ids.length ? ids[ids.length - 1] : after, updated_at: now })
+          .where('id', '=', 1)
+          .execute();
+        return { mode: 'rebuild', tickets: ids.length, more: !done };
+      }
+      const since = Number(state.changed_at);
+      const events = await repo.ticketsWithEventsAfter(trx, Number(state.event_id));
+      const changed = new Set<number>(events.ids);
+      for (const id of await repo.touchedSince(trx, since, { customerIds: null })) changed.add(id);
+      for (const c of await repo.customersChangedSince(trx, since)) {
+        const zone = await repo.anyFactsZone(trx, c.id);
+        if (zone !== null && zone !== c.timeZone) for (const id of await repo.ticketIdsOfCustomer(trx, c.id)) changed.add(id);
+      }
+      if (changed.size > MAX_INCREMENTAL) {
+        await this.startRebuild(trx, now);
+        return { mode: 'incremental', tickets: 0, more: true };
+      }
+      await this.apply(trx, [...changed]);
+      await trx.updateTable('kpi_rollup_state').set({ event_id: events.maxId, changed_at: Math.max(since, now - LAG_MS), updated_at: now }).where('id', '=', 1).execute();
+      return { mode: 'incremental', tickets: changed.size, more: false };
+    });
+  }
+
+  /** Runs until the rollup has caught up (the CLI, the demo loader and tests). */
+  async catchUp(now = Date.now()): Promise<void> {
+    for (;;) {
+      const r = await this.run(now);
+      if (!r.more) return;
+    }
+  }
+
+  /** Starts over: the rollup is emptied and rebuilt from the tickets by the next runs. */
+  async rebuild(now = Date.now()): Promise<void> {
+    await this.db.transaction().execute((trx) => this.startRebuild(trx, now));
+  }
+
+  private async startRebuild(trx: DbOrTx, now: number) {
+    await trx.deleteFrom('kpi_daily').execute();
+    await trx.deleteFrom('kpi_facts').execute();
+    const eventId = await repo.maxEventId(trx);
+    await trx.deleteFrom('kpi_rollup_state').execute();
+    await trx.insertInto('kpi_rollup_state').values({ id: 1, event_id: eventId, changed_at: 0, rebuild_after: 0, rebuild_started_at: now, built: 0, updated_at: now }).execute();
+  }
+
+  /** Whether the rollup can be read (built at least once and not rebuilding). */
+  async isBuilt(db: DbOrTx = this.db): Promise<boolean> {
+    const s = await db.selectFrom('kpi_rollup_state').select('built').where('id', '=', 1).executeTakeFirst();
+    return !!s?.built;
+  }
+
+  /** Replaces these tickets' contributions: old ones subtracted, new ones added. */
+  private async apply(trx: DbOrTx, ids: number[]): Promise<void> {
+    for (const part of repo.chunks(ids)) {
+      const old = await repo.factsOf(trx, part);
+      const current = await repo.loadFacts(trx, part);
+      const deltas = new Map<string, repo.DailyDelta>();
+      const addRows = (f: TicketFacts, days: DayMeasures, sign: number) => {
+        for (const r of rollupRows(f, days)) {
+          const k = `${r.dim}\u0000${r.customerId}\u0000${r.day}\u0000${r.contractId}\u0000${r.key}`;
+          let d = deltas.get(k);
+          if (!d) deltas.set(k, (d = { dim: r.dim, customer_id: r.customerId, day: r.day, contract_id: r.contractId, key: r.key, sums: {} }));
+          addSums(d.sums, r.measures, sign);
+        }
+      };
+      const stored: { ticket_id: number; customer_id: number; facts: string }[] = [];
+      const seen = new Set<number>();
+      for (const f of current) {
+        seen.add(f.id);
+        const days = contributions(f);
+        const json = encode(f, days);
+        const before = old.get(f.id);
+        if (before?.facts === json && before.customerId === f.customerId) continue;
+        if (before) {
+          const prev = decode(f.id, before.customerId, before.facts);
+          addRows(prev.facts, prev.days, -1);
+        }
+        addRows(f, days, 1);
+        stored.push({ ticket_id: f.id, customer_id: f.customerId, facts: json });
+      }
+      // A ticket that no longer exists (its customer deleted): its contribution goes.
+      for (const [id, before] of old) {
+        if (seen.has(id)) continue;
+        const prev = decode(id, before.customerId, before.facts);
+        addRows(prev.facts, prev.days, -1);
+        await trx.deleteFrom('kpi_facts').where('ticket_id', '=', id).execute();
+      }
+      const nonZero = [...deltas.values()].filter((d) => Object.values(d.sums).some((v) => v !== 0));
+      await repo.addDaily(trx, nonZero);
+      await repo.saveFacts(trx, stored);
+    }
+  }
+}
+
+/** Runs the rollup every minute on one process (the scheduler's keyed job: one live job across processes). */
+export async function scheduleRollup(db: DbOrTx, runAt = Date.now()): Promise<void> {
+  await enqueueJob(db, { kind: ROLLUP_JOB, key: ROLLUP_JOB, runAt, maxAttempts: 1_000_000 });
+}
