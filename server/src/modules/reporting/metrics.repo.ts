@@ -296,7 +296,7 @@ export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: 
 
 /** The whole rollup, for the correctness test (non-zero rows, in key order). */
 export async function allDaily(db: DbOrTx) {
-  return db.selectFrom('kpi_daily').selectAll().orderBy(['dim', 'customer_id', 'day', 'contract_id', 'key']).execute();
+  return db.selectFrom('kpi_daily').selectAll().orderBy('dim').orderBy('customer_id').orderBy('day').orderBy('contract_id').orderBy('key').execute();
 }
 
 // ---------------------------------------------------------------- backlog and percentiles

@@ -67,7 +67,11 @@ export interface RunResult {
 }
 
 export class RollupService {
-  constructor(private readonly db: Db) {}
+  /** `lagMs`: how far behind the run the watermark instant stays (tests set 0 to prove change detection is exact). */
+  constructor(
+    private readonly db: Db,
+    private readonly lagMs = LAG_MS,
+  ) {}
 
   /** One step: a chunk of a rebuild, or the changes since the watermark. */
   async run(now = Date.now()): Promise<RunResult> {
@@ -86,7 +90,7 @@ export class RollupService {
         const startedAt = Number(state.rebuild_started_at ?? now);
         await trx
           .updateTable('kpi_rollup_state')
-          .set(done ? { built: 1, rebuild_after: null, rebuild_started_at: null, changed_at: startedAt - LAG_MS, updated_at: now } : { rebuild_after: ids.length ? ids[ids.length - 1] : after, updated_at: now })
+          .set(done ? { built: 1, rebuild_after: null, rebuild_started_at: null, changed_at: startedAt - this.lagMs, updated_at: now } : { rebuild_after: ids.length ? ids[ids.length - 1] : after, updated_at: now })
           .where('id', '=', 1)
           .execute();
         return { mode: 'rebuild', tickets: ids.length, more: !done };
@@ -104,7 +108,7 @@ export class RollupService {
         return { mode: 'incremental', tickets: 0, more: true };
       }
       await this.apply(trx, [...changed]);
-      await trx.updateTable('kpi_rollup_state').set({ event_id: events.maxId, changed_at: Math.max(since, now - LAG_MS), updated_at: now }).where('id', '=', 1).execute();
+      await trx.updateTable('kpi_rollup_state').set({ event_id: events.maxId, changed_at: Math.max(since, now - this.lagMs), updated_at: now }).where('id', '=', 1).execute();
       return { mode: 'incremental', tickets: changed.size, more: false };
     });
   }
