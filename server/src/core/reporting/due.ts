@@ -1,4 +1,7 @@
-import { DAY_MS, instantToZoned, zonedToInstant } from '../calendar/tz.js';
+import { instantToZoned } from '../calendar/tz.js';
+import { addDays, dayStart, daysBetween, periodContaining as rangeContaining, rangeEnded, rangeInstants } from './periods.js';
+
+export { addDays };
 
 /**
  * Report periods and due dates, pure. A report covers one period of the customer's calendar
@@ -31,45 +34,25 @@ const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const QUARTER_RE = /^(\d{4})-Q([1-4])$/;
 const YEAR_RE = /^(\d{4})$/;
 
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, '0');
-}
-
-/** Last day of a month (1-based month). */
-function lastDayOf(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-function monthSpan(year: number, firstMonth: number, months: number): { from: string; to: string } {
-  const lastMonth = firstMonth + months - 1;
-  return { from: `${year}-${pad(firstMonth)}-01`, to: `${year}-${pad(lastMonth)}-${pad(lastDayOf(year, lastMonth))}` };
-}
-
 /** The period a key names, or null when the key is not one of the cadence ('2026-13', '2026-Q5'). */
 export function parsePeriod(cadence: Cadence, key: string): Period | null {
   if (cadence === 'month') {
     const m = MONTH_RE.exec(key);
-    return m ? { cadence, key, ...monthSpan(Number(m[1]), Number(m[2]), 1) } : null;
+    return m ? { cadence, key, ...rangeContaining('month', `${m[1]}-${m[2]}-01`) } : null;
   }
   if (cadence === 'quarter') {
     const m = QUARTER_RE.exec(key);
-    return m ? { cadence, key, ...monthSpan(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 3) } : null;
+    return m ? { cadence, key, ...rangeContaining('quarter', `${m[1]}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}-01`) } : null;
   }
   const m = YEAR_RE.exec(key);
-  return m ? { cadence, key, ...monthSpan(Number(m[1]), 1, 12) } : null;
+  return m ? { cadence, key, ...rangeContaining('year', `${m[1]}-01-01`) } : null;
 }
 
 /** The period of the cadence that contains a local date. */
 export function periodContaining(cadence: Cadence, date: string): Period {
-  const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
-  const key = cadence === 'month' ? `${year}-${pad(month)}` : cadence === 'quarter' ? `${year}-Q${Math.floor((month - 1) / 3) + 1}` : `${year}`;
-  return parsePeriod(cadence, key)!;
-}
-
-/** Adds days to a local date. */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  const key = cadence === 'month' ? date.slice(0, 7) : cadence === 'quarter' ? `${date.slice(0, 4)}-Q${Math.floor((month - 1) / 3) + 1}` : date.slice(0, 4);
+  return { cadence, key, ...rangeContaining(cadence, date) };
 }
 
 /** The period right after this one. */
@@ -83,12 +66,12 @@ export function previousPeriod(p: Period): Period {
 
 /** The instant the period starts and the instant it ends (exclusive: local midnight after its last day). */
 export function periodInstants(p: Period, timeZone: string): { start: number; end: number } {
-  return { start: zonedToInstant(p.from, '00:00', timeZone), end: zonedToInstant(addDays(p.to, 1), '00:00', timeZone) };
+  return rangeInstants(p, timeZone);
 }
 
 /** Whether the period is over at `now` in the zone (the month ends at local midnight). */
 export function periodEnded(p: Period, now: number, timeZone: string): boolean {
-  return now >= periodInstants(p, timeZone).end;
+  return rangeEnded(p, now, timeZone);
 }
 
 /** The latest period of the cadence that has ended by `now` in the zone. */
@@ -112,10 +95,8 @@ const MAX_SHIFT_DAYS = 60;
 /** The nominal due day of a rule for a period, before moving off non-working days. */
 export function nominalDueDate(rule: DueRule, p: Period): string {
   if (rule.kind === 'days_after_end') return addDays(p.to, rule.days);
-  const next = addDays(p.to, 1);
-  const year = Number(next.slice(0, 4));
-  const month = Number(next.slice(5, 7));
-  return `${year}-${pad(month)}-${pad(Math.min(rule.day, lastDayOf(year, month)))}`;
+  const next = rangeContaining('month', addDays(p.to, 1));
+  return addDays(next.from, Math.min(rule.day, Number(next.to.slice(8))) - 1);
 }
 
 /** The due day: the nominal day, moved to the next working day of the calendar when it is not one. */
@@ -130,10 +111,10 @@ export function dueDate(rule: DueRule, p: Period, isWorkingDay: IsWorkingDay): s
 
 /** The instant the due day ends: issued before it is on time. */
 export function dueEnd(due: string, timeZone: string): number {
-  return zonedToInstant(addDays(due, 1), '00:00', timeZone);
+  return dayStart(addDays(due, 1), timeZone);
 }
 
 /** Whole local days from `today` to the due day (negative when overdue). */
 export function daysLeft(due: string, today: string): number {
-  return Math.round((Date.parse(`${due}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
+  return daysBetween(today, due);
 }

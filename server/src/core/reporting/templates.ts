@@ -215,19 +215,5 @@ export function reportNumber(type: ReportType, periodKey: string, customerCode: 
   return contractCode ? `${base}-${contractCode}` : base;
 }
 
-/** The period as printed: '2026年11月', '2026年第四季度', '2026年度' (en: 'November 2026', 'Q4 2026', '2026'). */
-export function periodLabel(cadence: Cadence, key: string, locale: 'zh-CN' | 'en-US'): string {
-  const year = key.slice(0, 4);
-  if (cadence === 'month') {
-    const m = Number(key.slice(5, 7));
-    return locale === 'en-US' ? `${new Date(Date.UTC(2000, m - 1, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })} ${year}` : `${year}年${m}月`;
-  }
-  if (cadence === 'quarter') {
-    const q = Number(key.slice(6));
-    return locale === 'en-US' ? `Q${q} ${year}` : `${year}年第${'一二三四'[q - 1]}季度`;
-  }
-  return locale === 'en-US' ? year : `${year}年度`;
-}
-
 /** The honest line of a section whose module is not enabled yet. */
 export const NOT_ENABLED_TEXT = { 'zh-CN': '本期无相关记录（该模块尚未启用）', 'en-US': 'No records for this period (the module is not enabled yet).' } as const;

@@ -1,6 +1,7 @@
 import type { ModuleRegistrar } from '../index.js';
 import './messages.js';
 import { registerMetrics } from './metrics.routes.js';
+import { registerReports } from './reports.routes.js';
 
 /**
  * Service reports and KPIs (issue #11, docs/KPIS.md): the KPI definitions computed from the
@@ -10,4 +11,5 @@ import { registerMetrics } from './metrics.routes.js';
  */
 export const reportingModule: ModuleRegistrar = (app, ctx) => {
   registerMetrics(app, ctx);
+  registerReports(app, ctx);
 };

@@ -20,6 +20,11 @@ export const NOTIFY_EVENTS = [
   { type: 'ola.breached', zh: '服务台时限超时（OLA）', en: 'Service desk time limit breached (OLA)' },
   { type: 'ticket.complaint', zh: '客户投诉', en: 'Customer complaint' },
   { type: 'ticket.rated', zh: '满意度评价', en: 'Satisfaction rating' },
+  { type: 'report.issued', zh: '服务报告发布', en: 'Service report issued' },
+  { type: 'report.signed', zh: '服务报告签收', en: 'Service report signed off' },
+  { type: 'report.returned', zh: '服务报告被退回', en: 'Service report returned' },
+  { type: 'report.review', zh: '服务报告复核', en: 'Service report review' },
+  { type: 'report.due', zh: '服务报告到期提醒', en: 'Service report due' },
 ] as const;
 
 export type NotifyEventType = (typeof NOTIFY_EVENTS)[number]['type'];
