@@ -37,6 +37,9 @@ const DispatchRulesPage = lazy(() => import('./pages/admin/DispatchRulesPage'));
 const NotificationPrefsPage = lazy(() => import('./pages/account/NotificationPrefsPage'));
 const ChangePasswordPage = lazy(() => import('./pages/account/ChangePasswordPage'));
 const ApiTokensPage = lazy(() => import('./pages/account/ApiTokensPage'));
+const DashboardPage = lazy(() => import('./pages/reporting/DashboardPage'));
+const ContractsHealthPage = lazy(() => import('./pages/reporting/ContractsHealthPage'));
+const ServiceDashboardPage = lazy(() => import('./pages/portal/ServiceDashboardPage'));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -94,6 +97,7 @@ export const router = createBrowserRouter([
           { index: true, element: guard('portal.use', <PortalPage />) },
           { path: 'tickets/:id', element: guard('portal.use', <PortalTicketPage />) },
           { path: 'tickets/:id/report', element: guard('portal.use', <RepairReportPage />) },
+          { path: 'dashboard', element: guard('reports.read', <ServiceDashboardPage />) },
         ],
       },
       {
@@ -105,6 +109,8 @@ export const router = createBrowserRouter([
           { path: 'tickets', element: guard('tickets.read', <TicketListPage />) },
           { path: 'tickets/:id', element: guard('tickets.read', <TicketPage />) },
           { path: 'tickets/:id/report', element: guard('tickets.read', <RepairReportPage />) },
+          { path: 'reporting', element: guard('reports.read', <DashboardPage />) },
+          { path: 'reporting/contracts', element: guard('reports.read', <ContractsHealthPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },

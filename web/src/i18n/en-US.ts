@@ -4,6 +4,7 @@ import { alertsEnUS } from './alerts';
 import { holidaysEnUS } from './holidays';
 import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
+import { reportingEnUS } from './reporting';
 
 export const enUS: Messages = {
   'app.name': 'Yunwei',
@@ -1226,4 +1227,5 @@ export const enUS: Messages = {
   ...holidaysEnUS,
   ...auditEnUS,
   ...deskEnUS,
+  ...reportingEnUS,
 };

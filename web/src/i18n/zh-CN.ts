@@ -4,6 +4,7 @@ import { alertsZhCN } from './alerts';
 import { holidaysZhCN } from './holidays';
 import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
+import { reportingZhCN } from './reporting';
 export const zhCN = {
   'app.name': '运维',
   'app.fullName': '运维 Yunwei',
@@ -1242,6 +1243,7 @@ export const zhCN = {
   ...holidaysZhCN,
   ...auditZhCN,
   ...deskZhCN,
+  ...reportingZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n';
 import { Brand } from './AppLayout';
 import { LanguageSwitch, NotificationBell, UserMenu } from './TopBar';
 import { useIsMobile } from '../components/useIsMobile';
+import { PortalNav } from '../pages/portal/ServiceDashboardNav';
 
 /** The customer portal: a simple top bar with the customer's name, no admin navigation. */
 export function PortalLayout() {
@@ -26,6 +27,7 @@ export function PortalLayout() {
         </Flex>
       </Layout.Header>
       <Layout.Content className="yw-content" style={{ maxWidth: 1080, width: '100%', margin: '0 auto' }}>
+        <PortalNav />
         <Suspense fallback={<Spin />}>
           <Outlet />
         </Suspense>

@@ -16,6 +16,8 @@ import {
   FileTextOutlined,
   GlobalOutlined,
   MailOutlined,
+  LineChartOutlined,
+  ProjectOutlined,
 } from '@ant-design/icons';
 import type { Me } from '../api/types';
 import type { MessageKey } from '../i18n';
@@ -42,6 +44,13 @@ export const NAV: (NavItem | NavGroup)[] = [
   { path: '/workspace', label: 'nav.workspace', icon: <DashboardOutlined />, when: internal },
   { path: '/tickets', label: 'nav.tickets', icon: <FileTextOutlined />, perm: 'tickets.read', when: internal },
   { path: '/portal', label: 'nav.portal', icon: <GlobalOutlined />, perm: 'portal.use' },
+  {
+    label: 'nav.reportingGroup',
+    items: [
+      { path: '/reporting', label: 'nav.reporting', icon: <LineChartOutlined />, perm: 'reports.read', when: internal },
+      { path: '/reporting/contracts', label: 'nav.reportingContracts', icon: <ProjectOutlined />, perm: 'reports.read', when: internal },
+    ],
+  },
   {
     label: 'nav.organisation',
     items: [

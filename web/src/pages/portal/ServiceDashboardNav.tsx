@@ -1,0 +1,45 @@
+import { Link, useLocation } from 'react-router';
+import { Menu } from 'antd';
+import { FileTextOutlined, LineChartOutlined } from '@ant-design/icons';
+import { useI18n } from '../../i18n';
+import { useCan } from '../../auth/session';
+
+/**
+ * The portal's two destinations, 工单 and 服务概况, under its top bar; shown only to a customer's
+ * staff who may read the service figures (reports.read) — for everyone else there is one place.
+ */
+export function PortalNav() {
+  const { t } = useI18n();
+  const can = useCan();
+  const { pathname } = useLocation();
+  if (!can('portal.use') || !can('reports.read')) return null;
+  const selected = pathname.startsWith('/portal/dashboard') ? '/portal/dashboard' : pathname.startsWith('/portal') ? '/portal' : '';
+  return (
+    <Menu
+      mode="horizontal"
+      selectedKeys={[selected]}
+      style={{ marginBottom: 16, background: 'transparent' }}
+      data-testid="portal-nav"
+      items={[
+        {
+          key: '/portal',
+          icon: <FileTextOutlined />,
+          label: (
+            <Link to="/portal" data-testid="portal-nav-tickets">
+              {t('nav.portalTickets')}
+            </Link>
+          ),
+        },
+        {
+          key: '/portal/dashboard',
+          icon: <LineChartOutlined />,
+          label: (
+            <Link to="/portal/dashboard" data-testid="portal-nav-dashboard">
+              {t('nav.portalDashboard')}
+            </Link>
+          ),
+        },
+      ]}
+    />
+  );
+}
