@@ -14,10 +14,10 @@ import { openConfiguredDatabase, prepareDatabase } from '../runtime.js';
 
 /** The CLI speaks the product's default language; its output is read by the operator. */
 const LOCALE = 'zh-CN';
-const CLI_WHO = { userId: null, name: 'cli', ip: null };
+export const CLI_WHO = { userId: null, name: 'cli', ip: null };
 
 /** Opens the configured database (migrated), runs `fn`, closes it; an AppError exits 1 with its reasons. */
-async function withDatabase(fn: (database: Database_, config: Config) => Promise<void>): Promise<void> {
+export async function withDatabase(fn: (database: Database_, config: Config) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const database = openConfiguredDatabase(config);
   try {

@@ -660,6 +660,7 @@ export interface DB {
   service_reports: ServiceReportsTable;
   service_report_versions: ServiceReportVersionsTable;
   service_report_reminders: ServiceReportRemindersTable;
+  evidence_exports: EvidenceExportsTable;
 }
 
 // platform/settings
@@ -795,4 +796,30 @@ export interface KpiRollupStateTable {
   rebuild_started_at: number | null;
   built: number;
   updated_at: number;
+}
+
+// modules/reporting/evidence (0026)
+export interface EvidenceExportsTable {
+  id: Id;
+  customer_id: number;
+  from_date: string;
+  to_date: string;
+  /** queued | running | done | failed | cancelled */
+  state: string;
+  done: ColumnType<number, number | undefined, number>;
+  total: ColumnType<number, number | undefined, number>;
+  cancel_requested: ColumnType<number, number | undefined, number>;
+  blob_id: number | null;
+  file_name: string | null;
+  size: number | null;
+  sha256: string | null;
+  tickets: number | null;
+  chain_ok: number | null;
+  chain_checked: number | null;
+  error: string | null;
+  requested_by: number | null;
+  requested_at: number;
+  started_at: number | null;
+  heartbeat_at: number | null;
+  finished_at: number | null;
 }

@@ -1,6 +1,7 @@
 import type { ModuleRegistrar } from '../index.js';
 import './messages.js';
 import { registerMetrics } from './metrics.routes.js';
+import { registerEvidence } from './evidence/register.js';
 import { registerReports } from './reports.routes.js';
 
 /**
@@ -11,5 +12,6 @@ import { registerReports } from './reports.routes.js';
  */
 export const reportingModule: ModuleRegistrar = (app, ctx) => {
   registerMetrics(app, ctx);
+  registerEvidence(app, ctx);
   registerReports(app, ctx);
 };
