@@ -28,7 +28,7 @@ export type CustomerKey = (typeof CUSTOMERS)[number];
 /** Kinds of record an id in a request can name. */
 export type Kind =
   | 'customer' | 'site' | 'contact' | 'contract' | 'ticket' | 'file' | 'user' | 'team' | 'mailbox' | 'mailLog'
-  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job';
+  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report';
 
 export type ActorName = 'admin' | 'desk' | 'eng' | 'pm' | 'quality' | 'auditor' | 'a_admin' | 'a_user' | 'anonymous';
 
@@ -172,6 +172,14 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     const own = await login(t.app, `${lower}_user`);
     ok(await req(own, 'POST', '/api/v1/tickets', { customerId: cid, kind: 'request', title: `${m}-portal-ticket`, description: `${m}-portal-description`, impact: 'low', urgency: 'low', reportedAt: new Date().toISOString() }), 201, 'portal ticket');
   }
+  // Service reports: last month's monthly service report of each customer, issued (customers' admins see their own only).
+  const lastMonth = new Date(Date.now() + 8 * 3_600_000);
+  lastMonth.setUTCDate(0);
+  for (const x of CUSTOMERS) {
+    const rep = ok(await req(admin, 'POST', '/api/v1/reporting/reports', { contractId: org[x].contract, type: 'monthly_service', period: lastMonth.toISOString().slice(0, 7) }), 201, 'service report');
+    ok(await req(admin, 'PATCH', `/api/v1/reporting/reports/${rep.id}/narratives`, { version: rep.version, narratives: { summary: `MARK-${x}-report-summary` } }), 200, 'report narrative');
+    ok(await req(admin, 'POST', `/api/v1/reporting/reports/${rep.id}/issue`, { version: rep.version + 1 }), 200, 'report issue');
+  }
   await fanOutQueued(t.database);
 
   const contractA = ok(await req(admin, 'GET', `/api/v1/contracts/${org.A.contract}/sla`), 200, 'sla read');
@@ -182,7 +190,7 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     customer: customerIds.A, site: org.A.site1, contact: org.A.contact1, contract: org.A.contract,
     ticket: records.A.ticket![0], file: records.A.file![0], user: users.eng, team: teams.line1,
     mailbox: records.A.mailbox![0], mailLog: records.A.mailLog![0], alertSource: records.A.alertSource![0], webhook: records.A.webhook![0],
-    dispatchRule: records.A.dispatchRule![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
+    dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
   };
 
   const roleOf: Record<ActorName, string | null> = { admin: 'admin', desk: 'desk', eng: 'engineer', pm: 'pm', quality: 'quality', auditor: 'auditor', a_admin: 'customer_admin', a_user: 'customer_contact', anonymous: null };
@@ -233,6 +241,7 @@ async function readRecords(db: Kysely<any>, customerIds: Record<CustomerKey, num
       dispatchRule: await byCustomer('dispatch_rules'),
       notification: await byCustomer('notifications'),
       token: userIds.length ? await ids(db.selectFrom('api_tokens').select('id').where('user_id', 'in', userIds)) : [],
+      report: await byCustomer('service_reports'),
     };
   }
   return out;
@@ -292,7 +301,7 @@ export function snapshotDiff(before: Map<string, string[]>, after: Map<string, s
 const SEGMENT_KIND: Record<string, Kind> = {
   tickets: 'ticket', customers: 'customer', sites: 'site', contacts: 'contact', contracts: 'contract', users: 'user', teams: 'team', roles: 'role',
   webhooks: 'webhook', 'alert-sources': 'alertSource', mailboxes: 'mailbox', log: 'mailLog', 'dispatch-rules': 'dispatchRule',
-  notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar',
+  notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar', reports: 'report',
 };
 
 /** The kind of record a query parameter or body field names, by its name. */
@@ -300,7 +309,7 @@ const FIELD_KIND: Record<string, Kind> = {
   customerId: 'customer', customerIds: 'customer', contactId: 'contact', fallbackContactId: 'contact', siteId: 'site', parentId: 'site',
   contractId: 'contract', teamId: 'team', teamIds: 'team', toTeamId: 'team', assigneeId: 'user', toUserId: 'user', actorId: 'user',
   projectManagerId: 'user', memberIds: 'user', mentions: 'user', mailboxId: 'mailbox', webhookId: 'webhook', sourceId: 'alertSource',
-  ticketId: 'ticket', otherId: 'ticket', entityId: 'ticket', fileId: 'file', calendarId: 'calendar', copyFrom: 'calendar',
+  ticketId: 'ticket', otherId: 'ticket', entityId: 'ticket', fileId: 'file', calendarId: 'calendar', copyFrom: 'calendar', reviewerId: 'user',
 };
 
 /** Field and parameter names that are not record ids although they look like one. */
@@ -362,7 +371,7 @@ async function versionOf(db: Kysely<any>, op: Operation, params: Record<string, 
   }
   const table: Partial<Record<Kind, string>> = {
     ticket: 'tickets', customer: 'customers', site: 'sites', contact: 'contacts', contract: 'contracts', user: 'users', team: 'teams', role: 'roles',
-    webhook: 'webhooks', alertSource: 'alert_sources', mailbox: 'mail_mailboxes', dispatchRule: 'dispatch_rules', calendar: 'calendars',
+    webhook: 'webhooks', alertSource: 'alert_sources', mailbox: 'mail_mailboxes', dispatchRule: 'dispatch_rules', calendar: 'calendars', report: 'service_reports',
   };
   const kind = SEGMENT_KIND[segs[segs.indexOf('{id}') - 1]];
   const name = kind && table[kind];
@@ -418,6 +427,9 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     'PATCH /api/v1/tickets/{id}/repair-report': () => ({ version, diagnosis: 'probe' }),
     'POST /api/v1/tickets/{id}/repair-report/sign': () => ({ version, signerName: 'probe', signaturePng: `data:image/png;base64,${png(60, 20).toString('base64')}` }),
     'POST /api/v1/alert-sources': () => ({ customerId: o.customer, name: `probe-src-${u}`, format: 'generic', contactId: o.contact, siteId: o.site }),
+    'POST /api/v1/reporting/reports': () => ({ contractId: o.contract, type: 'monthly_service', period: '2026-01' }),
+    'POST /api/v1/reporting/reports/{id}/signoff': () => ({ version, signerName: 'probe' }),
+    'POST /api/v1/reporting/reports/{id}/return': () => ({ version, signerName: 'probe', opinion: 'probe' }),
     'POST /api/v1/mail/mailboxes': () => ({ address: `probe-${u}@desk.example.cn`, customerId: o.customer, fallbackContactId: o.contact }),
   };
   const sample = samples[op.key];

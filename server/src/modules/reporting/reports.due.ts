@@ -231,26 +231,11 @@ export class ReportDue {
     return sent;
   }
 
-  /**
-   * The on-time issue rate of reports due in [from, to] (local due days): issued (first) before
-   * the end of the due day ÷ reports due by now (issued or not; not-yet-due unissued ones do
-   * not count). null when none is due. For the metrics catalogue and the quality self-check.
-   */
-  async onTimeIssueRate(q: { customerIds: number[]; from: string; to: string; contractId?: number }, now = Date.now()): Promise<{ value: number | null; numerator: number; denominator: number }> {
-    if (!q.customerIds.length) return { value: null, numerator: 0, denominator: 0 };
-    let query = this.db.selectFrom('service_reports').select(['due_at', 'first_issued_at']).where('customer_id', 'in', q.customerIds).where('due_on', '>=', q.from).where('due_on', '<=', q.to);
-    if (q.contractId !== undefined) query = query.where('contract_id', '=', q.contractId);
-    const rows = await query.execute();
-    let numerator = 0;
-    let denominator = 0;
-    for (const r of rows) {
-      const issued = r.first_issued_at === null ? null : Number(r.first_issued_at);
-      if (issued === null && now < Number(r.due_at)) continue;
-      denominator++;
-      if (issued !== null && issued < Number(r.due_at)) numerator++;
-    }
-    return { value: denominator ? (numerator / denominator) * 100 : null, numerator, denominator };
+  /** The on-time issue rate (a quality KPI, REQ R8): see repo.onTimeIssueRate. For the metrics module and the quality self-check. */
+  onTimeIssueRate(q: { customerIds: number[]; from: string; to: string; contractId?: number }, now = Date.now()) {
+    return repo.onTimeIssueRate(this.db, q, now);
   }
+
 }
 
 /** Registers the two recurring jobs: each runs, then books its next turn under its own key. */

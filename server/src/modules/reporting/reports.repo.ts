@@ -240,3 +240,24 @@ export async function claimReminder(db: DbOrTx, key: string, contractId: number,
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The on-time issue rate of reports due in [from, to] (local due days): issued (the first time)
+ * before the end of the due day ÷ reports due by `now`, issued or not (a report not yet due and
+ * not yet issued does not count). Reports never generated are not counted: the generation job
+ * creates every owed draft when its period closes. null when none is due (shown as "—").
+ */
+export async function onTimeIssueRate(db: DbOrTx, q: { customerIds: number[]; from: string; to: string; contractId?: number }, now: number): Promise<{ value: number | null; numerator: number; denominator: number }> {
+  if (!q.customerIds.length) return { value: null, numerator: 0, denominator: 0 };
+  let query = db.selectFrom('service_reports').select(['due_at', 'first_issued_at']).where('customer_id', 'in', q.customerIds).where('due_on', '>=', q.from).where('due_on', '<=', q.to);
+  if (q.contractId !== undefined) query = query.where('contract_id', '=', q.contractId);
+  let numerator = 0;
+  let denominator = 0;
+  for (const r of await query.execute()) {
+    const issued = r.first_issued_at === null ? null : Number(r.first_issued_at);
+    if (issued === null && now < Number(r.due_at)) continue;
+    denominator++;
+    if (issued !== null && issued < Number(r.due_at)) numerator++;
+  }
+  return { value: denominator ? (numerator / denominator) * 100 : null, numerator, denominator };
+}

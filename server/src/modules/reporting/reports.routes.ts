@@ -156,7 +156,7 @@ export function registerReports(app: ZApp, ctx: ModuleContext): void {
   );
 
   const LH = '/api/v1/reporting/letterhead';
-  app.get(LH, { config: manage, schema: { tags, summary: "The provider's letterhead printed on every report", response: { 200: letterheadOut } } }, async () => templates.getLetterhead());
+  app.get(LH, { config: manage, schema: { tags, summary: "The provider's letterhead printed on every report (the logo as a data URL)", response: { 200: letterheadOut } } }, async () => templates.getLetterhead());
   app.put(LH, { config: manage, schema: { tags, summary: 'Set the letterhead text (provider name, hotline …)', body: letterheadBody, response: { 200: letterheadOut } } }, async (request) =>
     templates.setLetterheadText(actorOf(request), request.body.letterheadText),
   );
@@ -172,8 +172,4 @@ export function registerReports(app: ZApp, ctx: ModuleContext): void {
     },
   );
   app.delete(`${LH}/logo`, { config: manage, schema: { tags, summary: 'Remove the logo', response: { 200: letterheadOut } } }, async (request) => templates.removeLogo(actorOf(request)));
-  app.get(`${LH}/logo`, { config: manage, schema: { tags, summary: 'The logo image', produces: ['image/png', 'image/jpeg'], response: { 200: z.string().describe('the image') } } }, async (_request, reply) => {
-    const logo = await templates.logo();
-    return reply.type(logo.mime).header('content-length', String(logo.size)).header('x-content-type-options', 'nosniff').send(logo.stream as unknown as string);
-  });
 }

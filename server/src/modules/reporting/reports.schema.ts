@@ -243,5 +243,5 @@ export const planOut = z.object({
   ),
 });
 
-export const letterheadOut = z.object({ text: z.string(), hasLogo: z.boolean(), logoSha256: z.string().nullable(), logoMime: z.string().nullable() });
+export const letterheadOut = z.object({ text: z.string(), hasLogo: z.boolean(), logoSha256: z.string().nullable(), logoMime: z.string().nullable(), logoDataUrl: z.string().nullable() });
 export const letterheadBody = z.strictObject({ letterheadText: z.string().trim().max(500) });

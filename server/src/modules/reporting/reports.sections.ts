@@ -7,6 +7,7 @@ import { t, type Locale } from '../../platform/i18n/index.js';
 import { formatKpi } from '../../core/reporting/format.js';
 import { kpiDef, meetsTarget, type KpiDef } from '../../core/reporting/kpis.js';
 import type { MetricsService, MetricValue } from './metrics.service.js';
+import { onTimeIssueRate } from './reports.repo.js';
 
 /**
  * The data sections of a service report: each a function of the period (its instants in the
@@ -243,7 +244,29 @@ const faults: Builder = async (input) => {
   ];
 };
 
-const quality: Builder = async (input) => kpiBlock(input, SECTION_KPIS.quality);
+/** The on-time issue rate of service reports is the reports module's own figure (the metrics catalogue counts tickets). */
+const ON_TIME: KpiDef = {
+  code: 'reports.on_time_rate',
+  group: 'quality',
+  label: { zh: '服务报告按时出具率', en: 'Service reports issued on time' },
+  description: { zh: '到期日在本期内的服务报告中按时（到期日结束前）首次出具的比例。', en: 'Share of the service reports due in the period that were first issued before the end of their due day.' },
+  unit: 'percent',
+  better: 'higher',
+  target: { min: 100, source: 'REQ R16/R17' },
+  numerator: { zh: '按时出具的报告数', en: 'reports issued on time' },
+  denominator: { zh: '到期日已过或已出具的报告数', en: 'reports due by now or issued' },
+  attribution: { zh: '报告的到期日', en: 'the report\'s due day' },
+};
+
+const quality: Builder = async (input) => {
+  const blocks = await kpiBlock(input, SECTION_KPIS.quality);
+  const rate = await onTimeIssueRate(input.db, { customerIds: [input.customerId], contractId: input.contractId, from: input.from, to: input.to }, Date.now());
+  const item = kpiFigure(ON_TIME, rate, input.locale);
+  const first = blocks[0];
+  if (first?.type === 'kpis') first.items.push(item);
+  else blocks.unshift({ type: 'kpis', items: [item] });
+  return blocks;
+};
 
 const satisfaction: Builder = async (input) => {
   const z = zh(input.locale);

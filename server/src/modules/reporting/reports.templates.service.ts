@@ -140,7 +140,8 @@ export class ReportTemplates {
 
   async getLetterhead() {
     const l = await storedLetterhead(this.db);
-    return { text: l.text, hasLogo: l.logoBlobId !== null, logoSha256: l.logoSha256, logoMime: l.logoMime };
+    const logo = l.logoBlobId === null ? null : (await letterheadOf(this.db)).logo;
+    return { text: l.text, hasLogo: l.logoBlobId !== null, logoSha256: l.logoSha256, logoMime: l.logoMime, logoDataUrl: logo ? `data:${l.logoMime};base64,${Buffer.from(logo).toString('base64')}` : null };
   }
 
   async setLetterheadText(actor: Actor, text: string) {
@@ -181,12 +182,5 @@ export class ReportTemplates {
       await recordAudit(trx, auditActorOf(actor), { action: 'update', entity: 'settings', entityId: LETTERHEAD_KEY, before: { logoSha256: pre.logoSha256 }, after: { logoSha256: null } });
     });
     return this.getLetterhead();
-  }
-
-  async logo(): Promise<{ mime: string; size: number; stream: NodeJS.ReadableStream }> {
-    const l = await storedLetterhead(this.db);
-    if (l.logoBlobId === null) throw AppError.notFound();
-    const blob = await openBlob(this.db, l.logoBlobId);
-    return { mime: l.logoMime ?? 'application/octet-stream', size: blob.size, stream: blob.stream };
   }
 }

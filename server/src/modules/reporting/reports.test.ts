@@ -276,6 +276,13 @@ describeDb('service reports', (kind) => {
     expect(overdue).toBeGreaterThan(0);
   });
 
+  it('the on-time issue rate: October issued after its due day counts late; no report due is "no value", not 100 %', async () => {
+    const db = w.t.database.db;
+    const due = new ReportDue(db, new ReportGenerator(db, new CalendarService(db), new MetricsService(db)));
+    expect(await due.onTimeIssueRate({ customerIds: [w.a.customerId], from: '2026-11-01', to: '2026-11-30' })).toEqual({ value: 0, numerator: 0, denominator: 1 });
+    expect(await due.onTimeIssueRate({ customerIds: [w.a.customerId], from: '2027-03-01', to: '2027-03-31' })).toEqual({ value: null, numerator: 0, denominator: 0 });
+  });
+
   it('letterhead text and logo (PNG only), audited', async () => {
     ok(await w.admin.request({ method: 'PUT', url: '/api/v1/reporting/letterhead', payload: { letterheadText: '某某信息技术有限公司 服务热线 400-800-1234' } }));
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000000000500010d0a2db40000000049454e44ae426082', 'hex');
@@ -287,7 +294,7 @@ describeDb('service reports', (kind) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('logo');
     const lh = ok(await w.admin.request({ method: 'PUT', url: '/api/v1/reporting/letterhead/logo', headers, payload: multipart('logo', png) }));
-    expect(lh).toMatchObject({ text: '某某信息技术有限公司 服务热线 400-800-1234', hasLogo: true, logoMime: 'image/png' });
+    expect(lh).toMatchObject({ text: '某某信息技术有限公司 服务热线 400-800-1234', hasLogo: true, logoMime: 'image/png', logoDataUrl: `data:image/png;base64,${png.toString('base64')}` });
     expect((await pm.request({ method: 'PUT', url: '/api/v1/reporting/letterhead', payload: { letterheadText: 'x' } })).statusCode).toBe(403);
     const audit = await w.t.database.db.selectFrom('audit_log').select('action').where('entity', '=', 'settings').where('entity_id', '=', 'reports.letterhead').execute();
     expect(audit.length).toBe(2);
