@@ -49,6 +49,11 @@ export function percentAxisRange(spec: ChartSpec): { min?: number; max?: number;
   return { min, max: 100, interval: 100 - min <= 20 ? 5 : 10 };
 }
 
+/** Whether there is anything to draw: a chart of gaps only is shown as "no data", not as empty axes. */
+export function chartHasData(spec: ChartSpec): boolean {
+  return spec.categories.length > 0 && spec.series.some((s) => finite(s.data).length > 0);
+}
+
 /** Whether the category labels would collide when set side by side (CJK ≈ 1 em, Latin ≈ 0.55 em). */
 function crowdedLabels(categories: string[], fontSize: number, plotWidth: number): boolean {
   const em = (text: string) => [...text].reduce((w, ch) => w + (/[\u2e80-\uffff]/.test(ch) ? 1 : 0.55), 0);
@@ -126,7 +131,8 @@ export function chartOption(spec: ChartSpec, style: ChartOptionStyle): Option {
   }));
   return {
     ...base,
-    grid: { left: 12, right: spec.marks?.length ? 24 : 16, top: many ? 36 : 20, bottom: 8, containLabel: true },
+    // Turned labels reach further down than ECharts reserves for them: more room at the bottom then.
+    grid: { left: 12, right: spec.marks?.length ? 24 : 16, top: many ? 36 : 20, bottom: crowded ? 18 : 8, containLabel: true },
     ...(many ? { legend: { top: 4, textStyle: { fontSize: fontSize - 1 }, itemWidth: 16, itemHeight: 9 } } : {}),
     xAxis: {
       type: 'category',

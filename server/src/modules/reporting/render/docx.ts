@@ -24,6 +24,7 @@ import {
   type IBorderOptions,
   type ParagraphChild,
 } from 'docx';
+import { chartHasData } from '../../../core/reporting/charts.js';
 import type { KpiFigure, ReportBlock, ReportDocument, TableColumn } from '../../../core/reporting/document.js';
 import type { FontChoice } from '../../../platform/pdf/fonts.js';
 import { CHART_HEIGHT, CHART_WIDTH, chartPng } from './chart.js';
@@ -170,6 +171,9 @@ function blockChildren(block: ReportBlock, r: ReportDocument, t: RenderTexts, fo
     }
     case 'chart': {
       n.figures += 1;
+      if (!chartHasData(block.chart)) {
+        return [new Paragraph({ alignment: AlignmentType.CENTER, keepNext: true, spacing: { before: 120 }, children: [run(t.noRows, { color: MUTED, size: SIZE.small })] }), caption(`${t.figure(n.figures)}  ${block.title}`)];
+      }
       // 16 cm wide at 96 dpi; the PNG is drawn at twice that for print.
       const width = Math.round((CONTENT_TWIPS / 1440) * 96);
       const height = Math.round((width * CHART_HEIGHT) / CHART_WIDTH);
@@ -187,10 +191,25 @@ function blockChildren(block: ReportBlock, r: ReportDocument, t: RenderTexts, fo
   }
 }
 
+/** PNG or JPEG, by the file's first bytes (the letterhead accepts both). */
+function imageType(bytes: Uint8Array): 'png' | 'jpg' {
+  return bytes[0] === 0xff && bytes[1] === 0xd8 ? 'jpg' : 'png';
+}
+
+/** The logo's size in px within a box, keeping its proportions (a PNG's size is in its header; otherwise the box). */
+function logoBox(bytes: Uint8Array, maxW: number, maxH: number): { width: number; height: number } {
+  const b = Buffer.from(bytes);
+  const png = b.length > 24 && b.subarray(1, 4).toString('latin1') === 'PNG';
+  const w = png ? b.readUInt32BE(16) : maxW;
+  const h = png ? b.readUInt32BE(20) : maxH;
+  const scale = Math.min(maxW / w, maxH / h);
+  return { width: Math.round(w * scale), height: Math.round(h * scale) };
+}
+
 function coverChildren(r: ReportDocument, t: RenderTexts): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [];
   if (r.letterhead.logo) {
-    out.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 600 }, children: [new ImageRun({ type: 'png', data: Buffer.from(r.letterhead.logo), transformation: { width: 180, height: 60 } })] }));
+    out.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 600 }, children: [new ImageRun({ type: imageType(r.letterhead.logo), data: Buffer.from(r.letterhead.logo), transformation: logoBox(r.letterhead.logo, 240, 80) })] }));
   }
   out.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: r.letterhead.logo ? 120 : 1200 }, children: [run(r.letterhead.text || r.providerName, { color: MUTED, size: SIZE.body })] }));
   out.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 2000, after: 400, line: 480 }, children: [run(r.title, { size: SIZE.title, bold: true, color: ACCENT, font: HEADING_FONT })] }));
@@ -263,6 +282,9 @@ function signoffChildren(r: ReportDocument, t: RenderTexts): (Paragraph | Table)
  * in those numbers alone; numbered per document they give identical bytes for identical input.
  */
 function stableIds(name: string, xml: string): string {
+  // Pictures in the running header: numbered apart from the body's, as Word wants them unique.
+  const part = /^word\/(header|footer)(\d+)\.xml$/.exec(name);
+  if (part) return renumber(xml, /(<wp:docPr\b[^>]*?\bid=")(\d+)/g, (part[1] === 'header' ? 1000 : 2000) + Number(part[2]) * 10);
   if (name !== 'word/document.xml') return xml;
   let out = renumber(xml, /(_Toc)(\d+)/g);
   out = renumber(out, /(<w:bookmark(?:Start|End)\b[^>]*?\bw:id=")(\d+)/g);
@@ -287,7 +309,11 @@ export async function renderDocx(r: ReportDocument, font: FontChoice): Promise<B
   const headerText = new Paragraph({
     border: { bottom: { style: BorderStyle.THICK_THIN_SMALL_GAP, size: 12, color: ACCENT, space: 2 } },
     tabStops: [{ type: TabStopType.RIGHT, position: CONTENT_TWIPS }],
-    children: [run(r.letterhead.text || r.providerName, { size: SIZE.tiny, color: MUTED }), run(`\t${r.title}`, { size: SIZE.tiny, color: MUTED })],
+    children: [
+      ...(r.letterhead.logo ? [new ImageRun({ type: imageType(r.letterhead.logo), data: Buffer.from(r.letterhead.logo), transformation: logoBox(r.letterhead.logo, 90, 22) }), new TextRun('  ')] : []),
+      run(r.letterhead.text || r.providerName, { size: SIZE.tiny, color: MUTED }),
+      run(`\t${r.title}`, { size: SIZE.tiny, color: MUTED }),
+    ],
   });
   const footer = new Footer({
     children: [

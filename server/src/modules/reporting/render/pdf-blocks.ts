@@ -1,4 +1,5 @@
 import SVGtoPDF from 'svg-to-pdfkit';
+import { chartHasData } from '../../../core/reporting/charts.js';
 import type { ChartSpec, KpiFigure, ReportBlock, TableColumn } from '../../../core/reporting/document.js';
 import type { FontChoice } from '../../../platform/pdf/fonts.js';
 import { CHART_HEIGHT, CHART_WIDTH, chartSvgForPdf } from './chart.js';
@@ -200,6 +201,18 @@ export function drawChart(flow: Flow, title: string, chart: ChartSpec): void {
   const { doc, texts } = flow;
   const width = flow.width;
   const height = (width * CHART_HEIGHT) / CHART_WIDTH;
+  if (!chartHasData(chart)) {
+    // No values at all: a framed note where the chart would be, not empty axes.
+    ensureRoom(flow, 60);
+    const y = doc.y;
+    doc.save().rect(flow.left, y, width, 40).lineWidth(0.5).dash(2, { space: 2 }).strokeColor(RULE).stroke().undash().restore();
+    doc.fontSize(CELL_SIZE).fillColor(MUTED).text(texts.noRows, flow.left, y + 15, { width, align: 'center' });
+    doc.y = y + 46;
+    flow.figures += 1;
+    caption(flow, `${texts.figure(flow.figures)}  ${title}`, 12);
+    doc.x = flow.left;
+    return;
+  }
   ensureRoom(flow, height + BODY_SIZE * 3);
   const y = doc.y;
   SVGtoPDF(doc, chartSvgForPdf(chart, flow.font), flow.left, y, {
@@ -209,7 +222,7 @@ export function drawChart(flow: Flow, title: string, chart: ChartSpec): void {
     fontCallback: () => 'cjk',
   });
   doc.font('cjk');
-  doc.y = y + height + 4;
+  doc.y = y + height + 6;
   flow.figures += 1;
   caption(flow, `${texts.figure(flow.figures)}  ${title}`, 12);
   doc.x = flow.left;

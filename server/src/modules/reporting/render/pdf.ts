@@ -16,15 +16,31 @@ const TOC_LINE = 24;
 
 type Doc = PDFKit.PDFDocument;
 
-function logoSize(doc: Doc, logo: Uint8Array, maxW: number, maxH: number): { w: number; h: number } | null {
+/** An image pdfkit has opened (its types omit openImage): drawn many times, embedded once. */
+interface OpenedImage {
+  width: number;
+  height: number;
+}
+/** pdfkit's image() takes an opened image as well as bytes; its types only know bytes. */
+type ImageArg = Parameters<Doc['image']>[0];
+
+/**
+ * The letterhead logo, opened once per document. Drawing it from bytes on every page would embed
+ * it once per page, and pdfkit decodes PNGs on the thread pool: several decodes finishing in any
+ * order would number the PDF's objects differently from one run to the next.
+ */
+function openLogo(doc: Doc, logo: Uint8Array | null): OpenedImage | null {
+  if (!logo) return null;
   try {
-    // openImage is pdfkit's (it parses the image once, to know its size); its types omit it.
-    const img = (doc as unknown as { openImage(src: Buffer): { width: number; height: number } }).openImage(Buffer.from(logo));
-    const scale = Math.min(maxW / img.width, maxH / img.height, 1);
-    return { w: img.width * scale, h: img.height * scale };
+    return (doc as unknown as { openImage(src: Buffer): OpenedImage }).openImage(Buffer.from(logo));
   } catch {
     return null; // Not a PNG/JPEG: the letterhead text alone.
   }
+}
+
+function fitLogo(img: OpenedImage, maxW: number, maxH: number): { w: number; h: number } {
+  const scale = Math.min(maxW / img.width, maxH / img.height, 1);
+  return { w: img.width * scale, h: img.height * scale };
 }
 
 /**
@@ -49,14 +65,12 @@ export function titleLines(doc: Doc, title: string, width: number): string[] {
   return best;
 }
 
-function drawCover(doc: Doc, r: ReportDocument, t: RenderTexts, left: number, width: number): void {
+function drawCover(doc: Doc, r: ReportDocument, t: RenderTexts, logo: OpenedImage | null, left: number, width: number): void {
   let y = 104;
-  if (r.letterhead.logo) {
-    const size = logoSize(doc, r.letterhead.logo, 180, 60);
-    if (size) {
-      doc.image(Buffer.from(r.letterhead.logo), left + (width - size.w) / 2, y, { width: size.w, height: size.h });
-      y += size.h + 10;
-    }
+  if (logo) {
+    const size = fitLogo(logo, 180, 60);
+    doc.image(logo as unknown as ImageArg, left + (width - size.w) / 2, y, { width: size.w, height: size.h });
+    y += size.h + 10;
   }
   doc.fontSize(11).fillColor(MUTED).text(r.letterhead.text || r.providerName, left, y, { width, align: 'center' });
   y = Math.max(doc.y + 70, 250);
@@ -84,19 +98,21 @@ function drawCover(doc: Doc, r: ReportDocument, t: RenderTexts, left: number, wi
   doc.fontSize(11).fillColor(MUTED).text(coverDate(r), left, doc.y + 4, { width, align: 'center' });
 }
 
-function drawHeader(doc: Doc, r: ReportDocument, left: number, width: number): void {
+function drawHeader(doc: Doc, r: ReportDocument, logo: OpenedImage | null, left: number, width: number): void {
   const base = 58;
   let textLeft = left;
-  if (r.letterhead.logo) {
-    const size = logoSize(doc, r.letterhead.logo, 90, 22);
-    if (size) {
-      doc.image(Buffer.from(r.letterhead.logo), left, base - size.h - 3, { width: size.w, height: size.h });
-      textLeft = left + size.w + 8;
-    }
+  if (logo) {
+    const size = fitLogo(logo, 90, 22);
+    doc.image(logo as unknown as ImageArg, left, base - size.h - 3, { width: size.w, height: size.h });
+    textLeft = left + size.w + 8;
   }
   doc.fontSize(8.5).fillColor(MUTED);
-  doc.text(r.letterhead.text || r.providerName, textLeft, base - 13, { width: width * 0.55 - (textLeft - left), height: 11, ellipsis: true, lineBreak: false });
-  doc.text(r.title, left + width * 0.55, base - 13, { width: width * 0.45, height: 11, align: 'right', ellipsis: true, lineBreak: false });
+  // The letterhead gets the room it needs (it names the provider); the title, repeated from the cover, yields.
+  const letterhead = r.letterhead.text || r.providerName;
+  const room = left + width - textLeft;
+  const headW = Math.min(doc.widthOfString(letterhead) + 2, room * 0.68);
+  doc.text(letterhead, textLeft, base - 13, { width: headW, height: 11, ellipsis: true, lineBreak: false });
+  doc.text(r.title, textLeft + headW + 12, base - 13, { width: room - headW - 12, height: 11, align: 'right', ellipsis: true, lineBreak: false });
   // A thick and a thin rule: the letterhead line of a formal document.
   doc.save().strokeColor(ACCENT).lineWidth(1.2).moveTo(left, base).lineTo(left + width, base).stroke();
   doc.lineWidth(0.4).moveTo(left, base + 2.5).lineTo(left + width, base + 2.5).stroke().restore();
@@ -193,7 +209,8 @@ export async function renderPdf(r: ReportDocument, font: FontChoice): Promise<Bu
     const range = doc.bufferedPageRange();
     return range.start + range.count - 1;
   };
-  drawCover(doc, r, t, left, width);
+  const logo = openLogo(doc, r.letterhead.logo);
+  drawCover(doc, r, t, logo, left, width);
 
   // Contents: its pages are reserved now and filled once the sections know their pages.
   const perPage = Math.floor((doc.page.height - MARGIN.top - MARGIN.bottom - 70) / TOC_LINE);
@@ -250,7 +267,7 @@ export async function renderPdf(r: ReportDocument, font: FontChoice): Promise<Bu
     const { top, bottom } = doc.page.margins;
     doc.page.margins.top = 0;
     doc.page.margins.bottom = 0;
-    if (i > range.start) drawHeader(doc, r, left, width);
+    if (i > range.start) drawHeader(doc, r, logo, left, width);
     drawFooter(doc, r, t, i - range.start + 1, range.count, left, width);
     doc.page.margins.top = top;
     doc.page.margins.bottom = bottom;

@@ -56,8 +56,8 @@ describe('report renderers: the sample hospital report', () => {
     const pdf = await renderReport(doc, 'pdf');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const text = pdfText(pdf);
-    // The cover sets the title over two lines; the running header has it whole.
-    expect(text).toContain('市第一人民医院 2026年11月 月度服务报告');
+    // The cover sets the long title over two lines, broken at its space.
+    expect(text).toMatch(/市第一人民医院\s*\n\s*2026年11月 月度服务报告/);
     for (const h of SECTION_HEADINGS) expect(text).toContain(h);
     // pdftotext drops the spaces around CJK text: 第 1 页 / 共 8 页 reads as 第1页/共8页.
     expect(text).toMatch(/第\s*1\s*页\s*\/\s*共\s*\d+\s*页/);
@@ -103,8 +103,12 @@ describe('report renderers: the sample hospital report', () => {
     expect(text).toContain('HIS 数据库主备切换失败，门诊挂号收费中断');
     expect(text).toContain('98.5%');
     const images = Object.keys(parts).filter((p) => p.startsWith('word/media/'));
-    expect(images).toHaveLength(3);
-    expect(Buffer.from(parts[images[0]!]!).subarray(1, 4).toString()).toBe('PNG');
+    // Three charts and the letterhead logo (cover and header).
+    expect(images.length).toBeGreaterThanOrEqual(4);
+    for (const image of images) expect(Buffer.from(parts[image]!).subarray(1, 4).toString()).toBe('PNG');
+    for (const chart of ['近12个月服务请求量', '响应与解决达标率趋势', '服务请求按故障类别分布']) expect(xml).toMatch(new RegExp(`<wp:docPr [^>]*name="${chart}"`));
+    const headers = Object.entries(parts).filter(([n]) => n.startsWith('word/header')).map(([, x]) => xmlText(strFromU8(x)));
+    expect(headers.some((h) => h.includes('浙江云维信息技术有限公司 · 服务热线 0571-8888 1234'))).toBe(true);
     const footer = Object.entries(parts).find(([n]) => n.startsWith('word/footer'))!;
     expect(strFromU8(footer[1])).toMatch(/NUMPAGES/);
     expect(xmlText(strFromU8(footer[1]))).toContain('RPT-MS-2026-11-HOSP01');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Resvg } from '@resvg/resvg-js';
 import type { ReportDocument, ReportSection } from '../../../core/reporting/document.js';
 import { renderReport, type ReportFormat } from './index.js';
 
@@ -46,9 +47,21 @@ export function sampleTicketRows(rows: number): Record<string, string | number |
   });
 }
 
+/** The sample provider's logo: a PNG drawn from shapes (no font, no file), as an admin would upload one. */
+export function sampleLogo(): Uint8Array {
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="64" viewBox="0 0 240 64">' +
+    '<rect x="4" y="8" width="48" height="48" rx="10" fill="#1f3864"/>' +
+    '<path d="M14 40 L24 22 L32 34 L38 26 L44 40 Z" fill="#ffffff"/>' +
+    '<rect x="64" y="16" width="160" height="10" rx="3" fill="#1f3864"/>' +
+    '<rect x="64" y="36" width="112" height="8" rx="3" fill="#c55a11"/>' +
+    '</svg>';
+  return new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: false } }).render().asPng();
+}
+
 const MONTHS = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
 
-export function sampleReport(options: { tableRows?: number; signed?: boolean } = {}): ReportDocument {
+export function sampleReport(options: { tableRows?: number; signed?: boolean; logo?: boolean } = {}): ReportDocument {
   const rows = sampleTicketRows(options.tableRows ?? 60);
   const sections: ReportSection[] = [
     {
@@ -196,7 +209,7 @@ export function sampleReport(options: { tableRows?: number; signed?: boolean } =
     issuedAt: '2026-12-03 16:20',
     preparedBy: '周敏（项目经理）',
     reviewedBy: '吴涛（服务总监）',
-    letterhead: { text: '浙江云维信息技术有限公司 · 服务热线 0571-8888 1234', logo: null },
+    letterhead: { text: '浙江云维信息技术有限公司 · 服务热线 0571-8888 1234', logo: options.logo === false ? null : sampleLogo() },
     sections,
     signoff: options.signed ? { signerName: '郑主任（信息科）', signedAt: '2026-12-05', comment: '本月服务情况属实，同意。请关注住院部终端更新计划。' } : null,
   };

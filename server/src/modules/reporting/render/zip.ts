@@ -28,12 +28,12 @@ export function normalizeZip(archive: Buffer | Uint8Array, date: Date, rewrite?:
  * Numbers a writer took from a process-wide counter, renumbered 1, 2, 3 … in order of first
  * appearance (the same number keeps the same new number wherever it occurs in the file).
  */
-export function renumber(xml: string, pattern: RegExp): string {
+export function renumber(xml: string, pattern: RegExp, first = 1): string {
   const seen = new Map<string, string>();
   return xml.replace(pattern, (match: string, prefix: string, id: string) => {
     let next = seen.get(id);
     if (next === undefined) {
-      next = String(seen.size + 1);
+      next = String(seen.size + first);
       seen.set(id, next);
     }
     return `${prefix}${next}`;
