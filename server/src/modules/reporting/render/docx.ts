@@ -229,7 +229,7 @@ function coverChildren(r: ReportDocument, t: RenderTexts): (Paragraph | Table)[]
         ([label, value]) =>
           new TableRow({
             children: [
-              new TableCell({ width: { size: labelW, type: WidthType.DXA }, borders: { top: none, bottom: none, left: none, right: none }, children: [new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 100, after: 60 }, children: [run(`${label}：`, { size: 23 })] })] }),
+              new TableCell({ width: { size: labelW, type: WidthType.DXA }, borders: { top: none, bottom: none, left: none, right: none }, children: [new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 100, after: 60 }, children: [run(t.label(label), { size: 23 })] })] }),
               new TableCell({ width: { size: valueW, type: WidthType.DXA }, borders: { top: none, left: none, right: none, bottom: thin }, children: [new Paragraph({ spacing: { before: 100, after: 60 }, children: [run(value, { size: 23 })] })] }),
             ],
           }),
@@ -248,7 +248,7 @@ function signoffChildren(r: ReportDocument, t: RenderTexts): (Paragraph | Table)
     new Paragraph({
       spacing: { before: 200 },
       tabStops: [{ type: TabStopType.LEFT, position: 1300 }],
-      children: [run(`${label}：`), new TextRun({ text: `\t${value || '　　　　　　　　　　'}`, underline: {} })],
+      children: [run(t.label(label)), new TextRun({ text: `\t${value || '　　　　　　　　　　'}`, underline: {} })],
     });
   const side = (title: string, lines: Paragraph[]) =>
     new TableCell({

@@ -88,7 +88,7 @@ function drawCover(doc: Doc, r: ReportDocument, t: RenderTexts, logo: OpenedImag
   y = Math.max(doc.y + 50, 430);
   for (const [label, value] of rows) {
     doc.fontSize(11.5).fillColor(INK);
-    doc.text(`${label}：`, x0, y, { width: labelW, align: 'right', lineBreak: false });
+    doc.text(t.label(label), x0, y, { width: labelW, align: 'right', lineBreak: false });
     doc.text(value, x0 + labelW + 6, y, { width: valueW - 6, lineGap: 2 });
     const bottom = Math.max(doc.y, y + 16);
     doc.save().lineWidth(0.5).strokeColor(RULE).moveTo(x0 + labelW + 4, bottom + 2).lineTo(x0 + labelW + valueW, bottom + 2).stroke().restore();
@@ -158,7 +158,7 @@ function drawSignoff(flow: Flow, r: ReportDocument, heading: string): void {
   const top = doc.y;
   const col = (width - 30) / 2;
   const line = (x: number, y: number, label: string, value: string) => {
-    doc.fontSize(BODY_SIZE).fillColor(INK).text(`${label}：`, x, y, { width: 64, lineBreak: false });
+    doc.fontSize(BODY_SIZE).fillColor(INK).text(t.label(label), x, y, { width: 64, lineBreak: false });
     doc.text(value, x + 66, y, { width: col - 66, height: 14, ellipsis: true, lineBreak: false });
     doc.save().lineWidth(0.5).strokeColor(RULE).moveTo(x + 64, y + 15).lineTo(x + col, y + 15).stroke().restore();
   };
@@ -170,7 +170,7 @@ function drawSignoff(flow: Flow, r: ReportDocument, heading: string): void {
   line(left + col + 30, top + 28, t.preparedBy, r.preparedBy ?? '');
   line(left + col + 30, top + 58, t.reviewedBy, r.reviewedBy ?? '');
   line(left + col + 30, top + 88, t.date, r.issuedAt?.slice(0, 10) ?? '');
-  doc.fontSize(BODY_SIZE).fillColor(INK).text(`${t.comment}：`, left, top + 88, { width: 64, lineBreak: false });
+  doc.fontSize(BODY_SIZE).fillColor(INK).text(t.label(t.comment), left, top + 88, { width: 64, lineBreak: false });
   if (s?.comment) {
     doc.text(s.comment, left + 66, top + 88, { width: col - 66, lineGap: 3 });
   } else {

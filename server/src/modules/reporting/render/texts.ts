@@ -6,6 +6,8 @@ import type { ReportDocument, TableColumn } from '../../../core/reporting/docume
  * share so a PDF, a Word file and a workbook of the same report say the same thing.
  */
 export interface RenderTexts {
+  /** A label and its value: '客户名称：', 'Customer: '. */
+  label: (text: string) => string;
   toc: string;
   customer: string;
   contract: string;
@@ -39,6 +41,7 @@ export interface RenderTexts {
 }
 
 const ZH: RenderTexts = {
+  label: (text) => `${text}：`,
   toc: '目  录',
   customer: '客户名称',
   contract: '服务合同',
@@ -72,6 +75,7 @@ const ZH: RenderTexts = {
 };
 
 const EN: RenderTexts = {
+  label: (text) => `${text}:`,
   toc: 'Contents',
   customer: 'Customer',
   contract: 'Contract',
