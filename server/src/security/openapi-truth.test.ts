@@ -294,6 +294,15 @@ describeDb('OpenAPI truth: every operation, real responses against the document'
     await del(admin, `${V1}/sites/${site.id}`);
     await del(admin, `${V1}/contracts/${contract.id}`);
 
+    // ---------------------------------------------------------------- KPIs (modules/reporting, docs/KPIS.md)
+    await get(admin, `${V1}/reporting/kpis`);
+    const kpiRange = `from=${new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`;
+    const kpiCodes = 'tickets.opened,sla.response.met_rate,time.restore.p90,backlog.open,satisfaction.mean';
+    await get(admin, `${V1}/reporting/metrics?kpis=${kpiCodes}&${kpiRange}&groupBy=customer`);
+    await get(admin, `${V1}/reporting/metrics?kpis=${kpiCodes}&${kpiRange}&groupBy=week&customerId=${a.customerId}`);
+    await call(admin, { method: 'GET', url: `${V1}/reporting/metrics.xlsx?kpis=${kpiCodes}&${kpiRange}` });
+    await get(admin, `${V1}/reporting/drill?kpi=tickets.opened&${kpiRange}&customerId=${a.customerId}&limit=2`);
+
     // ---------------------------------------------------------------- operations the scenario above does not know yet
     // (added since it was written): one request built from the schema with ids that exist, so that
     // each is at least called and checked. Named in the output: give them a real step above.
