@@ -5,7 +5,6 @@ import { holidaysZhCN } from './holidays';
 import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { reportingZhCN } from './reporting';
-import { evidenceZhCN } from './evidence';
 export const zhCN = {
   'app.name': '运维',
   'app.fullName': '运维 Yunwei',
@@ -1245,7 +1244,6 @@ export const zhCN = {
   ...auditZhCN,
   ...deskZhCN,
   ...reportingZhCN,
-  ...evidenceZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { Badge, Card, Empty, Flex, Segmented, Skeleton, Table, Tooltip, Typography } from 'antd';
+import { Badge, Card, Descriptions, Empty, Flex, Segmented, Skeleton, Table, Tooltip, Typography } from 'antd';
+import { useIsMobile } from '../../components/useIsMobile';
 import dayjs from 'dayjs';
 import { useI18n } from '../../i18n';
 import { isCustomerStaff, useCurrentUser } from '../../auth/session';
@@ -117,6 +118,7 @@ export default function ContractsHealthPage() {
 function ContractsHealth() {
   const { t, fmtDate } = useI18n();
   const me = useCurrentUser();
+  const mobile = useIsMobile();
   const fmt = useFormatKpi();
   const kpis = useKpis();
   const defs = kpis.data;
@@ -176,12 +178,15 @@ function ContractsHealth() {
     return (
       <Flex vertical gap={2}>
         {open.map((r) => (
-          <span key={`${r.type}-${r.periodLabel}`} data-testid="contract-report" data-overdue={r.overdue ? 'true' : 'false'} style={{ whiteSpace: 'nowrap' }}>
+          <div key={`${r.type}-${r.periodLabel}`} data-testid="contract-report" data-overdue={r.overdue ? 'true' : 'false'}>
             <Badge status={r.overdue ? 'error' : 'processing'} />{' '}
             <span style={{ color: r.overdue ? MISSED_COLOR : undefined, fontWeight: r.overdue ? 600 : undefined }}>
-              {r.typeName}（{r.periodLabel}）· {r.overdue ? t('rep.contracts.overdueSince', { date: fmtDate(r.dueOn) }) : t('rep.contracts.dueOn', { date: fmtDate(r.dueOn) })}
+              {r.typeName}（{r.periodLabel}）
             </span>
-          </span>
+            <Typography.Text type={r.overdue ? 'danger' : 'secondary'} style={{ display: 'block', fontSize: 12, paddingInlineStart: 14 }}>
+              {r.overdue ? t('rep.contracts.overdueSince', { date: fmtDate(r.dueOn) }) : t('rep.contracts.dueOn', { date: fmtDate(r.dueOn) })}
+            </Typography.Text>
+          </div>
         ))}
       </Flex>
     );
@@ -206,44 +211,72 @@ function ContractsHealth() {
         }
       />
       <ErrorAlert error={kpis.error ?? board.error ?? contracts.error} />
-      <Card>
-        <Table<ContractRow>
-          rowKey="id"
-          size="middle"
-          loading={contracts.isPending}
-          dataSource={rows}
-          pagination={rows.length > 50 ? { pageSize: 50 } : false}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={t('rep.contracts.empty')} /> }}
-          onRow={() => ({ 'data-testid': 'contract-row' }) as React.HTMLAttributes<HTMLTableRowElement>}
-          columns={[
-            {
-              key: 'contract',
-              title: t('rep.contracts.contract'),
-              fixed: 'left',
-              render: (_, c) => (
-                <Flex vertical>
-                  <Link to={`/reporting?customerId=${c.customerId}&period=thisMonth`}>{c.name}</Link>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {c.customerName} · {c.code}
-                  </Typography.Text>
-                </Flex>
-              ),
-            },
-            ...ROW_KPIS.map((code) => ({
-              key: code,
-              title: (
-                <Tooltip title={defs?.get(code)?.description}>
-                  <span>{defs?.get(code)?.label ?? code}</span>
-                </Tooltip>
-              ),
-              align: 'right' as const,
-              render: (_: unknown, c: ContractRow) => cell(c, code, defs?.get(code)),
-            })),
-            { key: 'reports', title: t('rep.contracts.reportsDue'), render: (_, c) => reportsOf(c) },
-          ]}
-        />
-      </Card>
+      {mobile ? (
+        <Flex vertical gap={12} data-testid="contract-cards">
+          {contracts.isPending && <Skeleton active />}
+          {!contracts.isPending && rows.length === 0 && <Empty description={t('rep.contracts.empty')} />}
+          {rows.map((c) => (
+            <Card key={c.id} size="small" data-testid="contract-row">
+              <Link to={`/reporting?customerId=${c.customerId}&period=thisMonth`} style={{ display: 'block', fontWeight: 600 }}>
+                {c.name}
+              </Link>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {c.customerName} · {c.code}
+              </Typography.Text>
+              <Descriptions
+                size="small"
+                column={2}
+                style={{ marginTop: 8 }}
+                items={ROW_KPIS.map((code) => ({ key: code, label: defs?.get(code)?.label ?? code, children: cell(c, code, defs?.get(code)) }))}
+              />
+              <Typography.Text strong style={{ display: 'block', margin: '8px 0 4px' }}>
+                {t('rep.contracts.reportsDue')}
+              </Typography.Text>
+              {reportsOf(c)}
+            </Card>
+          ))}
+        </Flex>
+      ) : (
+        <Card>
+          <Table<ContractRow>
+            rowKey="id"
+            size="middle"
+            loading={contracts.isPending}
+            dataSource={rows}
+            pagination={rows.length > 50 ? { pageSize: 50 } : false}
+            scroll={{ x: 'max-content' }}
+            locale={{ emptyText: <Empty description={t('rep.contracts.empty')} /> }}
+            onRow={() => ({ 'data-testid': 'contract-row' }) as React.HTMLAttributes<HTMLTableRowElement>}
+            columns={[
+              {
+                key: 'contract',
+                title: t('rep.contracts.contract'),
+                fixed: 'left',
+                width: 240,
+                render: (_, c) => (
+                  <Flex vertical>
+                    <Link to={`/reporting?customerId=${c.customerId}&period=thisMonth`}>{c.name}</Link>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {c.customerName} · {c.code}
+                    </Typography.Text>
+                  </Flex>
+                ),
+              },
+              ...ROW_KPIS.map((code) => ({
+                key: code,
+                title: (
+                  <Tooltip title={defs?.get(code)?.description}>
+                    <span>{defs?.get(code)?.label ?? code}</span>
+                  </Tooltip>
+                ),
+                align: 'right' as const,
+                render: (_: unknown, c: ContractRow) => cell(c, code, defs?.get(code)),
+              })),
+              { key: 'reports', title: t('rep.contracts.reportsDue'), width: 280, render: (_, c) => reportsOf(c) },
+            ]}
+          />
+        </Card>
+      )}
       <DrillDrawer
         target={drill?.target ?? null}
         defs={defs}

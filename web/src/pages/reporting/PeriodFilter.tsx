@@ -35,14 +35,14 @@ export function useReportFilters(defaultPreset: PeriodPreset = 'last12') {
 export type ReportFilters = ReturnType<typeof useReportFilters>;
 
 export function PeriodFilter({ filters }: { filters: ReportFilters }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   return (
     <Flex gap={8} wrap align="center">
       <Select
         value={filters.preset}
         onChange={(p: PeriodPreset) => filters.setPreset(p)}
         options={PERIOD_PRESETS.map((p) => ({ value: p, label: t(`rep.period.${p}` as MessageKey) }))}
-        style={{ width: 130 }}
+        style={{ width: locale === 'zh-CN' ? 120 : 160 }}
         aria-label={t('rep.period')}
         data-testid="rep-period"
       />
