@@ -39,6 +39,7 @@ const ChangePasswordPage = lazy(() => import('./pages/account/ChangePasswordPage
 const ApiTokensPage = lazy(() => import('./pages/account/ApiTokensPage'));
 const DashboardPage = lazy(() => import('./pages/reporting/DashboardPage'));
 const ContractsHealthPage = lazy(() => import('./pages/reporting/ContractsHealthPage'));
+const EvidencePage = lazy(() => import('./pages/reporting/EvidencePage'));
 const ServiceDashboardPage = lazy(() => import('./pages/portal/ServiceDashboardPage'));
 
 export const queryClient = new QueryClient({
@@ -111,6 +112,7 @@ export const router = createBrowserRouter([
           { path: 'tickets/:id/report', element: guard('tickets.read', <RepairReportPage />) },
           { path: 'reporting', element: guard('reports.read', <DashboardPage />) },
           { path: 'reporting/contracts', element: guard('reports.read', <ContractsHealthPage />) },
+          { path: 'reporting/evidence', element: guard('evidence.export', <EvidencePage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },

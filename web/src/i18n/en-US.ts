@@ -5,6 +5,7 @@ import { holidaysEnUS } from './holidays';
 import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 import { reportingEnUS } from './reporting';
+import { evidenceEnUS } from './evidence';
 
 export const enUS: Messages = {
   'app.name': 'Yunwei',
@@ -1228,4 +1229,5 @@ export const enUS: Messages = {
   ...auditEnUS,
   ...deskEnUS,
   ...reportingEnUS,
+  ...evidenceEnUS,
 };

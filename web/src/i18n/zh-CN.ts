@@ -5,6 +5,7 @@ import { holidaysZhCN } from './holidays';
 import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { reportingZhCN } from './reporting';
+import { evidenceZhCN } from './evidence';
 export const zhCN = {
   'app.name': '运维',
   'app.fullName': '运维 Yunwei',
@@ -1244,6 +1245,7 @@ export const zhCN = {
   ...auditZhCN,
   ...deskZhCN,
   ...reportingZhCN,
+  ...evidenceZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -18,6 +18,7 @@ import {
   MailOutlined,
   LineChartOutlined,
   ProjectOutlined,
+  FileZipOutlined,
 } from '@ant-design/icons';
 import type { Me } from '../api/types';
 import type { MessageKey } from '../i18n';
@@ -49,6 +50,7 @@ export const NAV: (NavItem | NavGroup)[] = [
     items: [
       { path: '/reporting', label: 'nav.reporting', icon: <LineChartOutlined />, perm: 'reports.read', when: internal },
       { path: '/reporting/contracts', label: 'nav.reportingContracts', icon: <ProjectOutlined />, perm: 'reports.read', when: internal },
+      { path: '/reporting/evidence', label: 'nav.evidence', icon: <FileZipOutlined />, perm: 'evidence.export', when: internal },
     ],
   },
   {
