@@ -41,6 +41,9 @@ const DashboardPage = lazy(() => import('./pages/reporting/DashboardPage'));
 const ContractsHealthPage = lazy(() => import('./pages/reporting/ContractsHealthPage'));
 const EvidencePage = lazy(() => import('./pages/reporting/EvidencePage'));
 const ServiceDashboardPage = lazy(() => import('./pages/portal/ServiceDashboardPage'));
+const ReportBoardPage = lazy(() => import('./pages/reports/ReportBoardPage'));
+const ReportPage = lazy(() => import('./pages/reports/ReportPage'));
+const PortalReportsPage = lazy(() => import('./pages/portal/PortalReportsPage'));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -99,6 +102,8 @@ export const router = createBrowserRouter([
           { path: 'tickets/:id', element: guard('portal.use', <PortalTicketPage />) },
           { path: 'tickets/:id/report', element: guard('portal.use', <RepairReportPage />) },
           { path: 'dashboard', element: guard('reports.read', <ServiceDashboardPage />) },
+          { path: 'reports', element: guard('reports.read', <PortalReportsPage />) },
+          { path: 'reports/:id', element: guard('reports.read', <ReportPage portal />) },
         ],
       },
       {
@@ -113,6 +118,8 @@ export const router = createBrowserRouter([
           { path: 'reporting', element: guard('reports.read', <DashboardPage />) },
           { path: 'reporting/contracts', element: guard('reports.read', <ContractsHealthPage />) },
           { path: 'reporting/evidence', element: guard('evidence.export', <EvidencePage />) },
+          { path: 'reports', element: guard('reports.read', <ReportBoardPage />) },
+          { path: 'reports/:id', element: guard('reports.read', <ReportPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },

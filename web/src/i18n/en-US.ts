@@ -6,6 +6,7 @@ import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 import { reportingEnUS } from './reporting';
 import { evidenceEnUS } from './evidence';
+import { reportsEnUS } from './reports';
 
 export const enUS: Messages = {
   'app.name': 'Yunwei',
@@ -1230,4 +1231,5 @@ export const enUS: Messages = {
   ...deskEnUS,
   ...reportingEnUS,
   ...evidenceEnUS,
+  ...reportsEnUS,
 };

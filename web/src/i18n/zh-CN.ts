@@ -6,6 +6,7 @@ import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { reportingZhCN } from './reporting';
 import { evidenceZhCN } from './evidence';
+import { reportsZhCN } from './reports';
 export const zhCN = {
   'app.name': '运维',
   'app.fullName': '运维 Yunwei',
@@ -1246,6 +1247,7 @@ export const zhCN = {
   ...deskZhCN,
   ...reportingZhCN,
   ...evidenceZhCN,
+  ...reportsZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

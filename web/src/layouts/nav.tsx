@@ -50,6 +50,7 @@ export const NAV: (NavItem | NavGroup)[] = [
     items: [
       { path: '/reporting', label: 'nav.reporting', icon: <LineChartOutlined />, perm: 'reports.read', when: internal },
       { path: '/reporting/contracts', label: 'nav.reportingContracts', icon: <ProjectOutlined />, perm: 'reports.read', when: internal },
+      { path: '/reports', label: 'nav.reports', icon: <ScheduleOutlined />, perm: 'reports.read', when: internal },
       { path: '/reporting/evidence', label: 'nav.evidence', icon: <FileZipOutlined />, perm: 'evidence.export', when: internal },
     ],
   },

@@ -1,6 +1,6 @@
 import { Link, useLocation } from 'react-router';
 import { Menu } from 'antd';
-import { FileTextOutlined, LineChartOutlined } from '@ant-design/icons';
+import { FileTextOutlined, LineChartOutlined, SolutionOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { useCan } from '../../auth/session';
 
@@ -13,7 +13,7 @@ export function PortalNav() {
   const can = useCan();
   const { pathname } = useLocation();
   if (!can('portal.use') || !can('reports.read')) return null;
-  const selected = pathname.startsWith('/portal/dashboard') ? '/portal/dashboard' : pathname.startsWith('/portal') ? '/portal' : '';
+  const selected = pathname.startsWith('/portal/dashboard') ? '/portal/dashboard' : pathname.startsWith('/portal/reports') ? '/portal/reports' : pathname.startsWith('/portal') ? '/portal' : '';
   return (
     <Menu
       mode="horizontal"
@@ -27,6 +27,15 @@ export function PortalNav() {
           label: (
             <Link to="/portal" data-testid="portal-nav-tickets">
               {t('nav.portalTickets')}
+            </Link>
+          ),
+        },
+        {
+          key: '/portal/reports',
+          icon: <SolutionOutlined />,
+          label: (
+            <Link to="/portal/reports" data-testid="portal-nav-reports">
+              {t('nav.portalReports')}
             </Link>
           ),
         },

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { useBrowser } from '../support/browser.js';
+import { ARTIFACTS, DEMO } from '../support/env.js';
+import { UI_TIMEOUT, apiAs, customerByCode, expectTitle, loginUI, logoutUI, type Api } from '../support/app.js';
+
+/**
+ * Service reports (docs/REPORTS.md): the hospital's PM opens last month's repair summary
+ * (月度维修总结, due the 10th) from the report board — generating it when the job has not —
+ * writes the summary, issues it; the hospital's administrator signs it off in the portal; the
+ * board shows it signed and on time.
+ */
+interface BoardItem {
+  id: number | null;
+  customerId: number;
+  type: string;
+  period: string;
+  state: string;
+  dueOn: string;
+  onTime: boolean | null;
+}
+
+async function shot(page: Page, name: string) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `reports-${name}.png`), fullPage: true });
+}
+
+/** Last month in Asia/Shanghai as the board names it (2026-11). */
+function lastMonth(): string {
+  const d = new Date(Date.now() + 8 * 3_600_000);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 7);
+}
+
+describe('service report: the PM issues last month\'s repair summary, the hospital signs it off in the portal', () => {
+  const b = useBrowser();
+  let pm: Api;
+  let hospitalId: number;
+  const period = lastMonth();
+  const summary = `本月共完成现场维修若干次，放射科打印机卡纸问题已彻底解决（${Date.now().toString(36)}）。`;
+  let reportId = 0;
+
+  beforeAll(async () => {
+    const admin = await apiAs(b.baseURL, 'admin');
+    hospitalId = (await customerByCode(admin, DEMO.hospital.code)).id;
+    await admin.dispose();
+    pm = await apiAs(b.baseURL, 'pm');
+  });
+
+  const boardRow = async () => {
+    const board = await pm.get<{ items: BoardItem[] }>(`/reporting/reports/board?customerId=${hospitalId}`);
+    return board.items.find((i) => i.type === 'monthly_repair' && i.period === period);
+  };
+
+  test('the PM opens last month\'s repair summary from the board', async () => {
+    const page = b.page;
+    await loginUI(page, 'pm');
+    await page.goto('/reports');
+    await expectTitle(page, '服务报告看板');
+    const row = page.locator(`[data-testid="board-row"][data-type="monthly_repair"][data-period="${period}"][data-customer="${DEMO.hospital.name}"]`);
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await shot(page, 'board');
+    const before = await boardRow();
+    expect(before, 'the board lists the hospital\'s repair summary of last month').toBeTruthy();
+    if (before!.id === null) await row.getByTestId('board-generate').click();
+    else await row.getByTestId('board-open').click();
+    await page.waitForURL(/\/reports\/\d+$/, { timeout: UI_TIMEOUT });
+    reportId = Number(page.url().split('/').pop());
+    await expectTitle(page, new RegExp(`${DEMO.hospital.name} .*月度维修总结`));
+    await page.getByTestId('report-section-repairs').waitFor({ timeout: UI_TIMEOUT });
+  });
+
+  test('edits the summary and issues it', async () => {
+    const page = b.page;
+    await page.getByTestId('narrative-summary').fill(summary);
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/reporting/reports/${reportId}/narratives`) && r.request().method() === 'PATCH');
+    await page.getByTestId('narrative-save-summary').click();
+    expect((await saved).status()).toBe(200);
+    const issued = page.waitForResponse((r) => r.url().endsWith(`/reporting/reports/${reportId}/issue`), { timeout: 60_000 });
+    await page.getByTestId('report-issue').click();
+    await page.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
+    expect((await issued).status()).toBe(200);
+    await expect.poll(() => page.getByTestId('report-state').first().getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('issued');
+    await page.getByTestId('download-1-pdf').waitFor({ timeout: UI_TIMEOUT });
+    const pdf = await page.request.get(`/api/v1/reporting/reports/${reportId}/versions/1/pdf`);
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await shot(page, 'issued');
+    await logoutUI(page);
+  });
+
+  test('the hospital\'s administrator reads it in the portal and signs it off', async () => {
+    const page = b.page;
+    await loginUI(page, 'hospital_admin');
+    await page.goto('/portal/reports');
+    await expectTitle(page, '服务报告');
+    const item = page.locator('[data-testid="portal-report"]').filter({ hasText: '月度维修总结' }).first();
+    await item.waitFor({ timeout: UI_TIMEOUT });
+    await item.locator('a').first().click();
+    await page.waitForURL(new RegExp(`/portal/reports/${reportId}$`), { timeout: UI_TIMEOUT });
+    await expect.poll(() => page.getByTestId('narrative-text-summary').textContent(), { timeout: UI_TIMEOUT }).toBe(summary);
+    await page.getByTestId('report-signoff').click();
+    await page.getByTestId('signoff-name').fill('陈志远');
+    await page.getByTestId('signoff-opinion').fill('内容属实，同意。');
+    const signed = page.waitForResponse((r) => r.url().endsWith(`/reporting/reports/${reportId}/signoff`));
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    expect((await signed).status()).toBe(200);
+    await page.getByTestId('report-signed').waitFor({ timeout: UI_TIMEOUT });
+    await shot(page, 'portal-signed');
+    await logoutUI(page);
+  });
+
+  test('the board shows it signed and issued on time', async () => {
+    const page = b.page;
+    await loginUI(page, 'pm');
+    await page.goto('/reports');
+    const row = page.locator(`[data-testid="board-row"][data-type="monthly_repair"][data-period="${period}"][data-customer="${DEMO.hospital.name}"]`);
+    await expect.poll(() => row.getByTestId('report-state').getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('signed');
+    expect(await row.getByTestId('report-ontime').getAttribute('data-ontime')).toBe('true');
+    const after = await boardRow();
+    expect(after).toMatchObject({ state: 'signed', onTime: true });
+    await shot(page, 'board-signed');
+  });
+});
