@@ -51,7 +51,7 @@ export const reportingZhCN = {
   'rep.chart.tierTargets': '恢复时间目标：一级 2 小时，二级 4 小时，三级 8 小时',
   'rep.chart.satisfaction': '满意度与投诉',
   'rep.chart.firstLine': '一线解决率',
-  'rep.chart.topCategories': '故障最多的分类',
+  'rep.chart.topCategories': '工单最多的分类',
   'rep.chart.engineers': '工程师工作量与质量',
   'rep.chart.engineersHelp': '仅团队负责人、派单员和报告编写人可见。',
   'rep.hours': '{n} 小时',
@@ -101,6 +101,7 @@ export const reportingZhCN = {
   'rep.portal.resolved': '已解决',
   'rep.portal.slaTrend': '按时处理的比例',
   'rep.portal.availability': '系统可用率',
+  'rep.portal.satisfaction': '满意度',
   'rep.portal.noAvailability': '可用率监测尚未启用',
 };
 
@@ -154,7 +155,7 @@ export const reportingEnUS: Record<keyof typeof reportingZhCN, string> = {
   'rep.chart.tierTargets': 'Restore targets: tier 1 2 h, tier 2 4 h, tier 3 8 h',
   'rep.chart.satisfaction': 'Satisfaction and complaints',
   'rep.chart.firstLine': 'First-line resolution',
-  'rep.chart.topCategories': 'Top categories by incidents',
+  'rep.chart.topCategories': 'Top categories by tickets',
   'rep.chart.engineers': 'Engineer workload and quality',
   'rep.chart.engineersHelp': 'Visible to team leads, dispatchers and report writers only.',
   'rep.hours': '{n} h',
@@ -204,5 +205,6 @@ export const reportingEnUS: Record<keyof typeof reportingZhCN, string> = {
   'rep.portal.resolved': 'Resolved',
   'rep.portal.slaTrend': 'Handled on time',
   'rep.portal.availability': 'Availability',
+  'rep.portal.satisfaction': 'Satisfaction',
   'rep.portal.noAvailability': 'Availability monitoring is not enabled yet',
 };

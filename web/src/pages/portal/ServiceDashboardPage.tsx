@@ -39,7 +39,7 @@ export default function ServiceDashboardPage() {
     return [
       { key: 'sla', title: 'rep.portal.slaTrend' as MessageKey, spec: sla, query: q(sla, grain) },
       { key: 'volume', title: 'rep.chart.volumeTrend' as MessageKey, spec: volume, query: q(volume, grain) },
-      { key: 'satisfaction', title: 'rep.chart.satisfaction' as MessageKey, spec: satisfaction, query: q(satisfaction, grain) },
+      { key: 'satisfaction', title: 'rep.portal.satisfaction' as MessageKey, spec: satisfaction, query: q(satisfaction, grain) },
     ];
   }, [defs, period, grain]);
 

@@ -29,7 +29,6 @@ export function KpiCards({
   const targetText = useTargetText();
   const shown = defs ? kpis.filter((k) => defs.has(k)) : [];
   const metrics = useMetrics(query && shown.length ? { ...query, kpis: shown, groupBy: 'total' } : null);
-  const span = shown.length >= 6 ? 4 : shown.length >= 4 ? 6 : 8;
   return (
     <div data-testid={testid}>
       <ErrorAlert error={metrics.error} onRetry={() => metrics.refetch()} />
@@ -41,7 +40,8 @@ export function KpiCards({
           const ok = judge(def, v);
           const target = targetText(def);
           return (
-            <Col key={code} xs={12} sm={12} md={8} lg={span}>
+            // as many in a row as fit at 170 px or more: six on a laptop, two on a phone
+            <Col key={code} flex="1 1 170px">
               <Card
                 size="small"
                 hoverable={!!f}

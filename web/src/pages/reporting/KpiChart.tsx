@@ -153,8 +153,12 @@ function useChartOption(spec: ChartSpec, defs: Map<string, KpiDef> | undefined, 
       name: labels[i],
       yw: { kpi, groupBy, key: r.key, pointLabel: labels[i], figure: r.values[kpi] },
     });
-    // every value null (zero denominators everywhere) is "no data", not a flat line at 0
-    if (rows.every((r) => kpis.every((k) => chartValue(defs.get(k), r.values[k]) === null))) return null;
+    // every value null (zero denominators everywhere), or counts that are all 0, is "no data", not a flat line at 0
+    const nothing = (k: string, r: MetricRow) => {
+      const v = chartValue(defs.get(k), r.values[k]);
+      return v === null || (v === 0 && defs.get(k)!.unit === 'count');
+    };
+    if (rows.every((r) => kpis.every((k) => nothing(k, r)))) return null;
 
     // tooltips are HTML: names from the records (customers, categories) are escaped
     const esc = echarts.format.encodeHTML;
