@@ -128,24 +128,50 @@ function alignOf(column: TableColumn, numeric: boolean): 'left' | 'right' | 'cen
   return column.align ?? (numeric ? 'right' : 'left');
 }
 
-export function drawTable(flow: Flow, block: Extract<ReportBlock, { type: 'table' }>): void {
-  const { doc, texts } = flow;
-  const { columns } = block;
-  const rows = block.rows.length ? block.rows : [];
+type TableBlock = Extract<ReportBlock, { type: 'table' }>;
+
+/** A table measured for the page: column widths, cell texts, row heights, and the room its start needs. */
+function tableLayout(flow: Flow, block: TableBlock) {
+  const { doc } = flow;
+  const { columns, rows } = block;
   const widths = columnWidths(doc, columns, rows, flow.width);
   const numeric = columns.map((c) => columnKind(rows, c) !== 'text');
+  doc.fontSize(CELL_SIZE);
   const heightOf = (values: string[]) =>
     Math.max(...values.map((v, i) => doc.heightOfString(v, { width: widths[i]! - 2 * CELL_PAD_X, lineGap: 1 }))) + 2 * CELL_PAD_Y;
-
-  doc.fontSize(CELL_SIZE);
   const headerTexts = columns.map((c) => c.label);
   const headerHeight = heightOf(headerTexts);
   const rowTexts = rows.map((r) => columns.map((c) => cellText(r[c.key])));
   const firstRow = rowTexts[0] ? heightOf(rowTexts[0]) : headerHeight;
+  // The caption, the header and the first row stay together.
+  return { widths, numeric, heightOf, headerTexts, headerHeight, rowTexts, lead: BODY_SIZE * 2 + headerHeight + firstRow };
+}
+
+function chartHeight(flow: Flow, chart: ChartSpec): number {
+  return chartHasData(chart) ? (flow.width * CHART_HEIGHT) / CHART_WIDTH + BODY_SIZE * 3 : 60;
+}
+
+/** The room a block needs at its start, so that a heading is never left alone at a page's foot. */
+export function leadHeight(flow: Flow, block: ReportBlock): number {
+  switch (block.type) {
+    case 'text':
+      return BODY_SIZE * 4;
+    case 'kpis':
+      return KPI_HEIGHT + KPI_GAP;
+    case 'table':
+      return tableLayout(flow, block).lead;
+    case 'chart':
+      return chartHeight(flow, block.chart);
+  }
+}
+
+export function drawTable(flow: Flow, block: TableBlock): void {
+  const { doc, texts } = flow;
+  const { columns } = block;
+  const { widths, numeric, heightOf, headerTexts, headerHeight, rowTexts, lead } = tableLayout(flow, block);
   flow.tables += 1;
   const title = block.title ? `${texts.table(flow.tables)}  ${block.title}` : texts.table(flow.tables);
-  // The caption, the header and the first row stay together.
-  ensureRoom(flow, BODY_SIZE * 2 + headerHeight + firstRow);
+  ensureRoom(flow, lead);
   caption(flow, title, 3);
 
   const drawRow = (values: string[], y: number, h: number, header: boolean, zebra: boolean) => {
@@ -203,7 +229,7 @@ export function drawChart(flow: Flow, title: string, chart: ChartSpec): void {
   const height = (width * CHART_HEIGHT) / CHART_WIDTH;
   if (!chartHasData(chart)) {
     // No values at all: a framed note where the chart would be, not empty axes.
-    ensureRoom(flow, 60);
+    ensureRoom(flow, chartHeight(flow, chart));
     const y = doc.y;
     doc.save().rect(flow.left, y, width, 40).lineWidth(0.5).dash(2, { space: 2 }).strokeColor(RULE).stroke().undash().restore();
     doc.fontSize(CELL_SIZE).fillColor(MUTED).text(texts.noRows, flow.left, y + 15, { width, align: 'center' });
@@ -213,7 +239,7 @@ export function drawChart(flow: Flow, title: string, chart: ChartSpec): void {
     doc.x = flow.left;
     return;
   }
-  ensureRoom(flow, height + BODY_SIZE * 3);
+  ensureRoom(flow, chartHeight(flow, chart));
   const y = doc.y;
   SVGtoPDF(doc, chartSvgForPdf(chart, flow.font), flow.left, y, {
     width,

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { ReportDocument } from '../../../core/reporting/document.js';
 import { fontBuffer, type FontChoice } from '../../../platform/pdf/fonts.js';
-import { ACCENT, BODY_SIZE, drawBlock, ensureRoom, INK, MUTED, RULE, strong, type Flow } from './pdf-blocks.js';
+import { ACCENT, BODY_SIZE, drawBlock, ensureRoom, INK, leadHeight, MUTED, RULE, strong, type Flow } from './pdf-blocks.js';
 import { coverDate, coverFields, documentDate, sectionHeading, textsFor, type RenderTexts } from './texts.js';
 
 /**
@@ -239,8 +239,9 @@ export async function renderPdf(r: ReportDocument, font: FontChoice): Promise<Bu
   const toc: { text: string; page: number }[] = [];
   r.sections.forEach((section, i) => {
     const heading = sectionHeading(r, i, section.title);
-    // A heading never ends a page: it keeps at least a few lines of its section with it.
-    ensureRoom(flow, 90);
+    // A heading never ends a page: it keeps the start of its first block (a chart whole) with it.
+    const first = section.blocks[0];
+    ensureRoom(flow, 48 + (first ? leadHeight(flow, first) : BODY_SIZE * 2));
     if (doc.y > MARGIN.top + 1) doc.y += 12;
     toc.push({ text: heading, page: pageIndex() + 1 });
     doc.outline.addItem(heading);
