@@ -1,3 +1,4 @@
+import { reindex } from '../modules/search/reindex.js';
 import { loadConfig, type Config } from '../config.js';
 import { compileCalendar } from '../core/calendar/index.js';
 import { ANY_PRIORITY, slaTemplates, type SlaPolicy } from '../core/sla/index.js';
@@ -466,6 +467,9 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
     throw new Error(`the demo's organisation and history are loaded into ${database.describe}, but its reports, alerts and mail failed (load the demo into a new database): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   log('reports signed, alerts and mail received now, by the modules\' services (they take no other instant): the alerts\' and mails\' tickets are reported minutes ago');
+  // Full-text search over everything the demo wrote (the history is bulk-inserted, past the services' indexing).
+  const searched = await reindex(db, { restart: true });
+  log(`search index: ${searched.map((s) => `${s.indexed} ${s.kind}`).join(', ')}`);
   const logins = USERS.filter((u) => u.sees).map((u) => ({ role: u.role, username: u.username, password: DEMO_PASSWORD, displayName: u.displayName, sees: u.sees! }));
   const states = { ...base.states };
   const after = await db.selectFrom('tickets').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
