@@ -282,6 +282,23 @@ describeDb('demo data', (kind) => {
     expect(demo.counts.alertAndMailTickets).toBe(8);
   });
 
+  it('has service reports: the hospital\'s signed off, the tax office\'s awaiting sign-off, the hospital\'s last month a draft — through the API, scoped', async () => {
+    const pm = await as('pm');
+    const mine = (await pm.request({ method: 'GET', url: '/api/v1/reporting/reports' })).json() as { items: Array<{ id: number; state: string; customerId: number; type: string }> };
+    expect(mine.items.map((r) => r.state).sort()).toEqual(['draft', 'signed']);
+    expect(mine.items.every((r) => r.customerId === demo.customerIds.hospital)).toBe(true);
+    const signed = mine.items.find((r) => r.state === 'signed')!;
+    const pdf = await pm.request({ method: 'GET', url: `/api/v1/reporting/reports/${signed.id}/versions/1/pdf` });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const admin = await as('admin');
+    const all = (await admin.request({ method: 'GET', url: '/api/v1/reporting/reports' })).json() as { items: Array<{ state: string; customerId: number; type: string }> };
+    expect(all.items.find((r) => r.customerId === demo.customerIds.tax)).toMatchObject({ state: 'issued', type: 'monthly_repair' });
+    // The hospital's administrator sees its issued report, never the draft.
+    const portal = (await (await as('hospital_admin')).request({ method: 'GET', url: '/api/v1/reporting/reports' })).json() as { items: Array<{ state: string }> };
+    expect(portal.items.map((r) => r.state)).toEqual(['signed']);
+  });
+
   it('sends new tickets where the dispatch rules say: a complaint to the quality team, a server fault to the second line', async () => {
     const s = await as('desk');
     const contact = await t.database.db.selectFrom('contacts').select('id').where('customer_id', '=', demo.customerIds.tax).orderBy('id').executeTakeFirstOrThrow();

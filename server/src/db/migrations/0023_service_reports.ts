@@ -95,6 +95,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('service_report_versions_seq').on('service_report_versions').columns(['report_id', 'seq']).unique().execute();
 
+  // The repairs section reads a customer's repair reports finished in the period.
+  await db.schema.createIndex('repair_reports_customer_finished').on('repair_reports').columns(['customer_id', 'finished_at']).execute();
+
   await withId(db, db.schema.createTable('service_report_reminders'))
     // '<contractId>:<type>:<period>:<before|overdue>'
     .addColumn('reminder_key', 'text', (c) => c.notNull().unique())

@@ -116,6 +116,8 @@ export class ReportGenerator {
   /** The figures of a report: every section resolved from the plan's layout, data sections computed now. */
   async figures(contract: repo.ContractInfo, type: ReportType, p: Period, plan: EffectivePlan, now: number): Promise<Figures> {
     const locale = REPORT_LOCALE;
+    // Figures are frozen as of now: the KPIs' daily rollup first takes in the latest changes (it otherwise lags up to a minute).
+    await this.metrics.rollup?.catchUp();
     const sections = resolveSections(type, plan.layouts[type], ENABLED_MODULES, locale);
     const { start, end } = periodInstants(p, contract.timeZone);
     const input = { db: this.db, metrics: this.metrics, locale, customerId: contract.customerId, contractId: contract.id, timeZone: contract.timeZone, tier: contract.tier, from: p.from, to: p.to, start, end };

@@ -17,7 +17,10 @@ import { onTimeIssueRate } from './reports.repo.js';
  */
 
 /** The part of the metrics module the reports use (MetricsService.compute: unscoped, the generator scopes by contract). */
-export type MetricsPort = Pick<MetricsService, 'compute'>;
+export type MetricsPort = Pick<MetricsService, 'compute'> & {
+  /** The daily rollup the KPIs read; brought up to date before a report's figures are frozen. */
+  rollup?: { catchUp(now?: number): Promise<void> };
+};
 
 /** What every section builder gets. */
 export interface SectionInput {
@@ -77,7 +80,8 @@ async function kpiByPriority(input: SectionInput, codes: string[]): Promise<Repo
   const res = await input.metrics.compute({ kpis: defs.map((k) => k.code), customerIds: [input.customerId], contractId: input.contractId, from: input.from, to: input.to, groupBy: 'priority' });
   if (!res.rows.length) return [];
   const columns: TableColumn[] = [{ key: 'priority', label: zh(input.locale) ? '优先级' : 'Priority' }, ...defs.map((k) => ({ key: k.code, label: zh(input.locale) ? k.label.zh : k.label.en, align: 'right' as const }))];
-  const rows = res.rows.map((r) => ({ priority: r.label, ...Object.fromEntries(defs.map((k) => [k.code, formatKpi(r.values[k.code]?.value ?? null, k.unit, input.locale)])) }));
+  const levels = await priorityLevels(input);
+  const rows = [...res.rows].sort((a, b) => (levels.get(a.key)?.rank ?? 99) - (levels.get(b.key)?.rank ?? 99)).map((r) => ({ priority: levels.get(r.key)?.name ?? r.label, ...Object.fromEntries(defs.map((k) => [k.code, formatKpi(r.values[k.code]?.value ?? null, k.unit, input.locale)])) }));
   return [{ type: 'table', title: zh(input.locale) ? '按优先级' : 'By priority', columns, rows }];
 }
 
@@ -103,10 +107,25 @@ const CHANNEL_LABELS: Record<string, [string, string]> = {
 };
 const label = (map: Record<string, [string, string]>, key: string, locale: Locale) => (map[key] ? map[key][zh(locale) ? 0 : 1] : key);
 
+/** The contract's priority levels (code → name, rank) from its matrix, for printing '紧急' rather than 'urgent'. */
+async function priorityLevels(input: SectionInput): Promise<Map<string, { name: string; rank: number }>> {
+  const row = await input.db.selectFrom('contracts').select('sla_policy').where('id', '=', input.contractId).executeTakeFirst();
+  const out = new Map<string, { name: string; rank: number }>();
+  try {
+    const levels = (JSON.parse(row?.sla_policy ?? 'null') as { matrix?: { levels?: Array<{ code: string; name: string; rank: number }> } } | null)?.matrix?.levels ?? [];
+    for (const l of levels) out.set(l.code, { name: l.name, rank: l.rank });
+  } catch {
+    // no SLA on the contract: codes are printed as they are
+  }
+  return out;
+}
+
 /** Tickets of the period: reported in [start, end) on the contract, cancelled ones left out (docs/REPORTS.md). */
 function periodTickets(input: SectionInput) {
   return input.db
     .selectFrom('tickets')
+    // customer + reported_at is the index (tickets_customer_reported); the contract narrows it
+    .where('tickets.customer_id', '=', input.customerId)
     .where('tickets.contract_id', '=', input.contractId)
     .where('tickets.reported_at', '>=', input.start)
     .where('tickets.reported_at', '<', input.end)
@@ -123,7 +142,8 @@ async function countsBy(input: SectionInput, column: 'kind' | 'channel' | 'prior
 
 const volume: Builder = async (input) => {
   const z = zh(input.locale);
-  const [byKind, byChannel, byPriority] = await Promise.all([countsBy(input, 'kind'), countsBy(input, 'channel'), countsBy(input, 'priority')]);
+  const [byKind, byChannel, byPriorityRaw, levels] = await Promise.all([countsBy(input, 'kind'), countsBy(input, 'channel'), countsBy(input, 'priority'), priorityLevels(input)]);
+  const byPriority = byPriorityRaw.map((r) => ({ key: levels.get(r.key)?.name ?? r.key, rank: levels.get(r.key)?.rank ?? 99, n: r.n })).sort((a, b) => a.rank - b.rank);
   const total = byKind.reduce((s, r) => s + r.n, 0);
   const blocks: ReportBlock[] = [
     { type: 'text', text: z ? `本期共受理工单 ${total} 件（按报告时间统计，不含已取消工单）。` : `${total} tickets were reported in this period (cancelled tickets excluded).` },
@@ -157,6 +177,7 @@ const majorIncidents: Builder = async (input) => {
     .limit(500)
     .execute();
   if (!rows.length) return [{ type: 'text', text: t(input.locale, 'reports.text.noMajor') }];
+  const levels = await priorityLevels(input);
   return [
     {
       type: 'table',
@@ -172,7 +193,7 @@ const majorIncidents: Builder = async (input) => {
       rows: rows.map((r) => ({
         number: r.number,
         title: r.title,
-        priority: r.priority,
+        priority: levels.get(r.priority)?.name ?? r.priority,
         reportedAt: localTime(r.reported_at, input.timeZone),
         resolvedAt: localTime(r.resolved_at, input.timeZone),
         sla: r.sla_status === 'breached' ? (z ? '超时' : 'breached') : r.sla_status === 'none' ? '—' : z ? '达标' : 'met',
@@ -187,6 +208,7 @@ const repairs: Builder = async (input) => {
     .selectFrom('repair_reports')
     .innerJoin('tickets', 'tickets.id', 'repair_reports.ticket_id')
     .select(['repair_reports.number', 'repair_reports.site_name', 'repair_reports.fault', 'repair_reports.result', 'repair_reports.engineer_name', 'repair_reports.signed_at', 'repair_reports.state'])
+    .where('repair_reports.customer_id', '=', input.customerId)
     .where('tickets.contract_id', '=', input.contractId)
     .where('repair_reports.finished_at', '>=', input.start)
     .where('repair_reports.finished_at', '<', input.end)
@@ -274,6 +296,7 @@ const satisfaction: Builder = async (input) => {
     .selectFrom('ticket_ratings')
     .innerJoin('tickets', 'tickets.id', 'ticket_ratings.ticket_id')
     .select(['ticket_ratings.score', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('ticket_ratings.customer_id', '=', input.customerId)
     .where('tickets.contract_id', '=', input.contractId)
     .where('ticket_ratings.rated_at', '>=', input.start)
     .where('ticket_ratings.rated_at', '<', input.end)
