@@ -653,6 +653,8 @@ export interface DB {
   file_blobs: FileBlobsTable;
   file_blob_chunks: FileBlobChunksTable;
   settings: SettingsTable;
+  search_docs: SearchDocsTable;
+  search_audience: SearchAudienceTable;
   kpi_daily: KpiDailyTable;
   kpi_facts: KpiFactsTable;
   kpi_rollup_state: KpiRollupStateTable;
@@ -822,4 +824,28 @@ export interface EvidenceExportsTable {
   started_at: number | null;
   heartbeat_at: number | null;
   finished_at: number | null;
+}
+
+// modules/search (0024): one row per searchable record; the FTS5 table (SQLite) and the tsv
+// column (PostgreSQL) are reached through raw SQL in modules/search/repo.ts only.
+export interface SearchDocsTable {
+  id: Id;
+  kind: string;
+  ref_id: number;
+  customer_id: number | null;
+  /** internal | customers | public */
+  audience: string;
+  state: string | null;
+  /** 1 while the record is open work (ranking boost). */
+  open: number;
+  at: number;
+  title: string;
+  body: string;
+  staff_body: string;
+  extra: string;
+  indexed_at: number;
+}
+export interface SearchAudienceTable {
+  doc_id: number;
+  customer_id: number;
 }

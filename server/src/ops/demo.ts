@@ -1,3 +1,4 @@
+import { reindex } from '../modules/search/reindex.js';
 import { loadConfig, type Config } from '../config.js';
 import { compileCalendar } from '../core/calendar/index.js';
 import { ANY_PRIORITY, slaTemplates, type SlaPolicy } from '../core/sla/index.js';
@@ -468,6 +469,9 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
   }
   log('reports signed, alerts and mail received now, by the modules\' services (they take no other instant): the alerts\' and mails\' tickets are reported minutes ago');
   integrations.serviceReports = await loadServiceReports(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
+  // Full-text search over everything the demo wrote (the history is bulk-inserted, past the services' indexing).
+  const searched = await reindex(db, { restart: true });
+  log(`search index: ${searched.map((s) => `${s.indexed} ${s.kind}`).join(', ')}`);
   const logins = USERS.filter((u) => u.sees).map((u) => ({ role: u.role, username: u.username, password: DEMO_PASSWORD, displayName: u.displayName, sees: u.sees! }));
   const states = { ...base.states };
   const after = await db.selectFrom('tickets').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();

@@ -469,6 +469,8 @@ function ownParams(w: World, op: Operation): { params: Record<string, number | s
   };
   for (const q of op.queryParams) if (q.required || (byName[q.name] && op.path.includes('/calendars/'))) query[q.name] = byName[q.name] ?? String(exampleOf(q.schema, firstChoice, {}, q.name));
   if (op.key === 'POST /api/v1/alerts/{sourceId}') query.token = w.alertTokenA;
+  // Full-text search for the markers themselves: every customer's records carry MARK-X- (modules/search).
+  if (op.key === 'GET /api/v1/search') query.q = 'MARK';
   // KPIs (modules/reporting): a KPI, local days around the fixture's tickets and the grouping that names each customer,
   // so a figure or a drilled ticket of another customer would show its marker.
   if (op.key === 'GET /api/v1/reporting/metrics' || op.key === 'GET /api/v1/reporting/metrics.xlsx' || op.key === 'GET /api/v1/reporting/drill') {

@@ -4,6 +4,7 @@ import { alertsEnUS } from './alerts';
 import { holidaysEnUS } from './holidays';
 import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
+import { searchEnUS } from './search';
 import { reportingEnUS } from './reporting';
 import { evidenceEnUS } from './evidence';
 import { reportsEnUS } from './reports';
@@ -85,7 +86,7 @@ export const enUS: Messages = {
   'login.rateLimited': 'Too many login attempts. Please try again later.',
   'login.rateLimitedSeconds': 'Too many login attempts. Please try again in {seconds} seconds.',
 
-  'shell.search': 'Search tickets, customers, contacts… (press /)',
+  'shell.search': 'Search tickets, knowledge, customers, contacts… (press /)',
   'shell.searchSoon': 'Global search is coming soon: "{q}"',
   'shell.notifications': 'Notifications',
   'shell.noNotifications': 'No notifications',
@@ -981,7 +982,7 @@ export const enUS: Messages = {
   'tickets.ola.report_pm': 'Report to the PM (within 20 min)',
   'tickets.sort.reported': 'Newest',
   'tickets.sort.sla': 'By SLA time left',
-  'tickets.filters.q': 'Number or words of the title',
+  'tickets.filters.q': 'Number or words (full text)',
   'tickets.filters.reportedFrom': 'Reported from',
   'tickets.filters.reportedTo': 'Reported to',
   'tickets.filters.saved': 'Saved filters',
@@ -1229,6 +1230,7 @@ export const enUS: Messages = {
   ...holidaysEnUS,
   ...auditEnUS,
   ...deskEnUS,
+  ...searchEnUS,
   ...reportingEnUS,
   ...evidenceEnUS,
   ...reportsEnUS,

@@ -4,6 +4,7 @@ import { alertsZhCN } from './alerts';
 import { holidaysZhCN } from './holidays';
 import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
+import { searchZhCN } from './search';
 import { reportingZhCN } from './reporting';
 import { evidenceZhCN } from './evidence';
 import { reportsZhCN } from './reports';
@@ -88,7 +89,7 @@ export const zhCN = {
   'login.rateLimitedSeconds': '登录尝试过于频繁，请 {seconds} 秒后再试。',
 
   // shell
-  'shell.search': '搜索工单、客户、联系人…（按 / 聚焦）',
+  'shell.search': '搜索工单、知识、客户、联系人…（按 / 聚焦）',
   'shell.searchSoon': '全局搜索即将推出：“{q}”',
   'shell.notifications': '通知',
   'shell.noNotifications': '暂无通知',
@@ -997,7 +998,7 @@ export const zhCN = {
   'tickets.ola.report_pm': '报告项目经理（20 分钟内）',
   'tickets.sort.reported': '最新报告',
   'tickets.sort.sla': '按剩余 SLA 时间',
-  'tickets.filters.q': '工单号或标题关键字',
+  'tickets.filters.q': '工单号或关键字（全文）',
   'tickets.filters.reportedFrom': '报告开始日期',
   'tickets.filters.reportedTo': '报告结束日期',
   'tickets.filters.saved': '常用筛选',
@@ -1245,6 +1246,7 @@ export const zhCN = {
   ...holidaysZhCN,
   ...auditZhCN,
   ...deskZhCN,
+  ...searchZhCN,
   ...reportingZhCN,
   ...evidenceZhCN,
   ...reportsZhCN,

@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import relativeTime from 'dayjs/plugin/relativeTime';
-import { App, Avatar, Badge, Button, Dropdown, Empty, Flex, Input, Popover, Spin, Tooltip, Typography, type InputRef } from 'antd';
+import { App, Avatar, Badge, Button, Dropdown, Empty, Flex, Popover, Spin, Tooltip, Typography } from 'antd';
 import {
   BellOutlined,
   CheckOutlined,
@@ -14,7 +14,6 @@ import {
   LockOutlined,
   LogoutOutlined,
   PoweroffOutlined,
-  SearchOutlined,
   DownOutlined,
 } from '@ant-design/icons';
 import { useI18n, LOCALES } from '../i18n';
@@ -220,41 +219,8 @@ export function NotificationBell() {
   );
 }
 
-/** The top-bar search. `/` anywhere (outside inputs) focuses it. */
-export function GlobalSearch({ compact }: { compact?: boolean }) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const ref = useRef<InputRef>(null);
-  const [value, setValue] = useState('');
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
-      const el = e.target as HTMLElement | null;
-      const tag = el?.tagName;
-      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el?.isContentEditable) return;
-      e.preventDefault();
-      ref.current?.focus();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
-  return (
-    <Input
-      ref={ref}
-      value={value}
-      onChange={(e) => setValue(e.target.value)}
-      onPressEnter={() => value.trim() && message.info(t('shell.searchSoon', { q: value.trim() }))}
-      onKeyDown={(e) => e.key === 'Escape' && ref.current?.blur()}
-      prefix={<SearchOutlined />}
-      suffix={!compact && <kbd className="yw-kbd">/</kbd>}
-      placeholder={t('shell.search')}
-      allowClear
-      style={{ maxWidth: compact ? undefined : 420, width: '100%' }}
-      data-testid="global-search"
-      aria-label={t('common.search')}
-    />
-  );
-}
+/** The top-bar search lives in GlobalSearch.tsx (full-text, grouped, keyboard navigation). */
+export { GlobalSearch } from './GlobalSearch';
 
 export function UserMenu({ compact }: { compact?: boolean }) {
   const me = useCurrentUser();

@@ -6,6 +6,7 @@ import type { PageQuery } from '../../platform/http/zod.js';
 import { readContactSheet, validateContactRows } from './import.js';
 import * as repo from './repo.js';
 import { findCalendar } from '../sla/calendars.repo.js';
+import * as search from '../search/sources.js';
 import type { Contact, ContactHit, Contract, Customer, Page, Site, Team } from './repo.js';
 import {
   defaultCalendarFor,
@@ -47,6 +48,7 @@ export class OrganisationService {
     requireAllCustomers(actor);
     return this.db.transaction().execute(async (trx) => {
       const created = await unique('code', input.code, () => repo.insertCustomer(trx, input, Date.now()));
+      await search.indexCustomers(trx, [created.id]);
       await audit(trx, actor, { action: 'create', entity: 'customers', entityId: created.id, customerId: created.id, after: created });
       return created;
     });
@@ -63,6 +65,7 @@ export class OrganisationService {
       const change = changed(before, fields);
       if (!change) return before;
       const after = stale(await unique('code', fields.code, () => repo.updateCustomer(trx, id, version, fields, Date.now())));
+      await search.indexCustomers(trx, [id]);
       await audit(trx, actor, { action: 'update', entity: 'customers', entityId: id, customerId: id, ...change });
       return after;
     });
@@ -78,6 +81,7 @@ export class OrganisationService {
       const before = found(await repo.findCustomer(trx, actor.scope, id));
       if ((before.archivedAt !== null) === archived) return before;
       const after = stale(await repo.updateCustomer(trx, id, before.version, { archivedAt: archived ? Date.now() : null }, Date.now()));
+      await search.indexCustomers(trx, [id]);
       await audit(trx, actor, { action: archived ? 'archive' : 'unarchive', entity: 'customers', entityId: id, customerId: id, before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } });
       return after;
     });
@@ -92,6 +96,7 @@ export class OrganisationService {
       if (dependents.contracts || dependents.users) throw new AppError(409, 'in_use', 'org.customerInUse', dependents);
       try {
         await repo.deleteCustomer(trx, id);
+        await search.removeCustomerDocs(trx, id);
       } catch (err) {
         // Records of other modules (tickets, assets ...) refer to customers by foreign key.
         if (isForeignKeyViolation(err)) throw new AppError(409, 'in_use', 'org.customerInUse');
@@ -178,6 +183,7 @@ export class OrganisationService {
     await activeCustomer(trx, actor, customerId);
     await checkSite(trx, customerId, input.siteId);
     const created = await repo.insertContact(trx, customerId, input, Date.now());
+    await search.indexContacts(trx, [created.id]);
     await audit(trx, actor, { action: 'create', entity: 'contacts', entityId: created.id, customerId, after: created });
     return created;
   }
@@ -191,6 +197,7 @@ export class OrganisationService {
       if (!change) return before;
       if (fields.siteId !== undefined && fields.siteId !== before.siteId) await checkSite(trx, before.customerId, fields.siteId);
       const after = stale(await repo.updateContact(trx, id, version, { ...before, ...fields }, Date.now()));
+      await search.indexContacts(trx, [id]);
       await audit(trx, actor, { action: 'update', entity: 'contacts', entityId: id, customerId: before.customerId, ...change });
       return after;
     });
@@ -200,6 +207,7 @@ export class OrganisationService {
     await this.db.transaction().execute(async (trx) => {
       const before = found(await repo.findContact(trx, actor.scope, id));
       await referencedElsewhere(() => repo.deleteContact(trx, id), 'org.contactInUse');
+      await search.removeDoc(trx, 'contact', id);
       await audit(trx, actor, { action: 'delete', entity: 'contacts', entityId: id, customerId: before.customerId, before });
     });
   }
@@ -218,6 +226,7 @@ export class OrganisationService {
       const { contacts, problems } = validateContactRows(sheet, await repo.siteIdsByName(trx, customerId));
       if (problems.length) throw AppError.validation(problems);
       await repo.insertContacts(trx, customerId, contacts, Date.now());
+      await search.indexContactsOf(trx, customerId);
       await audit(trx, actor, { action: 'import', entity: 'contacts', customerId, after: { imported: contacts.length, file: fileName } });
       return { imported: contacts.length };
     });

@@ -14,6 +14,8 @@ import { KIND_PREFIX, LINK_INVERSE, TITLE_MAX, type TicketCreate, type TicketOut
 import { clocksOf, persistClocks, summaryOf, type SlaContext } from './sla.js';
 import { eventRow, FUTURE_TOLERANCE_MS, levelOf, orNull, TicketBase } from './ticket-context.js';
 import type { Dir } from './ticket-view.js';
+import { indexDocs } from '../search/indexer.js';
+import { ticketDoc } from '../search/sources.js';
 
 /**
  * New tickets: logged by the desk (a known contact, a new one, or a caller's name), reported by
@@ -160,6 +162,8 @@ export class TicketIntakeService extends TicketBase {
       const ticketId = await repo.insertTicket(trx, values);
       const rows = entries.map((e) => eventRow(ticketId, actor, e, now));
       const eventIds = await repo.insertEvents(trx, rows);
+      // Findable the moment it commits; built from the values just written (no read-back).
+      await indexDocs(trx, [ticketDoc({ ...values, id: ticketId, resolution: null, caller_name: values.caller_name ?? null, caller_phone: values.caller_phone ?? null }, { replies: [], notes: [] })]);
       // The contact's acknowledgement (with the number to quote), by mail when the contact has it on.
       if (contactId !== null) await queueContactMail(trx, this.config, { id: ticketId, contact_id: contactId }, entries, eventIds, now);
       const slaRows = await persistClocks(trx, ticketId, clocks, [], now, undefined, false);

@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/index.js';
-import { dialectOf, ilike } from '../../db/dialect.js';
+import { dialectOf } from '../../db/dialect.js';
 import type { DispatchRulesTable, FilesTable, TicketEventsTable, TicketRatingsTable, TicketSlaTable, TicketsTable } from '../../db/schema.js';
 import type { CustomerScope } from '../../platform/auth/actor.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
@@ -118,7 +118,8 @@ export interface ListFilter {
   slaStatus?: string;
   ratingAtMost?: number;
   number?: { exact: string } | { prefix: string };
-  titleContains?: string;
+  /** Full-text filter (q): the ids search matches (modules/search), or null when the text holds no word (nothing matches). */
+  fullText?: RawBuilder<number> | null;
   reportedFrom?: number;
   reportedTo?: number;
   sort: 'sla' | '-reported';
@@ -153,7 +154,7 @@ function filtered(db: DbOrTx, f: ListFilter) {
     const prefix = f.number.prefix;
     q = isPostgres(db) ? q.where(sql<SqlBool>`number like ${`${prefix}%`}`) : q.where(sql<SqlBool>`number glob ${`${prefix}*`}`);
   }
-  if (f.titleContains) q = q.where(ilike('title', f.titleContains));
+  if (f.fullText !== undefined) q = q.where(f.fullText === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`tickets.id in ${f.fullText}`);
   return q;
 }
 

@@ -200,7 +200,7 @@ export const LIST_SORTS = ['sla', '-reported'] as const;
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
-  /** A ticket number (exact, or its beginning: INC-2026-00) or words of the title. */
+  /** A ticket number (exact, or its beginning: INC-2026-00), else full text (Chinese-aware; title, description, replies, resolution, number; internal notes for staff). */
   q: z.string().trim().max(100).optional(),
   customerId: id.optional(),
   state: multi(TICKET_STATES),

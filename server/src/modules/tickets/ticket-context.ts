@@ -21,6 +21,7 @@ import { clocksOf, loadSlaContext, persistClocks, SYSTEM, type Fired, type SlaCo
 import type { SlaMetric } from '../../core/sla/index.js';
 import { timelineItem, type Dir, type TicketQueryService, type TimelineItem } from './ticket-view.js';
 import type { Change } from './transitions.js';
+import { indexTickets, touchesTicketSearch } from '../search/sources.js';
 
 /*
  * What the ticket services share (as Immich's services share a BaseService): the module's
@@ -115,6 +116,7 @@ export abstract class TicketBase {
     }
     if (change.entries.some(movesOla)) await this.rescheduleOla(trx, ticket, now);
     await change.after?.(trx, eventIds);
+    if (touchesTicketSearch(change.set ?? {}, change.entries.map((e) => e.type))) await indexTickets(trx, [ticket.id]);
     await queueContactMail(trx, this.config, after, change.entries, eventIds, now);
     await recordAudit(trx, auditActorOf(actor), { action: change.audit.action, entity: 'tickets', entityId: ticket.id, customerId: ticket.customer_id, before: change.audit.before, after: change.audit.after }, now);
     for (const n of change.notices ?? []) await notifyTicketEvent(trx, { ...n, ticket: after, actorId: actor.userId || null, occurredAt: now });

@@ -14,6 +14,7 @@ import { firedBreaches, movesOla, olaBasisOf, olaClocksOf, scheduleOla, unfiredB
 import * as repo from './repo.js';
 import { clocksOf, firedOf, firingsOf, isOpenClock, persistClocks, SYSTEM, type Fired, type SlaContext } from './sla.js';
 import { eventRow, orNull, TicketBase, type AutoAssign } from './ticket-context.js';
+import { indexTickets, touchesTicketSearch } from '../search/sources.js';
 import { assignChange, AUTO_CLOSE_JOB, autoCloseJobKey, transitionChange, type Change } from './transitions.js';
 
 /**
@@ -89,6 +90,7 @@ export class TicketJobService extends TicketBase {
         const set = Object.assign({}, ...changes.map((ch) => ch.set)) as Updateable<TicketsTable>;
         if (!(await repo.updateTicket(trx, ticketId, ticket.version, { ...set, updated_at: now }))) throw AppError.conflict();
         current = { ...current, updated_at: now, version: ticket.version + 1 };
+        if (touchesTicketSearch(set, [])) await indexTickets(trx, [ticketId]);
         for (const ch of changes) await recordAudit(trx, auditActorOf(SYSTEM), { action: ch.audit.action, entity: 'tickets', entityId: ticketId, customerId: ticket.customer_id, before: ch.audit.before, after: ch.audit.after }, now);
       }
       await repo.insertEvents(trx, entries.map((e) => eventRow(ticketId, SYSTEM, e, now)));

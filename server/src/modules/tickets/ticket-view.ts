@@ -13,6 +13,8 @@ import { olaBasisOf, olaClocksOf, olaView } from './ola.js';
 import * as repo from './repo.js';
 import type { ListQuery, RatingOut, TicketKind, TicketListItemOut, TicketOut, Visibility } from './schema.js';
 import { clockView, loadSlaContext, targetOf, targetRulesOf, type SlaContext } from './sla.js';
+import { parseQuery } from '../../core/search/query.js';
+import { ticketIdsMatching } from '../search/repo.js';
 
 const NUMBER_RE = /^(INC|REQ|CON|CMP)-\d{4}-\d{6,}$/;
 const NUMBER_PREFIX_RE = /^(INC|REQ|CON|CMP)(-\d{0,4}|-\d{4}-\d*)?$/;
@@ -181,7 +183,11 @@ export class TicketQueryService {
       const q = query.q.toUpperCase();
       if (NUMBER_RE.test(q)) filter.number = { exact: q };
       else if (NUMBER_PREFIX_RE.test(q)) filter.number = { prefix: q };
-      else filter.titleContains = query.q;
+      else {
+        // Full text (title, description, replies, resolution; internal notes for staff only): the search index, not a LIKE scan.
+        const parsed = parseQuery(query.q);
+        filter.fullText = parsed.terms.length ? ticketIdsMatching(this.db, parsed, actor.customerId === null) : null;
+      }
     }
     const page = await repo.listTickets(this.db, filter);
     const customerView = actor.customerId !== null;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { Alert, DatePicker, Empty, Flex, Form, Segmented, Select, Spin, Tooltip, Typography } from 'antd';
@@ -9,15 +9,8 @@ import { atOwnOffset, offsetLabel } from '../../../lib/zoned';
 import { useCalendarShortNames } from '../calendars/calendarShared';
 import { metricKey, useAxisName, useLevelCode, useTargetText } from './slaShared';
 import { useDescribeSlaField } from './SlaEditor';
+import { useDebounced } from '../../../components/useDebounced';
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const h = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(h);
-  }, [value, ms]);
-  return v;
-}
 
 /**
  * "What if a ticket were reported at …": POST /sla/preview with the document being edited
