@@ -37,6 +37,12 @@ const DispatchRulesPage = lazy(() => import('./pages/admin/DispatchRulesPage'));
 const NotificationPrefsPage = lazy(() => import('./pages/account/NotificationPrefsPage'));
 const ChangePasswordPage = lazy(() => import('./pages/account/ChangePasswordPage'));
 const ApiTokensPage = lazy(() => import('./pages/account/ApiTokensPage'));
+const KnowledgeListPage = lazy(() => import('./pages/knowledge/KnowledgeListPage'));
+const ArticlePage = lazy(() => import('./pages/knowledge/ArticlePage'));
+const ArticleEditorPage = lazy(() => import('./pages/knowledge/ArticleEditorPage'));
+const KnowledgeSubmissionsPage = lazy(() => import('./pages/knowledge/SubmissionsPage'));
+const PortalKnowledgePage = lazy(() => import('./pages/portal/KnowledgePortalPage'));
+const PortalKnowledgeArticlePage = lazy(() => import('./pages/portal/KnowledgePortalArticlePage'));
 const DashboardPage = lazy(() => import('./pages/reporting/DashboardPage'));
 const ContractsHealthPage = lazy(() => import('./pages/reporting/ContractsHealthPage'));
 const EvidencePage = lazy(() => import('./pages/reporting/EvidencePage'));
@@ -101,6 +107,8 @@ export const router = createBrowserRouter([
           { index: true, element: guard('portal.use', <PortalPage />) },
           { path: 'tickets/:id', element: guard('portal.use', <PortalTicketPage />) },
           { path: 'tickets/:id/report', element: guard('portal.use', <RepairReportPage />) },
+          { path: 'knowledge', element: guard('knowledge.read', <PortalKnowledgePage />) },
+          { path: 'knowledge/:id', element: guard('knowledge.read', <PortalKnowledgeArticlePage />) },
           { path: 'dashboard', element: guard('reports.read', <ServiceDashboardPage />) },
           { path: 'reports', element: guard('reports.read', <PortalReportsPage />) },
           { path: 'reports/:id', element: guard('reports.read', <ReportPage portal />) },
@@ -120,6 +128,11 @@ export const router = createBrowserRouter([
           { path: 'reporting/evidence', element: guard('evidence.export', <EvidencePage />) },
           { path: 'reports', element: guard('reports.read', <ReportBoardPage />) },
           { path: 'reports/:id', element: guard('reports.read', <ReportPage />) },
+          { path: 'knowledge', element: guard('knowledge.read', <KnowledgeListPage />) },
+          { path: 'knowledge/new', element: guard('knowledge.write', <ArticleEditorPage />) },
+          { path: 'knowledge/submissions', element: guard('knowledge.write', <KnowledgeSubmissionsPage />) },
+          { path: 'knowledge/:id', element: guard('knowledge.read', <ArticlePage />) },
+          { path: 'knowledge/:id/edit', element: guard('knowledge.write', <ArticleEditorPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },

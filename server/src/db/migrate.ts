@@ -23,6 +23,7 @@ import * as m0021 from './migrations/0021_grant_reporting_knowledge.js';
 import * as m0022 from './migrations/0022_reporting_daily.js';
 import * as m0023 from './migrations/0023_service_reports.js';
 import * as m0024 from './migrations/0024_search.js';
+import * as m0025 from './migrations/0025_knowledge.js';
 import * as m0026 from './migrations/0026_evidence_exports.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
@@ -61,6 +62,7 @@ const migrations: Record<string, ContextMigration> = {
   '0022_reporting_daily': m0022,
   '0023_service_reports': m0023,
   '0024_search': m0024,
+  '0025_knowledge': m0025,
   '0026_evidence_exports': m0026,
 };
 

@@ -655,6 +655,14 @@ export interface DB {
   settings: SettingsTable;
   search_docs: SearchDocsTable;
   search_audience: SearchAudienceTable;
+  kb_articles: KbArticlesTable;
+  kb_article_customers: KbArticleCustomersTable;
+  kb_article_versions: KbArticleVersionsTable;
+  kb_article_files: KbArticleFilesTable;
+  kb_votes: KbVotesTable;
+  kb_feedback: KbFeedbackTable;
+  kb_deflections: KbDeflectionsTable;
+  kb_ticket_uses: KbTicketUsesTable;
   kpi_daily: KpiDailyTable;
   kpi_facts: KpiFactsTable;
   kpi_rollup_state: KpiRollupStateTable;
@@ -848,4 +856,107 @@ export interface SearchDocsTable {
 export interface SearchAudienceTable {
   doc_id: number;
   customer_id: number;
+}
+
+// modules/knowledge (0025)
+export interface KbArticlesTable {
+  id: Id;
+  /** solution | howto | faq | known_error | document */
+  kind: string;
+  title: string;
+  symptom: string | null;
+  cause: string | null;
+  applies_to: string | null;
+  /** Sanitized on the server (core/knowledge/sanitize.ts); safe to render. */
+  body_html: string;
+  body_text: string;
+  category: string | null;
+  /** JSON string arrays */
+  tags: string;
+  services: string;
+  ci_types: string;
+  /** internal | customers | named */
+  audience: string;
+  customer_id: number | null;
+  /** draft | in_review | published | needs_review | archived */
+  state: string;
+  owner_id: number | null;
+  reviewer_id: number | null;
+  submitted_at: number | null;
+  published_at: number | null;
+  reviewed_at: number | null;
+  review_due_at: number | null;
+  source_ticket_id: number | null;
+  views: ColumnType<number, number | undefined, number>;
+  useful: ColumnType<number, number | undefined, number>;
+  not_useful: ColumnType<number, number | undefined, number>;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  created_by: number | null;
+  updated_by: number | null;
+}
+export interface KbArticleCustomersTable {
+  article_id: number;
+  customer_id: number;
+}
+export interface KbArticleVersionsTable {
+  id: Id;
+  article_id: number;
+  version: number;
+  /** JSON snapshot of the article's content */
+  content: string;
+  /** created | edited | restored | from_ticket */
+  change: string;
+  restored_from: number | null;
+  author_id: number | null;
+  author_name: string;
+  created_at: number;
+}
+export interface KbArticleFilesTable {
+  id: Id;
+  article_id: number | null;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  blob_id: number | null;
+  inline: number;
+  text: string | null;
+  created_at: number;
+  created_by: number | null;
+}
+export interface KbVotesTable {
+  article_id: number;
+  user_id: number;
+  useful: number;
+  created_at: number;
+}
+export interface KbFeedbackTable {
+  id: Id;
+  article_id: number;
+  user_id: number | null;
+  user_name: string;
+  customer_id: number | null;
+  body: string;
+  created_at: number;
+}
+export interface KbDeflectionsTable {
+  id: Id;
+  article_id: number;
+  user_id: number | null;
+  customer_id: number | null;
+  query: string | null;
+  created_at: number;
+}
+export interface KbTicketUsesTable {
+  id: Id;
+  article_id: number;
+  ticket_id: number;
+  customer_id: number;
+  /** sent | solved */
+  action: string;
+  first_line: number;
+  user_id: number | null;
+  created_at: number;
 }

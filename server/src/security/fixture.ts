@@ -28,7 +28,7 @@ export type CustomerKey = (typeof CUSTOMERS)[number];
 /** Kinds of record an id in a request can name. */
 export type Kind =
   | 'customer' | 'site' | 'contact' | 'contract' | 'ticket' | 'file' | 'user' | 'team' | 'mailbox' | 'mailLog'
-  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report';
+  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile';
 
 export type ActorName = 'admin' | 'desk' | 'eng' | 'pm' | 'quality' | 'auditor' | 'a_admin' | 'a_user' | 'anonymous';
 
@@ -145,6 +145,14 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     await action(worker, resolved.id, 'resolve', { resolution: `${m}-resolution` });
     const report = ok(await req(admin, 'POST', `/api/v1/tickets/${resolved.id}/repair-report`), 201, 'repair report');
     ok(await req(admin, 'PATCH', `/api/v1/tickets/${resolved.id}/repair-report`, { version: report.version, diagnosis: `${m}-diagnosis` }), 200, 'repair report patch');
+    // Knowledge: an article for this customer only (with a document) and an internal one about it, both published.
+    const doc = ok(await req(admin, 'POST', '/api/v1/knowledge/files', undefined, multipart({}, { name: `${m}-kb-doc.txt`, bytes: Buffer.from(`${m}-kb-doc-text\n`) })), 201, 'knowledge file');
+    for (const [audience, extra] of [['named', { audienceCustomerIds: [cid], fileIds: [doc.id] }], ['internal', {}]] as const) {
+      const article = ok(await req(admin, 'POST', '/api/v1/knowledge/articles', { kind: 'solution', title: `${m}-kb-${audience}`, symptom: `${m}-kb-symptom`, bodyHtml: `<p>${m}-kb-body</p>`, audience, customerId: cid, ...extra }), 201, 'knowledge article');
+      const sub = ok(await req(admin, 'POST', `/api/v1/knowledge/articles/${article.id}/transition`, { version: article.version, action: 'submit' }), 200, 'knowledge submit');
+      ok(await req(admin, 'POST', `/api/v1/knowledge/articles/${article.id}/transition`, { version: sub.version, action: 'publish' }), 200, 'knowledge publish');
+      ok(await req(admin, 'POST', `/api/v1/knowledge/articles/${article.id}/feedback`, { body: `${m}-kb-feedback` }), 201, 'knowledge feedback');
+    }
     const closed = await ticket('closed', true);
     await action(worker, closed.id, 'accept');
     await action(worker, closed.id, 'resolve', { resolution: `${m}-resolution-closed` });
@@ -190,7 +198,7 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     customer: customerIds.A, site: org.A.site1, contact: org.A.contact1, contract: org.A.contract,
     ticket: records.A.ticket![0], file: records.A.file![0], user: users.eng, team: teams.line1,
     mailbox: records.A.mailbox![0], mailLog: records.A.mailLog![0], alertSource: records.A.alertSource![0], webhook: records.A.webhook![0],
-    dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
+    dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], article: records.A.article![0], articleFile: records.A.articleFile![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
   };
 
   const roleOf: Record<ActorName, string | null> = { admin: 'admin', desk: 'desk', eng: 'engineer', pm: 'pm', quality: 'quality', auditor: 'auditor', a_admin: 'customer_admin', a_user: 'customer_contact', anonymous: null };
@@ -241,6 +249,8 @@ async function readRecords(db: Kysely<any>, customerIds: Record<CustomerKey, num
       dispatchRule: await byCustomer('dispatch_rules'),
       notification: await byCustomer('notifications'),
       token: userIds.length ? await ids(db.selectFrom('api_tokens').select('id').where('user_id', 'in', userIds)) : [],
+      article: await byCustomer('kb_articles'),
+      articleFile: await ids(db.selectFrom('kb_article_files').innerJoin('kb_articles', 'kb_articles.id', 'kb_article_files.article_id').select('kb_article_files.id').where('kb_articles.customer_id', '=', cid)),
       report: await byCustomer('service_reports'),
     };
   }
@@ -302,6 +312,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   tickets: 'ticket', customers: 'customer', sites: 'site', contacts: 'contact', contracts: 'contract', users: 'user', teams: 'team', roles: 'role',
   webhooks: 'webhook', 'alert-sources': 'alertSource', mailboxes: 'mailbox', log: 'mailLog', 'dispatch-rules': 'dispatchRule',
   notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar', reports: 'report',
+  articles: 'article', 'from-ticket': 'ticket', files: 'articleFile',
 };
 
 /** The kind of record a query parameter or body field names, by its name. */
@@ -310,6 +321,7 @@ const FIELD_KIND: Record<string, Kind> = {
   contractId: 'contract', teamId: 'team', teamIds: 'team', toTeamId: 'team', assigneeId: 'user', toUserId: 'user', actorId: 'user',
   projectManagerId: 'user', memberIds: 'user', mentions: 'user', mailboxId: 'mailbox', webhookId: 'webhook', sourceId: 'alertSource',
   ticketId: 'ticket', otherId: 'ticket', entityId: 'ticket', fileId: 'file', calendarId: 'calendar', copyFrom: 'calendar', reviewerId: 'user',
+  articleId: 'article', fileIds: 'articleFile', audienceCustomerIds: 'customer',
 };
 
 /** Field and parameter names that are not record ids although they look like one. */
@@ -372,6 +384,7 @@ async function versionOf(db: Kysely<any>, op: Operation, params: Record<string, 
   const table: Partial<Record<Kind, string>> = {
     ticket: 'tickets', customer: 'customers', site: 'sites', contact: 'contacts', contract: 'contracts', user: 'users', team: 'teams', role: 'roles',
     webhook: 'webhooks', alertSource: 'alert_sources', mailbox: 'mail_mailboxes', dispatchRule: 'dispatch_rules', calendar: 'calendars', report: 'service_reports',
+    article: 'kb_articles',
   };
   const kind = SEGMENT_KIND[segs[segs.indexOf('{id}') - 1]];
   const name = kind && table[kind];
@@ -430,6 +443,10 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     'POST /api/v1/reporting/reports': () => ({ contractId: o.contract, type: 'monthly_service', period: '2026-01' }),
     'POST /api/v1/reporting/reports/{id}/signoff': () => ({ version, signerName: 'probe' }),
     'POST /api/v1/reporting/reports/{id}/return': () => ({ version, signerName: 'probe', opinion: 'probe' }),
+    'POST /api/v1/knowledge/articles': () => ({ kind: 'faq', title: `probe-${u}`, audience: 'named', audienceCustomerIds: [o.customer], customerId: o.customer }),
+    'PATCH /api/v1/knowledge/articles/{id}': () => ({ version, title: `probe-${u}` }),
+    'POST /api/v1/knowledge/articles/{id}/transition': () => ({ version, action: 'archive' }),
+    'POST /api/v1/knowledge/articles/{id}/versions/{n}/restore': () => ({ version }),
     'POST /api/v1/mail/mailboxes': () => ({ address: `probe-${u}@desk.example.cn`, customerId: o.customer, fallbackContactId: o.contact }),
   };
   const sample = samples[op.key];
@@ -483,6 +500,7 @@ function ownParams(w: World, op: Operation): { params: Record<string, number | s
 /** A body that is not JSON (uploads, mail): the operations that take one. */
 function rawBody(op: Operation): Partial<InjectOptions> | null {
   if (op.path.endsWith('/attachments') || op.path.endsWith('/paper-signed')) return multipart(op.path.endsWith('/paper-signed') ? { version: '1', signerName: 'probe' } : {}, { name: 'probe.png', bytes: png(40, 20), type: 'image/png' });
+  if (op.key === 'POST /api/v1/knowledge/files') return multipart({}, { name: 'probe.txt', bytes: Buffer.from('probe text\n'), type: 'text/plain' });
   if (op.path.endsWith('/contacts/import')) return multipart({}, { name: 'probe.xlsx', bytes: Buffer.from('not a spreadsheet'), type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   if (op.key === 'POST /api/v1/mail/inbound') return { payload: rfc822('probe <probe@example.com>', 'a@desk.example.cn', 'probe', 'probe'), headers: { 'content-type': 'message/rfc822' } };
   if (op.key === 'POST /api/v1/alerts/{sourceId}') return { payload: { fingerprint: 'probe', title: 'probe' } };

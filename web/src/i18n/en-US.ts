@@ -5,6 +5,7 @@ import { holidaysEnUS } from './holidays';
 import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 import { searchEnUS } from './search';
+import { knowledgeEnUS } from './knowledge';
 import { reportingEnUS } from './reporting';
 import { evidenceEnUS } from './evidence';
 import { reportsEnUS } from './reports';
@@ -1231,6 +1232,7 @@ export const enUS: Messages = {
   ...auditEnUS,
   ...deskEnUS,
   ...searchEnUS,
+  ...knowledgeEnUS,
   ...reportingEnUS,
   ...evidenceEnUS,
   ...reportsEnUS,

@@ -5,6 +5,7 @@ import { holidaysZhCN } from './holidays';
 import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { searchZhCN } from './search';
+import { knowledgeZhCN } from './knowledge';
 import { reportingZhCN } from './reporting';
 import { evidenceZhCN } from './evidence';
 import { reportsZhCN } from './reports';
@@ -1247,6 +1248,7 @@ export const zhCN = {
   ...auditZhCN,
   ...deskZhCN,
   ...searchZhCN,
+  ...knowledgeZhCN,
   ...reportingZhCN,
   ...evidenceZhCN,
   ...reportsZhCN,

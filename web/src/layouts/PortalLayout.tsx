@@ -1,7 +1,8 @@
 import { Suspense } from 'react';
-import { Outlet } from 'react-router';
+import { Link, Outlet } from 'react-router';
+import { BookOutlined } from '@ant-design/icons';
 import { Flex, Layout, Spin, Typography } from 'antd';
-import { useCurrentUser } from '../auth/session';
+import { useCan, useCurrentUser } from '../auth/session';
 import { useI18n } from '../i18n';
 import { Brand } from './AppLayout';
 import { LanguageSwitch, NotificationBell, UserMenu } from './TopBar';
@@ -13,6 +14,7 @@ export function PortalLayout() {
   const me = useCurrentUser();
   const { t } = useI18n();
   const mobile = useIsMobile();
+  const can = useCan();
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="yw-header yw-portal-header">
@@ -21,6 +23,11 @@ export function PortalLayout() {
           <Typography.Text strong ellipsis style={{ flex: 1, minWidth: 0 }} data-testid="portal-customer-name">
             {me.customerName ?? t('portal.title')}
           </Typography.Text>
+          {can('knowledge.read') && (
+            <Link to="/portal/knowledge" data-testid="portal-kb-link" title={t('kb.portal.link')}>
+              <BookOutlined /> {!mobile && t('kb.portal.link')}
+            </Link>
+          )}
           <NotificationBell />
           <LanguageSwitch compact={mobile} />
           <UserMenu compact={mobile} />

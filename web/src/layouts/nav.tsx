@@ -16,6 +16,7 @@ import {
   FileTextOutlined,
   GlobalOutlined,
   MailOutlined,
+  BookOutlined,
   LineChartOutlined,
   ProjectOutlined,
   FileZipOutlined,
@@ -44,6 +45,7 @@ const internal = (me: Me) => me.customerId == null;
 export const NAV: (NavItem | NavGroup)[] = [
   { path: '/workspace', label: 'nav.workspace', icon: <DashboardOutlined />, when: internal },
   { path: '/tickets', label: 'nav.tickets', icon: <FileTextOutlined />, perm: 'tickets.read', when: internal },
+  { path: '/knowledge', label: 'nav.knowledge', icon: <BookOutlined />, perm: 'knowledge.read', when: internal },
   { path: '/portal', label: 'nav.portal', icon: <GlobalOutlined />, perm: 'portal.use' },
   {
     label: 'nav.reportingGroup',

@@ -70,7 +70,14 @@ export type TimelineEntry =
   | { type: 'ola.breached'; data: { target: OlaTarget; startedAt: string; dueAt: string } }
   | { type: 'rated'; data: { score: number; comment: string | null; emailLink?: EmailLink } }
   /** The repair service report (modules/fieldservice): drafted, signed on screen or on paper. */
-  | { type: 'repair_report'; data: { reportId: number; number: string; action: 'drafted' | 'signed' | 'signed_on_paper'; signerName?: string } };
+  | { type: 'repair_report'; data: { reportId: number; number: string; action: 'drafted' | 'signed' | 'signed_on_paper'; signerName?: string } }
+  /**
+   * A knowledge article used on the ticket (modules/knowledge): `sent` to the caller as a reply,
+   * `solved` when the caller confirmed it solved the problem. `firstLine`: resolved on the first
+   * line (nobody but the solver accepted it, logged work, went on site or escalated it) — the
+   * first-line KPI counts these (docs/KNOWLEDGE.md).
+   */
+  | { type: 'knowledge'; data: { articleId: number; number: string; title: string; action: 'sent' | 'solved'; firstLine?: boolean } };
 
 /**
  * How a closed ticket's customer consented (REQ #35, #36): he confirmed the resolution

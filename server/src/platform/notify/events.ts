@@ -25,6 +25,8 @@ export const NOTIFY_EVENTS = [
   { type: 'report.returned', zh: '服务报告被退回', en: 'Service report returned' },
   { type: 'report.review', zh: '服务报告复核', en: 'Service report review' },
   { type: 'report.due', zh: '服务报告到期提醒', en: 'Service report due' },
+  { type: 'knowledge.review', zh: '知识审核', en: 'Knowledge review' },
+  { type: 'knowledge.feedback', zh: '知识反馈', en: 'Knowledge feedback' },
 ] as const;
 
 export type NotifyEventType = (typeof NOTIFY_EVENTS)[number]['type'];

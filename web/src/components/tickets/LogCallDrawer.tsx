@@ -12,6 +12,7 @@ import { useCan } from '../../auth/session';
 import { useIsMobile } from '../useIsMobile';
 import { DEFAULT_MATRIX, PriorityTag, TICKETS, shortAxis, typingIn, useAxisName } from './ticketShared';
 import { RemoteSelect } from '../RemoteSelect';
+import { KnowledgeSuggestions } from '../../pages/knowledge/KnowledgeSuggestions';
 
 interface CallValues {
   contactId?: Id;
@@ -184,6 +185,8 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
   const [submitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<{ text: string; unmatched: FieldError[] } | null>(null);
   const titleRef = useRef<InputRef>(null);
+  // A knowledge article chosen from the suggestions: sent to the caller as the first reply once the ticket is saved.
+  const [solution, setSolution] = useState<number | null>(null);
 
   useEffect(() => {
     if (!open) return;
@@ -192,9 +195,12 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
     setHit(null);
     setMode('known');
     setProblem(null);
+    setSolution(null);
   }, [open, form]);
 
   const customerId = Form.useWatch('customerId', form);
+  const callTitle = Form.useWatch('title', form) as string | undefined;
+  const callDescription = Form.useWatch('description', form) as string | undefined;
   const reportedAt = Form.useWatch('reportedAt', form) as Dayjs | undefined;
   const impact = Form.useWatch('impact', form);
   const urgency = Form.useWatch('urgency', form);
@@ -282,6 +288,7 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
       });
       void qc.invalidateQueries({ queryKey: [TICKETS] });
       qc.setQueryData([TICKETS, 'one', created.id], created);
+      if (solution !== null) await api.post(`/tickets/${created.id}/knowledge/send`, { articleId: solution }).catch((e: unknown) => message.error(errorText(e)));
       message.success({ content: t('tickets.call.created', { number: created.number }), key: 'call-created' });
       onClose();
       navigate(`/tickets/${created.id}`, { state: { created: created.number } });
@@ -525,6 +532,7 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
         >
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} placeholder={t('tickets.call.descriptionPlaceholder')} data-testid="call-description" />
         </Form.Item>
+        {can('knowledge.read') && <KnowledgeSuggestions text={`${callTitle ?? ''} ${callDescription ?? ''}`} customerId={customerId} chosen={solution} onChoose={setSolution} />}
         <Row gutter={12}>
           <Col xs={24} sm={12}>
             <Form.Item name="impact" label={t('tickets.impact')}>

@@ -286,6 +286,14 @@ export function Timeline({ ticket, customerView }: { ticket: Ticket; customerVie
           kind: 'repair-report',
           title: t(d.action === 'drafted' ? 'tickets.ev.reportDrafted' : d.action === 'signed_on_paper' ? 'tickets.ev.reportSignedOnPaper' : 'tickets.ev.reportSigned', { number: String(d.number ?? ''), signer: String(d.signerName ?? '') }),
         };
+      case 'knowledge':
+        // A knowledge article sent to the caller, or the call solved with it (docs/KNOWLEDGE.md).
+        return {
+          icon: <MessageOutlined />,
+          color: '#1677ff',
+          kind: 'knowledge',
+          title: t(d.action === 'solved' ? (d.firstLine ? 'kb.ev.solvedFirstLine' : 'kb.ev.solved') : 'kb.ev.sent', { number: String(d.number ?? ''), title: String(d.title ?? '') }),
+        };
       default: {
         const text = str(d.reason) ?? str(d.comment) ?? str(d.body);
         const key = `tickets.ev.type.${e.type}` as MessageKey;

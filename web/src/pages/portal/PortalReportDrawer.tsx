@@ -10,6 +10,7 @@ import { useCurrentUser } from '../../auth/session';
 import { useIsMobile } from '../../components/useIsMobile';
 import { MAX_ATTACHMENT_BYTES, uploadAttachment } from '../../components/tickets/ReplyBox';
 import { TICKETS } from '../../components/tickets/ticketShared';
+import { KnowledgeDeflect } from './KnowledgeDeflect';
 
 interface ReportValues {
   kind: TicketKind;
@@ -42,6 +43,8 @@ export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: 
   const qc = useQueryClient();
   const mobile = useIsMobile();
   const [form] = Form.useForm<ReportValues>();
+  // What the customer is typing: matching articles are offered before he reports (knowledge deflection).
+  const what = Form.useWatch('what', form) as string | undefined;
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -162,6 +165,7 @@ export function PortalReportDrawer({ open, onClose }: { open: boolean; onClose: 
         >
           <Input.TextArea autoFocus autoSize={{ minRows: 4, maxRows: 12 }} maxLength={20000} placeholder={t('portal.report.whatPlaceholder')} data-testid="portal-report-what" />
         </Form.Item>
+        {me.customerId != null && <KnowledgeDeflect text={what ?? ''} onSolved={() => setTimeout(onClose, 1200)} />}
         {sitePicker ? (
           <Form.Item name="siteId" label={t('portal.report.where')}>
             <Select

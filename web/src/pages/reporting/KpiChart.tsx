@@ -1,7 +1,6 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Button, Card, Empty, Flex, Skeleton, Tooltip, Typography } from 'antd';
-import { BarChartOutlined, DownloadOutlined, QuestionCircleOutlined, TableOutlined } from '@ant-design/icons';
-import { FiguresTable } from './MetricsTable';
+import { DownloadOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { echarts } from './echarts';
 import { EChart } from './EChart';
 import { useI18n } from '../../i18n';
@@ -71,9 +70,6 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
   const { t } = useI18n();
   const mobile = useIsMobile();
   const metrics = useMetrics(fetch ?? query);
-  const bucket = useBucketLabel();
-  // the same figures as a table: for the keyboard and screen readers, and to read exact values
-  const [asTable, setAsTable] = useState(false);
   const option = useChartOption(spec, defs, metrics.data?.rows, query?.groupBy ?? 'total', mobile);
   const empty = !metrics.isPending && (!option || metrics.data?.rows.length === 0);
   const exportBtn = query && (
@@ -104,16 +100,6 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
       extra={
         <Flex gap={8} align="center" wrap justify="flex-end">
           {extra}
-          <Tooltip title={asTable ? t('rep.showChart') : t('rep.showTable')}>
-            <Button
-              size="small"
-              icon={asTable ? <BarChartOutlined /> : <TableOutlined />}
-              onClick={() => setAsTable((x) => !x)}
-              aria-label={asTable ? t('rep.showChart') : t('rep.showTable')}
-              aria-pressed={asTable}
-              data-testid={`${testid}-as-table`}
-            />
-          </Tooltip>
           {exportBtn}
         </Flex>
       }
@@ -126,16 +112,6 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
         <Skeleton active paragraph={{ rows: 6 }} />
       ) : !query || spec.kpis.length === 0 ? (
         <Empty description={t('rep.kpiMissing')} style={{ paddingTop: 48 }} />
-      ) : asTable && metrics.data && defs ? (
-        <FiguresTable
-          rows={metrics.data.rows}
-          kpis={spec.kpis}
-          defs={defs}
-          groupBy={query.groupBy}
-          onDrill={onDrill}
-          testid={testid}
-          label={(r) => bucket(query.groupBy, r.key, r.label)}
-        />
       ) : empty ? (
         <Empty description={t('rep.empty')} style={{ paddingTop: 48 }} data-testid={`${testid}-empty`} />
       ) : (

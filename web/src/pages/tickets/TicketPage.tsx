@@ -17,6 +17,7 @@ import { WorklogForm } from '../../components/tickets/WorklogForm';
 import { TicketActions, useTicketOps } from '../../components/tickets/TicketActions';
 import { TicketConflictAlert, TicketLoadState } from '../../components/tickets/TicketPageStates';
 import { KindTag, PriorityTag, StateTag, attachmentUrl, fmtSize, shortAxis, ticketKey, useAxisName, useDuration, useNow, useTicket } from '../../components/tickets/ticketShared';
+import { TicketKnowledgePanel } from '../knowledge/TicketKnowledgePanel';
 
 /** tel: links dial the digits (and a leading +). */
 export function telHref(phone: string): string {
@@ -115,6 +116,7 @@ function TicketPage() {
         <Col xs={24} lg={16}>
           <Flex vertical gap={16}>
             <SlaPanel ticket={ticket} />
+            <TicketKnowledgePanel ticket={ticket} onChanged={refresh} />
             <Card size="small" title={t('tickets.description')} data-testid="ticket-description">
               <div className="yw-ev-text">{ticket.description}</div>
               {ticket.resolution && (
