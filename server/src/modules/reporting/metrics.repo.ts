@@ -246,7 +246,7 @@ export interface DailyDelta {
   sums: Partial<Sums>;
 }
 
-/** Adds deltas to `kpi_daily` (an upsert that adds), then drops the touched rows that became all zero. */
+/** Adds deltas to `kpi_daily` (an upsert that adds), then drops the rows a subtraction left all zero. */
 export async function addDaily(db: DbOrTx, deltas: readonly DailyDelta[]): Promise<void> {
   const set = Object.fromEntries(MEASURES.map((m) => [m, sql<number>`${sql.ref(`kpi_daily.${m}`)} + ${sql.ref(`excluded.${m}`)}`]));
   for (const part of chunks(deltas, 200)) {
@@ -257,18 +257,18 @@ export async function addDaily(db: DbOrTx, deltas: readonly DailyDelta[]): Promi
       .onConflict((oc) => oc.columns(['dim', 'customer_id', 'day', 'contract_id', 'key']).doUpdateSet(set as never))
       .execute();
   }
+  // Rows a subtraction may have brought to zero are removed, looked up by their whole key (the primary key).
   const allZero = sql.join(
     MEASURES.map((m) => sql`${sql.ref(m)} = 0`),
     sql` and `,
   );
-  const touched = new Map<string, { customer_id: number; day: string }>();
-  for (const d of deltas) touched.set(`${d.customer_id}|${d.day}`, { customer_id: d.customer_id, day: d.day });
-  for (const part of chunks([...touched.values()], 200)) {
-    const pairs = sql.join(
-      part.map((p) => sql`(${sql.ref('customer_id')} = ${p.customer_id} and ${sql.ref('day')} = ${p.day})`),
+  const lowered = deltas.filter((d) => Object.values(d.sums).some((v) => (v ?? 0) < 0));
+  for (const part of chunks(lowered, 100)) {
+    const keys = sql.join(
+      part.map((d) => sql`(${sql.ref('dim')} = ${d.dim} and ${sql.ref('customer_id')} = ${d.customer_id} and ${sql.ref('day')} = ${d.day} and ${sql.ref('contract_id')} = ${d.contract_id} and ${sql.ref('key')} = ${d.key})`),
       sql` or `,
     );
-    await db.deleteFrom('kpi_daily').where(sql<SqlBool>`(${pairs}) and ${allZero}`).execute();
+    await db.deleteFrom('kpi_daily').where(sql<SqlBool>`(${keys}) and ${allZero}`).execute();
   }
 }
 
@@ -314,9 +314,8 @@ export interface OpenAtRow {
  * decides per end instant. Cancelled and duplicate tickets are not counted.
  */
 export async function backlogCandidates(db: DbOrTx, f: TicketFilter, minEnd: number, maxEnd: number): Promise<(OpenAtRow & { dims: Record<string, string | number | null> })[]> {
-  const notDup = sql<SqlBool>`not exists (select 1 from ticket_links l where l.ticket_id = tickets.id and l.kind = 'duplicates')`;
   const cols = ['tickets.id', 'tickets.customer_id', 'tickets.reported_at', 'tickets.resolved_at', 'tickets.priority', 'tickets.kind', 'tickets.category', 'tickets.channel', 'tickets.service', 'tickets.team_id', 'tickets.assignee_id', 'tickets.site_id'] as const;
-  const base = () => db.selectFrom('tickets').select(cols).where(ticketFilter(f)).where('tickets.reported_at', '<', maxEnd).where(notDup);
+  const base = () => db.selectFrom('tickets').select(cols).where(ticketFilter(f)).where('tickets.reported_at', '<', maxEnd).where(NOT_DUPLICATE);
   const [open, resolvedLater] = await Promise.all([
     base().where('tickets.state', 'in', [...OPEN_STATES]).execute(),
     base().where('tickets.resolved_at', '>=', minEnd).execute(),
@@ -338,18 +337,40 @@ export async function backlogCandidates(db: DbOrTx, f: TicketFilter, minEnd: num
   return out;
 }
 
-/** Tickets whose clock of `metric` stopped in [start, end) (UTC, padded by the caller), for percentiles and drills. */
-export async function clocksMetBetween(db: DbOrTx, metric: string, f: TicketFilter, start: number, end: number): Promise<number[]> {
+const NOT_DUPLICATE = sql<SqlBool>`not exists (select 1 from ticket_links l where l.ticket_id = tickets.id and l.kind = 'duplicates')`;
+
+/**
+ * Clocks of `metric` of counted tickets that stopped (met on time or late) in [start, end) (UTC,
+ * the caller pads for the zones), with their elapsed SLA time and the ticket's keys: the
+ * percentiles' input. Index `ticket_sla(metric, met_at)`.
+ */
+export async function stoppedClocks(db: DbOrTx, metric: string, f: TicketFilter, start: number, end: number) {
   const rows = await db
     .selectFrom('ticket_sla')
     .innerJoin('tickets', 'tickets.id', 'ticket_sla.ticket_id')
-    .select('tickets.id as id')
+    .select(['tickets.customer_id', 'tickets.priority', 'tickets.kind', 'tickets.category', 'tickets.channel', 'tickets.service', 'tickets.site_id', 'tickets.team_id', 'tickets.assignee_id', 'ticket_sla.met_at', 'ticket_sla.target_ms', 'ticket_sla.remaining_ms'])
     .where('ticket_sla.metric', '=', metric)
     .where('ticket_sla.met_at', '>=', start)
     .where('ticket_sla.met_at', '<', end)
+    .where('ticket_sla.state', 'in', ['met', 'breached'])
+    .where('tickets.state', '<>', 'cancelled')
+    .where('tickets.cancelled_at', 'is', null)
+    .where(NOT_DUPLICATE)
     .where(ticketFilter(f))
     .execute();
-  return [...new Set(rows.map((r) => Number(r.id)))].sort((a, b) => a - b);
+  return rows.map((r) => ({
+    customerId: Number(r.customer_id),
+    priority: r.priority,
+    kind: r.kind,
+    category: r.category,
+    channel: r.channel,
+    service: r.service,
+    siteId: r.site_id === null ? null : Number(r.site_id),
+    teamId: r.team_id === null ? null : Number(r.team_id),
+    assigneeId: r.assignee_id === null ? null : Number(r.assignee_id),
+    metAt: Number(r.met_at),
+    elapsed: Number(r.target_ms) - Number(r.remaining_ms),
+  }));
 }
 
 // ---------------------------------------------------------------- labels and drill rows

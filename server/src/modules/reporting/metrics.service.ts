@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import { KPIS, emptySums, addSums, kpiDef, kpiValue, percentile, type KpiDef, type Measure, type Special, type Sums } from '../../core/reporting/kpis.js';
-import { contributions, dimKey, elapsedOf, isCounted, ROLLUP_DIMS, type RollupDim } from '../../core/reporting/contributions.js';
+import { contributions, dimKey, ROLLUP_DIMS, type RollupDim } from '../../core/reporting/contributions.js';
 import { addDays, bucketLastDay, dayStart, daysBetween, isLocalDate, localDayOf, timeKey, timeKeyLabel, timeKeys } from '../../core/reporting/periods.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { AppError } from '../../platform/http/errors.js';
@@ -70,6 +70,8 @@ export interface DrillItem {
 /** Longest range a query may cover (the bench's three years of history). */
 export const MAX_RANGE_DAYS = 3 * 366;
 const TIME_DIMS = new Set<Dimension>(['day', 'week', 'month']);
+/** Before any ticket: the backlog sums everything opened and resolved up to its end. */
+const HISTORY_START = '1970-01-01';
 /** Groupings that name the provider's people and teams: not for a customer's staff. */
 const PROVIDER_ONLY_DIMS = new Set<Dimension>(['team', 'assignee']);
 
@@ -205,7 +207,6 @@ export class MetricsService {
 
   /** The additive KPIs: rollup rows for settled days, contributions of the tickets for the rest. */
   private async addAdditive(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string, groups: Map<string, Sums>, totals: Sums) {
-    const now = Date.now();
     const add = (key: string, s: Partial<Sums>) => {
       let g = groups.get(key);
       if (!g) groups.set(key, (g = emptySums()));
@@ -213,33 +214,34 @@ export class MetricsService {
       addSums(totals, s);
     };
     const rollupDim: RollupDim | null = isRollupDim(groupBy) ? groupBy : groupBy === 'site' || groupBy === 'service' ? null : 'total';
-    const built = rollupDim !== null && (await this.rollup.isBuilt());
-    // Yesterday and today still change (late ratings, breaches recorded a moment ago): from the tickets.
-    let cut = q.from;
-    if (built) {
-      cut = scope.customers.map((c) => addDays(localDayOf(now, c.timeZone), -1)).sort()[0];
-      if (cut < q.from) cut = q.from;
-    }
-    if (built && q.from < cut) {
-      const last = addDays(cut, -1) < q.to ? addDays(cut, -1) : q.to;
+    const pending = rollupDim === null ? null : await this.rollup.pending();
+    const inRange = (day: string) => day >= q.from && day <= q.to;
+    const inScope = (customerId: number, contractId: number) => (!scope.filter.customerIds || scope.filter.customerIds.includes(customerId)) && (scope.filter.contractId === undefined || scope.filter.contractId === contractId);
+    if (pending) {
+      // The rollup, brought up to this instant by the changes its next run will apply.
       const group = groupBy === 'total' ? 'none' : TIME_DIMS.has(groupBy) ? 'day' : groupBy === 'customer' || groupBy === 'tier' ? 'customer' : 'key';
-      for (const r of await repo.readDaily(this.db, rollupDim!, scope.filter, q.from, last, group)) {
+      for (const r of await repo.readDaily(this.db, rollupDim!, scope.filter, q.from, q.to, group)) {
         const key =
           group === 'none' ? '' : group === 'day' ? timeKey(groupBy as 'day', r.g) : group === 'customer' ? (groupBy === 'tier' ? String(scope.customers.find((c) => c.id === Number(r.g))?.tier ?? '') : r.g) : r.g;
         add(key, r.sums);
       }
+      for (const { facts, days } of pending.old) {
+        if (!inScope(facts.customerId, facts.contractId)) continue;
+        for (const [day, m] of days) if (inRange(day)) add(keyOf({ ...facts, siteId: null, service: null }, day), negate(m));
+      }
+      for (const f of pending.current) {
+        if (!inScope(f.customerId, f.contractId)) continue;
+        for (const [day, m] of contributions(f)) if (inRange(day)) add(keyOf(f, day), m);
+      }
+      return;
     }
-    if (q.to < cut) return;
-    const liveFrom = cut;
-    const since = Math.min(...scope.customers.map((c) => dayStart(liveFrom, c.timeZone)));
+    // No rollup to read (not built yet, or a grouping it does not keep): from the tickets.
+    const since = Math.min(...scope.customers.map((c) => dayStart(q.from, c.timeZone)));
     const before = Math.max(...scope.customers.map((c) => dayStart(addDays(q.to, 1), c.timeZone)));
     const ids = await repo.touchedSince(this.db, since, scope.filter, before);
     for (const part of repo.chunks(ids, 2000)) {
       for (const f of await repo.loadFacts(this.db, part)) {
-        for (const [day, m] of contributions(f)) {
-          if (day < liveFrom || day > q.to) continue;
-          add(keyOf(f, day), m);
-        }
+        for (const [day, m] of contributions(f)) if (inRange(day)) add(keyOf(f, day), m);
       }
     }
   }
@@ -252,23 +254,20 @@ export class MetricsService {
       const metric = kind === 'resp_p90' ? 'response' : 'resolution';
       const start = Math.min(...scope.customers.map((c) => dayStart(q.from, c.timeZone)));
       const end = Math.max(...scope.customers.map((c) => dayStart(addDays(q.to, 1), c.timeZone)));
+      const byCustomer = new Map(scope.customers.map((c) => [c.id, c]));
       const values = new Map<string, number[]>();
       const all: number[] = [];
-      const ids = await repo.clocksMetBetween(this.db, metric, scope.filter, start, end);
-      for (const part of repo.chunks(ids, 2000)) {
-        for (const f of await repo.loadFacts(this.db, part)) {
-          if (!isCounted(f)) continue;
-          for (const c of f.clocks) {
-            if (c.metric !== metric || c.metAt === null || (c.state !== 'met' && c.state !== 'breached')) continue;
-            const day = localDayOf(c.metAt, f.timeZone);
-            if (day < q.from || day > q.to) continue;
-            const key = keyOf(f, day);
-            const list = values.get(key) ?? [];
-            list.push(elapsedOf(c));
-            values.set(key, list);
-            all.push(elapsedOf(c));
-          }
-        }
+      // One read of the stopped clocks with the ticket's keys (not the per-ticket facts): a year of them is a few hundred thousand rows.
+      for (const r of await repo.stoppedClocks(this.db, metric, scope.filter, start, end)) {
+        const c = byCustomer.get(r.customerId);
+        if (!c) continue;
+        const day = localDayOf(r.metAt, c.timeZone);
+        if (day < q.from || day > q.to) continue;
+        const key = keyOf(r, day);
+        const list = values.get(key) ?? [];
+        list.push(r.elapsed);
+        values.set(key, list);
+        all.push(r.elapsed);
       }
       const p90 = (list: number[]): MetricValue => {
         list.sort((a, b) => a - b);
@@ -278,6 +277,7 @@ export class MetricsService {
       for (const [k, list] of values) perGroup.set(k, p90(list));
       return { perGroup, total: p90(all) };
     }
+    if (kind === 'backlog') return this.backlog(scope, q, groupBy, keyOf);
     // Backlog and ageing: counted at each bucket's end (time groupings) or at the period's end.
     const time = TIME_DIMS.has(groupBy);
     const ends = time ? timeKeys(groupBy as 'day', q).map((k) => ({ key: k, last: bucketLastDay(groupBy as 'day', k, q) })) : [{ key: null as string | null, last: q.to }];
@@ -313,6 +313,31 @@ export class MetricsService {
     }
     for (const [k, n] of counts) perGroup.set(k, { value: n, numerator: n, denominator: 1 });
     return { perGroup, total: { value: total, numerator: total, denominator: 1 } };
+  }
+
+  /**
+   * The backlog at each end: counted tickets opened up to it minus those resolved up to it (a
+   * ticket is resolved after it is reported, so this is the count of those reported before the
+   * end and not resolved before it). Read as running sums of the additive measures, so the rollup
+   * answers it for any number of bucket ends.
+   */
+  private async backlog(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string): Promise<{ perGroup: Map<string, MetricValue>; total: MetricValue }> {
+    const groups = new Map<string, Sums>();
+    const totals = emptySums();
+    await this.addAdditive(scope, { ...q, from: HISTORY_START }, groupBy, keyOf, groups, totals);
+    const open = (s: Sums | undefined) => (s ? s.opened - s.resolved : 0);
+    const perGroup = new Map<string, MetricValue>();
+    const count = (n: number): MetricValue => ({ value: n, numerator: n, denominator: 1 });
+    if (TIME_DIMS.has(groupBy)) {
+      // Buckets before the period carry into its first one; keys sort in time order (YYYY-MM-DD, YYYY-Www, YYYY-MM).
+      let running = 0;
+      const inPeriod = new Set(timeKeys(groupBy as 'day', q));
+      for (const key of [...new Set([...groups.keys(), ...inPeriod])].sort()) {
+        running += open(groups.get(key));
+        if (inPeriod.has(key)) perGroup.set(key, count(running));
+      }
+    } else for (const [key, s] of groups) perGroup.set(key, count(open(s)));
+    return { perGroup, total: count(open(totals)) };
   }
 
   /** The tickets behind a figure: those whose contribution in the period has the KPI's numerator (or denominator). */
@@ -483,4 +508,10 @@ function inAgeBucket(kind: Special, ageMs: number): boolean {
 
 function emptySpecial(kind: Special): MetricValue {
   return kind === 'resp_p90' || kind === 'reso_p90' ? { value: null, numerator: 0, denominator: 0 } : { value: 0, numerator: 0, denominator: 1 };
+}
+
+function negate(m: Partial<Sums>): Partial<Sums> {
+  const out: Partial<Sums> = {};
+  for (const k in m) out[k as Measure] = -(m[k as Measure] ?? 0);
+  return out;
 }

@@ -210,6 +210,14 @@ describeDb('reporting metrics', (kind) => {
         ['2026-11', '2026年11月', 1, 1],
       ]);
       expect(months.rows[0].values['satisfaction.mean'].value).toBeNull();
+      // The backlog at each month's end: edge and Berlin's October ticket at the end of October; both Berlin tickets at the end of November.
+      const backlog = await service.compute({ kpis: ['backlog.open', 'backlog.age.gt30d'], customerIds: null, from: '2026-09-01', to: '2026-11-30', groupBy: 'month' });
+      expect(backlog.rows.map((r) => r.values['backlog.open'].value)).toEqual([0, 2, 2]);
+      expect(backlog.totals['backlog.open'].value).toBe(2);
+      const aged = await service.compute({ kpis: ['backlog.open', 'backlog.age.lt1d', 'backlog.age.gt30d'], customerIds: null, from: '2026-12-01', to: '2026-12-31', groupBy: 'customer' });
+      expect(aged.totals['backlog.open'].value).toBe(2);
+      expect(aged.totals['backlog.age.gt30d'].value).toBe(2);
+      expect(aged.totals['backlog.age.lt1d'].value).toBe(0);
       const byCustomer = await service.compute({ kpis: ['tickets.opened'], customerIds: null, ...october, groupBy: 'customer' });
       expect(Object.fromEntries(byCustomer.rows.map((r) => [r.label, r.values['tickets.opened'].value]))).toEqual({ 客户SH: 3, 客户BE: 1 });
     };

@@ -96,21 +96,43 @@ export class RollupService {
         return { mode: 'rebuild', tickets: ids.length, more: !done };
       }
       const since = Number(state.changed_at);
-      const events = await repo.ticketsWithEventsAfter(trx, Number(state.event_id));
-      const changed = new Set<number>(events.ids);
-      for (const id of await repo.touchedSince(trx, since, { customerIds: null })) changed.add(id);
-      for (const c of await repo.customersChangedSince(trx, since)) {
-        const zone = await repo.anyFactsZone(trx, c.id);
-        if (zone !== null && zone !== c.timeZone) for (const id of await repo.ticketIdsOfCustomer(trx, c.id)) changed.add(id);
-      }
+      const { ids: changed, maxEventId } = await this.changedSince(trx, since, Number(state.event_id));
       if (changed.size > MAX_INCREMENTAL) {
         await this.startRebuild(trx, now);
         return { mode: 'incremental', tickets: 0, more: true };
       }
       await this.apply(trx, [...changed]);
-      await trx.updateTable('kpi_rollup_state').set({ event_id: events.maxId, changed_at: Math.max(since, now - this.lagMs), updated_at: now }).where('id', '=', 1).execute();
+      await trx.updateTable('kpi_rollup_state').set({ event_id: maxEventId, changed_at: Math.max(since, now - this.lagMs), updated_at: now }).where('id', '=', 1).execute();
       return { mode: 'incremental', tickets: changed.size, more: false };
     });
+  }
+
+  /** The tickets changed since a watermark (see the class comment), and the highest timeline entry id seen. */
+  private async changedSince(db: DbOrTx, since: number, eventId: number): Promise<{ ids: Set<number>; maxEventId: number }> {
+    const events = await repo.ticketsWithEventsAfter(db, eventId);
+    const ids = new Set<number>(events.ids);
+    for (const id of await repo.touchedSince(db, since, { customerIds: null })) ids.add(id);
+    for (const c of await repo.customersChangedSince(db, since)) {
+      const zone = await repo.anyFactsZone(db, c.id);
+      if (zone !== null && zone !== c.timeZone) for (const id of await repo.ticketIdsOfCustomer(db, c.id)) ids.add(id);
+    }
+    return { ids, maxEventId: events.maxId };
+  }
+
+  /**
+   * What the next run will change, without writing: for each ticket changed since the
+   * watermark, its stored contribution (to subtract) and its current one (to add). The metrics
+   * service adds these to the rollup's rows, so its figures are those of the rollup brought up
+   * to this instant. Null when the rollup cannot be read (not built, or rebuilding).
+   */
+  async pending(db: DbOrTx = this.db): Promise<{ old: { facts: TicketFacts; days: DayMeasures }[]; current: repo.FactsWithExtras[] } | null> {
+    const state = await db.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirst();
+    if (!state?.built) return null;
+    const { ids } = await this.changedSince(db, Number(state.changed_at), Number(state.event_id));
+    const list = [...ids];
+    const old: { facts: TicketFacts; days: DayMeasures }[] = [];
+    for (const [id, f] of await repo.factsOf(db, list)) old.push(decode(id, f.customerId, f.facts));
+    return { old, current: await repo.loadFacts(db, list) };
   }
 
   /** Runs until the rollup has caught up (the CLI, the demo loader and tests). */
