@@ -117,6 +117,8 @@ export function chartOption(spec: ChartSpec, style: ChartOptionStyle): Option {
   // The plot is about 85 % of the chart's width once the value axis has its labels.
   const crowded = crowdedLabels(spec.categories, fontSize - 1, (style.width ?? 640) * 0.85);
   const range = spec.unit === '%' ? percentAxisRange(spec) : {};
+  // Counts (tickets, ratings) step by whole numbers: no '0.2 件' on the axis of a quiet month.
+  const counts = spec.unit !== '%' && spec.series.every((s) => finite(s.data).every((v) => Number.isInteger(v)));
   const marks = markLine(spec, fontSize);
   const series = spec.series.map((s, i) => ({
     type: spec.kind,
@@ -144,6 +146,7 @@ export function chartOption(spec: ChartSpec, style: ChartOptionStyle): Option {
     yAxis: {
       type: 'value',
       ...range,
+      ...(counts ? { minInterval: 1 } : {}),
       axisLabel: { formatter: unitTemplate(spec.unit), fontSize: fontSize - 1 },
       splitLine: { lineStyle: { color: '#e3e6eb' } },
     },

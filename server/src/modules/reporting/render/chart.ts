@@ -18,7 +18,8 @@ export const CHART_HEIGHT = 300;
 export function chartSvg(spec: ChartSpec, font: FontChoice, width = CHART_WIDTH, height = CHART_HEIGHT): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption(chartOption(spec, { fontFamily: fontFamilyName(font), width }));
+    // 13 px: the PDF prints the 640 px chart about 440 pt wide, so axis labels land near 8 pt.
+    chart.setOption(chartOption(spec, { fontFamily: fontFamilyName(font), width, fontSize: 13 }));
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -31,8 +32,14 @@ export function chartSvg(spec: ChartSpec, font: FontChoice, width = CHART_WIDTH,
  * Without the halo the labels read the same on the white page.
  */
 export function chartSvgForPdf(spec: ChartSpec, font: FontChoice): string {
-  return chartSvg(spec, font).replace(/<text\b[^>]*>/g, (tag) =>
-    tag.includes('paint-order="stroke"') ? tag.replace(/\s(?:stroke|stroke-width|paint-order|stroke-miterlimit)="[^"]*"/g, '') : tag,
+  return (
+    chartSvg(spec, font)
+      .replace(/<text\b[^>]*>/g, (tag) =>
+        tag.includes('paint-order="stroke"') ? tag.replace(/\s(?:stroke|stroke-width|paint-order|stroke-miterlimit)="[^"]*"/g, '') : tag,
+      )
+      // The root's own size in px would win over the box the page gives (and count as 0.75 pt each):
+      // without it the viewBox is fitted to that box.
+      .replace(/<svg\b[^>]*>/, (tag) => tag.replace(/\s(?:width|height)="[^"]*"/g, ''))
   );
 }
 

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import type { ReportDocument } from '../../../core/reporting/document.js';
 import { fontBuffer, type FontChoice } from '../../../platform/pdf/fonts.js';
 import { ACCENT, BODY_SIZE, drawBlock, ensureRoom, INK, leadHeight, MUTED, RULE, strong, type Flow } from './pdf-blocks.js';
+import { printableDocument } from './printable.js';
 import { coverDate, coverFields, documentDate, sectionHeading, textsFor, type RenderTexts } from './texts.js';
 
 /**
@@ -180,7 +181,8 @@ function drawSignoff(flow: Flow, r: ReportDocument, heading: string): void {
   doc.text(t.seal, left + col + 30, top + 150, { width: col, align: 'right' });
 }
 
-export async function renderPdf(r: ReportDocument, font: FontChoice): Promise<Buffer> {
+export async function renderPdf(document: ReportDocument, font: FontChoice): Promise<Buffer> {
+  const r = printableDocument(document, font);
   const t = textsFor(r);
   const created = documentDate(r);
   const doc = new PDFDocument({

@@ -12,7 +12,8 @@ import { fontBuffer, type FontChoice } from '../../../platform/pdf/fonts.js';
  */
 
 const faces = new Map<string, fontkit.Font>();
-function face(font: FontChoice): fontkit.Font {
+/** The font parsed once per process (fontkit), for outlines and glyph coverage. */
+export function face(font: FontChoice): fontkit.Font {
   const key = `${font.path}#${font.family ?? ''}`;
   let f = faces.get(key);
   if (!f) {
