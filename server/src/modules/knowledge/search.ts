@@ -119,8 +119,8 @@ export function suggestWords(text: string): string[] {
  */
 export async function rankByWords(words: string[], search: (word: string) => Promise<number[]>, limit: number): Promise<number[]> {
   const score = new Map<number, number>();
-  for (const w of words) {
-    const ids = await search(w);
+  // Asked at once: PostgreSQL runs them on several connections; SQLite's one connection takes them in turn.
+  for (const ids of await Promise.all(words.map(search))) {
     ids.forEach((id, i) => score.set(id, (score.get(id) ?? 0) + 1 + 1 / (i + 2)));
   }
   return [...score.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([id]) => id);
