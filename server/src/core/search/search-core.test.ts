@@ -16,6 +16,9 @@ describe('segmentation', () => {
     expect(documentTerms('INC-2026-000123')).toEqual(['inc-2026-000123', 'inc', '2026', '000123', '123']);
     expect(documentTerms('电话 138-1234-5678')).toEqual(expect.arrayContaining(['138-1234-5678', '13812345678']));
     expect(documentTerms('ＨＩＳ５０２')).toEqual(['his502']);
+    // Latin run straight into Chinese: two runs, not one term.
+    expect(documentTerms('机房UPS旁路告警')).toEqual(expect.arrayContaining(['机房', 'ups', '旁路', '告警']));
+    expect(parseQuery('UPS旁路').terms.map((t) => t.term)).toEqual(['ups', '旁路']);
     expect(documentTerms('li.wei@example.cn')[0]).toBe('li.wei@example.cn');
   });
   it('drops punctuation, emoji and absurdly long tokens', () => {

@@ -34,8 +34,11 @@ function cutter(): JiebaT {
 export const TERM_JOINERS = '.-_@';
 
 const HAN = /\p{Script=Han}/u;
-/** A Han run, or a Latin/number compound (parts of letters/digits joined by . - _ @). */
-const RUN = /(\p{Script=Han}+)|([\p{L}\p{N}]+(?:[.\-_@][\p{L}\p{N}]+)*)/gu;
+/**
+ * A Han run, or a Latin/number compound (parts of non-Han letters/digits joined by . - _ @).
+ * Han characters are letters too: without the exclusion "UPS旁路告警" would be one Latin term.
+ */
+const RUN = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:[.\-_@](?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)/gu;
 /** Longest term kept: a longer "word" is noise (a hash, base64) that would bloat the index. */
 export const MAX_TERM_LENGTH = 64;
 
