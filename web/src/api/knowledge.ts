@@ -76,7 +76,7 @@ export interface DiffPart {
 }
 
 export interface Suggestions {
-  articles: Array<{ id: number; number: string; kind: ArticleKind; title: string; excerpt: string; useful: number }>;
+  articles: Array<{ id: number; number: string; kind: ArticleKind; title: string; excerpt: string; useful: number; sendable: boolean }>;
   tickets: Array<{ id: number; number: string; title: string; state: string; reportedAt: string }>;
 }
 

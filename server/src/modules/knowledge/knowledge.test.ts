@@ -174,6 +174,7 @@ describeDb('knowledge base', (kind) => {
 
     const sug = ok(await w.desk.request({ method: 'GET', url: `/api/v1/knowledge/suggest?text=${encodeURIComponent('打印机卡纸了')}&customerId=${w.a.customerId}` }));
     expect(sug.articles.map((a: { id: number }) => a.id)).toContain(draft.id);
+    expect(sug.articles.find((a: { id: number }) => a.id === draft.id).sendable).toBe(true);
     const call = await createTicket(w.desk, report(w.a, { title: '打印机卡纸', description: '二楼打印机卡纸' }));
     const sent = ok(await w.desk.request({ method: 'POST', url: `/api/v1/tickets/${call.id}/knowledge/send`, payload: { articleId: draft.id } }));
     expect(sent.ticketState).toBe('new');
@@ -199,6 +200,11 @@ describeDb('knowledge base', (kind) => {
     const refused = await w.desk.request({ method: 'POST', url: `/api/v1/tickets/${third.id}/knowledge/send`, payload: { articleId: internal.id } });
     expect(refused.statusCode).toBe(400);
     expect(fields(refused)).toEqual(['articleId']);
+    const internalSug = ok(await w.desk.request({ method: 'GET', url: `/api/v1/knowledge/suggest?text=${encodeURIComponent('打印服务器口令')}&customerId=${w.a.customerId}` }));
+    expect(internalSug.articles.find((x: { id: number }) => x.id === internal.id)?.sendable).toBe(false);
+    // A customer's user is never suggested an internal article.
+    const forCustomer = ok(await w.custA.request({ method: 'GET', url: `/api/v1/knowledge/suggest?text=${encodeURIComponent('打印服务器口令')}` }));
+    expect(forCustomer.articles.map((x: { id: number }) => x.id)).not.toContain(internal.id);
   });
 
   it('weekly submissions and the weekly record count what was written', async () => {

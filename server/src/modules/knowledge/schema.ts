@@ -140,7 +140,8 @@ export const feedbackOut = z.object({ id: z.number(), userName: z.string(), body
 export const uploadOut = fileOut;
 
 export const suggestionOut = z.object({
-  articles: z.array(z.object({ id: z.number(), number: z.string(), kind: z.enum(ARTICLE_KINDS), title: z.string(), excerpt: z.string(), useful: z.number() })),
+  /** `sendable`: the article may go to the caller (not internal; named: names his customer). */
+  articles: z.array(z.object({ id: z.number(), number: z.string(), kind: z.enum(ARTICLE_KINDS), title: z.string(), excerpt: z.string(), useful: z.number(), sendable: z.boolean() })),
   /** Open tickets of the same customer that look alike (possible duplicates); staff only. */
   tickets: z.array(z.object({ id: z.number(), number: z.string(), title: z.string(), state: z.string(), reportedAt: z.string() })),
 });

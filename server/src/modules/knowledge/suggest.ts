@@ -35,12 +35,14 @@ export class KnowledgeUseService {
     const named = await repo.namedCustomers(this.db, rows.map((r) => Number(r.id)));
     const fits = (r: repo.ArticleRow) =>
       customerId === undefined || actor.customerId !== null || r.audience !== 'named' || (named.get(Number(r.id)) ?? []).includes(customerId);
+    // Internal articles help the desk read; only the others may be sent to a caller.
+    const sendable = (r: repo.ArticleRow) => r.audience !== 'internal' && (r.audience !== 'named' || customerId === undefined || (named.get(Number(r.id)) ?? []).includes(customerId));
     const order = new Map(ids.map((id, i) => [id, i]));
     const articles = rows
       .filter(fits)
       .sort((a, b) => order.get(Number(a.id))! - order.get(Number(b.id))!)
       .slice(0, limit)
-      .map((r) => ({ id: Number(r.id), number: numberOf(Number(r.id)), kind: r.kind as never, title: r.title, excerpt: excerptOf(r.symptom ? `${r.symptom} ${r.body_text}` : r.body_text, 120), useful: Number(r.useful) }));
+      .map((r) => ({ id: Number(r.id), number: numberOf(Number(r.id)), kind: r.kind as never, title: r.title, excerpt: excerptOf(r.symptom ? `${r.symptom} ${r.body_text}` : r.body_text, 120), useful: Number(r.useful), sendable: sendable(r) }));
     let tickets: Array<{ id: number; number: string; title: string; state: string; reportedAt: string }> = [];
     if (customerId !== undefined && actor.customerId === null && can(actor, 'tickets.read') && (actor.scope.kind === 'all' || actor.scope.ids.includes(customerId))) {
       const ticketIds = await rankByWords(words.slice(0, 4), (w) => matchTickets(this.db, actor, customerId, w, 10), 30);

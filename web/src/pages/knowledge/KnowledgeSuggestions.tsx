@@ -53,7 +53,9 @@ export function KnowledgeSuggestions({ text, customerId, chosen, onChoose }: { t
                 className="kb-suggest-item"
                 data-testid={`call-suggestion-${a.id}`}
                 actions={[
-                  chosen === a.id ? (
+                  !a.sendable ? (
+                    <Tag key="i">{t('kb.audience.internal')}</Tag>
+                  ) : chosen === a.id ? (
                     <Button key="c" size="small" type="primary" icon={<CheckOutlined />} onClick={() => onChoose(null)} data-testid="call-suggestion-chosen">
                       {t('kb.suggest.pending')}
                     </Button>

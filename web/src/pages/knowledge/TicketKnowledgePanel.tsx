@@ -90,7 +90,7 @@ export function TicketKnowledgePanel({ ticket, onChanged }: { ticket: Ticket; on
         renderItem={(a) => (
           <List.Item
             actions={
-              can('tickets.write')
+              can('tickets.write') && a.sendable
                 ? [
                     <Button key="send" size="small" icon={<SendOutlined />} loading={use.isPending} onClick={() => use.mutate({ action: 'send', articleId: a.id })} data-testid={`ticket-knowledge-send-${a.id}`}>
                       {t('kb.suggest.send')}
