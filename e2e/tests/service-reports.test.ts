@@ -124,3 +124,33 @@ describe('service report: the PM issues last month\'s repair summary, the hospit
     await shot(page, 'board-signed');
   });
 });
+
+describe('report plan: the administrator adds a narrative section to the hospital contract\'s monthly service report', () => {
+  const b = useBrowser();
+  let admin: Api;
+  let contractId = 0;
+
+  beforeAll(async () => {
+    admin = await apiAs(b.baseURL, 'admin');
+    const hospital = await customerByCode(admin, DEMO.hospital.code);
+    const board = await admin.get<{ items: Array<BoardItem & { contractId: number; contractCode: string }> }>(`/reporting/reports/board?customerId=${hospital.id}`);
+    contractId = board.items.find((i) => i.contractCode.endsWith('-001') && i.type === 'monthly_service')!.contractId;
+  });
+
+  test('opens the plan from the board, adds 安全生产情况, saves; the plan has it', async () => {
+    const page = b.page;
+    await loginUI(page, 'admin');
+    await page.goto(`/reports/contracts/${contractId}/plan`);
+    await expectTitle(page, '报告计划');
+    const card = page.getByTestId('plan-type-monthly_service');
+    await card.getByTestId('plan-add-monthly_service').click();
+    await card.getByTestId('plan-custom-title').last().fill('安全生产情况');
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/reporting/contracts/${contractId}/report-plan`) && r.request().method() === 'PUT');
+    await page.getByTestId('plan-save').click();
+    expect((await saved).status()).toBe(200);
+    const plan = await admin.get<{ stored: boolean; layouts: Record<string, Array<{ key: string; title?: string }>> }>(`/reporting/contracts/${contractId}/report-plan`);
+    expect(plan.stored).toBe(true);
+    expect(plan.layouts.monthly_service.some((e) => e.key.startsWith('custom:') && e.title === '安全生产情况')).toBe(true);
+    await shot(page, 'plan');
+  });
+});

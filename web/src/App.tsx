@@ -50,6 +50,7 @@ const ServiceDashboardPage = lazy(() => import('./pages/portal/ServiceDashboardP
 const ReportBoardPage = lazy(() => import('./pages/reports/ReportBoardPage'));
 const ReportPage = lazy(() => import('./pages/reports/ReportPage'));
 const PortalReportsPage = lazy(() => import('./pages/portal/PortalReportsPage'));
+const ReportPlanPage = lazy(() => import('./pages/reports/ReportPlanPage'));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -128,6 +129,7 @@ export const router = createBrowserRouter([
           { path: 'reporting/evidence', element: guard('evidence.export', <EvidencePage />) },
           { path: 'reports', element: guard('reports.read', <ReportBoardPage />) },
           { path: 'reports/:id', element: guard('reports.read', <ReportPage />) },
+          { path: 'reports/contracts/:id/plan', element: guard('reports.manage', <ReportPlanPage />) },
           { path: 'knowledge', element: guard('knowledge.read', <KnowledgeListPage />) },
           { path: 'knowledge/new', element: guard('knowledge.write', <ArticleEditorPage />) },
           { path: 'knowledge/submissions', element: guard('knowledge.write', <KnowledgeSubmissionsPage />) },

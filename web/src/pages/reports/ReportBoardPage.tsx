@@ -10,6 +10,7 @@ import { isApiError } from '../../api/client';
 import { REPORTS, reportsApi, useBoard, type BoardItem, type ReportState } from '../../api/reports';
 import { useI18n, type MessageKey } from '../../i18n';
 import { DueText, StateTag } from './reportsShared';
+import { LetterheadModal } from './LetterheadModal';
 
 const STATES: ReportState[] = ['not_started', 'draft', 'in_review', 'approved', 'issued', 'signed', 'returned'];
 
@@ -30,6 +31,7 @@ export default function ReportBoardPage() {
   const board = useBoard({ from: range[0], to: range[1], state });
   const [busy, setBusy] = useState<string | null>(null);
   const items = useMemo(() => board.data?.items ?? [], [board.data]);
+  const [letterhead, setLetterhead] = useState(false);
 
   const generate = async (r: BoardItem) => {
     const key = `${r.contractId}:${r.type}:${r.period}`;
@@ -48,7 +50,12 @@ export default function ReportBoardPage() {
 
   return (
     <>
-      <PageHeader title={t('rpt.board.title')} subtitle={t('rpt.board.subtitle')} />
+      <PageHeader
+        title={t('rpt.board.title')}
+        subtitle={t('rpt.board.subtitle')}
+        extra={can('reports.manage') ? <Button onClick={() => setLetterhead(true)} data-testid="board-letterhead">{t('rpt.letterhead.title')}</Button> : undefined}
+      />
+      <LetterheadModal open={letterhead} onClose={() => setLetterhead(false)} />
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
         <DatePicker.RangePicker
           aria-label={t('rpt.board.range')}
@@ -79,7 +86,22 @@ export default function ReportBoardPage() {
         onRow={(r) => ({ 'data-testid': 'board-row', 'data-number': r.number ?? '', 'data-type': r.type, 'data-period': r.period, 'data-customer': r.customerName }) as React.HTMLAttributes<HTMLElement>}
         columns={[
           { key: 'customer', title: t('rpt.col.customer'), render: (_, r) => <span>{r.customerName}</span> },
-          ...(mobile ? [] : [{ key: 'contract', title: t('rpt.col.contract'), render: (_: unknown, r: BoardItem) => <Typography.Text type="secondary">{r.contractCode}</Typography.Text> }]),
+          ...(mobile
+            ? []
+            : [
+                {
+                  key: 'contract',
+                  title: t('rpt.col.contract'),
+                  render: (_: unknown, r: BoardItem) =>
+                    can('reports.manage') ? (
+                      <Tooltip title={t('rpt.plan.link')}>
+                        <Link to={`/reports/contracts/${r.contractId}/plan`}>{r.contractCode}</Link>
+                      </Tooltip>
+                    ) : (
+                      <Typography.Text type="secondary">{r.contractCode}</Typography.Text>
+                    ),
+                },
+              ]),
           { key: 'report', title: t('rpt.col.report'), render: (_, r) => (r.id ? <Link to={`/reports/${r.id}`}>{r.typeName}</Link> : r.typeName) },
           { key: 'period', title: t('rpt.col.period'), dataIndex: 'periodLabel' },
           {
