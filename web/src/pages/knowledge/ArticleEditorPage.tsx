@@ -18,13 +18,14 @@ import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import Image from '@tiptap/extension-image';
 import { useI18n } from '../../i18n';
-import { api, applyFieldErrors, isApiError } from '../../api/client';
+import { api, applyFieldErrors, fetchAll, isApiError } from '../../api/client';
 import { ARTICLE_KINDS, AUDIENCES, KB, type Article, type ArticleKind, type Audience, type KbFile } from '../../api/knowledge';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RemoteSelect } from '../../components/RemoteSelect';
 import { useUnsavedGuard } from '../../components/useUnsavedGuard';
-import type { Id } from '../../api/types';
+import type { Contract, Id } from '../../api/types';
+import { useCan } from '../../auth/session';
 import './knowledge.css';
 
 interface FormValues {
@@ -63,6 +64,16 @@ function EditorForm({ article }: { article: Article | null }) {
   const [stale, setStale] = useState(false);
   const kind = Form.useWatch('kind', form) ?? article?.kind ?? 'solution';
   const audience = Form.useWatch('audience', form) ?? article?.audience ?? 'internal';
+  // Linked services are offered from the customer's contracts (any other text may be typed too).
+  const can = useCan();
+  const customerId = Form.useWatch('customerId', form) ?? article?.customerId ?? null;
+  const contracts = useQuery({
+    queryKey: ['/contracts', 'of', customerId],
+    queryFn: () => fetchAll<Contract>(`/customers/${customerId}/contracts`),
+    enabled: customerId != null && can('contracts.read'),
+    staleTime: 5 * 60_000,
+  });
+  const serviceOptions = [...new Set((contracts.data ?? []).flatMap((c) => c.services ?? []))].map((x) => ({ value: x, label: x }));
   useUnsavedGuard(dirty);
   // Leave for the article once the guard has seen the saved (clean) state.
   const [savedId, setSavedId] = useState<number | null>(null);
@@ -233,7 +244,7 @@ function EditorForm({ article }: { article: Article | null }) {
                 <Select mode="tags" tokenSeparators={[',', '，', ' ']} placeholder={t('kb.tagsPlaceholder')} open={false} data-testid="kb-form-tags" />
               </Form.Item>
               <Form.Item name="linkedServices" label={t('kb.services')}>
-                <Select mode="tags" tokenSeparators={[',', '，']} placeholder={t('kb.servicesPlaceholder')} open={false} />
+                <Select mode="tags" tokenSeparators={[',', '，']} placeholder={t('kb.servicesPlaceholder')} options={serviceOptions} open={serviceOptions.length ? undefined : false} data-testid="kb-form-services" />
               </Form.Item>
               <Form.Item name="ciTypes" label={t('kb.ciTypes')}>
                 <Select mode="tags" tokenSeparators={[',', '，']} placeholder={t('kb.ciTypesPlaceholder')} open={false} />
