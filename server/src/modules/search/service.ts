@@ -69,13 +69,15 @@ export class SearchService {
     if (!kinds.length) return { ...base, note: t(actor.locale, 'search.noKinds'), groups: [], tookMs: performance.now() - started };
     const viewer = viewerOf(actor);
     const now = Date.now();
-    const groups = [];
-    for (const kind of ORDER.filter((k) => kinds.includes(k))) {
-      const filters: repo.Filters = { kind, customerId: query.customerId, state: query.state, from: query.from, to: query.to };
-      const { hits, total } = await repo.searchKind(this.db, parsed, viewer, filters, { limit: query.limit, offset: query.offset, cap: COUNT_CAP, now });
-      if (!hits.length && query.offset === 0) continue;
-      groups.push({ kind, total, capped: total >= COUNT_CAP, hits });
-    }
+    // The kinds at once: on PostgreSQL each on its own pooled connection (SQLite runs them in turn).
+    const found = await Promise.all(
+      ORDER.filter((k) => kinds.includes(k)).map(async (kind) => {
+        const filters: repo.Filters = { kind, customerId: query.customerId, state: query.state, from: query.from, to: query.to };
+        const { hits, total } = await repo.searchKind(this.db, parsed, viewer, filters, { limit: query.limit, offset: query.offset, cap: COUNT_CAP, now });
+        return { kind, total, capped: total >= COUNT_CAP, hits };
+      }),
+    );
+    const groups = found.filter((g) => g.hits.length || query.offset > 0);
     const names = await repo.customerNames(this.db, [...new Set(groups.flatMap((g) => g.hits.map((h) => h.customer_id)).filter((c): c is number => c !== null))]);
     return {
       ...base,
