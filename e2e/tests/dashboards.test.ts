@@ -168,6 +168,21 @@ describe('management dashboard: KPIs and charts on the demo history, a drill-dow
     expect(texts).toContain(labelOf.get(RESOLUTION)!);
   });
 
+  test('a chart shown as a table opens the same tickets from the keyboard', async () => {
+    const { page } = b;
+    await page.getByTestId('chart-slaByCustomer-as-table').click();
+    const cells = page.getByTestId('chart-slaByCustomer-cell');
+    await cells.first().waitFor({ timeout: UI_TIMEOUT });
+    // one row per customer the admin sees, a figure (or —) per KPI
+    expect(await page.getByTestId('chart-slaByCustomer-table').innerText()).toContain(DEMO.hospital.name);
+    await cells.first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('drill-drawer').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('drill-row').first().waitFor({ timeout: UI_TIMEOUT });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('drill-drawer').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  });
+
   test('on a 390 px phone the charts stack and the drill-down is full screen', async () => {
     const page = await b.fresh(PHONE);
     await loginUI(page, 'admin');

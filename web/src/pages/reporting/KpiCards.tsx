@@ -2,7 +2,7 @@ import { Card, Col, Flex, Row, Skeleton, Tooltip, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useMetrics, type KpiDef, type MetricsQuery } from '../../api/reporting';
+import { useMetrics, type Figure, type KpiDef, type MetricsQuery } from '../../api/reporting';
 import type { DrillTarget } from './KpiChart';
 import { MET_COLOR, MISSED_COLOR, judge, useFormatKpi, useTargetText, valueOf } from './reportingShared';
 
@@ -29,6 +29,8 @@ export function KpiCards({
   const targetText = useTargetText();
   const shown = defs ? kpis.filter((k) => defs.has(k)) : [];
   const metrics = useMetrics(query && shown.length ? { ...query, kpis: shown, groupBy: 'total' } : null);
+  const open = (code: string, f: Figure | undefined) =>
+    f && onDrill({ kpi: code, groupBy: 'total', key: null, pointLabel: query ? t('rep.period.range', { from: fmtDate(query.from), to: fmtDate(query.to) }) : '', figure: f });
   return (
     <div data-testid={testid}>
       <ErrorAlert error={metrics.error} onRetry={() => metrics.refetch()} />
@@ -45,7 +47,11 @@ export function KpiCards({
               <Card
                 size="small"
                 hoverable={!!f}
-                onClick={() => f && onDrill({ kpi: code, groupBy: 'total', key: null, pointLabel: query ? t('rep.period.range', { from: fmtDate(query.from), to: fmtDate(query.to) }) : '', figure: f })}
+                onClick={() => open(code, f)}
+                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), open(code, f))}
+                role="button"
+                tabIndex={f ? 0 : -1}
+                aria-label={`${def.label} ${fmt(def, v)}`}
                 style={{ height: '100%', borderTop: `3px solid ${ok === null ? '#d9d9d9' : ok ? MET_COLOR : MISSED_COLOR}` }}
                 data-testid="kpi-card"
                 data-kpi={code}

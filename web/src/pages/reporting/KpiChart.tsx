@@ -1,6 +1,7 @@
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Button, Card, Empty, Flex, Skeleton, Tooltip, Typography } from 'antd';
-import { DownloadOutlined, QuestionCircleOutlined } from '@ant-design/icons';
+import { BarChartOutlined, DownloadOutlined, QuestionCircleOutlined, TableOutlined } from '@ant-design/icons';
+import { FiguresTable } from './MetricsTable';
 import { echarts } from './echarts';
 import { EChart } from './EChart';
 import { useI18n } from '../../i18n';
@@ -70,6 +71,9 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
   const { t } = useI18n();
   const mobile = useIsMobile();
   const metrics = useMetrics(fetch ?? query);
+  const bucket = useBucketLabel();
+  // the same figures as a table: for the keyboard and screen readers, and to read exact values
+  const [asTable, setAsTable] = useState(false);
   const option = useChartOption(spec, defs, metrics.data?.rows, query?.groupBy ?? 'total', mobile);
   const empty = !metrics.isPending && (!option || metrics.data?.rows.length === 0);
   const exportBtn = query && (
@@ -100,6 +104,16 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
       extra={
         <Flex gap={8} align="center" wrap justify="flex-end">
           {extra}
+          <Tooltip title={asTable ? t('rep.showChart') : t('rep.showTable')}>
+            <Button
+              size="small"
+              icon={asTable ? <BarChartOutlined /> : <TableOutlined />}
+              onClick={() => setAsTable((x) => !x)}
+              aria-label={asTable ? t('rep.showChart') : t('rep.showTable')}
+              aria-pressed={asTable}
+              data-testid={`${testid}-as-table`}
+            />
+          </Tooltip>
           {exportBtn}
         </Flex>
       }
@@ -112,6 +126,16 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
         <Skeleton active paragraph={{ rows: 6 }} />
       ) : !query || spec.kpis.length === 0 ? (
         <Empty description={t('rep.kpiMissing')} style={{ paddingTop: 48 }} />
+      ) : asTable && metrics.data && defs ? (
+        <FiguresTable
+          rows={metrics.data.rows}
+          kpis={spec.kpis}
+          defs={defs}
+          groupBy={query.groupBy}
+          onDrill={onDrill}
+          testid={testid}
+          label={(r) => bucket(query.groupBy, r.key, r.label)}
+        />
       ) : empty ? (
         <Empty description={t('rep.empty')} style={{ paddingTop: 48 }} data-testid={`${testid}-empty`} />
       ) : (
@@ -136,7 +160,7 @@ function useChartOption(spec: ChartSpec, defs: Map<string, KpiDef> | undefined, 
   const hours = t('rep.hours', { n: '' }).trim();
   return useMemo(() => {
     if (!rowsIn || !defs) return null;
-    const kpis = spec.kpis.filter((k) => defs.has(k));
+    let kpis = spec.kpis.filter((k) => defs.has(k));
     if (kpis.length === 0) return null;
     let rows = rowsIn;
     if (spec.top) {
@@ -151,7 +175,7 @@ function useChartOption(spec: ChartSpec, defs: Map<string, KpiDef> | undefined, 
     const point = (kpi: string, r: MetricRow, i: number): PointData => ({
       value: chartValue(defs.get(kpi), r.values[kpi]),
       name: labels[i],
-      yw: { kpi, groupBy, key: r.key, pointLabel: labels[i], figure: r.values[kpi] },
+      yw: { kpi, groupBy, key: r.key, pointLabel: r.label || labels[i], figure: r.values[kpi] },
     });
     // every value null (zero denominators everywhere), or counts that are all 0, is "no data", not a flat line at 0
     const nothing = (k: string, r: MetricRow) => {
@@ -159,6 +183,8 @@ function useChartOption(spec: ChartSpec, defs: Map<string, KpiDef> | undefined, 
       return v === null || (v === 0 && defs.get(k)!.unit === 'count');
     };
     if (rows.every((r) => kpis.every((k) => nothing(k, r)))) return null;
+    // a series with no value at all (e.g. diagnosis where no contract sets a diagnosis target) is left out, not drawn as an empty legend entry
+    if (kpis.length > 1) kpis = kpis.filter((k) => rows.some((r) => chartValue(defs.get(k), r.values[k]) !== null));
 
     // tooltips are HTML: names from the records (customers, categories) are escaped
     const esc = echarts.format.encodeHTML;

@@ -2,6 +2,7 @@
 // in the user's language ("96.4%", "2小时15分", "—" for a zero denominator) and judged against
 // its target or band. The KPI definitions themselves come from GET /reporting/kpis; this file
 // only chooses which codes each chart shows (KPI below), so the server stays the one source.
+import { useCallback, useMemo } from 'react';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useDuration, SLA_COLORS } from '../../components/tickets/ticketShared';
@@ -105,33 +106,31 @@ export const MISSED_COLOR = SLA_COLORS.breached;
  */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#7f7f7f', '#B8860B', '#332288', '#117733'];
 
-/** Percent values arrive as 0–100. */
-export function usePercent() {
-  const { locale } = useI18n();
-  const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-  return (v: number) => `${nf.format(v)}%`;
-}
-
-/** Writes a value of a KPI in the user's language; "—" when there is none. */
+/** Writes a value of a KPI in the user's language; "—" when there is none. Stable per language (charts memoise on it). */
 export function useFormatKpi() {
   const { t, locale } = useI18n();
   const duration = useDuration();
-  const percent = usePercent();
-  const score = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-  return (def: Pick<KpiDef, 'unit'> | undefined, value: number | null | undefined): string => {
-    if (value === null || value === undefined || !Number.isFinite(value)) return t('rep.noValue');
-    switch (def?.unit) {
-      case 'percent':
-        return percent(value);
-      case 'duration_ms':
-        return duration(value, false);
-      case 'score':
-        return score.format(value);
-      default:
-        return count.format(value);
-    }
-  };
+  return useMemo(() => {
+    // percent values arrive as 0–100
+    const percent = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    const score = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    return (def: Pick<KpiDef, 'unit'> | undefined, value: number | null | undefined): string => {
+      if (value === null || value === undefined || !Number.isFinite(value)) return t('rep.noValue');
+      switch (def?.unit) {
+        case 'percent':
+          return `${percent.format(value)}%`;
+        case 'duration_ms':
+          return duration(value, false);
+        case 'score':
+          return score.format(value);
+        default:
+          return count.format(value);
+      }
+    };
+    // useDuration's function is new every render but depends on t alone
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [t, locale]);
 }
 
 /** The target as written: "≥ 95%", "≤ 4小时", "30%–50%". */
@@ -170,11 +169,17 @@ export function axisUnit(def: KpiDef | undefined, hoursLabel: string): string {
 /** Bucket key "2026-11" / "2026-11-03" / "2026-W45" written short for an axis. */
 export function useBucketLabel() {
   const { locale } = useI18n();
-  return (groupBy: GroupBy, key: string, label: string): string => {
-    if (groupBy === 'month' && /^\d{4}-\d{2}$/.test(key)) return locale === 'zh-CN' ? `${Number(key.slice(5))}月` : dayjs(`${key}-01`).format('MMM YY');
-    if (groupBy === 'day' && /^\d{4}-\d{2}-\d{2}$/.test(key)) return locale === 'zh-CN' ? `${Number(key.slice(5, 7))}/${Number(key.slice(8))}` : dayjs(key).format('M/D');
-    return label || key;
-  };
+  return useCallback(
+    (groupBy: GroupBy, key: string, label: string): string => {
+      const zh = locale === 'zh-CN';
+      if (groupBy === 'month' && /^\d{4}-\d{2}$/.test(key)) return zh ? `${Number(key.slice(5))}月` : dayjs(`${key}-01`).format('MMM YY');
+      if (groupBy === 'day' && /^\d{4}-\d{2}-\d{2}$/.test(key)) return zh ? `${Number(key.slice(5, 7))}/${Number(key.slice(8))}` : dayjs(key).format('M/D');
+      const w = groupBy === 'week' ? /^\d{4}-W(\d{2})$/.exec(key) : null;
+      if (w) return zh ? `第${Number(w[1])}周` : `W${Number(w[1])}`;
+      return label || key;
+    },
+    [locale],
+  );
 }
 
 /** Reference lines of a KPI's per-tier targets (mean time to restore: 2/4/8 h), in hours. */
