@@ -125,6 +125,38 @@ describeDb('service reports', (kind) => {
     expect(dataSection.json().errors[0].field).toBe('narratives.sla');
   });
 
+  it('refresh figures recomputes the data sections and keeps the narratives; a preview renders the draft for the provider only', async () => {
+    let rep = ok(await get(pm, octId));
+    const late = await createTicket(w.desk, report(w.a, { title: '十月补录的重大故障', impact: 'high', urgency: 'high' }));
+    await w.t.database.db.updateTable('tickets').set({ reported_at: Date.parse('2026-10-15T10:00:00+08:00'), priority_rank: 1 }).where('id', '=', late.id).execute();
+    const frozen = rep.sections.find((s: { key: string }) => s.key === 'major_incidents').blocks[0].rows.length;
+    expect(frozen).toBe(1);
+    rep = ok(await pm.request({ method: 'POST', url: `${BASE}/${octId}/refresh`, payload: { version: rep.version } }));
+    const rows = rep.sections.find((s: { key: string }) => s.key === 'major_incidents').blocks[0].rows as Array<{ number: string }>;
+    expect(rows.map((r) => r.number)).toContain(late.number);
+    expect(rows.length).toBe(2);
+    expect(rep.sections.find((s: { key: string }) => s.key === 'summary').narrative).toBe('十月份系统运行总体平稳。');
+    const preview = await pm.request({ method: 'GET', url: `${BASE}/${octId}/preview/pdf` });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await custAdminA.request({ method: 'GET', url: `${BASE}/${octId}/preview/pdf` })).statusCode).toBe(403);
+  });
+
+  it('a reviewer returns a report with a comment: back to draft, the preparer told', async () => {
+    const nov = ok(await w.t.app.inject({ method: 'GET', url: `${BASE}?contractId=${w.a.contractId}&type=monthly_service`, headers: { cookie: pm.cookie } })).items.find((r: { period: string }) => r.period === '2026-11');
+    let rep = ok(await get(pm, nov.id));
+    rep = ok(await pm.request({ method: 'POST', url: `${BASE}/${nov.id}/submit`, payload: { version: rep.version } }));
+    const noComment = await reviewer.request({ method: 'POST', url: `${BASE}/${nov.id}/review`, payload: { version: rep.version, approve: false } });
+    expect(noComment.statusCode).toBe(400);
+    expect(noComment.json().errors[0].field).toBe('reviewComment');
+    rep = ok(await reviewer.request({ method: 'POST', url: `${BASE}/${nov.id}/review`, payload: { version: rep.version, approve: false, reviewComment: '请补充重大事件的原因分析' } }));
+    expect(rep).toMatchObject({ state: 'draft', reviewComment: '请补充重大事件的原因分析' });
+    await fanOutQueued(w.t.database);
+    const told = await w.t.database.db.selectFrom('notifications').select(['user_id', 'title']).where('event', '=', 'report.review').execute();
+    // No reviewer is named in the plan yet: anyone allowed may review, the preparer hears the outcome.
+    expect(told.some((n) => Number(n.user_id) === w.users.pm && n.title.includes('请补充重大事件的原因分析'))).toBe(true);
+  });
+
   it('review where the plan asks for it, then issue: three files stored and the customer told', async () => {
     const plan = ok(await w.admin.request({ method: 'GET', url: `/api/v1/reporting/contracts/${w.a.contractId}/report-plan` }));
     expect(plan).toMatchObject({ stored: false, version: 0, types: ['monthly_service', 'monthly_repair', 'quarterly_om', 'annual_om'] });
@@ -139,6 +171,9 @@ describeDb('service reports', (kind) => {
     expect(early.json().code).toBe('review_required');
     rep = ok(await pm.request({ method: 'POST', url: `${BASE}/${octId}/submit`, payload: { version: rep.version } }));
     expect(rep.state).toBe('in_review');
+    await fanOutQueued(w.t.database);
+    const asked = await w.t.database.db.selectFrom('notifications').select(['user_id', 'title']).where('event', '=', 'report.review').where('user_id', '=', ids.reviewer).execute();
+    expect(asked.map((n) => n.title)).toEqual(['请复核报告 RPT-MS-202610-A']);
     expect((await pm.request({ method: 'POST', url: `${BASE}/${octId}/review`, payload: { version: rep.version, approve: true } })).statusCode).toBe(403);
     rep = ok(await reviewer.request({ method: 'POST', url: `${BASE}/${octId}/review`, payload: { version: rep.version, approve: true } }));
     expect(rep).toMatchObject({ state: 'approved', reviewedBy: { name: '质量经理' } });
@@ -188,6 +223,8 @@ describeDb('service reports', (kind) => {
     expect(v2.versions[1].files.pdf).not.toBeNull();
     // The customer keeps seeing nothing of the draft (the report is back in the provider's hands).
     expect((await get(custAdminA, octId)).statusCode).toBe(404);
+    const audit = await w.t.database.db.selectFrom('audit_log').select('action').where('entity', '=', 'service_reports').where('entity_id', '=', String(octId)).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['generate', 'update', 'refresh', 'submit', 'approve', 'issue', 'signoff', 'new_version']);
   });
 
   it('the customer returns a report with comments: the PM is told, the state is returned', async () => {
