@@ -28,7 +28,7 @@ export type CustomerKey = (typeof CUSTOMERS)[number];
 /** Kinds of record an id in a request can name. */
 export type Kind =
   | 'customer' | 'site' | 'contact' | 'contract' | 'ticket' | 'file' | 'user' | 'team' | 'mailbox' | 'mailLog'
-  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile';
+  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile' | 'evidenceExport';
 
 export type ActorName = 'admin' | 'desk' | 'eng' | 'pm' | 'quality' | 'auditor' | 'a_admin' | 'a_user' | 'anonymous';
 
@@ -188,6 +188,8 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     ok(await req(admin, 'PATCH', `/api/v1/reporting/reports/${rep.id}/narratives`, { version: rep.version, narratives: { summary: `MARK-${x}-report-summary` } }), 200, 'report narrative');
     ok(await req(admin, 'POST', `/api/v1/reporting/reports/${rep.id}/issue`, { version: rep.version + 1 }), 200, 'report issue');
   }
+  // Evidence packs: one export of each customer's last month (queued; its row names the customer).
+  for (const x of CUSTOMERS) ok(await req(admin, 'POST', '/api/v1/evidence-exports', { customerId: customerIds[x], from: day(-40), to: day(-10) }), 202, 'evidence export');
   await fanOutQueued(t.database);
 
   const contractA = ok(await req(admin, 'GET', `/api/v1/contracts/${org.A.contract}/sla`), 200, 'sla read');
@@ -198,7 +200,7 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     customer: customerIds.A, site: org.A.site1, contact: org.A.contact1, contract: org.A.contract,
     ticket: records.A.ticket![0], file: records.A.file![0], user: users.eng, team: teams.line1,
     mailbox: records.A.mailbox![0], mailLog: records.A.mailLog![0], alertSource: records.A.alertSource![0], webhook: records.A.webhook![0],
-    dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], article: records.A.article![0], articleFile: records.A.articleFile![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
+    dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], evidenceExport: records.A.evidenceExport![0], article: records.A.article![0], articleFile: records.A.articleFile![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
   };
 
   const roleOf: Record<ActorName, string | null> = { admin: 'admin', desk: 'desk', eng: 'engineer', pm: 'pm', quality: 'quality', auditor: 'auditor', a_admin: 'customer_admin', a_user: 'customer_contact', anonymous: null };
@@ -252,6 +254,7 @@ async function readRecords(db: Kysely<any>, customerIds: Record<CustomerKey, num
       article: await byCustomer('kb_articles'),
       articleFile: await ids(db.selectFrom('kb_article_files').innerJoin('kb_articles', 'kb_articles.id', 'kb_article_files.article_id').select('kb_article_files.id').where('kb_articles.customer_id', '=', cid)),
       report: await byCustomer('service_reports'),
+      evidenceExport: await byCustomer('evidence_exports'),
     };
   }
   return out;
@@ -312,7 +315,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   tickets: 'ticket', customers: 'customer', sites: 'site', contacts: 'contact', contracts: 'contract', users: 'user', teams: 'team', roles: 'role',
   webhooks: 'webhook', 'alert-sources': 'alertSource', mailboxes: 'mailbox', log: 'mailLog', 'dispatch-rules': 'dispatchRule',
   notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar', reports: 'report',
-  articles: 'article', 'from-ticket': 'ticket', files: 'articleFile',
+  articles: 'article', 'from-ticket': 'ticket', files: 'articleFile', 'evidence-exports': 'evidenceExport',
 };
 
 /** The kind of record a query parameter or body field names, by its name. */
@@ -447,6 +450,7 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     'PATCH /api/v1/knowledge/articles/{id}': () => ({ version, title: `probe-${u}` }),
     'POST /api/v1/knowledge/articles/{id}/transition': () => ({ version, action: 'archive' }),
     'POST /api/v1/knowledge/articles/{id}/versions/{n}/restore': () => ({ version }),
+    'POST /api/v1/evidence-exports': () => ({ customerId: o.customer, from: day(-40), to: day(-10) }),
     'POST /api/v1/mail/mailboxes': () => ({ address: `probe-${u}@desk.example.cn`, customerId: o.customer, fallbackContactId: o.contact }),
   };
   const sample = samples[op.key];

@@ -201,8 +201,9 @@ describeDb('evidence pack', (kind) => {
     expect(first.summary.plan.chainAtExport.ok).toBe(true);
   });
 
-  it('is deterministic: the same period exported again gives the same bytes', async () => {
-    const again = await exportFile('second.zip');
+  it('is deterministic: the same period exported again gives the same bytes (PDFs drawn on threads this time)', async () => {
+    process.env.EVIDENCE_PDF_THREADS = '2';
+    const again = await exportFile('second.zip').finally(() => delete process.env.EVIDENCE_PDF_THREADS);
     expect(sha256(again.bytes)).toBe(sha256(first.bytes));
     expect(again.summary.result.manifestSha256).toBe(first.summary.result.manifestSha256);
   });

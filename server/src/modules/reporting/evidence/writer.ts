@@ -11,7 +11,8 @@ import { chainSentence, renderIndexHtml, resolveEvidence } from './index-html.js
 import { CHANNEL_ZH, describeEvent, KIND_ZH, label, LEVEL_ZH, localTime, NONE, STATE_ZH } from './labels.js';
 import { PackCancelled, PATHS, type ManifestFile, type PackOptions, type PackPlan, type PackResult, type TicketLine } from './plan.js';
 import * as repo from './repo.js';
-import { renderTicketPdf, type TicketDoc } from './ticket-pdf.js';
+import { PdfPool, pdfThreads } from './pdf-pool.js';
+import type { TicketDoc } from './ticket-pdf.js';
 import { indexWorkbook, satisfactionWorkbook, ticketsWorkbook } from './workbooks.js';
 
 /** Tickets whose timelines are read per query while their PDFs are drawn. */
@@ -84,9 +85,27 @@ export function writePack(db: Db, plan: PackPlan, opts: PackOptions): { output: 
     await add(PATHS.satisfaction, await satisfactionWorkbook(plan, asOf, zipDate), false);
     await add(PATHS.auditLog, auditCsv(db, plan), true);
     await add(PATHS.chain, chainText(plan), true);
-    for (let i = 0; i < plan.tickets.length; i += PDF_BATCH) {
-      const batch = plan.tickets.slice(i, i + PDF_BATCH);
-      for (const { line, doc } of await ticketDocs(db, plan, batch)) await add(line.file, await renderTicketPdf(doc, opts.font, asOf), false);
+    const pool = new PdfPool(opts.font, pdfThreads(plan.tickets.length));
+    try {
+      // A batch's timelines are read and all its PDFs handed to the threads at once; the next batch
+      // is started before this one is zipped, so the threads do not wait for the database.
+      const start = (i: number) =>
+        ticketDocs(db, plan, plan.tickets.slice(i, i + PDF_BATCH)).then((docs) =>
+          docs.map(({ line, doc }) => {
+            const pdf = pool.render(doc, asOf);
+            pdf.catch(() => {});
+            return { line, pdf };
+          }),
+        );
+      let next = plan.tickets.length ? start(0) : null;
+      for (let i = 0; next; i += PDF_BATCH) {
+        const drawn = await next;
+        next = i + PDF_BATCH < plan.tickets.length ? start(i + PDF_BATCH) : null;
+        next?.catch(() => {});
+        for (const d of drawn) await add(d.line.file, await d.pdf, false);
+      }
+    } finally {
+      await pool.close();
     }
     // Stored documents go in as stored (signed repair reports, issued service reports): read from the file store, never rendered again.
     for (const r of plan.repairReports) {
