@@ -664,6 +664,7 @@ export interface DB {
   kb_deflections: KbDeflectionsTable;
   kb_ticket_uses: KbTicketUsesTable;
   kpi_daily: KpiDailyTable;
+  kpi_monthly: KpiMonthlyTable;
   kpi_facts: KpiFactsTable;
   kpi_rollup_state: KpiRollupStateTable;
   service_report_plans: ServiceReportPlansTable;
@@ -792,6 +793,10 @@ export type KpiDailyTable = {
   contract_id: number;
   key: string;
 } & Record<import('../core/reporting/kpis.js').Measure, ColumnType<number, number | undefined, number>>;
+export type KpiMonthlyTable = Omit<KpiDailyTable, 'day'> & {
+  /** Local month YYYY-MM in the customer's zone. */
+  month: string;
+};
 export interface KpiFactsTable {
   ticket_id: number;
   customer_id: number;

@@ -6,6 +6,7 @@ import { BIGINT } from '../dialect.js';
  *
  * - `kpi_daily`: additive measures per dimension key, customer, contract and local day (the
  *   customer's zone). One row per (dim, customer, day, contract, key); `dim = 'total'` has key ''.
+ * - `kpi_monthly`: the same per local month, so a year is read as twelve rows per key.
  * - `kpi_facts`: each ticket's last contribution (JSON), so a change subtracts exactly what the
  *   ticket added before and adds what it adds now: the rollup is maintained incrementally.
  * - `kpi_rollup_state`: the watermark (one row): the last ticket event id seen and the instant
@@ -31,6 +32,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const m of MEASURES) t = t.addColumn(m, BIGINT, (c) => c.notNull().defaultTo(0));
   await t.addPrimaryKeyConstraint('kpi_daily_pk', ['dim', 'customer_id', 'day', 'contract_id', 'key']).execute();
   await db.schema.createIndex('kpi_daily_dim_day').on('kpi_daily').columns(['dim', 'day']).execute();
+  // The same sums per local month (YYYY-MM): a year of figures is twelve rows per key, not 365.
+  let mt = db.schema
+    .createTable('kpi_monthly')
+    .addColumn('dim', 'text', (c) => c.notNull())
+    .addColumn('customer_id', BIGINT, (c) => c.notNull())
+    .addColumn('month', 'text', (c) => c.notNull())
+    .addColumn('contract_id', BIGINT, (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull());
+  for (const m of MEASURES) mt = mt.addColumn(m, BIGINT, (c) => c.notNull().defaultTo(0));
+  await mt.addPrimaryKeyConstraint('kpi_monthly_pk', ['dim', 'customer_id', 'month', 'contract_id', 'key']).execute();
+  await db.schema.createIndex('kpi_monthly_dim_month').on('kpi_monthly').columns(['dim', 'month']).execute();
 
   await db.schema
     .createTable('kpi_facts')

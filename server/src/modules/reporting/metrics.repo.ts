@@ -246,15 +246,32 @@ export interface DailyDelta {
   sums: Partial<Sums>;
 }
 
-/** Adds deltas to `kpi_daily` (an upsert that adds), then drops the rows a subtraction left all zero. */
+/**
+ * Adds deltas to `kpi_daily` and to `kpi_monthly` (upserts that add), then drops the rows a
+ * subtraction left all zero. Both tables get the same deltas, so a month's row is always the sum
+ * of its days.
+ */
 export async function addDaily(db: DbOrTx, deltas: readonly DailyDelta[]): Promise<void> {
-  const set = Object.fromEntries(MEASURES.map((m) => [m, sql<number>`${sql.ref(`kpi_daily.${m}`)} + ${sql.ref(`excluded.${m}`)}`]));
+  const monthly = new Map<string, DailyDelta>();
+  for (const d of deltas) {
+    const month = d.day.slice(0, 7);
+    const k = `${d.dim}\u0000${d.customer_id}\u0000${month}\u0000${d.contract_id}\u0000${d.key}`;
+    let m = monthly.get(k);
+    if (!m) monthly.set(k, (m = { ...d, day: month, sums: {} }));
+    for (const x in d.sums) m.sums[x as Measure] = (m.sums[x as Measure] ?? 0) + (d.sums[x as Measure] ?? 0);
+  }
+  await addRows(db, 'kpi_daily', 'day', deltas);
+  await addRows(db, 'kpi_monthly', 'month', [...monthly.values()].filter((d) => Object.values(d.sums).some((v) => v !== 0)));
+}
+
+async function addRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', dayColumn: 'day' | 'month', deltas: readonly DailyDelta[]): Promise<void> {
+  const set = Object.fromEntries(MEASURES.map((m) => [m, sql<number>`${sql.ref(`${table}.${m}`)} + ${sql.ref(`excluded.${m}`)}`]));
   for (const part of chunks(deltas, 200)) {
-    const values = part.map((d) => ({ dim: d.dim, customer_id: d.customer_id, day: d.day, contract_id: d.contract_id, key: d.key, ...Object.fromEntries(MEASURES.map((m) => [m, d.sums[m] ?? 0])) }));
+    const values = part.map((d) => ({ dim: d.dim, customer_id: d.customer_id, [dayColumn]: d.day, contract_id: d.contract_id, key: d.key, ...Object.fromEntries(MEASURES.map((m) => [m, d.sums[m] ?? 0])) }));
     await db
-      .insertInto('kpi_daily')
+      .insertInto(table)
       .values(values as never)
-      .onConflict((oc) => oc.columns(['dim', 'customer_id', 'day', 'contract_id', 'key']).doUpdateSet(set as never))
+      .onConflict((oc) => oc.columns(['dim', 'customer_id', dayColumn, 'contract_id', 'key'] as never).doUpdateSet(set as never))
       .execute();
   }
   // Rows a subtraction may have brought to zero are removed, looked up by their whole key (the primary key).
@@ -265,26 +282,58 @@ export async function addDaily(db: DbOrTx, deltas: readonly DailyDelta[]): Promi
   const lowered = deltas.filter((d) => Object.values(d.sums).some((v) => (v ?? 0) < 0));
   for (const part of chunks(lowered, 100)) {
     const keys = sql.join(
-      part.map((d) => sql`(${sql.ref('dim')} = ${d.dim} and ${sql.ref('customer_id')} = ${d.customer_id} and ${sql.ref('day')} = ${d.day} and ${sql.ref('contract_id')} = ${d.contract_id} and ${sql.ref('key')} = ${d.key})`),
+      part.map((d) => sql`(${sql.ref('dim')} = ${d.dim} and ${sql.ref('customer_id')} = ${d.customer_id} and ${sql.ref(dayColumn)} = ${d.day} and ${sql.ref('contract_id')} = ${d.contract_id} and ${sql.ref('key')} = ${d.key})`),
       sql` or `,
     );
-    await db.deleteFrom('kpi_daily').where(sql<SqlBool>`(${keys}) and ${allZero}`).execute();
+    await db.deleteFrom(table).where(sql<SqlBool>`(${keys}) and ${allZero}`).execute();
   }
 }
 
 export type RollupGroup = 'none' | 'day' | 'customer' | 'key';
 
-/** Sums of `kpi_daily` over a day range, grouped by nothing, day, customer or the dimension's key. */
+/**
+ * Sums of the rollup over a day range, grouped by nothing, day, customer or the dimension's key.
+ * Whole months inside the range are read from `kpi_monthly` (unless grouped by day), the days
+ * before the first and after the last whole month from `kpi_daily`.
+ */
 export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup): Promise<{ g: string; sums: Sums }[]> {
+  if (group === 'day') return readRange(db, 'kpi_daily', 'day', dim, f, from, to, group);
+  const firstWhole = from.endsWith('-01') ? from.slice(0, 7) : nextMonth(from.slice(0, 7));
+  const lastWhole = isLastDayOfMonth(to) ? to.slice(0, 7) : previousMonth(to.slice(0, 7));
+  if (firstWhole > lastWhole) return readRange(db, 'kpi_daily', 'day', dim, f, from, to, group);
+  const parts = [await readRange(db, 'kpi_monthly', 'month', dim, f, firstWhole, lastWhole, group)];
+  const headEnd = `${firstWhole}-01`;
+  if (from < headEnd) parts.push(await readRange(db, 'kpi_daily', 'day', dim, f, from, `${previousMonth(firstWhole)}-31`, group));
+  if (!isLastDayOfMonth(to)) parts.push(await readRange(db, 'kpi_daily', 'day', dim, f, `${nextMonth(lastWhole)}-01`, to, group));
+  return parts.flat();
+}
+
+function nextMonth(m: string): string {
+  const y = Number(m.slice(0, 4));
+  const mo = Number(m.slice(5, 7));
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+}
+
+function previousMonth(m: string): string {
+  const y = Number(m.slice(0, 4));
+  const mo = Number(m.slice(5, 7));
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+}
+
+function isLastDayOfMonth(d: string): boolean {
+  const y = Number(d.slice(0, 4));
+  const mo = Number(d.slice(5, 7));
+  return Number(d.slice(8, 10)) === new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+async function readRange(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup): Promise<{ g: string; sums: Sums }[]> {
   const sums = MEASURES.map((m) => sql<number>`coalesce(sum(${sql.ref(m)}), 0)`.as(m));
-  const groupCol = group === 'day' ? 'day' : group === 'customer' ? 'customer_id' : group === 'key' ? 'key' : null;
+  const groupCol = group === 'day' ? column : group === 'customer' ? 'customer_id' : group === 'key' ? 'key' : null;
   let q = db
-    .selectFrom('kpi_daily')
+    .selectFrom(table as 'kpi_daily')
     .select(sums as never)
-    .where('dim', '=', dim)
-    .where('day', '>=', from)
-    .where('day', '<=', to)
-    .where(ticketFilter(f, 'kpi_daily'));
+    .where(sql<SqlBool>`${sql.ref('dim')} = ${dim} and ${sql.ref(column)} >= ${from} and ${sql.ref(column)} <= ${to}`)
+    .where(ticketFilter(f, table));
   if (groupCol) q = q.select(sql<string>`${sql.ref(groupCol)}`.as('g') as never).groupBy(groupCol as never) as typeof q;
   const rows = (await q.execute()) as unknown as (Record<Measure, number | string> & { g?: string | number })[];
   return rows.map((r) => {
@@ -292,6 +341,10 @@ export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: 
     for (const m of MEASURES) s[m] = Number(r[m] ?? 0);
     return { g: r.g === undefined || r.g === null ? '' : String(r.g), sums: s };
   });
+}
+
+export async function allMonthly(db: DbOrTx) {
+  return db.selectFrom('kpi_monthly').selectAll().orderBy('dim').orderBy('customer_id').orderBy('month').orderBy('contract_id').orderBy('key').execute();
 }
 
 /** The whole rollup, for the correctness test (non-zero rows, in key order). */

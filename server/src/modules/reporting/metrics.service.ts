@@ -12,12 +12,12 @@ import { RollupService } from './rollup.service.js';
  * KPI figures for any period, customers and grouping (issue #11 items 1 and 7). One entry point
  * for the dashboards, the report generator, the API and the evidence pack, so they agree.
  *
- * Additive KPIs come from the daily rollup for the days before yesterday (local, per customer)
- * and from the tickets themselves for yesterday and today, whose figures still move; both go
- * through the same per-ticket contribution function. Before the rollup has been built once
- * (and for groupings it does not keep: site, service) everything is computed from the tickets.
- * The backlog, its ageing and the 90th percentiles are not sums and are always computed from the
- * tickets.
+ * Additive KPIs come from the daily rollup plus the delta its next run will apply (the tickets
+ * changed since its watermark: stored contribution out, current one in), so they are exact as of
+ * the query; both go through the same per-ticket contribution function. Before the rollup has
+ * been built once (and for groupings it does not keep: site, service) everything is computed
+ * from the tickets. The backlog is a running sum of the rollup's opened − resolved; its ageing
+ * and the 90th percentiles are not sums and are computed from the tickets.
  */
 
 export type Dimension = 'total' | 'day' | 'week' | 'month' | 'customer' | 'priority' | 'tier' | 'category' | 'channel' | 'kind' | 'service' | 'team' | 'assignee' | 'site';

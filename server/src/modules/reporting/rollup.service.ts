@@ -150,6 +150,7 @@ export class RollupService {
 
   private async startRebuild(trx: DbOrTx, now: number) {
     await trx.deleteFrom('kpi_daily').execute();
+    await trx.deleteFrom('kpi_monthly').execute();
     await trx.deleteFrom('kpi_facts').execute();
     const eventId = await repo.maxEventId(trx);
     await trx.deleteFrom('kpi_rollup_state').execute();

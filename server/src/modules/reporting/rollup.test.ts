@@ -49,6 +49,23 @@ async function stored(w: TicketWorld) {
     .sort((a, b) => ([a.dim, a.customer_id, a.day, a.contract_id, a.key].join('|') < [b.dim, b.customer_id, b.day, b.contract_id, b.key].join('|') ? -1 : 1));
 }
 
+/** `kpi_monthly` must be the sums of `kpi_daily` by month. */
+async function expectMonthlyMatchesDaily(w: TicketWorld) {
+  const byMonth = new Map<string, Record<string, number | string>>();
+  for (const r of await stored(w)) {
+    const month = String(r.day).slice(0, 7);
+    const k = [r.dim, r.customer_id, month, r.contract_id, r.key].join('|');
+    const row = byMonth.get(k) ?? { dim: r.dim, customer_id: r.customer_id, month, contract_id: r.contract_id, key: r.key, ...emptySums() };
+    for (const m of MEASURES) row[m] = Number(row[m]) + Number(r[m]);
+    byMonth.set(k, row);
+  }
+  const expected = [...byMonth.entries()].filter(([, r]) => MEASURES.some((m) => r[m] !== 0)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  const monthly = (await repo.allMonthly(w.t.database.db))
+    .map((r) => ({ ...r, customer_id: Number(r.customer_id), contract_id: Number(r.contract_id), ...Object.fromEntries(MEASURES.map((m) => [m, Number(r[m])])) }))
+    .sort((a, b) => ([a.dim, a.customer_id, a.month, a.contract_id, a.key].join('|') < [b.dim, b.customer_id, b.month, b.contract_id, b.key].join('|') ? -1 : 1));
+  expect(monthly).toEqual(expected);
+}
+
 describeDb('reporting rollup', (kind) => {
   let w: TicketWorld;
   beforeAll(async () => {
@@ -122,6 +139,7 @@ describeDb('reporting rollup', (kind) => {
     await db.updateTable('ticket_sla').set({ state: 'breached', breached_at: Date.now() - 3_600_000, computed_at: Date.now() }).where('ticket_id', '=', lastResolved).where('metric', '=', 'resolution').execute();
     await rollup.run();
     expect(await stored(w)).toEqual(await fullRecomputation(w));
+    await expectMonthlyMatchesDaily(w);
 
     // The metrics read through the rollup agree with the tickets (a fresh service on an unbuilt
     // rollup), also with changes the rollup has not run for yet (read as its pending delta).
@@ -129,10 +147,14 @@ describeDb('reporting rollup', (kind) => {
     await act(w.desk, late.id, 'assign', { teamId: w.teams.desk, assigneeId: w.users.desk });
     await act(w.desk, ids[0], 'cancel', { reason: '重复报障' });
     const q = { kpis: ['tickets.opened', 'tickets.resolved', 'tickets.cancelled', 'sla.response.met_rate', 'sla.resolution.met_rate', 'satisfaction.mean', 'reopen.rate', 'flr.rate'], customerIds: null, from: new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10), to: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), groupBy: 'day' as const };
+    // By day (daily rows), and by kind over 40 days (the days before the first whole month, the whole month, the days after).
+    const q2 = { ...q, groupBy: 'kind' as const };
     const viaRollup = await new MetricsService(db).compute(q);
+    const viaRollup2 = await new MetricsService(db).compute(q2);
     await db.deleteFrom('kpi_rollup_state').execute();
     const live = await new MetricsService(db).compute(q);
     expect(viaRollup).toEqual(live);
+    expect(viaRollup2).toEqual(await new MetricsService(db).compute(q2));
     expect(live.totals['tickets.opened'].value).toBeGreaterThan(0);
   });
 
