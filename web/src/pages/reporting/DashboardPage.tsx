@@ -8,7 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { RemoteSelect } from '../../components/RemoteSelect';
 import { useKpis, type GroupBy, type KpiDef, type MetricsQuery } from '../../api/reporting';
 import type { Id } from '../../api/types';
-import { KpiChart, ChartNote, sharedFetches, type ChartSpec, type DrillTarget } from './KpiChart';
+import { KpiChart, sharedFetches, type ChartSpec, type DrillTarget } from './KpiChart';
 import { KpiCards } from './KpiCards';
 import { MetricsTable } from './MetricsTable';
 import { DrillDrawer } from './DrillDrawer';
@@ -95,7 +95,7 @@ function DashboardPage() {
   const keys = Object.keys(specs) as (keyof typeof specs)[];
   const queries = keys.map((k) => q(specs[k].kpis, groupOf[k]));
   const fetches = sharedFetches(queries);
-  const chart = (key: keyof typeof specs, title: MessageKey, extra?: React.ReactNode, note?: React.ReactNode) => (
+  const chart = (key: keyof typeof specs, title: MessageKey, extra?: React.ReactNode) => (
     <Col xs={24} xl={12} key={key}>
       <KpiChart
         title={t(title)}
@@ -107,7 +107,6 @@ function DashboardPage() {
         onDrill={setDrill}
         extra={extra}
       />
-      {note && <ChartNote>{note}</ChartNote>}
     </Col>
   );
   const segmented = <T extends string>(value: T, set: (v: T) => void, options: readonly T[], label: (v: T) => string, testid: string) => (

@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Button, Card, Empty, Flex, Skeleton, Tooltip, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Skeleton, Tooltip } from 'antd';
 import { BarChartOutlined, DownloadOutlined, QuestionCircleOutlined, TableOutlined } from '@ant-design/icons';
 import { FiguresTable } from './MetricsTable';
 import { echarts } from './echarts';
@@ -137,7 +137,7 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
           label={(r) => bucket(query.groupBy, r.key, r.label)}
         />
       ) : empty ? (
-        <Empty description={t('rep.empty')} style={{ paddingTop: 48 }} data-testid={`${testid}-empty`} />
+        <Empty description={`${t('rep.empty')} — ${t('rep.emptyHelp')}`} style={{ paddingTop: 48 }} data-testid={`${testid}-empty`} />
       ) : (
         <EChart
           option={option as Record<string, unknown>}
@@ -311,13 +311,4 @@ export function legendNames(labels: string[]): string[] {
   for (const l of labels) while (!l.startsWith(p)) p = p.slice(0, -1);
   const cut = p.lastIndexOf(' ');
   return cut > 0 ? labels.map((l) => l.slice(cut + 1)) : labels;
-}
-
-/** A caption under a chart (what the marks mean). */
-export function ChartNote({ children }: { children: ReactNode }) {
-  return (
-    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-      {children}
-    </Typography.Text>
-  );
 }
