@@ -152,7 +152,9 @@ export class ReportGenerator {
     const plan = effectivePlan(await repo.findPlan(this.db, contract.id));
     const figures = await this.figures(contract, type, p, plan, now);
     const due = await this.dueOf(contract, type, p);
-    const number = reportNumber(type, p.key, contract.customerCode, contract.siblings > 1 ? contract.code : null);
+    // The customer's code alone unless another of its contracts runs in the same period (then the contract's code too).
+    const several = (await repo.contractsOfCustomerDuring(this.db, contract.customerId, p.from, p.to)) > 1;
+    const number = reportNumber(type, p.key, contract.customerCode, several ? contract.code : null);
     try {
       return await this.db.transaction().execute(async (trx) => {
         const values: repo.NewReport = {

@@ -126,8 +126,6 @@ export interface ContractInfo {
   endsOn: string;
   calendarId: string;
   projectManagerId: number | null;
-  /** Contracts the customer has in all (the report number names the contract when it has several). */
-  siblings: number;
 }
 
 function contractQuery(db: DbOrTx) {
@@ -147,7 +145,6 @@ function contractQuery(db: DbOrTx) {
       'contracts.ends_on',
       'contracts.calendar_id',
       'contracts.project_manager_id',
-      (eb) => eb.selectFrom('contracts as c2').select((e) => e.fn.countAll<number>().as('n')).whereRef('c2.customer_id', '=', 'contracts.customer_id').as('siblings'),
     ]);
 }
 
@@ -167,8 +164,19 @@ function contractInfo(r: ContractRaw): ContractInfo {
     endsOn: r.ends_on,
     calendarId: r.calendar_id,
     projectManagerId: r.project_manager_id === null ? null : Number(r.project_manager_id),
-    siblings: Number(r.siblings ?? 1),
   };
+}
+
+/** How many contracts of a customer run during [from, to] (the report number names the contract when several do). */
+export async function contractsOfCustomerDuring(db: DbOrTx, customerId: number, from: string, to: string): Promise<number> {
+  const row = await db
+    .selectFrom('contracts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('customer_id', '=', customerId)
+    .where('starts_on', '<=', to)
+    .where('ends_on', '>=', from)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** A contract in the caller's scope (customers' own staff included: they read their reports' contract). */
