@@ -57,12 +57,15 @@ export class ReportDue {
   /** Each contract's owed (type, period) pairs whose due day lies in [from, to], with the period ended or not. */
   private async owed(contract: repo.ContractInfo, types: ReportType[], from: string, to: string): Promise<Array<{ type: ReportType; period: Period; dueOn: string; dueAt: number }>> {
     const out: Array<{ type: ReportType; period: Period; dueOn: string; dueAt: number }> = [];
+    if (!types.length) return out;
+    // One calendar lookup per contract, not one per report (the board lists hundreds).
+    const calendar = await this.generator.calendarOf(contract);
     for (const type of types) {
       const cadence = REPORT_TYPES[type].cadence;
       // A due day is at most ~2 months after its period: look that far back from `from`.
       for (const period of periodsOverlapping(cadence, addDays(from, cadence === 'month' ? -62 : cadence === 'quarter' ? -62 : -400), to)) {
         if (period.to < contract.startsOn || period.from > contract.endsOn) continue;
-        const due = await this.generator.dueOf(contract, type, period);
+        const due = await this.generator.dueOf(contract, type, period, calendar);
         if (due.dueOn < from || due.dueOn > to) continue;
         out.push({ type, period, ...due });
       }

@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../../db/index.js';
 import { instantToZoned } from '../../core/calendar/tz.js';
+import type { CompiledCalendar } from '../../core/calendar/index.js';
 import { dueDate, dueEnd, parsePeriod, periodEnded, periodInstants, type Period } from '../../core/reporting/due.js';
 import type { ReportSection } from '../../core/reporting/document.js';
 import { periodLabel } from '../../core/reporting/periods.js';
@@ -107,8 +108,8 @@ export class ReportGenerator {
   }
 
   /** The due day of a report on the contract's calendar (moved off non-working days). */
-  async dueOf(contract: repo.ContractInfo, type: ReportType, p: Period): Promise<{ dueOn: string; dueAt: number }> {
-    const calendar = await this.calendars.compiled(contract.calendarId);
+  async dueOf(contract: repo.ContractInfo, type: ReportType, p: Period, compiled?: CompiledCalendar): Promise<{ dueOn: string; dueAt: number }> {
+    const calendar = compiled ?? (await this.calendars.compiled(contract.calendarId));
     const dueOn = dueDate(REPORT_TYPES[type].due, p, (d) => calendar.intervalsOn(d).length > 0);
     return { dueOn, dueAt: dueEnd(dueOn, contract.timeZone) };
   }
@@ -226,6 +227,11 @@ export class ReportGenerator {
       created_at: now,
       created_by: actor.userId || null,
     });
+  }
+
+  /** The contract's business calendar, compiled (cached by the calendar service). */
+  calendarOf(contract: repo.ContractInfo): Promise<CompiledCalendar> {
+    return this.calendars.compiled(contract.calendarId);
   }
 
   /** Whether a contract owes a type at all (its plan). */
