@@ -75,7 +75,9 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
   // the same figures as a table: for the keyboard and screen readers, and to read exact values
   const [asTable, setAsTable] = useState(false);
   const option = useChartOption(spec, defs, metrics.data?.rows, query?.groupBy ?? 'total', mobile);
-  const empty = !metrics.isPending && (!option || metrics.data?.rows.length === 0);
+  // a failed request shows its error (with 重试), not "no data"
+  const failed = metrics.isError && !metrics.data;
+  const empty = !metrics.isPending && !failed && (!option || metrics.data?.rows.length === 0);
   const exportBtn = query && (
     <Button
       size="small"
@@ -118,13 +120,13 @@ export function KpiChart({ title, help, testid, query, fetch, spec, defs, onDril
         </Flex>
       }
       data-testid={testid}
-      data-state={metrics.isPending ? 'loading' : empty ? 'empty' : 'ready'}
+      data-state={metrics.isPending ? 'loading' : failed ? 'error' : empty ? 'empty' : 'ready'}
       styles={{ body: { minHeight: height } }}
     >
       <ErrorAlert error={metrics.error} onRetry={() => metrics.refetch()} />
       {metrics.isPending && query ? (
         <Skeleton active paragraph={{ rows: 6 }} />
-      ) : !query || spec.kpis.length === 0 ? (
+      ) : failed ? null : !query || spec.kpis.length === 0 ? (
         <Empty description={t('rep.kpiMissing')} style={{ paddingTop: 48 }} />
       ) : asTable && metrics.data && defs ? (
         <FiguresTable

@@ -114,7 +114,7 @@ export function MetricsTable({
       {metrics.isPending && query ? (
         <Skeleton active />
       ) : (
-        query && defs && <FiguresTable rows={metrics.data?.rows ?? []} kpis={query.kpis} defs={defs} groupBy={query.groupBy} onDrill={onDrill} testid={testid} />
+        query && defs && !(metrics.isError && !metrics.data) && <FiguresTable rows={metrics.data?.rows ?? []} kpis={query.kpis} defs={defs} groupBy={query.groupBy} onDrill={onDrill} testid={testid} />
       )}
     </Card>
   );
