@@ -289,7 +289,8 @@ async function addRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', dayColumn
   }
 }
 
-export type RollupGroup = 'none' | 'day' | 'customer' | 'key';
+/** `month`: whole months by month (YYYY-MM), the edge days by day (the caller maps both to its month). */
+export type RollupGroup = 'none' | 'day' | 'month' | 'customer' | 'key';
 
 /**
  * Sums of the rollup over a day range, grouped by nothing, day, customer or the dimension's key.
@@ -328,7 +329,7 @@ function isLastDayOfMonth(d: string): boolean {
 
 async function readRange(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup): Promise<{ g: string; sums: Sums }[]> {
   const sums = MEASURES.map((m) => sql<number>`coalesce(sum(${sql.ref(m)}), 0)`.as(m));
-  const groupCol = group === 'day' ? column : group === 'customer' ? 'customer_id' : group === 'key' ? 'key' : null;
+  const groupCol = group === 'day' || group === 'month' ? column : group === 'customer' ? 'customer_id' : group === 'key' ? 'key' : null;
   let q = db
     .selectFrom(table as 'kpi_daily')
     .select(sums as never)
