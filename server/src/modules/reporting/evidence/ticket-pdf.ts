@@ -9,8 +9,9 @@ import { localTime, NONE, type SlaOutcome } from './labels.js';
  * the pack is the provider's own record for its auditor (docs/EVIDENCE.md says why).
  *
  * Two things make thousands of these affordable and repeatable:
- * - the font is parsed once per process and the parsed font handed to every document (pdfkit
- *   accepts a fontkit font): parsing the CFF tables per document was two thirds of the time;
+ * - the font is parsed once per process (thread) and the parsed font handed to every document
+ *   (pdfkit accepts a fontkit font): parsing the CFF tables per document was two thirds of the
+ *   time; only its glyph cache is emptied per document (below);
  * - the document's dates are the pack's fixed instant, so the same ticket renders to the same bytes
  *   (pdfkit derives the file ID from the info dictionary).
  */
@@ -69,6 +70,12 @@ function parsedFont(font: FontChoice): fontkit.Font {
 
 export async function renderTicketPdf(t: TicketDoc, font: FontChoice, fixedDate: Date): Promise<Buffer> {
   const cjk = parsedFont(font);
+  // fontkit keeps each glyph object it made, with the characters of the text it was first made
+  // for; pdfkit writes those into the PDF's text map (what search and copy read) and measures with
+  // them. Shared across documents, a PDF would depend on which documents came before it (on which
+  // thread): an empty glyph cache per document makes each PDF what a fresh font gives, while the
+  // parsed tables — the expensive part — stay. (fontkit 2.0.4 internal, pinned.)
+  (cjk as unknown as { _glyphs: Record<number, unknown> })._glyphs = {};
   const doc = new PDFDocument({
     size: 'A4',
     // The CJK font from the start: the default (Helvetica) would be parsed from its metrics file for every document.
