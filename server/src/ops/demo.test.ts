@@ -7,6 +7,7 @@ import { scopeOf } from '../platform/auth/repo.js';
 import { createTestDatabase, describeDb, login, testConfig, type TestDatabase } from '../test/harness.js';
 import { getSetting, PROVIDER_NAME_KEY, providerNameOf } from '../platform/settings/index.js';
 import { openBlob } from '../platform/files/store.js';
+import { MetricsService } from '../modules/reporting/metrics.service.js';
 import { parseSignature } from '../modules/fieldservice/signature.js';
 import { DEMO_DESK_HOTLINE, DEMO_DESK_HOURS, DEMO_PASSWORD, DEMO_PROVIDER, DemoExists, DemoRefused, loadDemo, type DemoResult } from './demo.js';
 
@@ -297,6 +298,15 @@ describeDb('demo data', (kind) => {
     // The hospital's administrator sees its issued report, never the draft.
     const portal = (await (await as('hospital_admin')).request({ method: 'GET', url: '/api/v1/reporting/reports' })).json() as { items: Array<{ state: string }> };
     expect(portal.items.map((r) => r.state)).toEqual(['signed']);
+  });
+
+  it('resolves part of the calls at the service desk itself: the year\'s first-line resolution rate lies in the seeds\' 30–50 % band, not at 0', async () => {
+    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+    const r = await new MetricsService(t.database.db).compute({ kpis: ['flr.rate'], customerIds: null, from: day(now - 360 * 86_400_000), to: day(now) });
+    const flr = r.totals['flr.rate'];
+    expect(flr.denominator).toBeGreaterThan(100);
+    expect(flr.value).toBeGreaterThanOrEqual(25);
+    expect(flr.value).toBeLessThanOrEqual(55);
   });
 
   it('sends new tickets where the dispatch rules say: a complaint to the quality team, a server fault to the second line', async () => {
