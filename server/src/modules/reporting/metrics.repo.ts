@@ -435,6 +435,23 @@ export async function namesOf(db: DbOrTx, table: 'teams' | 'sites', ids: number[
   return new Map(rows.map((r) => [Number(r.id), r.name]));
 }
 
+/**
+ * Names of priority level codes from the contracts' priority matrices (a code is per contract:
+ * P1 … P4 in one, urgent/general/consulting in another). The first contract naming a code wins;
+ * codes no matrix names are left out (their rows show the code).
+ */
+export async function priorityNames(db: DbOrTx, codes: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!codes.length) return out;
+  const wanted = new Set(codes);
+  const rows = await db.selectFrom('contracts').select('sla_policy').where('sla_policy', 'is not', null).orderBy('id').execute();
+  for (const r of rows) {
+    const levels = (JSON.parse(r.sla_policy!) as { matrix?: { levels?: Array<{ code: string; name: string }> } } | null)?.matrix?.levels ?? [];
+    for (const l of levels) if (wanted.has(l.code) && !out.has(l.code) && l.name) out.set(l.code, l.name);
+  }
+  return out;
+}
+
 export async function userNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map();
   const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();

@@ -446,6 +446,12 @@ export class MetricsService {
       case 'channel':
         for (const k of keys) out.set(k, t(locale, `reporting.${groupBy}.${k}`) ?? k);
         break;
+      case 'priority': {
+        // The level's name as the contract's matrix gives it, with the code: 紧急（P1）.
+        const names = await repo.priorityNames(this.db, keys);
+        for (const k of keys) out.set(k, k === '' ? none('priority') : names.has(k) ? (locale === 'zh-CN' ? `${names.get(k)}（${k}）` : `${names.get(k)} (${k})`) : k);
+        break;
+      }
       default:
         for (const k of keys) out.set(k, k === '' ? none(groupBy) : k);
     }

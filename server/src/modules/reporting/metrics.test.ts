@@ -227,6 +227,17 @@ describeDb('reporting metrics', (kind) => {
     await check(); // from the rollup for these old days
   });
 
+  it('names priority rows by the contract matrix\'s level, with the code (codes differ between contracts)', async () => {
+    const contracts = t.database.db.updateTable('contracts').where('id', '=', b.contractS);
+    await contracts.set({ sla_policy: JSON.stringify({ matrix: { levels: [{ code: 'P2', name: '高', rank: 2 }] } }) }).execute();
+    try {
+      const r = await service.compute({ kpis: ['tickets.opened'], customerIds: null, ...october, groupBy: 'priority' });
+      expect(r.rows.map((row) => [row.key, row.label])).toEqual([['P2', '高（P2）']]);
+    } finally {
+      await contracts.set({ sla_policy: null }).execute();
+    }
+  });
+
   it('drills down to the tickets behind a figure', async () => {
     const breached = await service.drill(await systemLike(t), { kpi: 'sla.response.met_rate', part: 'denominator', customerIds: [b.shanghai], ...october });
     expect(breached.items.map((i) => i.title).sort()).toEqual(['edge', 'paused']);
