@@ -4,6 +4,7 @@ import { REPORT_TYPES, type ReportType } from '../../../core/reporting/templates
 import { slaOutcome } from './labels.js';
 import { PATHS, type ChainStatement, type PackCustomer, type PackPeriod, type PackPlan, type RepairReportEntry, type TicketLine } from './plan.js';
 import * as repo from './repo.js';
+import { priorityNames } from '../metrics.repo.js';
 
 /** Tickets read per query while gathering (their SLA rows and ratings come with them, a query each). */
 const BATCH = 500;
@@ -31,6 +32,8 @@ export async function gatherPlan(db: Db, customer: PackCustomer, period: PackPer
       repo.signedRepairReports(db, ids),
       repo.userNames(db, [...new Set(rows.map((r) => r.assignee_id).filter((v): v is number => v !== null))]),
     ]);
+    // Priorities as the contract's matrix names them, with the code: 紧急（P1）.
+    const priorityName = await priorityNames(db, [...new Set(rows.map((r) => r.priority))]);
     const slaBy = groupBy(sla, (s) => Number(s.ticket_id));
     const ratingBy = new Map(ratings.map((r) => [Number(r.ticket_id), r]));
     const numberOf = new Map(rows.map((r) => [r.id, r.number]));
@@ -41,7 +44,7 @@ export async function gatherPlan(db: Db, customer: PackCustomer, period: PackPer
         number: t.number,
         kind: t.kind,
         title: t.title,
-        priority: t.priority,
+        priority: priorityName.has(t.priority) ? `${priorityName.get(t.priority)}（${t.priority}）` : t.priority,
         state: t.state,
         channel: t.channel,
         contract: contractName.get(Number(t.contract_id)) ?? String(t.contract_id),

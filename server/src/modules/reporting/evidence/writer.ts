@@ -210,7 +210,7 @@ async function ticketDocs(db: Db, plan: PackPlan, lines: TicketLine[]): Promise<
       kind: label(KIND_ZH, t.kind),
       customerName: plan.customer.name,
       contractName: line.contract,
-      priority: t.priority,
+      priority: line.priority,
       impact: label(LEVEL_ZH, t.impact),
       urgency: label(LEVEL_ZH, t.urgency),
       state: label(STATE_ZH, t.state),
