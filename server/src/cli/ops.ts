@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import type { Database_ } from '../db/index.js';
 import { backupDatabase, restoreDatabase } from '../ops/backup.js';
+import { reindex } from '../modules/search/reindex.js';
 import { DEMO_TICKETS, DemoExists, DemoRefused, formatLogins, loadDemo } from '../ops/demo.js';
 import { Progress } from '../ops/progress.js';
 import { openConfiguredDatabase, prepareDatabase } from '../runtime.js';
@@ -90,6 +91,9 @@ export function registerOpsCommands(program: Command): void {
         const total = Object.values(summary.rows).reduce((a, b) => a + b, 0);
         if (summary.migrated.length) log(`migrated: ${summary.migrated.join(', ')}`);
         log(`restored ${Object.keys(summary.rows).length} tables, ${total} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        // The full-text index is not in a backup (derived data, shaped per database): rebuilt here.
+        const search = await reindex(database.db, { restart: true });
+        log(`search index rebuilt: ${search.map((s) => `${s.kind} ${s.indexed}`).join(', ')}`);
         if (summary.chain.ok) {
           log(`audit chain verified: ${summary.chain.checked} entries`);
         } else {

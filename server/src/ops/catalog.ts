@@ -29,8 +29,13 @@ export interface TableInfo {
 
 type AnyDb = Kysely<any>;
 
+/**
+ * Tables a backup leaves out: the migrator's own, SQLite's, and the full-text index (search_*:
+ * derived from the records, and shaped per database — a tsvector column on PostgreSQL, an FTS5
+ * table on SQLite — so it could not move between them anyway). `yunwei restore` rebuilds it.
+ */
 function isBookkeeping(name: string): boolean {
-  return name.startsWith('kysely_migration') || name.startsWith('sqlite_');
+  return name.startsWith('kysely_migration') || name.startsWith('sqlite_') || name.startsWith('search_');
 }
 
 async function sqliteTables(db: AnyDb): Promise<TableInfo[]> {

@@ -35,10 +35,11 @@ function unionPermissions(roles: repo.RoleRow[]): Set<string> {
 
 /**
  * Permissions that give no power over anyone else's data: `portal.use` only opens the customer
- * portal to a customer's own staff, who are confined to their customer anyway. The provider's
- * administrators do not hold it, yet must be able to set up customer users.
+ * portal to a customer's own staff, who are confined to their customer anyway; `reports.signoff`
+ * is the customer's acceptance of his own reports (the reports module refuses it to provider
+ * staff). The provider's administrators do not hold them, yet must be able to set up customer users.
  */
-const NOT_A_POWER = new Set(['portal.use']);
+const NOT_A_POWER = new Set(['portal.use', 'reports.signoff']);
 
 /** Nobody grants, takes away or manages more than he holds himself. */
 function assertHolds(actor: Actor, permissions: Iterable<string>): void {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Db, DbOrTx } from '../../db/index.js';
-import { getSetting, setSetting } from '../../platform/settings/index.js';
+import { deleteSetting, getSetting, setSetting } from '../../platform/settings/index.js';
 import { indexDocs, type SearchDoc, type SearchKind } from './indexer.js';
 import * as repo from './repo.js';
 import { CONTACT_COLUMNS, contactDoc, CUSTOMER_COLUMNS, customerDoc, ticketDocs } from './sources.js';
@@ -102,7 +102,8 @@ export async function reindex(db: Db, opts: ReindexOptions = {}): Promise<Reinde
     // Entries this run did not refresh belong to records that are gone (or skipped, e.g. an archived article).
     const stale = await db.selectFrom('search_docs').select('ref_id').where('kind', '=', source.kind).where('indexed_at', '<', p.startedAt).execute();
     await repo.removeDocs(db, source.kind, stale.map((r) => Number(r.ref_id)));
-    await setSetting(db, progressKey(source.kind), null);
+    // Done: no progress row is left (it would otherwise travel in backups as derived state).
+    await deleteSetting(db, progressKey(source.kind));
     out.push({ kind: source.kind, indexed: p.done, removed: stale.length, resumedFrom: saved ? saved.afterId : null, ms: Date.now() - started });
   }
   return out;

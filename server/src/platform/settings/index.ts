@@ -22,6 +22,11 @@ export async function setSetting(db: DbOrTx, key: string, value: unknown, now = 
 }
 
 /** The provider's name printed on documents and mail: PROVIDER_NAME, else the stored setting, else none. */
+/** Removes a setting (a later getSetting answers null). */
+export async function deleteSetting(db: DbOrTx, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
+}
+
 export async function providerNameOf(db: DbOrTx, config: Pick<Config, 'providerName'>): Promise<string | null> {
   if (config.providerName) return config.providerName;
   const stored = await getSetting<string>(db, PROVIDER_NAME_KEY);
