@@ -179,6 +179,8 @@ async function createFloor(): Promise<{ figures: Figures; rows: string }> {
       for (const row of part.rows) {
         const copy: Record<string, unknown> = { ...row };
         if (part.table === 'tickets') Object.assign(copy, { id, number: `FLOOR-${id}-${i}` });
+        // The search index's key is the record's (kind range + id), not generated: a negative one of its own.
+        else if (part.table === 'search_docs') Object.assign(copy, { id: id - 2 ** 40, ref_id: id });
         else if ('id' in copy) delete copy.id;
         if ('ticket_id' in copy) copy.ticket_id = id;
         if (part.table === 'jobs') copy.key = `floor:${id}:${String(row.key)}`;
@@ -194,6 +196,7 @@ async function createFloor(): Promise<{ figures: Figures; rows: string }> {
     if (t.columns.includes('ticket_id')) cleanup.push({ sql: `delete from "${t.name}" where ticket_id < 0`, params: [] });
     if (t.numericId && written.some((w) => w.table === t.name)) cleanup.push({ sql: `delete from "${t.name}" where id > ${p(1)}`, params: [floorStart.get(t.name)!] });
   }
+  if (written.some((w) => w.table === 'search_docs')) cleanup.push({ sql: 'delete from search_docs where id < 0', params: [] });
   cleanup.push({ sql: 'delete from tickets where id < 0', params: [] }, { sql: "delete from ticket_counters where kind = 'floor'", params: [] });
   await raw.transaction(cleanup);
   const rows = [...written.map((w) => `${w.table} ${w.rows.length}`), 'ticket_counters upsert'].join(', ');
