@@ -76,7 +76,9 @@ describe('an administrator applies SLA template T4 (一级) to the hospital cont
   test('应用模板 T4 一级: the editor opens with its targets', async () => {
     const { page } = b;
     await page.getByTestId('sla-template-T4-policy-t4-tier1').click();
-    const applied = page.waitForResponse((r) => r.url().endsWith(`/api/v1/contracts/${contract.id}/sla/apply-template`));
+    // Twice the UI timeout: the question below may take most of one to appear on a loaded machine,
+    // and the answer comes after it.
+    const applied = page.waitForResponse((r) => r.url().endsWith(`/api/v1/contracts/${contract.id}/sla/apply-template`), { timeout: 2 * UI_TIMEOUT });
     await page.getByTestId('sla-template-T4-apply').click();
     // Replacing an SLA asks first. Whether the contract has one depends on which journeys ran
     // before (the service-desk journey sets one), so answer the question whenever it comes.
