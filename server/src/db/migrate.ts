@@ -25,6 +25,7 @@ import * as m0023 from './migrations/0023_service_reports.js';
 import * as m0024 from './migrations/0024_search.js';
 import * as m0025 from './migrations/0025_knowledge.js';
 import * as m0026 from './migrations/0026_evidence_exports.js';
+import * as m0028 from './migrations/0028_kpi_histograms.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -64,6 +65,7 @@ const migrations: Record<string, ContextMigration> = {
   '0024_search': m0024,
   '0025_knowledge': m0025,
   '0026_evidence_exports': m0026,
+  '0028_kpi_histograms': m0028,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */

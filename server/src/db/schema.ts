@@ -792,6 +792,9 @@ export type KpiDailyTable = {
   day: string;
   contract_id: number;
   key: string;
+  /** Duration histograms (0028): appended `bucket:count;` entries, summed by readers (core/reporting/histogram.ts). */
+  resp_hist: ColumnType<string | null, string | null | undefined, string | null>;
+  reso_hist: ColumnType<string | null, string | null | undefined, string | null>;
 } & Record<import('../core/reporting/kpis.js').Measure, ColumnType<number, number | undefined, number>>;
 export type KpiMonthlyTable = Omit<KpiDailyTable, 'day'> & {
   /** Local month YYYY-MM in the customer's zone. */

@@ -1,4 +1,5 @@
-import { REPAIR_SIGN_WITHIN_MS, type Measure } from './kpis.js';
+import { histKey, type HistMetric } from './histogram.js';
+import { REPAIR_SIGN_WITHIN_MS, type Measure, type PartialSums } from './kpis.js';
 import { localDayOf } from './periods.js';
 
 /**
@@ -75,7 +76,7 @@ export function dimKey(f: Pick<TicketFacts, 'priority' | 'kind' | 'category' | '
 }
 
 /** Measures by local day. */
-export type DayMeasures = Map<string, Partial<Record<Measure, number>>>;
+export type DayMeasures = Map<string, PartialSums>;
 
 /** Tickets that count in every KPI but the cancelled count: not cancelled, not a duplicate. */
 export function isCounted(f: Pick<TicketFacts, 'state' | 'cancelledAt' | 'duplicate'>): boolean {
@@ -85,9 +86,9 @@ export function isCounted(f: Pick<TicketFacts, 'state' | 'cancelledAt' | 'duplic
 /** First-line resolution counts the "fault support requests" of REQ §5.2: incidents and service requests. */
 export const FIRST_LINE_KINDS = ['incident', 'request'];
 
-const SLA_MEASURES: Record<string, { met: Measure; breached: Measure; ms?: Measure; n?: Measure }> = {
-  response: { met: 'resp_met', breached: 'resp_breached', ms: 'resp_ms', n: 'resp_n' },
-  resolution: { met: 'reso_met', breached: 'reso_breached', ms: 'reso_ms', n: 'reso_n' },
+const SLA_MEASURES: Record<string, { met: Measure; breached: Measure; ms?: Measure; n?: Measure; hist?: HistMetric }> = {
+  response: { met: 'resp_met', breached: 'resp_breached', ms: 'resp_ms', n: 'resp_n', hist: 'resp' },
+  resolution: { met: 'reso_met', breached: 'reso_breached', ms: 'reso_ms', n: 'reso_n', hist: 'reso' },
   onsite: { met: 'onsite_met', breached: 'onsite_breached' },
   diagnosis: { met: 'diag_met', breached: 'diag_breached' },
 };
@@ -109,9 +110,9 @@ export function outcomeOf(c: ClockFact): { met: boolean; at: number } | null {
 
 export function contributions(f: TicketFacts): DayMeasures {
   const out: DayMeasures = new Map();
-  const add = (at: number, m: Measure, v = 1) => {
+  const add = (at: number, m: Measure | `h:${string}`, v = 1) => {
     const day = localDayOf(at, f.timeZone);
-    let row = out.get(day);
+    let row = out.get(day) as Record<string, number> | undefined;
     if (!row) out.set(day, (row = {}));
     row[m] = (row[m] ?? 0) + v;
   };
@@ -148,6 +149,8 @@ export function contributions(f: TicketFacts): DayMeasures {
     if (m.ms && m.n && c.metAt !== null && (c.state === 'met' || c.state === 'breached')) {
       add(c.metAt, m.ms, elapsedOf(c));
       add(c.metAt, m.n);
+      // The same duration in its histogram bucket, for the 90th percentile (core/reporting/histogram.ts).
+      if (m.hist) add(c.metAt, histKey(m.hist, elapsedOf(c)));
     }
   }
 
@@ -173,7 +176,7 @@ export interface RollupRow {
   contractId: number;
   day: string;
   key: string;
-  measures: Partial<Record<Measure, number>>;
+  measures: PartialSums;
 }
 
 /** A ticket's contributions spread over the rollup's dimensions. */

@@ -6,9 +6,11 @@
  *
  * Most KPIs are ratios or means of additive **measures**: per ticket and local day, counts and
  * sums (core/reporting/contributions.ts) that the daily rollup adds up. A few need the tickets
- * themselves (`special`): the backlog at the period's end, its ageing, and the 90th
- * percentiles, which are not sums.
+ * themselves (`special`): the backlog at the period's end and its ageing. The 90th percentiles
+ * are read off duration histograms whose bucket counts are measures like the others
+ * (core/reporting/histogram.ts).
  */
+import { bucketsOf, histPercentile, type HistKey, type HistMetric } from './histogram.js';
 
 /** The additive measures: columns of `kpi_daily`, one contribution each per ticket and local day. */
 export const MEASURES = [
@@ -43,22 +45,27 @@ export const MEASURES = [
   'rr_signed',
 ] as const;
 export type Measure = (typeof MEASURES)[number];
-export type Sums = Record<Measure, number>;
+/** The fixed measures, and at run time any duration-histogram bucket counts (`h:resp:17`). */
+export type Sums = Record<Measure, number> & { [k: HistKey]: number };
+/** A contribution or delta: some measures and bucket counts. */
+export type PartialSums = Partial<Record<Measure, number>> & { [k: HistKey]: number };
 
 export function emptySums(): Sums {
   return Object.fromEntries(MEASURES.map((m) => [m, 0])) as Sums;
 }
 
 /** Adds (or with sign −1 subtracts) measures into `into`; measures missing on either side count as 0. */
-export function addSums<T extends Partial<Sums>>(into: T, add: Partial<Sums>, sign = 1): T {
-  for (const k in add) into[k as Measure] = (into[k as Measure] ?? 0) + sign * (add[k as Measure] ?? 0);
+export function addSums<T extends PartialSums>(into: T, add: PartialSums, sign = 1): T {
+  const target = into as Record<string, number>;
+  const source = add as Record<string, number>;
+  for (const k in source) target[k] = (target[k] ?? 0) + sign * (source[k] ?? 0);
   return into;
 }
 
 export type KpiUnit = 'percent' | 'duration_ms' | 'count' | 'score';
 
 /** `special` KPIs are not sums of the daily measures; the metrics service computes them from the tickets. */
-export type Special = 'backlog' | 'age_lt1d' | 'age_1to3d' | 'age_3to7d' | 'age_7to30d' | 'age_gt30d' | 'resp_p90' | 'reso_p90';
+export type Special = 'backlog' | 'age_lt1d' | 'age_1to3d' | 'age_3to7d' | 'age_7to30d' | 'age_gt30d';
 
 export interface Text2 {
   zh: string;
@@ -85,6 +92,8 @@ export interface KpiDef {
   /** Additive formula: value = Σnum / Σden (× 100 for percent); a count has no den. */
   num?: Measure[];
   den?: Measure[];
+  /** A 90th percentile: read off this metric's duration histogram; `den` counts its durations. */
+  percentileOf?: HistMetric;
   special?: Special;
 }
 
@@ -240,13 +249,17 @@ export const KPIS: KpiDef[] = [
     code: 'time.respond.p90',
     group: 'time',
     label: { zh: '响应时长P90', en: 'Time to respond, 90th percentile' },
-    description: { zh: '同“平均响应时长”的工单，计时时长的第90百分位（最近秩法）。', en: 'The 90th percentile (nearest rank) of the same elapsed times as the mean time to respond.' },
+    description: {
+      zh: '同“平均响应时长”的工单，计时时长的第90百分位（最近秩法）；时长先向上取整到分钟（4小时以上按1%分档，取档内最大的整分钟）。',
+      en: 'The 90th percentile (nearest rank) of the same elapsed times as the mean time to respond, each rounded up to the whole minute (above 4 hours in 1 % wide buckets, counted as the largest whole minute in the bucket).',
+    },
     unit: 'duration_ms',
     better: 'lower',
     numerator: { zh: '排序后第 ⌈0.9·n⌉ 个时长', en: 'the ⌈0.9·n⌉-th elapsed time in ascending order' },
     denominator: { zh: '已响应的时钟数 n', en: 'response clocks that stopped, n' },
     attribution: { zh: '响应之日', en: 'the responded day' },
-    special: 'resp_p90',
+    den: ['resp_n'],
+    percentileOf: 'resp',
   },
   {
     code: 'time.restore.mean',
@@ -270,13 +283,17 @@ export const KPIS: KpiDef[] = [
     code: 'time.restore.p90',
     group: 'time',
     label: { zh: '恢复时长P90', en: 'Time to restore, 90th percentile' },
-    description: { zh: '同“平均恢复时长”的工单，计时时长的第90百分位（最近秩法）。', en: 'The 90th percentile (nearest rank) of the same elapsed times as the mean time to restore.' },
+    description: {
+      zh: '同“平均恢复时长”的工单，计时时长的第90百分位（最近秩法）；时长先向上取整到分钟（4小时以上按1%分档，取档内最大的整分钟）。',
+      en: 'The 90th percentile (nearest rank) of the same elapsed times as the mean time to restore, each rounded up to the whole minute (above 4 hours in 1 % wide buckets, counted as the largest whole minute in the bucket).',
+    },
     unit: 'duration_ms',
     better: 'lower',
     numerator: { zh: '排序后第 ⌈0.9·n⌉ 个时长', en: 'the ⌈0.9·n⌉-th elapsed time in ascending order' },
     denominator: { zh: '已解决的时钟数 n', en: 'resolution clocks that stopped, n' },
     attribution: { zh: '解决之日', en: 'the resolved day' },
-    special: 'reso_p90',
+    den: ['reso_n'],
+    percentileOf: 'reso',
   },
   {
     code: 'flr.rate',
@@ -444,6 +461,10 @@ function sumOf(s: Sums, ms: readonly Measure[] | undefined): number {
  * "—"), never NaN and never 100 %. A count has denominator 1 (it is not a ratio).
  */
 export function kpiValue(def: KpiDef, s: Sums): KpiValue {
+  if (def.percentileOf) {
+    const { value, n } = histPercentile(bucketsOf(s, def.percentileOf), 0.9);
+    return { value, numerator: value ?? 0, denominator: n };
+  }
   const numerator = sumOf(s, def.num);
   if (!def.den) return { value: numerator, numerator, denominator: 1 };
   const denominator = sumOf(s, def.den);
@@ -461,11 +482,4 @@ export function meetsTarget(def: KpiDef, value: number | null, tier?: number): b
   if (def.target.min !== undefined && value < def.target.min) return false;
   if (def.target.max !== undefined && value > def.target.max) return false;
   return true;
-}
-
-/** Nearest-rank percentile of sorted ascending values (null when empty). */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1];
 }

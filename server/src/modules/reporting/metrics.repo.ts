@@ -1,6 +1,8 @@
 import { sql, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../../db/index.js';
-import { MEASURES, emptySums, type Measure, type Sums } from '../../core/reporting/kpis.js';
+import { dialectOf } from '../../db/dialect.js';
+import { MEASURES, emptySums, type Measure, type PartialSums, type Sums } from '../../core/reporting/kpis.js';
+import { addEncodedHist, encodeHist, type HistMetric } from '../../core/reporting/histogram.js';
 import type { TicketFacts } from '../../core/reporting/contributions.js';
 import { OPEN_STATES } from '../../core/tickets/lifecycle.js';
 
@@ -243,7 +245,7 @@ export interface DailyDelta {
   day: string;
   contract_id: number;
   key: string;
-  sums: Partial<Sums>;
+  sums: PartialSums;
 }
 
 /**
@@ -258,16 +260,33 @@ export async function addDaily(db: DbOrTx, deltas: readonly DailyDelta[]): Promi
     const k = `${d.dim}\u0000${d.customer_id}\u0000${month}\u0000${d.contract_id}\u0000${d.key}`;
     let m = monthly.get(k);
     if (!m) monthly.set(k, (m = { ...d, day: month, sums: {} }));
-    for (const x in d.sums) m.sums[x as Measure] = (m.sums[x as Measure] ?? 0) + (d.sums[x as Measure] ?? 0);
+    const into = m.sums as Record<string, number>;
+    for (const x in d.sums) into[x] = (into[x] ?? 0) + ((d.sums as Record<string, number>)[x] ?? 0);
   }
   await addRows(db, 'kpi_daily', 'day', deltas);
   await addRows(db, 'kpi_monthly', 'month', [...monthly.values()].filter((d) => Object.values(d.sums).some((v) => v !== 0)));
 }
 
+const HIST_COLUMNS: Array<[HistMetric, 'resp_hist' | 'reso_hist']> = [
+  ['resp', 'resp_hist'],
+  ['reso', 'reso_hist'],
+];
+
 async function addRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', dayColumn: 'day' | 'month', deltas: readonly DailyDelta[]): Promise<void> {
-  const set = Object.fromEntries(MEASURES.map((m) => [m, sql<number>`${sql.ref(`${table}.${m}`)} + ${sql.ref(`excluded.${m}`)}`]));
+  const set: Record<string, unknown> = Object.fromEntries(MEASURES.map((m) => [m, sql<number>`${sql.ref(`${table}.${m}`)} + ${sql.ref(`excluded.${m}`)}`]));
+  // A histogram delta is appended (readers add the entries up): no read of the row first.
+  for (const [, col] of HIST_COLUMNS) set[col] = sql<string>`coalesce(${sql.ref(`${table}.${col}`)}, '') || coalesce(${sql.ref(`excluded.${col}`)}, '')`;
   for (const part of chunks(deltas, 200)) {
-    const values = part.map((d) => ({ dim: d.dim, customer_id: d.customer_id, [dayColumn]: d.day, contract_id: d.contract_id, key: d.key, ...Object.fromEntries(MEASURES.map((m) => [m, d.sums[m] ?? 0])) }));
+    const values = part.map((d) => ({
+      dim: d.dim,
+      customer_id: d.customer_id,
+      [dayColumn]: d.day,
+      contract_id: d.contract_id,
+      key: d.key,
+      ...Object.fromEntries(MEASURES.map((m) => [m, d.sums[m] ?? 0])),
+      resp_hist: encodeHist(d.sums, 'resp'),
+      reso_hist: encodeHist(d.sums, 'reso'),
+    }));
     await db
       .insertInto(table)
       .values(values as never)
@@ -297,15 +316,16 @@ export type RollupGroup = 'none' | 'day' | 'month' | 'customer' | 'key';
  * Whole months inside the range are read from `kpi_monthly` (unless grouped by day), the days
  * before the first and after the last whole month from `kpi_daily`.
  */
-export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup): Promise<{ g: string; sums: Sums }[]> {
-  if (group === 'day') return readRange(db, 'kpi_daily', 'day', dim, f, from, to, group);
+export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup, hist: readonly HistMetric[] = []): Promise<{ g: string; sums: Sums }[]> {
+  const readRange = (table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup) => readRows(db, table, column, dim, f, from, to, group, hist);
+  if (group === 'day') return readRange('kpi_daily', 'day', dim, f, from, to, group);
   const firstWhole = from.endsWith('-01') ? from.slice(0, 7) : nextMonth(from.slice(0, 7));
   const lastWhole = isLastDayOfMonth(to) ? to.slice(0, 7) : previousMonth(to.slice(0, 7));
-  if (firstWhole > lastWhole) return readRange(db, 'kpi_daily', 'day', dim, f, from, to, group);
-  const parts = [await readRange(db, 'kpi_monthly', 'month', dim, f, firstWhole, lastWhole, group)];
+  if (firstWhole > lastWhole) return readRange('kpi_daily', 'day', dim, f, from, to, group);
+  const parts = [await readRange('kpi_monthly', 'month', dim, f, firstWhole, lastWhole, group)];
   const headEnd = `${firstWhole}-01`;
-  if (from < headEnd) parts.push(await readRange(db, 'kpi_daily', 'day', dim, f, from, `${previousMonth(firstWhole)}-31`, group));
-  if (!isLastDayOfMonth(to)) parts.push(await readRange(db, 'kpi_daily', 'day', dim, f, `${nextMonth(lastWhole)}-01`, to, group));
+  if (from < headEnd) parts.push(await readRange('kpi_daily', 'day', dim, f, from, `${previousMonth(firstWhole)}-31`, group));
+  if (!isLastDayOfMonth(to)) parts.push(await readRange('kpi_daily', 'day', dim, f, `${nextMonth(lastWhole)}-01`, to, group));
   return parts.flat();
 }
 
@@ -327,8 +347,13 @@ function isLastDayOfMonth(d: string): boolean {
   return Number(d.slice(8, 10)) === new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
-async function readRange(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup): Promise<{ g: string; sums: Sums }[]> {
-  const sums = MEASURES.map((m) => sql<number>`coalesce(sum(${sql.ref(m)}), 0)`.as(m));
+/** The histogram columns concatenated over a group (their entries add up when parsed). */
+function concatHist(db: DbOrTx, col: string) {
+  return dialectOf(db as never) === 'postgres' ? sql<string | null>`string_agg(${sql.ref(col)}, '')` : sql<string | null>`group_concat(${sql.ref(col)}, '')`;
+}
+
+async function readRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup, hist: readonly HistMetric[]): Promise<{ g: string; sums: Sums }[]> {
+  const sums = [...MEASURES.map((m) => sql<number>`coalesce(sum(${sql.ref(m)}), 0)`.as(m)), ...HIST_COLUMNS.filter(([m]) => hist.includes(m)).map(([, col]) => concatHist(db, col).as(col))];
   const groupCol = group === 'day' || group === 'month' ? column : group === 'customer' ? 'customer_id' : group === 'key' ? 'key' : null;
   let q = db
     .selectFrom(table as 'kpi_daily')
@@ -336,10 +361,11 @@ async function readRange(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column:
     .where(sql<SqlBool>`${sql.ref('dim')} = ${dim} and ${sql.ref(column)} >= ${from} and ${sql.ref(column)} <= ${to}`)
     .where(ticketFilter(f, table));
   if (groupCol) q = q.select(sql<string>`${sql.ref(groupCol)}`.as('g') as never).groupBy(groupCol as never) as typeof q;
-  const rows = (await q.execute()) as unknown as (Record<Measure, number | string> & { g?: string | number })[];
+  const rows = (await q.execute()) as unknown as (Record<Measure, number | string> & { g?: string | number; resp_hist?: string | null; reso_hist?: string | null })[];
   return rows.map((r) => {
     const s = emptySums();
     for (const m of MEASURES) s[m] = Number(r[m] ?? 0);
+    for (const [metric, col] of HIST_COLUMNS) if (hist.includes(metric)) addEncodedHist(s as unknown as Record<string, number>, metric, r[col]);
     return { g: r.g === undefined || r.g === null ? '' : String(r.g), sums: s };
   });
 }
@@ -353,7 +379,7 @@ export async function allDaily(db: DbOrTx) {
   return db.selectFrom('kpi_daily').selectAll().orderBy('dim').orderBy('customer_id').orderBy('day').orderBy('contract_id').orderBy('key').execute();
 }
 
-// ---------------------------------------------------------------- backlog and percentiles
+// ---------------------------------------------------------------- backlog
 
 export interface OpenAtRow {
   id: number;
@@ -392,40 +418,6 @@ export async function backlogCandidates(db: DbOrTx, f: TicketFilter, minEnd: num
 }
 
 const NOT_DUPLICATE = sql<SqlBool>`not exists (select 1 from ticket_links l where l.ticket_id = tickets.id and l.kind = 'duplicates')`;
-
-/**
- * Clocks of `metric` of counted tickets that stopped (met on time or late) in [start, end) (UTC,
- * the caller pads for the zones), with their elapsed SLA time and the ticket's keys: the
- * percentiles' input. Index `ticket_sla(metric, met_at)`.
- */
-export async function stoppedClocks(db: DbOrTx, metric: string, f: TicketFilter, start: number, end: number) {
-  const rows = await db
-    .selectFrom('ticket_sla')
-    .innerJoin('tickets', 'tickets.id', 'ticket_sla.ticket_id')
-    .select(['tickets.customer_id', 'tickets.priority', 'tickets.kind', 'tickets.category', 'tickets.channel', 'tickets.service', 'tickets.site_id', 'tickets.team_id', 'tickets.assignee_id', 'ticket_sla.met_at', 'ticket_sla.target_ms', 'ticket_sla.remaining_ms'])
-    .where('ticket_sla.metric', '=', metric)
-    .where('ticket_sla.met_at', '>=', start)
-    .where('ticket_sla.met_at', '<', end)
-    .where('ticket_sla.state', 'in', ['met', 'breached'])
-    .where('tickets.state', '<>', 'cancelled')
-    .where('tickets.cancelled_at', 'is', null)
-    .where(NOT_DUPLICATE)
-    .where(ticketFilter(f))
-    .execute();
-  return rows.map((r) => ({
-    customerId: Number(r.customer_id),
-    priority: r.priority,
-    kind: r.kind,
-    category: r.category,
-    channel: r.channel,
-    service: r.service,
-    siteId: r.site_id === null ? null : Number(r.site_id),
-    teamId: r.team_id === null ? null : Number(r.team_id),
-    assigneeId: r.assignee_id === null ? null : Number(r.assignee_id),
-    metAt: Number(r.met_at),
-    elapsed: Number(r.target_ms) - Number(r.remaining_ms),
-  }));
-}
 
 // ---------------------------------------------------------------- labels and drill rows
 

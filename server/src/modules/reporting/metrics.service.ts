@@ -1,5 +1,6 @@
 import type { Db } from '../../db/index.js';
-import { KPIS, emptySums, addSums, kpiDef, kpiValue, percentile, type KpiDef, type Measure, type Special, type Sums } from '../../core/reporting/kpis.js';
+import { KPIS, emptySums, addSums, kpiDef, kpiValue, type KpiDef, type Measure, type PartialSums, type Special, type Sums } from '../../core/reporting/kpis.js';
+import type { HistMetric } from '../../core/reporting/histogram.js';
 import { contributions, dimKey, ROLLUP_DIMS, type RollupDim } from '../../core/reporting/contributions.js';
 import { addDays, bucketLastDay, dayStart, daysBetween, isLocalDate, localDayOf, timeKey, timeKeyLabel, timeKeys } from '../../core/reporting/periods.js';
 import type { Actor } from '../../platform/auth/actor.js';
@@ -16,8 +17,9 @@ import { RollupService } from './rollup.service.js';
  * changed since its watermark: stored contribution out, current one in), so they are exact as of
  * the query; both go through the same per-ticket contribution function. Before the rollup has
  * been built once (and for groupings it does not keep: site, service) everything is computed
- * from the tickets. The backlog is a running sum of the rollup's opened − resolved; its ageing
- * and the 90th percentiles are not sums and are computed from the tickets.
+ * from the tickets. The backlog is a running sum of the rollup's opened − resolved; its ageing is
+ * not a sum and is computed from the tickets. The 90th percentiles are read off duration
+ * histograms whose bucket counts the rollup adds up like any measure (core/reporting/histogram.ts).
  */
 
 export type Dimension = 'total' | 'day' | 'week' | 'month' | 'customer' | 'priority' | 'tier' | 'category' | 'channel' | 'kind' | 'service' | 'team' | 'assignee' | 'site';
@@ -176,7 +178,8 @@ export class MetricsService {
 
     const groups = new Map<string, Sums>();
     const totals = emptySums();
-    if (additive.length && scope.customers.length) await this.addAdditive(scope, q, groupBy, keyOf, groups, totals);
+    const hist = [...new Set(additive.flatMap((d) => (d.percentileOf ? [d.percentileOf] : [])))];
+    if (additive.length && scope.customers.length) await this.addAdditive(scope, q, groupBy, keyOf, groups, totals, hist);
 
     const specials = new Map<string, Map<string, MetricValue>>();
     const specialTotals: Record<string, MetricValue> = {};
@@ -198,7 +201,7 @@ export class MetricsService {
     if (!TIME_DIMS.has(groupBy) && groupBy !== 'total') keys.sort((a, b) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'zh-CN') || a.localeCompare(b));
 
     const valueOf = (def: KpiDef, key: string | null): MetricValue => {
-      if (def.special) return key === null ? specialTotals[def.code] : (specials.get(def.code)!.get(key) ?? emptySpecial(def.special));
+      if (def.special) return key === null ? specialTotals[def.code] : (specials.get(def.code)!.get(key) ?? emptySpecial());
       return kpiValue(def, key === null ? totals : (groups.get(key) ?? emptySums()));
     };
     return {
@@ -208,8 +211,8 @@ export class MetricsService {
   }
 
   /** The additive KPIs: rollup rows for settled days, contributions of the tickets for the rest. */
-  private async addAdditive(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string, groups: Map<string, Sums>, totals: Sums) {
-    const add = (key: string, s: Partial<Sums>) => {
+  private async addAdditive(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string, groups: Map<string, Sums>, totals: Sums, hist: readonly HistMetric[] = []) {
+    const add = (key: string, s: PartialSums) => {
       let g = groups.get(key);
       if (!g) groups.set(key, (g = emptySums()));
       addSums(g, s);
@@ -222,7 +225,7 @@ export class MetricsService {
     if (pending) {
       // The rollup, brought up to this instant by the changes its next run will apply.
       const group = groupBy === 'total' ? 'none' : groupBy === 'month' ? 'month' : TIME_DIMS.has(groupBy) ? 'day' : groupBy === 'customer' || groupBy === 'tier' ? 'customer' : 'key';
-      for (const r of await repo.readDaily(this.db, rollupDim!, scope.filter, q.from, q.to, group)) {
+      for (const r of await repo.readDaily(this.db, rollupDim!, scope.filter, q.from, q.to, group, hist)) {
         const key =
           group === 'none' ? '' : group === 'day' || group === 'month' ? timeKey(groupBy as 'day', r.g) : group === 'customer' ? (groupBy === 'tier' ? String(scope.customers.find((c) => c.id === Number(r.g))?.tier ?? '') : r.g) : r.g;
         add(key, r.sums);
@@ -248,37 +251,10 @@ export class MetricsService {
     }
   }
 
-  /** The backlog, its ageing and the percentiles, from the tickets. */
+  /** The backlog and its ageing, from the tickets. */
   private async special(kind: Special, scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string): Promise<{ perGroup: Map<string, MetricValue>; total: MetricValue }> {
     const perGroup = new Map<string, MetricValue>();
-    if (!scope.customers.length) return { perGroup, total: emptySpecial(kind) };
-    if (kind === 'resp_p90' || kind === 'reso_p90') {
-      const metric = kind === 'resp_p90' ? 'response' : 'resolution';
-      const start = Math.min(...scope.customers.map((c) => dayStart(q.from, c.timeZone)));
-      const end = Math.max(...scope.customers.map((c) => dayStart(addDays(q.to, 1), c.timeZone)));
-      const byCustomer = new Map(scope.customers.map((c) => [c.id, c]));
-      const values = new Map<string, number[]>();
-      const all: number[] = [];
-      // One read of the stopped clocks with the ticket's keys (not the per-ticket facts): a year of them is a few hundred thousand rows.
-      for (const r of await repo.stoppedClocks(this.db, metric, scope.filter, start, end)) {
-        const c = byCustomer.get(r.customerId);
-        if (!c) continue;
-        const day = localDayOf(r.metAt, c.timeZone);
-        if (day < q.from || day > q.to) continue;
-        const key = keyOf(r, day);
-        const list = values.get(key) ?? [];
-        list.push(r.elapsed);
-        values.set(key, list);
-        all.push(r.elapsed);
-      }
-      const p90 = (list: number[]): MetricValue => {
-        list.sort((a, b) => a - b);
-        const v = percentile(list, 0.9);
-        return { value: v, numerator: v ?? 0, denominator: list.length };
-      };
-      for (const [k, list] of values) perGroup.set(k, p90(list));
-      return { perGroup, total: p90(all) };
-    }
+    if (!scope.customers.length) return { perGroup, total: emptySpecial() };
     if (kind === 'backlog') return this.backlog(scope, q, groupBy, keyOf);
     // Backlog and ageing: counted at each bucket's end (time groupings) or at the period's end.
     const time = TIME_DIMS.has(groupBy);
@@ -376,7 +352,7 @@ export class MetricsService {
         if (matched.length > limit) break;
       }
     } else {
-      const measures: Measure[] = def.special === 'resp_p90' ? ['resp_n'] : def.special === 'reso_p90' ? ['reso_n'] : d.part === 'denominator' && def.den ? def.den : def.num!;
+      const measures: Measure[] = def.percentileOf ? def.den! : d.part === 'denominator' && def.den ? def.den : def.num!;
       const since = Math.min(...scope.customers.map((c) => dayStart(d.from, c.timeZone)));
       const before = Math.max(...scope.customers.map((c) => dayStart(addDays(d.to, 1), c.timeZone)));
       const ids = (await repo.touchedSince(this.db, since, scope.filter, before)).filter((id) => id > after);
@@ -514,12 +490,11 @@ function inAgeBucket(kind: Special, ageMs: number): boolean {
   return days >= b[0] && days < b[1];
 }
 
-function emptySpecial(kind: Special): MetricValue {
-  return kind === 'resp_p90' || kind === 'reso_p90' ? { value: null, numerator: 0, denominator: 0 } : { value: 0, numerator: 0, denominator: 1 };
+/** A backlog count with no tickets. */
+function emptySpecial(): MetricValue {
+  return { value: 0, numerator: 0, denominator: 1 };
 }
 
-function negate(m: Partial<Sums>): Partial<Sums> {
-  const out: Partial<Sums> = {};
-  for (const k in m) out[k as Measure] = -(m[k as Measure] ?? 0);
-  return out;
+function negate(m: PartialSums): PartialSums {
+  return addSums({}, m, -1);
 }

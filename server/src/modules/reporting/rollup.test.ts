@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MEASURES, emptySums, addSums } from '../../core/reporting/kpis.js';
+import { addEncodedHist } from '../../core/reporting/histogram.js';
 import { contributions, rollupRows } from '../../core/reporting/contributions.js';
 import { describeDb } from '../../test/harness.js';
 import { act, createTicket, ok, report, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
@@ -42,10 +43,19 @@ async function fullRecomputation(w: TicketWorld) {
     .map(([, r]) => r);
 }
 
+/** A stored row as plain numbers: its appended histogram entries added up into bucket keys (`h:reso:17`), as readers do. */
+function plain<T extends { customer_id: number; contract_id: number; resp_hist: string | null; reso_hist: string | null }>(r: T) {
+  const { resp_hist, reso_hist, ...rest } = r;
+  const buckets: Record<string, number> = {};
+  addEncodedHist(buckets, 'resp', resp_hist);
+  addEncodedHist(buckets, 'reso', reso_hist);
+  return { ...rest, customer_id: Number(r.customer_id), contract_id: Number(r.contract_id), ...Object.fromEntries(MEASURES.map((m) => [m, Number(r[m as keyof T])])), ...buckets };
+}
+
 async function stored(w: TicketWorld) {
   const rows = await repo.allDaily(w.t.database.db);
   return rows
-    .map((r) => ({ ...r, customer_id: Number(r.customer_id), contract_id: Number(r.contract_id), ...Object.fromEntries(MEASURES.map((m) => [m, Number(r[m])])) }))
+    .map(plain)
     .sort((a, b) => ([a.dim, a.customer_id, a.day, a.contract_id, a.key].join('|') < [b.dim, b.customer_id, b.day, b.contract_id, b.key].join('|') ? -1 : 1));
 }
 
@@ -56,12 +66,12 @@ async function expectMonthlyMatchesDaily(w: TicketWorld) {
     const month = String(r.day).slice(0, 7);
     const k = [r.dim, r.customer_id, month, r.contract_id, r.key].join('|');
     const row = byMonth.get(k) ?? { dim: r.dim, customer_id: r.customer_id, month, contract_id: r.contract_id, key: r.key, ...emptySums() };
-    for (const m of MEASURES) row[m] = Number(row[m]) + Number(r[m]);
+    for (const m of Object.keys(r)) if (MEASURES.includes(m as never) || m.startsWith('h:')) row[m] = Number(row[m] ?? 0) + Number((r as Record<string, unknown>)[m]);
     byMonth.set(k, row);
   }
   const expected = [...byMonth.entries()].filter(([, r]) => MEASURES.some((m) => r[m] !== 0)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
   const monthly = (await repo.allMonthly(w.t.database.db))
-    .map((r) => ({ ...r, customer_id: Number(r.customer_id), contract_id: Number(r.contract_id), ...Object.fromEntries(MEASURES.map((m) => [m, Number(r[m])])) }))
+    .map(plain)
     .sort((a, b) => ([a.dim, a.customer_id, a.month, a.contract_id, a.key].join('|') < [b.dim, b.customer_id, b.month, b.contract_id, b.key].join('|') ? -1 : 1));
   expect(monthly).toEqual(expected);
 }
