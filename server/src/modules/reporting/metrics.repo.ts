@@ -230,7 +230,7 @@ export async function anyFactsZone(db: DbOrTx, customerId: number): Promise<stri
 }
 
 export async function saveFacts(db: DbOrTx, rows: { ticket_id: number; customer_id: number; facts: string }[]): Promise<void> {
-  for (const part of chunks(rows, 200)) {
+  for (const part of chunks(rows, 1000)) {
     await db
       .insertInto('kpi_facts')
       .values(part)
@@ -276,7 +276,8 @@ async function addRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', dayColumn
   const set: Record<string, unknown> = Object.fromEntries(MEASURES.map((m) => [m, sql<number>`${sql.ref(`${table}.${m}`)} + ${sql.ref(`excluded.${m}`)}`]));
   // A histogram delta is appended (readers add the entries up): no read of the row first.
   for (const [, col] of HIST_COLUMNS) set[col] = sql<string>`coalesce(${sql.ref(`${table}.${col}`)}, '') || coalesce(${sql.ref(`excluded.${col}`)}, '')`;
-  for (const part of chunks(deltas, 200)) {
+  // 500 rows × 36 values: within both databases' bound-parameter limits.
+  for (const part of chunks(deltas, 500)) {
     const values = part.map((d) => ({
       dim: d.dim,
       customer_id: d.customer_id,
