@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.js';
+import { yieldToIo } from '../../platform/jobs/yield.js';
 import type { KpiFigure, ReportBlock, TableColumn } from '../../core/reporting/document.js';
 import { instantToZoned } from '../../core/calendar/tz.js';
 import { NOT_ENABLED_TEXT, type ResolvedSection } from '../../core/reporting/templates.js';
@@ -334,6 +335,8 @@ export async function buildSection(section: ResolvedSection, input: SectionInput
   if (section.unavailable) return [{ type: 'text', text: NOT_ENABLED_TEXT[input.locale] }];
   const build = BUILDERS[section.key];
   if (!build) return [{ type: 'text', text: NOT_ENABLED_TEXT[input.locale] }];
+  // A section is a few queries; between sections the server answers requests (the generation job builds every contract's reports).
+  await yieldToIo();
   const blocks = await build(input);
   return blocks.length ? blocks : [{ type: 'text', text: t(input.locale, 'reports.text.none') }];
 }

@@ -1,7 +1,10 @@
+import type { Selectable } from 'kysely';
 import type { Db, DbOrTx } from '../../db/index.js';
+import type { KpiRollupStateTable } from '../../db/schema.js';
 import { addSums, type Measure } from '../../core/reporting/kpis.js';
 import { contributions, rollupRows, type DayMeasures, type TicketFacts } from '../../core/reporting/contributions.js';
 import { enqueueJob } from '../../platform/jobs/scheduler.js';
+import { yieldToIo } from '../../platform/jobs/yield.js';
 import * as repo from './metrics.repo.js';
 
 /**
@@ -74,38 +77,65 @@ export class RollupService {
     private readonly lagMs = LAG_MS,
   ) {}
 
-  /** One step: a chunk of a rebuild, or the changes since the watermark. */
+  /**
+   * One step: a chunk of a rebuild, or the changes since the watermark. The reads and the
+   * arithmetic happen before the write transaction, yielding to the event loop between parts
+   * (on SQLite a transaction holds the only connection and never yields: the server would not
+   * answer meanwhile); the transaction writes the deltas and the new watermark only if the
+   * state is still the one the step started from (another run would have moved it).
+   */
   async run(now = Date.now()): Promise<RunResult> {
-    return this.db.transaction().execute(async (trx) => {
-      let state = await trx.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirst();
-      if (!state) {
-        const eventId = await repo.maxEventId(trx);
-        await trx.insertInto('kpi_rollup_state').values({ id: 1, event_id: eventId, changed_at: 0, rebuild_after: 0, rebuild_started_at: now, built: 0, updated_at: now }).execute();
-        state = (await trx.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow());
-      }
-      if (!state.built) {
-        const after = Number(state.rebuild_after ?? 0);
-        const ids = await repo.ticketIdsAfter(trx, after, REBUILD_CHUNK);
-        await this.apply(trx, ids);
-        const done = ids.length < REBUILD_CHUNK;
-        const startedAt = Number(state.rebuild_started_at ?? now);
+    const state = await this.state(now);
+    if (!state.built) {
+      const after = Number(state.rebuild_after ?? 0);
+      const ids = await repo.ticketIdsAfter(this.db, after, REBUILD_CHUNK);
+      const prepared = await this.prepare(ids);
+      const done = ids.length < REBUILD_CHUNK;
+      const startedAt = Number(state.rebuild_started_at ?? now);
+      const wrote = await this.db.transaction().execute(async (trx) => {
+        if (!(await this.unchanged(trx, state))) return false;
+        await this.write(trx, prepared);
         await trx
           .updateTable('kpi_rollup_state')
           .set(done ? { built: 1, rebuild_after: null, rebuild_started_at: null, changed_at: startedAt - this.lagMs, updated_at: now } : { rebuild_after: ids.length ? ids[ids.length - 1] : after, updated_at: now })
           .where('id', '=', 1)
           .execute();
-        return { mode: 'rebuild', tickets: ids.length, more: !done };
-      }
-      const since = Number(state.changed_at);
-      const { ids: changed, maxEventId } = await this.changedSince(trx, since, Number(state.event_id));
-      if (changed.size > MAX_INCREMENTAL) {
-        await this.startRebuild(trx, now);
-        return { mode: 'incremental', tickets: 0, more: true };
-      }
-      await this.apply(trx, [...changed]);
+        return true;
+      });
+      return { mode: 'rebuild', tickets: wrote ? ids.length : 0, more: !wrote || !done };
+    }
+    const since = Number(state.changed_at);
+    const { ids: changed, maxEventId } = await this.changedSince(this.db, since, Number(state.event_id));
+    if (changed.size > MAX_INCREMENTAL) {
+      await this.db.transaction().execute((trx) => this.startRebuild(trx, now));
+      return { mode: 'incremental', tickets: 0, more: true };
+    }
+    const prepared = await this.prepare([...changed]);
+    const wrote = await this.db.transaction().execute(async (trx) => {
+      if (!(await this.unchanged(trx, state))) return false;
+      await this.write(trx, prepared);
       await trx.updateTable('kpi_rollup_state').set({ event_id: maxEventId, changed_at: Math.max(since, now - this.lagMs), updated_at: now }).where('id', '=', 1).execute();
-      return { mode: 'incremental', tickets: changed.size, more: false };
+      return true;
     });
+    return { mode: 'incremental', tickets: wrote ? changed.size : 0, more: !wrote };
+  }
+
+  /** The watermark row, created (rebuild from the start) on the first run. */
+  private async state(now: number): Promise<StateRow> {
+    const existing = await this.db.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirst();
+    if (existing) return existing;
+    const eventId = await repo.maxEventId(this.db);
+    await this.db
+      .insertInto('kpi_rollup_state')
+      .values({ id: 1, event_id: eventId, changed_at: 0, rebuild_after: 0, rebuild_started_at: now, built: 0, updated_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    return this.db.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  }
+
+  private async unchanged(trx: DbOrTx, before: StateRow): Promise<boolean> {
+    const now = await trx.selectFrom('kpi_rollup_state').selectAll().where('id', '=', 1).executeTakeFirst();
+    return !!now && (['event_id', 'changed_at', 'rebuild_after', 'rebuild_started_at', 'built', 'updated_at'] as const).every((k) => String(now[k]) === String(before[k]));
   }
 
   /** The tickets changed since a watermark (see the class comment), and the highest timeline entry id seen. */
@@ -165,11 +195,11 @@ export class RollupService {
   }
 
   /**
-   * Replaces these tickets' contributions: old ones subtracted, new ones added. The deltas of all
-   * the tickets are added up before writing, so a (customer, day, key) row many of them touch is
-   * written once: most of a rebuild's cost is these upserts.
+   * What replacing these tickets' contributions writes: old ones subtracted, new ones added. The
+   * deltas of all the tickets are added up first, so a (customer, day, key) row many of them
+   * touch is written once: most of a rebuild's cost is these upserts.
    */
-  private async apply(trx: DbOrTx, ids: number[]): Promise<void> {
+  private async prepare(ids: number[]): Promise<Prepared> {
     const deltas = new Map<string, repo.DailyDelta>();
     const addRows = (f: TicketFacts, days: DayMeasures, sign: number) => {
       for (const r of rollupRows(f, days)) {
@@ -182,8 +212,9 @@ export class RollupService {
     const stored: { ticket_id: number; customer_id: number; facts: string }[] = [];
     const gone: number[] = [];
     for (const part of repo.chunks(ids)) {
-      const old = await repo.factsOf(trx, part);
-      const current = await repo.loadFacts(trx, part);
+      await yieldToIo();
+      const old = await repo.factsOf(this.db, part);
+      const current = await repo.loadFacts(this.db, part);
       const seen = new Set<number>();
       for (const f of current) {
         seen.add(f.id);
@@ -206,12 +237,24 @@ export class RollupService {
         gone.push(id);
       }
     }
-    for (const part of repo.chunks(gone)) await trx.deleteFrom('kpi_facts').where('ticket_id', 'in', part).execute();
-    const nonZero = [...deltas.values()].filter((d) => Object.values(d.sums).some((v) => v !== 0));
-    await repo.addDaily(trx, nonZero);
-    await repo.saveFacts(trx, stored);
+    await yieldToIo();
+    return { deltas: [...deltas.values()].filter((d) => Object.values(d.sums).some((v) => v !== 0)), stored, gone };
+  }
+
+  private async write(trx: DbOrTx, p: Prepared): Promise<void> {
+    for (const part of repo.chunks(p.gone)) await trx.deleteFrom('kpi_facts').where('ticket_id', 'in', part).execute();
+    await repo.addDaily(trx, p.deltas);
+    await repo.saveFacts(trx, p.stored);
   }
 }
+
+interface Prepared {
+  deltas: repo.DailyDelta[];
+  stored: { ticket_id: number; customer_id: number; facts: string }[];
+  gone: number[];
+}
+
+type StateRow = Selectable<KpiRollupStateTable>;
 
 /** Runs the rollup every minute on one process (the scheduler's keyed job: one live job across processes). */
 export async function scheduleRollup(db: DbOrTx, runAt = Date.now()): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db, DbOrTx } from '../../db/index.js';
+import { yieldToIo } from './yield.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { JobsTable } from '../../db/schema.js';
 
@@ -199,8 +200,6 @@ export interface BatchOptions {
   priority?: number;
 }
 
-/** Lets the event loop serve I/O between claims (SQLite calls complete as microtasks only). */
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A sleeping loop: until when, and which kinds' new jobs wake it sooner (null: none). */
 interface Sleeper {
