@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { instantToZoned } from '../../core/calendar/index.js';
+import { ensureRoom, pdfBytes, pairRow, tableRow, zoneOffset, type TableCell, type TableStyle } from '../../platform/pdf/draw.js';
 import { fontBuffer, type FontChoice } from '../../platform/pdf/fonts.js';
 import type { PartUsed, RepairResult } from './schema.js';
 
@@ -58,16 +59,6 @@ export function formatLabour(labour: ReportDocument['labour']): string {
   return `${hours} 小时（${labour.source === 'worklogs' ? '按工作记录合计' : '按到场至离场时间'}）`;
 }
 
-/** "UTC+08:00" for the zone at that instant (the reader may be elsewhere: the times say whose clock they are). */
-export function zoneOffset(ms: number, timeZone: string): string {
-  try {
-    const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
-    return name === 'GMT' ? 'UTC+00:00' : name.replace(/^GMT/, 'UTC');
-  } catch {
-    return timeZone;
-  }
-}
-
 export async function renderReportPdf(r: ReportDocument, font: FontChoice): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
@@ -75,12 +66,7 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
     bufferPages: true,
     info: { Title: `维修服务报告 ${r.number}`, Author: r.providerName ?? 'Yunwei', Subject: r.customerName, Creator: 'Yunwei' },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
-  });
+  const bytes = pdfBytes(doc);
   if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
   else doc.registerFont('cjk', fontBuffer(font));
   doc.font('cjk');
@@ -89,28 +75,11 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
   const width = doc.page.width - left - doc.page.margins.right;
   const when = (ms: number | null) => formatZhInstant(ms, r.timeZone);
 
-  /** Starts a new page when `height` does not fit on this one. */
-  const ensure = (height: number) => {
-    if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
-  };
+  const ensure = (height: number) => ensureRoom(doc, height);
 
+  const table: TableStyle = { left, fontSize: 10, pad: 5, border: BORDER, shade: SHADE };
   /** One table row: cells of the given widths, each wrapped, all as tall as the tallest; shaded cells are labels. */
-  const row = (cells: Array<{ text: string; width: number; shaded?: boolean; align?: 'left' | 'center' | 'right' }>, size = 10) => {
-    doc.fontSize(size);
-    const pad = 5;
-    const height = Math.max(...cells.map((c) => doc.heightOfString(c.text || ' ', { width: c.width - 2 * pad }))) + 2 * pad;
-    ensure(height);
-    const top = doc.y;
-    let x = left;
-    for (const c of cells) {
-      if (c.shaded) doc.rect(x, top, c.width, height).fill(SHADE);
-      doc.rect(x, top, c.width, height).lineWidth(0.5).stroke(BORDER);
-      doc.fillColor('#000000').text(c.text, x + pad, top + pad, { width: c.width - 2 * pad, align: c.align ?? 'left' });
-      x += c.width;
-    }
-    doc.x = left;
-    doc.y = top + height;
-  };
+  const row = (cells: TableCell[]) => tableRow(doc, table, cells);
 
   const section = (title: string, body: string | null) => {
     ensure(60);
@@ -133,13 +102,7 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
   // ---- header: who, where, when
   const label = 72;
   const value = (width - 2 * label) / 2;
-  const pair = (l1: string, v1: string, l2: string, v2: string) =>
-    row([
-      { text: l1, width: label, shaded: true },
-      { text: v1, width: value },
-      { text: l2, width: label, shaded: true },
-      { text: v2, width: value },
-    ]);
+  const pair = (l1: string, v1: string, l2: string, v2: string) => pairRow(doc, table, { label, value }, l1, v1, l2, v2);
   pair('客户', r.customerName, '服务地点', r.siteName ?? NONE);
   pair('联系人', r.contactName ?? NONE, '联系电话', r.contactPhone ?? NONE);
   pair('报告时间', when(r.reportedAt), '工程师', r.engineerName ?? NONE);
@@ -225,6 +188,5 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
     doc.page.margins.bottom = bottom;
   }
   doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return bytes;
 }

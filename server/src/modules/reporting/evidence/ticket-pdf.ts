@@ -1,5 +1,6 @@
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
+import { ensureRoom, pdfBytes, pairRow, tableRow, zoneOffset, type TableCell, type TableStyle } from '../../../platform/pdf/draw.js';
 import { fontBuffer, type FontChoice } from '../../../platform/pdf/fonts.js';
 import { localTime, NONE, type SlaOutcome } from './labels.js';
 
@@ -44,18 +45,6 @@ export interface TicketDoc {
 const BORDER = '#999999';
 const SHADE = '#f0f0f0';
 
-/** "UTC+08:00": the zone's offset at that instant (one formatter per zone, made once). */
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-function offsetOf(ms: number, timeZone: string): string {
-  let f = offsetFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
-    offsetFormats.set(timeZone, f);
-  }
-  const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
-  return name === 'GMT' ? 'UTC+00:00' : name.replace(/^GMT/, 'UTC');
-}
-
 const parsedFonts = new Map<string, fontkit.Font>();
 function parsedFont(font: FontChoice): fontkit.Font {
   const key = `${font.path}#${font.family ?? ''}`;
@@ -83,36 +72,15 @@ export async function renderTicketPdf(t: TicketDoc, font: FontChoice, fixedDate:
     margins: { top: 45, bottom: 50, left: 45, right: 45 },
     info: { Title: `工单 ${t.number}`, Subject: t.customerName, Creator: 'Yunwei', Producer: 'Yunwei', CreationDate: fixedDate, ModDate: fixedDate },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
-  });
+  const bytes = pdfBytes(doc);
   // pdfkit takes a parsed fontkit font as well as a name or bytes; its types know only those.
 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const when = (ms: number | null) => localTime(ms, t.timeZone);
-  const ensure = (height: number) => {
-    if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
-  };
-  const row = (cells: Array<{ text: string; width: number; shaded?: boolean }>, size = 9) => {
-    doc.fontSize(size);
-    const pad = 4;
-    const height = Math.max(...cells.map((c) => doc.heightOfString(c.text || ' ', { width: c.width - 2 * pad }))) + 2 * pad;
-    ensure(height);
-    const top = doc.y;
-    let x = left;
-    for (const c of cells) {
-      if (c.shaded) doc.rect(x, top, c.width, height).fill(SHADE);
-      doc.rect(x, top, c.width, height).lineWidth(0.5).stroke(BORDER);
-      doc.fillColor('#000000').text(c.text, x + pad, top + pad, { width: c.width - 2 * pad });
-      x += c.width;
-    }
-    doc.x = left;
-    doc.y = top + height;
-  };
+  const ensure = (height: number) => ensureRoom(doc, height);
+  const table: TableStyle = { left, fontSize: 9, pad: 4, border: BORDER, shade: SHADE };
+  const row = (cells: TableCell[]) => tableRow(doc, table, cells);
   const heading = (title: string) => {
     ensure(50);
     doc.moveDown(0.7);
@@ -127,19 +95,13 @@ export async function renderTicketPdf(t: TicketDoc, font: FontChoice, fixedDate:
 
   const lw = 62;
   const vw = (width - 2 * lw) / 2;
-  const pair = (l1: string, v1: string, l2: string, v2: string) =>
-    row([
-      { text: l1, width: lw, shaded: true },
-      { text: v1, width: vw },
-      { text: l2, width: lw, shaded: true },
-      { text: v2, width: vw },
-    ]);
+  const pair = (l1: string, v1: string, l2: string, v2: string) => pairRow(doc, table, { label: lw, value: vw }, l1, v1, l2, v2);
   pair('客户', t.customerName, '合同', t.contractName);
   pair('类型', t.kind, '状态', t.state);
   pair('优先级', t.priority, '影响度/紧急度', `${t.impact} / ${t.urgency}`);
   pair('报告渠道', t.channel, '报告人', t.caller);
   pair('服务地点', t.siteName, '服务/分类', `${t.service} / ${t.category}`);
-  pair('处理组/人', t.handler, '时间基准', `客户所在时区 ${t.timeZone}（${offsetOf(t.times[0]?.[1] ?? 0, t.timeZone)}）`);
+  pair('处理组/人', t.handler, '时间基准', `客户所在时区 ${t.timeZone}（${zoneOffset(t.times[0]?.[1] ?? 0, t.timeZone)}）`);
   for (let i = 0; i < t.times.length; i += 2) {
     const [a, b] = [t.times[i], t.times[i + 1]];
     pair(a[0], when(a[1]), b?.[0] ?? '', b ? when(b[1]) : '');
@@ -182,6 +144,5 @@ export async function renderTicketPdf(t: TicketDoc, font: FontChoice, fixedDate:
   if (!t.events.length) doc.fontSize(9.5).text('无记录', left, doc.y, { width });
 
   doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return bytes;
 }

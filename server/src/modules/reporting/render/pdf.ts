@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { ReportDocument } from '../../../core/reporting/document.js';
+import { pdfBytes } from '../../../platform/pdf/draw.js';
 import { fontBuffer, type FontChoice } from '../../../platform/pdf/fonts.js';
 import { ACCENT, BODY_SIZE, drawBlock, ensureRoom, INK, leadHeight, MUTED, RULE, strong, type Flow } from './pdf-blocks.js';
 import { printableDocument } from './printable.js';
@@ -195,12 +196,7 @@ export async function renderPdf(document: ReportDocument, font: FontChoice): Pro
     // Fixed dates from the document, not the clock: the evidence pack hashes these bytes.
     info: { Title: r.title, Author: r.providerName, Subject: `${r.customerName} ${r.periodLabel}`, Creator: 'Yunwei', Producer: 'Yunwei', CreationDate: created, ModDate: created },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
-  });
+  const bytes = pdfBytes(doc);
   if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
   else doc.registerFont('cjk', fontBuffer(font));
   doc.font('cjk');
@@ -276,6 +272,5 @@ export async function renderPdf(document: ReportDocument, font: FontChoice): Pro
     doc.page.margins.bottom = bottom;
   }
   doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return bytes;
 }
