@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { Document, Packer, Paragraph } from 'docx';
 import { checkType, decodeText, extractText } from './extract.js';
 import { dataImagesOf, sanitizeArticleHtml } from './sanitize.js';
+import { weeksCovering } from './week.js';
 
 describe('knowledge documents: type check and text extraction', () => {
   it('reads the text of a Word document and of a workbook', async () => {
@@ -35,5 +36,16 @@ describe('knowledge documents: type check and text extraction', () => {
     expect(dataImagesOf(html).map((d) => d.mime)).toEqual(['image/png']);
     expect(sanitizeArticleHtml(html)).toBe('<p>截图</p><img src="/api/v1/knowledge/files/12" />');
     expect(sanitizeArticleHtml('<a href="JaVaScRiPt:alert(1)">x</a><a href="https://kb.example/a">y</a>')).toBe('<a target="_blank" rel="noopener noreferrer nofollow">x</a><a href="https://kb.example/a" target="_blank" rel="noopener noreferrer nofollow">y</a>');
+  });
+});
+
+describe('weeks of a period', () => {
+  it('are the Monday weeks that hold any of its days, in the zone', () => {
+    // Wednesday 3 June to Tuesday 16 June 2026: three weeks, the first and last cut by the period
+    const weeks = weeksCovering('2026-06-03', '2026-06-16', 'Asia/Shanghai');
+    expect(weeks.map((w) => w.start)).toEqual(['2026-06-01', '2026-06-08', '2026-06-15']);
+    expect(new Date(weeks[0].from).toISOString()).toBe('2026-05-31T16:00:00.000Z');
+    // a period of exactly one Monday–Sunday week is one week
+    expect(weeksCovering('2026-06-08', '2026-06-14', 'Asia/Shanghai').map((w) => w.start)).toEqual(['2026-06-08']);
   });
 });

@@ -39,3 +39,10 @@ export function weeksEnding(ms: number, count: number, timeZone = DEFAULT_WEEK_Z
   for (let i = count - 1; i >= 0; i--) out.push(weekStarting(addDays(last.start, -7 * i), timeZone));
   return out;
 }
+
+/** The weeks that hold any day of the local dates `from`…`to` (both inclusive), oldest first. */
+export function weeksCovering(from: string, to: string, timeZone = DEFAULT_WEEK_ZONE): Week[] {
+  const out: Week[] = [];
+  for (let w = weekStarting(from, timeZone); w.start <= to; w = weekStarting(addDays(w.start, 7), timeZone)) out.push(w);
+  return out;
+}

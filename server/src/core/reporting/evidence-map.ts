@@ -25,7 +25,9 @@ export type PackSource =
   /** satisfaction.xlsx 投诉 sheet and the complaint tickets' PDFs */
   | 'complaints'
   /** audit/: the customer's audit-log extract and the hash chain's verification */
-  | 'audit';
+  | 'audit'
+  /** knowledge-weekly.xlsx: the knowledge base's articles created and updated per week (this customer's and 通用) */
+  | 'knowledge';
 
 /**
  * Evidence kept by modules that do not exist yet: the index says "本系统尚未记录（对应模块未启用）"
@@ -83,7 +85,7 @@ export const EVIDENCE_REQUIREMENTS: readonly EvidenceRequirement[] = [
   r('R9', '系统安全分析报告', '每月', '[002 L153]', OFFLINE),
   r('R10', '系统/网络优化建议', '按客户计划', '[002 L153]', OFFLINE),
   r('R11', '评估报告；标准与流程定制；基线建立报告', '各一次', '[002 L153]', OFFLINE),
-  r('R12', '文档管理库 / 知识库', '每周更新', '[002 L153]', { offline: true, note: '知识库在系统中统一维护，不属于单个客户的服务记录，不随证据包导出' }),
+  r('R12', '文档管理库 / 知识库', '每周更新', '[002 L153]', { pack: ['knowledge'], note: '期间内每周新增与更新的知识文章（关于本客户的与通用的），无更新的周标为“否”；知识库正文在系统中维护，不随证据包导出' }),
   r('R13', '配置库/配置清单；资产库/资产清单', '每月补充 / 一次', '[002 L153]', { pending: ['cmdb'] }),
   r('R14', '测试报告；管理规范建议书', '按客户计划', '[002 L153]', OFFLINE),
   r('R15', '日常维护单、设备维修单、设备送修单、支持服务记录（备件领用单）', '按请求', '[002 L153]', { pack: ['tickets', 'repair_reports'], note: '备件领用记于维修服务报告的“更换备件”' }),
@@ -160,6 +162,7 @@ export const RECORD_SECTIONS: ReadonlyArray<{ key: PendingModule | PackSource; z
   { key: 'service_reports', zh: '服务报告（月报、季报、年报等）' },
   { key: 'satisfaction', zh: '满意度与投诉' },
   { key: 'audit', zh: '审计日志与哈希链校验' },
+  { key: 'knowledge', zh: '知识库每周更新记录' },
   { key: 'inspections', zh: PENDING_MODULES.inspections.zh },
   { key: 'changes', zh: PENDING_MODULES.changes.zh },
   { key: 'emergencies', zh: PENDING_MODULES.emergencies.zh },

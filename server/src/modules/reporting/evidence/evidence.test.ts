@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantToZoned } from '../../../core/calendar/index.js';
@@ -121,6 +122,19 @@ describeDb('evidence pack', (kind) => {
       await trx.insertInto('service_report_versions').values({ report_id: Number(signed.id), seq: 1, figures: '{}', narratives: '{}', generated_at: now, pdf_blob_id: blob.id, pdf_sha256: blob.sha256, pdf_size: blob.size, issued_at: now, created_at: now }).execute();
       await trx.insertInto('service_reports').values({ ...base, type: 'monthly_repair', period: 'P1', number: 'RPT-MR-DRAFT-A', state: 'draft' }).execute();
     });
+    // Knowledge saves (R12): A's article written 3 days ago and retitled 2 days ago, a general one 4
+    // days ago; B's article and one of A's written today are not in A's pack.
+    const article = async (title: string, customerId: number | null) => ok(await w.admin.request({ method: 'POST', url: '/api/v1/knowledge/articles', payload: { kind: 'solution', title, bodyHtml: '<p>处理步骤</p>', customerId } }), 201);
+    const printer = await article('打印机卡纸处理办法', w.a.customerId);
+    ok(await w.admin.request({ method: 'PATCH', url: `/api/v1/knowledge/articles/${printer.id}`, payload: { version: printer.version, title: '打印机卡纸处理办法（修订）' } }));
+    const vpn = await article('VPN 809 错误处理', null);
+    const bs = await article('MARK-B 客户B的知识', w.b.customerId);
+    await article('今天写的知识', w.a.customerId);
+    const savedAt = (articleId: number, version: number, at: number) => db.updateTable('kb_article_versions').set({ created_at: at }).where('article_id', '=', articleId).where('version', '=', version).execute();
+    await savedAt(printer.id, 1, threeDaysAgo);
+    await savedAt(printer.id, 2, Date.now() - 2 * DAY);
+    await savedAt(vpn.id, 1, Date.now() - 4 * DAY);
+    await savedAt(bs.id, 1, threeDaysAgo);
     // A staff member holding evidence.export whose teams serve customer A only.
     ok(await w.admin.request({ method: 'POST', url: '/api/v1/roles', payload: { code: 'evidence_clerk', nameZh: '证据导出', nameEn: 'Evidence clerk', permissions: ['evidence.export'] } }), 201);
     const clerkId = await insertUser(w.t.database, { username: 'clerk', roles: ['engineer', 'evidence_clerk'], displayName: '周审' });
@@ -179,6 +193,36 @@ describeDb('evidence pack', (kind) => {
     expect(text).toContain('SLA达成情况');
     expect(text).toMatch(/响应.*(达标|超时)/);
     expect(text).toContain('维修服务报告');
+  });
+
+  it('carries the knowledge base\'s weekly record (R12): the period\'s weeks, A\'s and general saves with their titles as saved', async () => {
+    expect(files.has('knowledge-weekly.xlsx')).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(files.get('knowledge-weekly.xlsx')! as unknown as ArrayBuffer);
+    const values = (name: string) => {
+      const out: unknown[][] = [];
+      wb.getWorksheet(name)!.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+      return out;
+    };
+    const weeks = values('每周更新');
+    expect(weeks[0]).toEqual(['周（周一）', '起', '止', '新增文章', '更新文章', '合计', '本周已更新', '说明']);
+    const weekRows = weeks.slice(1).filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(String(r[0])));
+    // five days of the period fall in one or two Monday weeks; the first starts at `from`, the last ends at `to`
+    expect(weekRows.length).toBeGreaterThanOrEqual(1);
+    expect(weekRows[0][1]).toBe(from);
+    expect(weekRows[weekRows.length - 1][2]).toBe(to);
+    expect(weekRows.reduce((n, r) => n + Number(r[3]), 0)).toBe(2); // 打印机卡纸处理办法 and the general VPN article
+    expect(weekRows.reduce((n, r) => n + Number(r[4]), 0)).toBe(1); // the retitling
+    const detail = values('更新明细').map((r) => r.join('|'));
+    expect(detail.some((r) => r.includes('|打印机卡纸处理办法|解决方案|本客户|1|新增|新建|'))).toBe(true);
+    expect(detail.some((r) => r.includes('|打印机卡纸处理办法（修订）|解决方案|本客户|2|更新|修改|'))).toBe(true);
+    expect(detail.some((r) => r.includes('|VPN 809 错误处理|解决方案|通用|1|新增|'))).toBe(true);
+    expect(detail.join('\n')).not.toMatch(/MARK-B|今天写的知识/);
+    const html = files.get('index.html')!.toString('utf8');
+    const r12 = html.split('<tr>').find((row) => row.startsWith('<td>R12</td>'))!;
+    expect(r12).toContain('href="knowledge-weekly.xlsx"');
+    expect(r12).toContain('已提供');
+    expect(JSON.parse(files.get('manifest.json')!.toString('utf8')).counts.knowledgeSaves).toBe(3);
   });
 
   it('carries the signed repair report byte for byte as stored at the signing', () => {

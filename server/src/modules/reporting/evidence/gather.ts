@@ -1,8 +1,11 @@
 import type { Db } from '../../../db/index.js';
 import { verifyChain } from '../../../platform/audit/service.js';
 import { REPORT_TYPES, type ReportType } from '../../../core/reporting/templates.js';
+import { instantToZoned } from '../../../core/calendar/index.js';
+import { weeksCovering } from '../../../core/knowledge/week.js';
+import { numberOf as articleNumber } from '../../knowledge/service.js';
 import { slaOutcome } from './labels.js';
-import { PATHS, type ChainStatement, type PackCustomer, type PackPeriod, type PackPlan, type RepairReportEntry, type TicketLine } from './plan.js';
+import { PATHS, type ChainStatement, type KnowledgeSave, type KnowledgeWeek, type PackCustomer, type PackPeriod, type PackPlan, type RepairReportEntry, type TicketLine } from './plan.js';
 import * as repo from './repo.js';
 import { priorityNames } from '../metrics.repo.js';
 
@@ -98,6 +101,7 @@ export async function gatherPlan(db: Db, customer: PackCustomer, period: PackPer
     signerName: r.signer_name,
     pdf: { blobId: Number(r.pdf_blob_id), sha256: r.pdf_sha256, file: PATHS.serviceReport(r.number, r.seq) },
   }));
+  const knowledge = await knowledgeRecord(db, customer, period);
   const auditRows = await countAudit(db, customer.id, period);
   const full = await verifyChain(db);
   return {
@@ -109,6 +113,7 @@ export async function gatherPlan(db: Db, customer: PackCustomer, period: PackPer
     repairReports,
     serviceReports,
     ratings,
+    knowledge,
     auditRows,
     chain: await chainStatement(db, period.end, full),
     chainAtExport: { ok: full.ok, checked: full.checked, firstBadId: full.firstBadId },
@@ -127,6 +132,39 @@ function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
     else out.set(k, [r]);
   }
   return out;
+}
+
+/**
+ * The knowledge base's "updated weekly" record for the pack (R12): every week (Monday to Sunday in
+ * the customer's zone) that holds a day of the period, with the articles created and updated in it
+ * — a version 1 is a creation, any later version an update, as in the knowledge module's own weekly
+ * record — counting only saves inside the period, so a week cut by the period's edge says so.
+ */
+async function knowledgeRecord(db: Db, customer: PackCustomer, period: PackPeriod): Promise<PackPlan['knowledge']> {
+  const tz = customer.timeZone;
+  const rows = await repo.knowledgeVersions(db, customer.id, period.start, period.end);
+  const spans = weeksCovering(period.from, period.to, tz);
+  const saves: KnowledgeSave[] = rows.map((r) => {
+    const at = Number(r.created_at);
+    let title = r.title;
+    try {
+      const content = JSON.parse(r.content) as { title?: unknown };
+      if (typeof content.title === 'string' && content.title) title = content.title;
+    } catch {
+      // An unreadable snapshot: the article's title now.
+    }
+    const week = spans.find((w) => at >= w.from && at < w.to)?.start ?? '';
+    return { at, week, number: articleNumber(Number(r.article_id)), title, kind: r.kind, ownCustomer: r.customer_id !== null, version: Number(r.version), change: r.change, author: r.author_name };
+  });
+  const weeks: KnowledgeWeek[] = spans.map((w) => {
+    const sunday = instantToZoned(w.to - 1, tz).date;
+    const from = w.start < period.from ? period.from : w.start;
+    const to = sunday > period.to ? period.to : sunday;
+    const inWeek = saves.filter((x) => x.week === w.start);
+    const created = inWeek.filter((x) => x.version === 1).length;
+    return { week: w.start, from, to, partial: from !== w.start || to !== sunday, created, updated: inWeek.length - created };
+  });
+  return { weeks, saves };
 }
 
 async function countAudit(db: Db, customerId: number, period: PackPeriod): Promise<number> {

@@ -45,6 +45,11 @@ export function resolveEvidence(plan: PackPlan): RequirementEvidence[] {
         return { links: [{ text: `${PATHS.satisfaction}（投诉 ${complaints.length} 件）`, href: PATHS.satisfaction }, ...complaints.slice(0, REPAIR_LINKS_INLINE).map((t) => ({ text: t.file, href: t.file }))], any: complaints.length > 0 };
       case 'audit':
         return { links: [{ text: PATHS.auditLog, href: PATHS.auditLog }, { text: PATHS.chain, href: PATHS.chain }], any: true };
+      case 'knowledge': {
+        const { weeks, saves } = plan.knowledge;
+        const updated = weeks.filter((w) => w.created + w.updated > 0).length;
+        return { links: [{ text: `${PATHS.knowledge}（${weeks.length} 周中 ${updated} 周有更新，共 ${saves.length} 次）`, href: PATHS.knowledge }], any: saves.length > 0 };
+      }
     }
   };
   return EVIDENCE_REQUIREMENTS.map((req) => {
@@ -106,6 +111,7 @@ export function renderIndexHtml(plan: PackPlan, evidence: RequirementEvidence[])
       service_reports: `${plan.serviceReports.length} 份已签发的服务报告，见 <a href="#service-reports">服务报告</a>`,
       satisfaction: `${plan.ratings.length} 条评价、${plan.tickets.filter((t) => t.kind === 'complaint').length} 件投诉，见 <a href="${PATHS.satisfaction}">${PATHS.satisfaction}</a>`,
       audit: `${plan.auditRows} 条审计记录，见 <a href="${PATHS.auditLog}">${PATHS.auditLog}</a> 与 <a href="${PATHS.chain}">${PATHS.chain}</a>`,
+      knowledge: `知识文章新增 ${plan.knowledge.saves.filter((x) => x.version === 1).length} 篇、更新 ${plan.knowledge.saves.filter((x) => x.version > 1).length} 次（${plan.knowledge.weeks.filter((w) => w.created + w.updated > 0).length}/${plan.knowledge.weeks.length} 周有更新），见 <a href="${PATHS.knowledge}">${PATHS.knowledge}</a>`,
     };
     return `<tr><td>${esc(s.zh)}</td><td>${counts[s.key] ?? esc(NOT_RECORDED_ZH)}</td></tr>`;
   }).join('\n');

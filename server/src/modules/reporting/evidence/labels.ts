@@ -20,6 +20,8 @@ export const STATE_ZH: Record<string, string> = {
 export const KIND_ZH: Record<string, string> = { incident: '事件', request: '服务请求', consultation: '咨询', complaint: '投诉' };
 export const CHANNEL_ZH: Record<string, string> = { phone: '电话', portal: '客户门户', email: '邮件', api: 'API', monitoring: '监控告警', onsite: '现场' };
 export const LEVEL_ZH: Record<string, string> = { critical: '极高', high: '高', medium: '中', low: '低' };
+export const KB_KIND_ZH: Record<string, string> = { solution: '解决方案', howto: '操作指南', faq: '常见问题', known_error: '已知错误', document: '文档' };
+export const KB_CHANGE_ZH: Record<string, string> = { created: '新建', edited: '修改', restored: '恢复旧版本', from_ticket: '由工单转为知识' };
 export const METRIC_ZH: Record<string, string> = { response: '响应', diagnosis: '诊断', onsite: '到场', resolution: '解决' };
 const ACTION_ZH: Record<string, string> = {
   assign: '分派',

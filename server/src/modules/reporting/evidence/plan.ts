@@ -80,6 +80,36 @@ export interface RatingLine {
   ratedBy: string;
 }
 
+/** One week of the knowledge base's record (Monday to Sunday in the customer's zone), cut to the period. */
+export interface KnowledgeWeek {
+  /** The Monday, YYYY-MM-DD. */
+  week: string;
+  /** The local dates of the week inside the period, both inclusive. */
+  from: string;
+  to: string;
+  /** The week reaches past the period: only its days inside the period are counted. */
+  partial: boolean;
+  created: number;
+  updated: number;
+}
+
+/** One save of an article (a version): what the weekly record counts. */
+export interface KnowledgeSave {
+  at: number;
+  /** The Monday of its week. */
+  week: string;
+  /** KB-00012 */
+  number: string;
+  title: string;
+  kind: string;
+  /** The article is about this customer (else: 通用, about no customer). */
+  ownCustomer: boolean;
+  version: number;
+  /** created | edited | restored | from_ticket */
+  change: string;
+  author: string;
+}
+
 /** The part of the installation-wide hash chain the pack vouches for: from the first row to the last one written before the period's end. */
 export interface ChainStatement {
   ok: boolean;
@@ -101,6 +131,8 @@ export interface PackPlan {
   repairReports: RepairReportEntry[];
   serviceReports: ServiceReportEntry[];
   ratings: RatingLine[];
+  /** The knowledge base's "updated weekly" record (R12): the period's weeks and every save counted in them. */
+  knowledge: { weeks: KnowledgeWeek[]; saves: KnowledgeSave[] };
   auditRows: number;
   chain: ChainStatement;
   /** The whole chain as verified at the export (goes to the export record and the CLI, not into the pack). */
@@ -139,6 +171,7 @@ export const PATHS = {
   indexXlsx: 'index.xlsx',
   tickets: 'tickets.xlsx',
   satisfaction: 'satisfaction.xlsx',
+  knowledge: 'knowledge-weekly.xlsx',
   auditLog: 'audit/audit-log.csv',
   chain: 'audit/chain-verification.txt',
   manifest: 'manifest.json',

@@ -137,6 +137,24 @@ export function issuedServiceReports(db: DbOrTx, customerId: number, from: strin
     .execute();
 }
 
+/**
+ * The knowledge base's saves in the period (R12, "updated weekly"): every version written of an
+ * article about this customer or about no customer (通用), oldest first, with the title as that
+ * version had it. Articles about other customers are theirs and stay out of this pack.
+ */
+export function knowledgeVersions(db: DbOrTx, customerId: number, start: number, end: number) {
+  return db
+    .selectFrom('kb_article_versions as v')
+    .innerJoin('kb_articles as a', 'a.id', 'v.article_id')
+    .select(['v.id', 'v.article_id', 'v.version', 'v.change', 'v.author_name', 'v.created_at', 'v.content', 'a.kind', 'a.title', 'a.customer_id'])
+    .where('v.created_at', '>=', start)
+    .where('v.created_at', '<', end)
+    .where((eb) => eb.or([eb('a.customer_id', '=', customerId), eb('a.customer_id', 'is', null)]))
+    .orderBy('v.created_at')
+    .orderBy('v.id')
+    .execute();
+}
+
 export async function userNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map();
   const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();

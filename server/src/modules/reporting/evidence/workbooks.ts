@@ -1,12 +1,13 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { KIND_ZH, label, localTime, NONE, STATE_ZH } from './labels.js';
+import { KB_CHANGE_ZH, KB_KIND_ZH, KIND_ZH, label, localTime, NONE, STATE_ZH } from './labels.js';
 import { chainSentence, type RequirementEvidence } from './index-html.js';
 import type { PackPlan, TicketLine } from './plan.js';
 
 /**
  * The pack's Excel files: index.xlsx (the requirement mapping and every ticket with its SLA
- * outcome), tickets.xlsx (the ticket ledger) and satisfaction.xlsx (ratings and complaints).
+ * outcome), tickets.xlsx (the ticket ledger), satisfaction.xlsx (ratings and complaints) and
+ * knowledge-weekly.xlsx (the knowledge base updated weekly, R12).
  *
  * An .xlsx is itself a zip, and ExcelJS stamps each part with the time of writing; `xlsxBytes`
  * re-packs the parts with the pack's fixed date so the same content gives the same bytes.
@@ -139,5 +140,50 @@ export async function satisfactionWorkbook(plan: PackPlan, asOf: Date, zipDate: 
     complaints.addRow([t.number, t.title, label(STATE_ZH, t.state), localTime(t.reportedAt, tz), localTime(t.respondedAt, tz), localTime(t.resolvedAt, tz), timely, t.file]);
   }
   if (!list.length) complaints.addRow(['期间内无投诉']);
+  return xlsxBytes(wb, asOf, zipDate);
+}
+
+/**
+ * knowledge-weekly.xlsx (R12, 知识库每周更新): 每周更新 — every week of the period with the articles
+ * created and updated in it and whether it was updated at all (a week without a save is the gap an
+ * auditor looks for); 更新明细 — every save counted, with its article, version and author.
+ */
+export async function knowledgeWorkbook(plan: PackPlan, asOf: Date, zipDate: Date): Promise<Buffer> {
+  const tz = plan.customer.timeZone;
+  const { weeks, saves } = plan.knowledge;
+  const wb = new ExcelJS.Workbook();
+  const perWeek = sheet(wb, '每周更新', [
+    { header: '周（周一）', width: 12 },
+    { header: '起', width: 12 },
+    { header: '止', width: 12 },
+    { header: '新增文章', width: 10 },
+    { header: '更新文章', width: 10 },
+    { header: '合计', width: 8 },
+    { header: '本周已更新', width: 11 },
+    { header: '说明', width: 36 },
+  ]);
+  for (const w of weeks) perWeek.addRow([w.week, w.from, w.to, w.created, w.updated, w.created + w.updated, w.created + w.updated > 0 ? '是' : '否', w.partial ? '跨越期间边界，仅计期间内的日期' : '']);
+  const updatedWeeks = weeks.filter((w) => w.created + w.updated > 0).length;
+  perWeek.addRow([]);
+  perWeek.addRow(['合计', `${weeks.length} 周`, `${updatedWeeks} 周有更新`, weeks.reduce((n, w) => n + w.created, 0), weeks.reduce((n, w) => n + w.updated, 0), saves.length]);
+  perWeek.addRow([`范围：关于本客户的文章与通用文章（不属于任何客户）；周一 00:00 至下周一 00:00（${tz}）；文章的第 1 版计为新增，之后的每一版计为更新。`]);
+
+  const detail = sheet(wb, '更新明细', [
+    { header: '时间', width: 17 },
+    { header: '周（周一）', width: 12 },
+    { header: '文章编号', width: 11 },
+    { header: '标题', width: 44 },
+    { header: '类型', width: 10 },
+    { header: '适用', width: 8 },
+    { header: '版本', width: 6 },
+    { header: '新增/更新', width: 10 },
+    { header: '操作', width: 14 },
+    { header: '作者', width: 14 },
+  ]);
+  for (const x of saves) {
+    detail.addRow([localTime(x.at, tz), x.week, x.number, x.title, label(KB_KIND_ZH, x.kind), x.ownCustomer ? '本客户' : '通用', x.version, x.version === 1 ? '新增' : '更新', label(KB_CHANGE_ZH, x.change), x.author]);
+  }
+  if (!saves.length) detail.addRow(['期间内知识库无新增或更新']);
+  detail.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 10 } };
   return xlsxBytes(wb, asOf, zipDate);
 }
