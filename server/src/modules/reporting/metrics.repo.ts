@@ -317,8 +317,15 @@ export type RollupGroup = 'none' | 'day' | 'month' | 'customer' | 'key';
  * Whole months inside the range are read from `kpi_monthly` (unless grouped by day), the days
  * before the first and after the last whole month from `kpi_daily`.
  */
-export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup, hist: readonly HistMetric[] = []): Promise<{ g: string; sums: Sums }[]> {
-  const readRange = (table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup) => readRows(db, table, column, dim, f, from, to, group, hist);
+export interface Wanted {
+  /** The measures to add up (the others read as 0): summing every column of a year's rows costs several times one column. */
+  measures: readonly Measure[];
+  /** The duration histograms to read (the 90th percentiles). */
+  hist: readonly HistMetric[];
+}
+
+export async function readDaily(db: DbOrTx, dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup, wanted: Wanted = { measures: MEASURES, hist: [] }): Promise<{ g: string; sums: Sums }[]> {
+  const readRange = (table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup) => readRows(db, table, column, dim, f, from, to, group, wanted);
   if (group === 'day') return readRange('kpi_daily', 'day', dim, f, from, to, group);
   const firstWhole = from.endsWith('-01') ? from.slice(0, 7) : nextMonth(from.slice(0, 7));
   const lastWhole = isLastDayOfMonth(to) ? to.slice(0, 7) : previousMonth(to.slice(0, 7));
@@ -353,8 +360,11 @@ function concatHist(db: DbOrTx, col: string) {
   return dialectOf(db as never) === 'postgres' ? sql<string | null>`string_agg(${sql.ref(col)}, '')` : sql<string | null>`group_concat(${sql.ref(col)}, '')`;
 }
 
-async function readRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup, hist: readonly HistMetric[]): Promise<{ g: string; sums: Sums }[]> {
-  const sums = [...MEASURES.map((m) => sql<number>`coalesce(sum(${sql.ref(m)}), 0)`.as(m)), ...HIST_COLUMNS.filter(([m]) => hist.includes(m)).map(([, col]) => concatHist(db, col).as(col))];
+async function readRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column: 'day' | 'month', dim: string, f: TicketFilter, from: string, to: string, group: RollupGroup, wanted: Wanted): Promise<{ g: string; sums: Sums }[]> {
+  const { measures, hist } = wanted;
+  // At least one column: a grouped read still says which groups have rows.
+  const summed = measures.length ? measures : (['opened'] as const);
+  const sums = [...summed.map((m) => sql<number>`coalesce(sum(${sql.ref(m)}), 0)`.as(m)), ...HIST_COLUMNS.filter(([m]) => hist.includes(m)).map(([, col]) => concatHist(db, col).as(col))];
   const groupCol = group === 'day' || group === 'month' ? column : group === 'customer' ? 'customer_id' : group === 'key' ? 'key' : null;
   let q = db
     .selectFrom(table as 'kpi_daily')
@@ -365,7 +375,7 @@ async function readRows(db: DbOrTx, table: 'kpi_daily' | 'kpi_monthly', column: 
   const rows = (await q.execute()) as unknown as (Record<Measure, number | string> & { g?: string | number; resp_hist?: string | null; reso_hist?: string | null })[];
   return rows.map((r) => {
     const s = emptySums();
-    for (const m of MEASURES) s[m] = Number(r[m] ?? 0);
+    for (const m of summed) s[m] = Number(r[m] ?? 0);
     for (const [metric, col] of HIST_COLUMNS) if (hist.includes(metric)) addEncodedHist(s as unknown as Record<string, number>, metric, r[col]);
     return { g: r.g === undefined || r.g === null ? '' : String(r.g), sums: s };
   });

@@ -1,6 +1,5 @@
 import type { Db } from '../../db/index.js';
 import { KPIS, emptySums, addSums, kpiDef, kpiValue, type KpiDef, type Measure, type PartialSums, type Special, type Sums } from '../../core/reporting/kpis.js';
-import type { HistMetric } from '../../core/reporting/histogram.js';
 import { contributions, dimKey, ROLLUP_DIMS, type RollupDim } from '../../core/reporting/contributions.js';
 import { addDays, bucketLastDay, dayStart, daysBetween, isLocalDate, localDayOf, timeKey, timeKeyLabel, timeKeys } from '../../core/reporting/periods.js';
 import type { Actor } from '../../platform/auth/actor.js';
@@ -178,13 +177,18 @@ export class MetricsService {
 
     const groups = new Map<string, Sums>();
     const totals = emptySums();
-    const hist = [...new Set(additive.flatMap((d) => (d.percentileOf ? [d.percentileOf] : [])))];
-    if (additive.length && scope.customers.length) await this.addAdditive(scope, q, groupBy, keyOf, groups, totals, hist);
+    const wanted: repo.Wanted = {
+      measures: [...new Set(additive.flatMap((d) => [...(d.num ?? []), ...(d.den ?? [])]))],
+      hist: [...new Set(additive.flatMap((d) => (d.percentileOf ? [d.percentileOf] : [])))],
+    };
+    if (additive.length && scope.customers.length) await this.addAdditive(scope, q, groupBy, keyOf, groups, totals, wanted);
 
     const specials = new Map<string, Map<string, MetricValue>>();
+    // The ageing buckets are five KPIs over one read of the candidate tickets.
+    const memo: SpecialMemo = {};
     const specialTotals: Record<string, MetricValue> = {};
     for (const def of special) {
-      const { perGroup, total } = await this.special(def.special!, scope, q, groupBy, keyOf);
+      const { perGroup, total } = await this.special(def.special!, scope, q, groupBy, keyOf, memo);
       specials.set(def.code, perGroup);
       specialTotals[def.code] = total;
     }
@@ -211,7 +215,7 @@ export class MetricsService {
   }
 
   /** The additive KPIs: rollup rows for settled days, contributions of the tickets for the rest. */
-  private async addAdditive(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string, groups: Map<string, Sums>, totals: Sums, hist: readonly HistMetric[] = []) {
+  private async addAdditive(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string, groups: Map<string, Sums>, totals: Sums, wanted: repo.Wanted) {
     const add = (key: string, s: PartialSums) => {
       let g = groups.get(key);
       if (!g) groups.set(key, (g = emptySums()));
@@ -225,7 +229,7 @@ export class MetricsService {
     if (pending) {
       // The rollup, brought up to this instant by the changes its next run will apply.
       const group = groupBy === 'total' ? 'none' : groupBy === 'month' ? 'month' : TIME_DIMS.has(groupBy) ? 'day' : groupBy === 'customer' || groupBy === 'tier' ? 'customer' : 'key';
-      for (const r of await repo.readDaily(this.db, rollupDim!, scope.filter, q.from, q.to, group, hist)) {
+      for (const r of await repo.readDaily(this.db, rollupDim!, scope.filter, q.from, q.to, group, wanted)) {
         const key =
           group === 'none' ? '' : group === 'day' || group === 'month' ? timeKey(groupBy as 'day', r.g) : group === 'customer' ? (groupBy === 'tier' ? String(scope.customers.find((c) => c.id === Number(r.g))?.tier ?? '') : r.g) : r.g;
         add(key, r.sums);
@@ -252,7 +256,7 @@ export class MetricsService {
   }
 
   /** The backlog and its ageing, from the tickets. */
-  private async special(kind: Special, scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string): Promise<{ perGroup: Map<string, MetricValue>; total: MetricValue }> {
+  private async special(kind: Special, scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string, memo: SpecialMemo = {}): Promise<{ perGroup: Map<string, MetricValue>; total: MetricValue }> {
     const perGroup = new Map<string, MetricValue>();
     if (!scope.customers.length) return { perGroup, total: emptySpecial() };
     if (kind === 'backlog') return this.backlog(scope, q, groupBy, keyOf);
@@ -262,7 +266,7 @@ export class MetricsService {
     const endOf = (last: string, tz: string) => dayStart(addDays(last, 1), tz);
     const minEnd = Math.min(...scope.customers.map((c) => endOf(ends[0].last, c.timeZone)));
     const maxEnd = Math.max(...scope.customers.map((c) => endOf(ends[ends.length - 1].last, c.timeZone)));
-    const rows = await repo.backlogCandidates(this.db, scope.filter, minEnd, maxEnd);
+    const rows = await (memo.candidates ??= repo.backlogCandidates(this.db, scope.filter, minEnd, maxEnd));
     const byCustomer = new Map(scope.customers.map((c) => [c.id, c]));
     const counts = new Map<string, number>();
     let total = 0;
@@ -302,7 +306,7 @@ export class MetricsService {
   private async backlog(scope: Scope, q: MetricQuery, groupBy: Dimension, keyOf: (s: KeySource, day: string) => string): Promise<{ perGroup: Map<string, MetricValue>; total: MetricValue }> {
     const groups = new Map<string, Sums>();
     const totals = emptySums();
-    await this.addAdditive(scope, { ...q, from: HISTORY_START }, groupBy, keyOf, groups, totals);
+    await this.addAdditive(scope, { ...q, from: HISTORY_START }, groupBy, keyOf, groups, totals, { measures: ['opened', 'resolved'], hist: [] });
     const open = (s: Sums | undefined) => (s ? s.opened - s.resolved : 0);
     const perGroup = new Map<string, MetricValue>();
     const count = (n: number): MetricValue => ({ value: n, numerator: n, denominator: 1 });
@@ -488,6 +492,11 @@ function inAgeBucket(kind: Special, ageMs: number): boolean {
   if (!b) return true;
   const days = ageMs / 86_400_000;
   return days >= b[0] && days < b[1];
+}
+
+/** What the special KPIs of one query share. */
+interface SpecialMemo {
+  candidates?: ReturnType<typeof repo.backlogCandidates>;
 }
 
 /** A backlog count with no tickets. */
