@@ -26,6 +26,7 @@ import * as m0024 from './migrations/0024_search.js';
 import * as m0025 from './migrations/0025_knowledge.js';
 import * as m0026 from './migrations/0026_evidence_exports.js';
 import * as m0028 from './migrations/0028_kpi_histograms.js';
+import * as m0029 from './migrations/0029_report_answer_files.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -66,6 +67,7 @@ const migrations: Record<string, ContextMigration> = {
   '0025_knowledge': m0025,
   '0026_evidence_exports': m0026,
   '0028_kpi_histograms': m0028,
+  '0029_report_answer_files': m0029,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */

@@ -776,6 +776,19 @@ export interface ServiceReportVersionsTable {
   issued_by: number | null;
   created_at: number;
   created_by: number | null;
+  /** 0029: the files rendered again once the customer answered (signed or returned); the issued ones above stay. */
+  answered_pdf_blob_id: number | null;
+  answered_pdf_sha256: string | null;
+  answered_pdf_size: number | null;
+  answered_docx_blob_id: number | null;
+  answered_docx_sha256: string | null;
+  answered_docx_size: number | null;
+  answered_xlsx_blob_id: number | null;
+  answered_xlsx_sha256: string | null;
+  answered_xlsx_size: number | null;
+  /** signed | returned */
+  answered_state: string | null;
+  answered_at: number | null;
 }
 export interface ServiceReportRemindersTable {
   id: Id;

@@ -44,7 +44,10 @@ export interface ReportVersion {
   note: string | null;
   issuedAt: string | null;
   issuedBy: string | null;
+  /** The files as issued (kept for the record). */
   files: { pdf: FileInfo | null; docx: FileInfo | null; xlsx: FileInfo | null };
+  /** Once the customer signed it off or returned it: the files drawn again with the answer, what a download gives. */
+  answer: { state: 'signed' | 'returned'; at: string; files: { pdf: FileInfo | null; docx: FileInfo | null; xlsx: FileInfo | null } } | null;
 }
 
 export interface Report {
@@ -129,6 +132,7 @@ export const reportsApi = {
   returnIt: (r: Report, signerName: string, opinion: string) => api.post<Report>(`${REPORTS}/${r.id}/return`, { version: r.version, signerName, opinion }),
 };
 
-export function fileUrl(id: Id, seq: number, format: 'pdf' | 'docx' | 'xlsx'): string {
-  return `${API_BASE}${REPORTS}/${id}/versions/${seq}/${format}`;
+/** A version's file: after the customer's answer the one drawn with it; `asIssued` the bytes as issued. */
+export function fileUrl(id: Id, seq: number, format: 'pdf' | 'docx' | 'xlsx', asIssued = false): string {
+  return `${API_BASE}${REPORTS}/${id}/versions/${seq}/${format}${asIssued ? '?as=issued' : ''}`;
 }

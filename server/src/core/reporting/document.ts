@@ -78,6 +78,10 @@ export interface ReportDocument {
     logo: Uint8Array | null;
   };
   sections: ReportSection[];
-  /** The customer's sign-off, printed on the last page once signed. */
-  signoff: { signerName: string; signedAt: string; comment: string | null } | null;
+  /**
+   * The customer's answer, printed on the cover and in the sign-off block: signed off (已签收确认)
+   * or returned with comments. `signedAt` is the local time of the answer in the customer's zone,
+   * `zone` names that zone as printed ('Asia/Shanghai，UTC+08:00'). Null until the customer answers.
+   */
+  signoff: { signerName: string; signedAt: string; comment: string | null; outcome?: 'signed' | 'returned'; zone?: string } | null;
 }

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { Updateable } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Db, Tx } from '../../db/index.js';
@@ -9,7 +8,7 @@ import { daysLeft } from '../../core/reporting/due.js';
 import { REPORT_TYPES, isReportType, type ReportType } from '../../core/reporting/templates.js';
 import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
 import { can, type Actor } from '../../platform/auth/actor.js';
-import { claimBlob, discardBlob, openBlob, writeBlob, type WrittenBlob } from '../../platform/files/store.js';
+import { discardBlob, openBlob } from '../../platform/files/store.js';
 import { AppError } from '../../platform/http/errors.js';
 import { iso } from '../../platform/http/zod.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
@@ -18,11 +17,10 @@ import { t, type Locale } from '../../platform/i18n/index.js';
 import { emit } from '../../platform/notify/service.js';
 import type { NotifyEventType } from '../../platform/notify/events.js';
 import { REPORT_MIME, renderReport, type ReportFormat } from './render/index.js';
+import { claimFiles, fileColumns, renderStored, reportDocument, sumsOf } from './reports.document.js';
 import { effectivePlan, type Figures, type ReportGenerator } from './reports.generate.service.js';
 import * as repo from './reports.repo.js';
 import type { ReportOut } from './reports.schema.js';
-import { letterheadOf } from './reports.templates.service.js';
-import { providerNameOf } from '../../platform/settings/index.js';
 
 /**
  * The life of a service report after generation: the PM edits the narratives (figures stay
@@ -133,20 +131,39 @@ export class ReportLifecycle {
           docx: v.docx_sha256 ? { sha256: v.docx_sha256, size: Number(v.docx_size) } : null,
           xlsx: v.xlsx_sha256 ? { sha256: v.xlsx_sha256, size: Number(v.xlsx_size) } : null,
         },
+        answer:
+          v.answered_state === null || v.answered_at === null
+            ? null
+            : {
+                state: v.answered_state as 'signed' | 'returned',
+                at: iso(v.answered_at)!,
+                files: {
+                  pdf: v.answered_pdf_sha256 ? { sha256: v.answered_pdf_sha256, size: Number(v.answered_pdf_size) } : null,
+                  docx: v.answered_docx_sha256 ? { sha256: v.answered_docx_sha256, size: Number(v.answered_docx_size) } : null,
+                  xlsx: v.answered_xlsx_sha256 ? { sha256: v.answered_xlsx_sha256, size: Number(v.answered_xlsx_size) } : null,
+                },
+              },
       })),
       allowedActions: allowedActions(actor, row, plan.reviewRequired, plan.reviewerId),
     };
   }
 
-  /** A stored file of an issued version (customers: issued versions only, like everything they see). */
-  async file(actor: Actor, id: number, seq: number, format: ReportFormat): Promise<FileOut> {
+  /**
+   * A stored file of an issued version (customers: issued versions only, like everything they see).
+   * Once the customer answered (signed off or returned), the files rendered with the answer; the
+   * files as issued with `as: 'issued'` (kept for the record).
+   */
+  async file(actor: Actor, id: number, seq: number, format: ReportFormat, as: 'current' | 'issued' = 'current'): Promise<FileOut> {
     const row = await this.find(actor, id);
     const v = await repo.findVersion(this.db, Number(row.id), seq);
     if (!v || (actor.customerId !== null && v.issued_at === null)) throw AppError.notFound();
-    const blobId = format === 'pdf' ? v.pdf_blob_id : format === 'docx' ? v.docx_blob_id : v.xlsx_blob_id;
+    const issued = format === 'pdf' ? v.pdf_blob_id : format === 'docx' ? v.docx_blob_id : v.xlsx_blob_id;
+    const answered = format === 'pdf' ? v.answered_pdf_blob_id : format === 'docx' ? v.answered_docx_blob_id : v.answered_xlsx_blob_id;
+    const blobId = as === 'current' && answered !== null ? answered : issued;
     if (blobId === null) throw new AppError(404, 'no_file', 'reports.noFile', { format: format.toUpperCase() });
     const blob = await openBlob(this.db, blobId);
-    return { name: `${row.number}-v${seq}.${format}`, mime: REPORT_MIME[format], size: blob.size, stream: blob.stream };
+    const suffix = blobId === answered ? (v.answered_state === 'returned' ? '-returned' : '-signed') : '';
+    return { name: `${row.number}-v${seq}${suffix}.${format}`, mime: REPORT_MIME[format], size: blob.size, stream: blob.stream };
   }
 
   /** The current draft rendered now (not stored), for the editor's preview: provider staff only. */
@@ -309,35 +326,14 @@ export class ReportLifecycle {
     const v = await this.currentVersion(pre);
     const now = Date.now();
     const doc = await this.document(pre, v, now, actor);
-    const written: WrittenBlob[] = [];
+    const files = await renderStored(this.db, doc);
     try {
-      const files: Partial<Record<ReportFormat, WrittenBlob>> = {};
-      for (const format of ['pdf', 'docx', 'xlsx'] as const) {
-        let bytes: Buffer;
-        try {
-          bytes = await renderReport(doc, format);
-        } catch (err) {
-          throw new AppError(500, 'render_failed', 'reports.renderFailed', { reason: err instanceof Error ? err.message : String(err) });
-        }
-        const blob = await writeBlob(this.db, Readable.from([bytes]));
-        written.push(blob);
-        files[format] = blob;
-      }
       const recipients = plan.recipients.length ? plan.recipients : await repo.customerUsersWith(this.db, Number(pre.customer_id), 'reports.signoff');
       const set: Updateable<ServiceReportsTable> = { state: 'issued', issued_at: now, issued_by: actor.userId || null, first_issued_at: pre.first_issued_at ?? now, signed_at: null, signed_by: null, signer_name: null, returned_at: null, returned_by: null, customer_comment: null };
-      const sums = Object.fromEntries(Object.entries(files).map(([k, b]) => [k, b!.sha256]));
-      return await this.write(actor, pre, ['draft', 'approved'], set, 'issue', { state: pre.state }, { state: 'issued', seq: v.seq, sha256: sums }, async (trx) => {
-        for (const [format, blob] of Object.entries(files)) await claimBlob(trx, blob!.id, REPORT_MIME[format as ReportFormat]);
+      return await this.write(actor, pre, ['draft', 'approved'], set, 'issue', { state: pre.state }, { state: 'issued', seq: v.seq, sha256: sumsOf(files) }, async (trx) => {
+        await claimFiles(trx, files);
         await repo.updateVersion(trx, Number(v.id), {
-          pdf_blob_id: files.pdf!.id,
-          pdf_sha256: files.pdf!.sha256,
-          pdf_size: files.pdf!.size,
-          docx_blob_id: files.docx!.id,
-          docx_sha256: files.docx!.sha256,
-          docx_size: files.docx!.size,
-          xlsx_blob_id: files.xlsx!.id,
-          xlsx_sha256: files.xlsx!.sha256,
-          xlsx_size: files.xlsx!.size,
+          ...fileColumns(files, ''),
           issued_at: now,
           issued_by: actor.userId || null,
         });
@@ -346,7 +342,7 @@ export class ReportLifecycle {
         }
       });
     } catch (err) {
-      for (const b of written) await discardBlob(this.db, b.id).catch(() => {});
+      for (const b of Object.values(files)) await discardBlob(this.db, b.id).catch(() => {});
       throw err;
     }
   }
@@ -372,15 +368,31 @@ export class ReportLifecycle {
     const set: Updateable<ServiceReportsTable> = sign
       ? { state: 'signed', signed_at: now, signed_by: actor.userId, signer_name: signerName, customer_comment: opinion }
       : { state: 'returned', returned_at: now, returned_by: actor.userId, signer_name: signerName, customer_comment: opinion };
-    const figures = JSON.parse((await this.currentVersion(pre)).figures) as Figures;
-    return this.write(actor, pre, ['issued'], set, sign ? 'signoff' : 'return', { state: 'issued' }, { state: set.state, signerName, opinion }, async (trx) => {
-      const contract = await repo.findContract(trx, { kind: 'all' }, Number(pre.contract_id));
-      const to = [...new Set([contract?.projectManagerId ?? null, pre.prepared_by === null ? null : Number(pre.prepared_by), pre.issued_by === null ? null : Number(pre.issued_by)].filter((x): x is number => x !== null))];
-      const params = { number: pre.number, title: figures.title, signer: signerName, comment: opinion ?? '' };
-      if (to.length) {
-        await this.notify(trx, sign ? 'report.signed' : 'report.returned', to, pre, { key: sign ? 'reports.notify.signed.title' : 'reports.notify.returned.title', params }, { key: sign ? 'reports.notify.signed.body' : 'reports.notify.returned.body', params }, now);
-      }
-    });
+    const v = await this.currentVersion(pre);
+    const figures = JSON.parse(v.figures) as Figures;
+    // The version is drawn again as answered (the issued files show empty signature lines); what the
+    // customer and the PM download from now on says it was signed off, or carries the comments.
+    const answeredRow = { ...pre, ...set } as repo.ReportRow;
+    const files = await renderStored(this.db, await this.document(answeredRow, v, v.issued_at === null ? now : Number(v.issued_at)));
+    try {
+      return await this.write(actor, pre, ['issued'], set, sign ? 'signoff' : 'return', { state: 'issued' }, { state: set.state, signerName, opinion, seq: v.seq, sha256: sumsOf(files) }, async (trx) => {
+        await claimFiles(trx, files);
+        await repo.updateVersion(trx, Number(v.id), {
+          ...fileColumns(files, 'answered_'),
+          answered_state: set.state as string,
+          answered_at: now,
+        });
+        const contract = await repo.findContract(trx, { kind: 'all' }, Number(pre.contract_id));
+        const to = [...new Set([contract?.projectManagerId ?? null, pre.prepared_by === null ? null : Number(pre.prepared_by), pre.issued_by === null ? null : Number(pre.issued_by)].filter((x): x is number => x !== null))];
+        const params = { number: pre.number, title: figures.title, signer: signerName, comment: opinion ?? '' };
+        if (to.length) {
+          await this.notify(trx, sign ? 'report.signed' : 'report.returned', to, pre, { key: sign ? 'reports.notify.signed.title' : 'reports.notify.returned.title', params }, { key: sign ? 'reports.notify.signed.body' : 'reports.notify.returned.body', params }, now);
+        }
+      });
+    } catch (err) {
+      for (const b of Object.values(files)) await discardBlob(this.db, b.id).catch(() => {});
+      throw err;
+    }
   }
 
   // ------------------------------------------------------------ versions
@@ -466,41 +478,9 @@ export class ReportLifecycle {
     await emit(trx, { type, recipients, customerId: Number(row.customer_id), entity: 'service_reports', entityId: Number(row.id), title, body, link }, now);
   }
 
-  /** The document the renderers draw: the frozen figures, the narratives, the letterhead and who did what. */
+  /** The document the renderers draw (reports.document.ts). */
   async document(row: repo.ReportRow, v: repo.VersionRow, issuedAt: number | null, issuer?: Actor): Promise<ReportDocument> {
-    const figures = JSON.parse(v.figures) as Figures;
-    const narratives = JSON.parse(v.narratives) as Record<string, string>;
-    const [providerName, letterhead, names] = await Promise.all([providerNameOf(this.db, this.config), letterheadOf(this.db), repo.userNames(this.db, [row.prepared_by, row.reviewed_by])]);
-    const locale = figures.locale;
-    const local = (ms: number) => {
-      const z = instantToZoned(ms, row.time_zone);
-      return `${z.date} ${z.time}`;
-    };
-    return {
-      title: figures.title,
-      number: row.number,
-      version: v.seq,
-      locale,
-      providerName: providerName ?? '',
-      customerName: figures.customerName,
-      contractName: figures.contractName,
-      periodLabel: figures.periodLabel,
-      periodFrom: figures.periodFrom,
-      periodTo: figures.periodTo,
-      generatedAt: local(figures.generatedAt),
-      issuedAt: issuedAt === null ? null : local(issuedAt),
-      preparedBy: row.prepared_by === null ? (issuer?.displayName ?? null) : (names.get(Number(row.prepared_by)) ?? null),
-      reviewedBy: row.reviewed_by === null ? null : (names.get(Number(row.reviewed_by)) ?? null),
-      letterhead: { text: letterhead.text, logo: letterhead.logo },
-      sections: figures.sections
-        .filter((s) => !s.hidden && s.kind !== 'cover')
-        .map((s) => ({
-          key: s.key,
-          title: s.title,
-          blocks: s.kind === 'narrative' ? [{ type: 'text' as const, text: narratives[s.key]?.trim() || t(locale, 'reports.text.narrativeEmpty') }] : s.blocks,
-        })),
-      signoff: row.state === 'signed' && row.signer_name && row.signed_at !== null ? { signerName: row.signer_name, signedAt: local(Number(row.signed_at)), comment: row.customer_comment } : null,
-    };
+    return reportDocument(this.db, this.config, row, v, issuedAt, issuer);
   }
 }
 

@@ -78,6 +78,7 @@ export async function listVersions(db: DbOrTx, reportId: number) {
   return db
     .selectFrom('service_report_versions')
     .select(['id', 'seq', 'generated_at', 'generated_by', 'note', 'issued_at', 'issued_by', 'pdf_sha256', 'pdf_size', 'docx_sha256', 'docx_size', 'xlsx_sha256', 'xlsx_size', 'created_at', 'created_by'])
+    .select(['answered_state', 'answered_at', 'answered_pdf_sha256', 'answered_pdf_size', 'answered_docx_sha256', 'answered_docx_size', 'answered_xlsx_sha256', 'answered_xlsx_size'])
     .where('report_id', '=', reportId)
     .orderBy('seq', 'desc')
     .execute();

@@ -13,6 +13,7 @@ import {
   boardOut,
   boardQuery,
   fileParams,
+  fileQuery,
   generateBody,
   letterheadBody,
   letterheadOut,
@@ -121,10 +122,10 @@ export function registerReports(app: ZApp, ctx: ModuleContext): void {
     `${BASE}/:id/versions/:seq/:format`,
     {
       config: read,
-      schema: { tags, summary: 'A file of an issued version: pdf, docx or xlsx', params: fileParams, produces: ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: { 200: z.string().describe('the file') } },
+      schema: { tags, summary: 'A file of an issued version: pdf, docx or xlsx; once the customer signed it off or returned it, rendered with the answer (as=issued: the bytes as issued)', params: fileParams, querystring: fileQuery, produces: ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: { 200: z.string().describe('the file') } },
     },
     async (request, reply) => {
-      const f = await lifecycle.file(actorOf(request), request.params.id, request.params.seq, request.params.format);
+      const f = await lifecycle.file(actorOf(request), request.params.id, request.params.seq, request.params.format, request.query.as);
       return reply
         .type(f.mime)
         .header('content-length', String(f.size))

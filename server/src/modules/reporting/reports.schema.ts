@@ -56,7 +56,16 @@ export const versionOut = z.object({
   note: z.string().nullable(),
   issuedAt: z.string().nullable(),
   issuedBy: z.string().nullable(),
+  /** The files as issued (kept for the record; `…/{format}?as=issued`). */
   files: z.object({ pdf: fileOut, docx: fileOut, xlsx: fileOut }),
+  /** Once the customer signed it off or returned it: the files rendered again with the answer, what a download gives from then on. */
+  answer: z
+    .object({
+      state: z.enum(['signed', 'returned']),
+      at: z.string(),
+      files: z.object({ pdf: fileOut, docx: fileOut, xlsx: fileOut }),
+    })
+    .nullable(),
 });
 
 const person = z.object({ id: z.number(), name: z.string() }).nullable();
@@ -141,6 +150,8 @@ export const returnBody = z.strictObject({
 export const newVersionBody = z.strictObject({ version: z.number().int().positive(), note: optionalText(500) });
 
 export const fileParams = z.object({ id, seq: z.coerce.number().int().min(1).max(10_000), format: z.enum(REPORT_FORMATS) });
+/** `as=issued`: the bytes as issued, even after the customer answered (the default is the answered rendering when there is one). */
+export const fileQuery = z.object({ as: z.enum(['current', 'issued']).default('current') });
 
 export const listQuery = z.object({
   customerId: id.optional(),

@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { instantToZoned } from '../../core/calendar/tz.js';
 import { describeDb, fanOutQueued, insertUser, login, type Session } from '../../test/harness.js';
 import { createTicket, customerWithContract, ok, report, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
 import { Scheduler } from '../../platform/jobs/scheduler.js';
@@ -14,6 +19,9 @@ import { ReportGenerator } from './reports.generate.service.js';
  * reminders and the generation job across two schedulers. On SQLite and PostgreSQL.
  */
 const BASE = '/api/v1/reporting/reports';
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** A PDF's text as poppler's pdftotext reads it (what a reader's search and copy see), whitespace removed. */
+const pdfText = (b: Buffer) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: b }).toString('utf8').replace(/\s+/g, '');
 
 describeDb('service reports', (kind) => {
   let w: TicketWorld;
@@ -205,8 +213,36 @@ describeDb('service reports', (kind) => {
     const stale = await custAdminA.request({ method: 'POST', url: `${BASE}/${octId}/signoff`, payload: { version: rep.version - 1, signerName: '刘主任' } });
     expect(stale.statusCode).toBe(409);
     expect((await pm.request({ method: 'POST', url: `${BASE}/${octId}/signoff`, payload: { version: rep.version, signerName: '冒名' } })).statusCode).toBe(403);
+    const issuedPdf = (await custAdminA.request({ method: 'GET', url: `${BASE}/${octId}/versions/1/pdf` })).rawPayload;
+    expect(pdfText(issuedPdf)).not.toContain('已签收确认');
     rep = ok(await custAdminA.request({ method: 'POST', url: `${BASE}/${octId}/signoff`, payload: { version: rep.version, signerName: '刘主任', opinion: '同意' } }));
     expect(rep).toMatchObject({ state: 'signed', signerName: '刘主任', customerComment: '同意' });
+
+    // The files downloaded from now on carry the sign-off: 已签收确认, the signer, the time in the customer's zone, the opinion.
+    const v1 = rep.versions[0];
+    expect(v1.answer).toMatchObject({ state: 'signed', at: rep.signedAt });
+    expect(v1.answer.files.pdf.sha256).not.toBe(v1.files.pdf.sha256);
+    const signedRes = await custAdminA.request({ method: 'GET', url: `${BASE}/${octId}/versions/1/pdf` });
+    expect(signedRes.headers['content-disposition']).toContain('RPT-MS-202610-A-v1-signed.pdf');
+    const signedPdf = signedRes.rawPayload;
+    expect(sha256(signedPdf)).toBe(v1.answer.files.pdf.sha256);
+    const local = instantToZoned(Date.parse(rep.signedAt), 'Asia/Shanghai');
+    const text = pdfText(signedPdf);
+    for (const expected of ['已签收确认', '刘主任', `${local.date}${local.time}`, 'Asia/Shanghai，UTC+08:00', '意见：同意']) expect(text, expected).toContain(expected);
+    // the cover says it too (before the contents), not only the last page
+    expect(text.indexOf('已签收确认')).toBeLessThan(text.indexOf('目录'));
+    // The bytes as issued are kept and still served on request, unchanged.
+    const asIssued = (await pm.request({ method: 'GET', url: `${BASE}/${octId}/versions/1/pdf?as=issued` })).rawPayload;
+    expect(sha256(asIssued)).toBe(v1.files.pdf.sha256);
+    expect(sha256(asIssued)).toBe(sha256(issuedPdf));
+    const docx = await JSZip.loadAsync((await pm.request({ method: 'GET', url: `${BASE}/${octId}/versions/1/docx` })).rawPayload);
+    const docXml = await docx.file('word/document.xml')!.async('string');
+    for (const expected of ['已签收确认', '刘主任', `${local.date} ${local.time}`]) expect(docXml, expected).toContain(expected);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await pm.request({ method: 'GET', url: `${BASE}/${octId}/versions/1/xlsx` })).rawPayload as unknown as ArrayBuffer);
+    const overview: string[] = [];
+    wb.worksheets[0].eachRow((row) => overview.push((row.values as unknown[]).slice(1).join('|')));
+    expect(overview).toEqual(expect.arrayContaining(['客户签字确认|已签收确认', '签字人|刘主任']));
     await fanOutQueued(w.t.database);
     const signed = await w.t.database.db.selectFrom('notifications').select(['user_id', 'title']).where('event', '=', 'report.signed').execute();
     expect(signed.map((n) => Number(n.user_id))).toContain(w.users.pm);
@@ -221,6 +257,8 @@ describeDb('service reports', (kind) => {
     expect(v2).toMatchObject({ state: 'draft', seq: 2 });
     expect(v2.versions.map((v: { seq: number }) => v.seq)).toEqual([2, 1]);
     expect(v2.versions[1].files.pdf).not.toBeNull();
+    // every file of the signed version is kept: as issued and as signed
+    expect(v2.versions[1].answer.files.pdf.sha256).toBe(v1.answer.files.pdf.sha256);
     // The customer keeps seeing nothing of the draft (the report is back in the provider's hands).
     expect((await get(custAdminA, octId)).statusCode).toBe(404);
     const audit = await w.t.database.db.selectFrom('audit_log').select('action').where('entity', '=', 'service_reports').where('entity_id', '=', String(octId)).orderBy('id').execute();
@@ -238,6 +276,11 @@ describeDb('service reports', (kind) => {
     expect(noComment.json().errors[0].field).toBe('opinion');
     rep = ok(await custAdminA.request({ method: 'POST', url: `${BASE}/${nov.id}/return`, payload: { version: rep.version, signerName: '刘主任', opinion: '重大事件分析不够详细' } }));
     expect(rep.state).toBe('returned');
+    // The returned report's files carry the comments (and say it was returned), for the PM to work from.
+    expect(rep.versions[0].answer).toMatchObject({ state: 'returned' });
+    const returned = pdfText((await pm.request({ method: 'GET', url: `${BASE}/${nov.id}/versions/1/pdf` })).rawPayload);
+    for (const expected of ['客户已退回', '退回日期', '重大事件分析不够详细']) expect(returned, expected).toContain(expected);
+    expect(returned).not.toContain('已签收确认');
     await fanOutQueued(w.t.database);
     const back = await w.t.database.db.selectFrom('notifications').select(['user_id', 'body']).where('event', '=', 'report.returned').execute();
     expect(back.some((n) => Number(n.user_id) === w.users.pm && n.body?.includes('重大事件分析不够详细'))).toBe(true);

@@ -204,17 +204,31 @@ export default function ReportPage({ portal = false }: { portal?: boolean }) {
                 data-testid="report-version"
                 actions={
                   v.issuedAt
-                    ? (['pdf', 'docx', 'xlsx'] as const).map((f) => (
-                        <a key={f} href={fileUrl(r.id, v.seq, f)} target={f === 'pdf' ? '_blank' : undefined} rel="noreferrer" data-testid={`download-${v.seq}-${f}`}>
-                          <DownloadOutlined /> {f.toUpperCase()}
-                        </a>
-                      ))
+                    ? [
+                        ...(['pdf', 'docx', 'xlsx'] as const).map((f) => (
+                          <a key={f} href={fileUrl(r.id, v.seq, f)} target={f === 'pdf' ? '_blank' : undefined} rel="noreferrer" data-testid={`download-${v.seq}-${f}`}>
+                            <DownloadOutlined /> {f.toUpperCase()}
+                          </a>
+                        )),
+                        // After the customer's answer the files above carry it; the bytes as issued stay on record.
+                        ...(v.answer
+                          ? [
+                              <a key="issued" href={fileUrl(r.id, v.seq, 'pdf', true)} target="_blank" rel="noreferrer" data-testid={`download-${v.seq}-issued`}>
+                                {t('rpt.version.asIssued')} PDF
+                              </a>,
+                            ]
+                          : []),
+                      ]
                     : []
                 }
               >
                 <List.Item.Meta
                   title={t('rpt.version.n', { n: v.seq })}
-                  description={v.issuedAt ? `${t('rpt.meta.issuedAt')} ${fmtDateTime(v.issuedAt)}${v.issuedBy ? ` · ${v.issuedBy}` : ''}${v.note ? ` · ${v.note}` : ''}` : `${t('rpt.version.draft')}${v.note ? ` · ${v.note}` : ''}`}
+                  description={
+                    v.issuedAt
+                      ? `${t('rpt.meta.issuedAt')} ${fmtDateTime(v.issuedAt)}${v.issuedBy ? ` · ${v.issuedBy}` : ''}${v.note ? ` · ${v.note}` : ''}${v.answer ? ` · ${t(v.answer.state === 'signed' ? 'rpt.version.answered.signed' : 'rpt.version.answered.returned', { at: fmtDateTime(v.answer.at) })}` : ''}`
+                      : `${t('rpt.version.draft')}${v.note ? ` · ${v.note}` : ''}`
+                  }
                 />
               </List.Item>
             )}

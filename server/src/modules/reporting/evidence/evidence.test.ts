@@ -78,6 +78,7 @@ describeDb('evidence pack', (kind) => {
   let otherCustomers: { id: number; number: string };
   let storedRepairPdf: Buffer;
   const serviceReportPdf = Buffer.from('%PDF-1.7\n% 月度服务报告 as the reports module stored it at the issue\n%%EOF\n');
+  const signedReportPdf = Buffer.from('%PDF-1.7\n% 月度服务报告 drawn again with the sign-off, stored at the signing\n%%EOF\n');
   const from = localDay(Date.now() - 5 * DAY);
   const to = localDay(Date.now() - DAY);
   const threeDaysAgo = Date.now() - 3 * DAY;
@@ -114,12 +115,14 @@ describeDb('evidence pack', (kind) => {
     // Service reports of customer A as the reports module stores them: one signed (in the pack), one draft (not).
     const db = w.t.database.db;
     const blob = await writeBlob(db, Readable.from([serviceReportPdf]));
+    const signedBlob = await writeBlob(db, Readable.from([signedReportPdf]));
     await db.transaction().execute(async (trx) => {
       await claimBlob(trx, blob.id, 'application/pdf');
+      await claimBlob(trx, signedBlob.id, 'application/pdf');
       const now = Date.now();
       const base = { contract_id: w.a.contractId, customer_id: w.a.customerId, period_from: from, period_to: to, due_on: to, due_at: now, time_zone: TZ, current_seq: 1, created_at: now, updated_at: now, version: 1 };
       const signed = await trx.insertInto('service_reports').values({ ...base, type: 'monthly_service', period: 'P1', number: 'RPT-MS-TEST-A', state: 'signed', issued_at: now, first_issued_at: now, signed_at: now, signer_name: '陈志远' }).returning('id').executeTakeFirstOrThrow();
-      await trx.insertInto('service_report_versions').values({ report_id: Number(signed.id), seq: 1, figures: '{}', narratives: '{}', generated_at: now, pdf_blob_id: blob.id, pdf_sha256: blob.sha256, pdf_size: blob.size, issued_at: now, created_at: now }).execute();
+      await trx.insertInto('service_report_versions').values({ report_id: Number(signed.id), seq: 1, figures: '{}', narratives: '{}', generated_at: now, pdf_blob_id: blob.id, pdf_sha256: blob.sha256, pdf_size: blob.size, issued_at: now, created_at: now, answered_state: 'signed', answered_at: now, answered_pdf_blob_id: signedBlob.id, answered_pdf_sha256: signedBlob.sha256, answered_pdf_size: signedBlob.size }).execute();
       await trx.insertInto('service_reports').values({ ...base, type: 'monthly_repair', period: 'P1', number: 'RPT-MR-DRAFT-A', state: 'draft' }).execute();
     });
     // Knowledge saves (R12): A's article written 3 days ago and retitled 2 days ago, a general one 4
@@ -181,6 +184,9 @@ describeDb('evidence pack', (kind) => {
     // the issued service report is there byte for byte, the draft is not
     expect(sha256(files.get('reports/RPT-MS-TEST-A-v1.pdf')!)).toBe(sha256(serviceReportPdf));
     expect(html).toContain('href="reports/RPT-MS-TEST-A-v1.pdf"');
+    // and, signed off, the PDF drawn with the sign-off as stored at the signing, beside the issued one
+    expect(sha256(files.get('reports/RPT-MS-TEST-A-v1-signed.pdf')!)).toBe(sha256(signedReportPdf));
+    expect(html).toContain('href="reports/RPT-MS-TEST-A-v1-signed.pdf"');
     expect(html).not.toContain('RPT-MR-DRAFT-A');
     expect(html).toContain('服务报告：期间内无已签发的此类报告'); // R17, the monthly repair summary: only a draft
   });

@@ -100,6 +100,7 @@ export async function gatherPlan(db: Db, customer: PackCustomer, period: PackPer
     signedAt: r.signed_at,
     signerName: r.signer_name,
     pdf: { blobId: Number(r.pdf_blob_id), sha256: r.pdf_sha256, file: PATHS.serviceReport(r.number, r.seq) },
+    signedPdf: r.state === 'signed' && r.answered_state === 'signed' && r.answered_pdf_blob_id !== null ? { blobId: Number(r.answered_pdf_blob_id), sha256: r.answered_pdf_sha256, file: PATHS.serviceReportSigned(r.number, r.seq) } : null,
   }));
   const knowledge = await knowledgeRecord(db, customer, period);
   const auditRows = await countAudit(db, customer.id, period);

@@ -59,7 +59,7 @@ export function resolveEvidence(plan: PackPlan): RequirementEvidence[] {
     for (const s of req.pack ?? []) {
       if (s === 'service_reports') {
         const reports = plan.serviceReports.filter((r) => !req.reportTypes || req.reportTypes.includes(r.type as never));
-        links.push(...reports.map((r) => ({ text: `${r.pdf.file}（${r.typeZh} ${r.period}）`, href: r.pdf.file })));
+        links.push(...reports.flatMap((r) => [{ text: `${r.pdf.file}（${r.typeZh} ${r.period}）`, href: r.pdf.file }, ...(r.signedPdf ? [{ text: `${r.signedPdf.file}（客户签收版）`, href: r.signedPdf.file }] : [])]));
         status.push(reports.length ? `服务报告：已提供 ${reports.length} 份` : '服务报告：期间内无已签发的此类报告');
         continue;
       }
@@ -126,7 +126,7 @@ export function renderIndexHtml(plan: PackPlan, evidence: RequirementEvidence[])
     .map((r) => `<tr><td>${r.pdf ? `<a href="${esc(r.pdf.file)}">${esc(r.number)}</a>` : esc(r.number)}</td><td>${esc(r.ticketNumber)}</td><td>${esc(r.signerName ?? NONE)}</td><td>${when(r.signedAt)}</td><td>${r.scan ? `<a href="${esc(r.scan.file)}">纸质签字扫描件</a>` : NONE}</td></tr>`)
     .join('\n');
   const serviceRows = plan.serviceReports
-    .map((r) => `<tr><td><a href="${esc(r.pdf.file)}">${esc(r.number)}</a></td><td>${esc(r.typeZh)}</td><td>${esc(r.period)}</td><td>第 ${r.seq} 版，${when(r.issuedAt)}</td><td>${r.state === 'signed' ? `已签收：${esc(r.signerName ?? NONE)}，${when(r.signedAt)}` : '已签发，待客户签收'}</td></tr>`)
+    .map((r) => `<tr><td><a href="${esc(r.pdf.file)}">${esc(r.number)}</a></td><td>${esc(r.typeZh)}</td><td>${esc(r.period)}</td><td>第 ${r.seq} 版，${when(r.issuedAt)}</td><td>${r.state === 'signed' ? `已签收：${esc(r.signerName ?? NONE)}，${when(r.signedAt)}${r.signedPdf ? `（<a href="${esc(r.signedPdf.file)}">签收版</a>）` : ''}` : '已签发，待客户签收'}</td></tr>`)
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="zh-CN">

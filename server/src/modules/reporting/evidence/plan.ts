@@ -67,7 +67,10 @@ export interface ServiceReportEntry {
   issuedAt: number | null;
   signedAt: number | null;
   signerName: string | null;
+  /** The PDF as stored at the issue. */
   pdf: { blobId: number; sha256: string | null; file: string };
+  /** Once signed off: the PDF drawn again with the sign-off (已签收确认, the signer, the time), as stored then. */
+  signedPdf: { blobId: number; sha256: string | null; file: string } | null;
 }
 
 export interface RatingLine {
@@ -178,6 +181,7 @@ export const PATHS = {
   ticketPdf: (number: string) => `tickets/${safeName(number)}.pdf`,
   repairPdf: (number: string) => `repair-reports/${safeName(number)}.pdf`,
   serviceReport: (number: string, seq: number) => `reports/${safeName(number)}-v${seq}.pdf`,
+  serviceReportSigned: (number: string, seq: number) => `reports/${safeName(number)}-v${seq}-signed.pdf`,
   repairScan: (number: string, mime: string | null) => `repair-reports/${safeName(number)}-scan.${mime === 'image/jpeg' ? 'jpg' : mime === 'image/png' ? 'png' : 'pdf'}`,
 } as const;
 

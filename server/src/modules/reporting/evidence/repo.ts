@@ -114,13 +114,15 @@ export async function signedRepairReports(db: DbOrTx, ticketIds: number[]) {
 
 /**
  * The customer's service reports about the period (their own period overlapping it) that were
- * issued — issued or signed now — each with its latest issued version's PDF as stored at the issue.
+ * issued — issued or signed now — each with its latest issued version's PDF as stored at the issue,
+ * and the PDF drawn again with the customer's sign-off once it was signed off (0029).
  */
 export function issuedServiceReports(db: DbOrTx, customerId: number, from: string, to: string) {
   return db
     .selectFrom('service_reports as r')
     .innerJoin('service_report_versions as v', 'v.report_id', 'r.id')
     .select(['r.id', 'r.number', 'r.type', 'r.period', 'r.period_from', 'r.period_to', 'r.state', 'r.signed_at', 'r.signer_name', 'v.seq', 'v.issued_at', 'v.pdf_blob_id', 'v.pdf_sha256'])
+    .select(['v.answered_state', 'v.answered_pdf_blob_id', 'v.answered_pdf_sha256'])
     .where('r.customer_id', '=', customerId)
     .where('r.state', 'in', ['issued', 'signed'])
     .where('r.period_from', '<=', to)

@@ -26,7 +26,7 @@ export const PACK_VERSION = 1;
 /** How many files the pack will hold: the denominator of the progress bar. */
 export function fileCount(plan: PackPlan): number {
   const repairFiles = plan.repairReports.reduce((n, r) => n + (r.pdf ? 1 : 0) + (r.scan ? 1 : 0), 0);
-  return 8 + plan.tickets.length + repairFiles + plan.serviceReports.length;
+  return 8 + plan.tickets.length + repairFiles + plan.serviceReports.reduce((n, r) => n + 1 + (r.signedPdf ? 1 : 0), 0);
 }
 
 /**
@@ -108,12 +108,15 @@ export function writePack(db: Db, plan: PackPlan, opts: PackOptions): { output: 
     } finally {
       await pool.close();
     }
-    // Stored documents go in as stored (signed repair reports, issued service reports): read from the file store, never rendered again.
+    // Stored documents go in as stored (signed repair reports, issued and signed service reports): read from the file store, never rendered again.
     for (const r of plan.repairReports) {
       if (r.pdf) await add(r.pdf.file, (await openBlob(db, r.pdf.blobId)).stream, false);
       if (r.scan) await add(r.scan.file, (await openBlob(db, r.scan.blobId)).stream, false);
     }
-    for (const r of plan.serviceReports) await add(r.pdf.file, (await openBlob(db, r.pdf.blobId)).stream, false);
+    for (const r of plan.serviceReports) {
+      await add(r.pdf.file, (await openBlob(db, r.pdf.blobId)).stream, false);
+      if (r.signedPdf) await add(r.signedPdf.file, (await openBlob(db, r.signedPdf.blobId)).stream, false);
+    }
     const manifest = `${JSON.stringify(manifestOf(plan, files), null, 2)}\n`;
     await add(PATHS.manifest, manifest, true);
     zip.end();

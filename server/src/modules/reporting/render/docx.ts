@@ -214,10 +214,17 @@ function coverChildren(r: ReportDocument, t: RenderTexts): (Paragraph | Table)[]
   out.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: r.letterhead.logo ? 120 : 1200 }, children: [run(r.letterhead.text || r.providerName, { color: MUTED, size: SIZE.body })] }));
   out.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 2000, after: 400, line: 480 }, children: [run(r.title, { size: SIZE.title, bold: true, color: ACCENT, font: HEADING_FONT })] }));
   if (!r.issuedAt) out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [run(t.draft, { color: BAD, size: 24 })] }));
+  const answer = r.issuedAt ? r.signoff : null;
+  if (answer) {
+    // The customer's answer on the cover, where the draft mark was: 已签收确认 (or 客户已退回), who and when.
+    out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [run(answer.outcome === 'returned' ? t.returnedMark : t.signedMark, { color: answer.outcome === 'returned' ? BAD : OK, size: 26, bold: true, font: HEADING_FONT })] }));
+    out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [run(t.answered(answer.signerName, answer.signedAt, answer.zone), { color: MUTED, size: SIZE.body })] }));
+  }
   const rows = coverFields(r, t);
   const labelW = 1700;
   const valueW = 4600;
-  out.push(new Paragraph({ spacing: { before: 1600 }, children: [] }));
+  // The two lines of the answer take room the cover has only once: the gap above the facts gives it.
+  out.push(new Paragraph({ spacing: { before: answer ? 1000 : 1600 }, children: [] }));
   out.push(
     new Table({
       alignment: AlignmentType.CENTER,
@@ -256,8 +263,22 @@ function signoffChildren(r: ReportDocument, t: RenderTexts): (Paragraph | Table)
       borders: { top: none, bottom: none, left: none, right: none },
       children: [new Paragraph({ children: [run(title, { color: MUTED })] }), ...lines, new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 300 }, children: [run(t.seal, { color: MUTED, size: SIZE.small })] })],
     });
+  const stamp = s
+    ? [
+        new Paragraph({
+          keepNext: true,
+          spacing: { after: 120 },
+          children: [
+            run(` ${s.outcome === 'returned' ? t.returnedMark : t.signedMark} `, { color: s.outcome === 'returned' ? BAD : OK, size: 26, bold: true, font: HEADING_FONT }),
+            run(`　${t.answered(s.signerName, s.signedAt, s.zone)}`),
+          ],
+          border: { top: { style: BorderStyle.SINGLE, size: 8, color: s.outcome === 'returned' ? BAD : OK, space: 4 }, bottom: { style: BorderStyle.SINGLE, size: 8, color: s.outcome === 'returned' ? BAD : OK, space: 4 } },
+        }),
+      ]
+    : [];
   return [
     new Paragraph({ heading: HeadingLevel.HEADING_1, keepNext: true, children: [run(t.signoff)] }),
+    ...stamp,
     new Table({
       width: { size: CONTENT_TWIPS, type: WidthType.DXA },
       columnWidths: [half, half],
@@ -267,7 +288,7 @@ function signoffChildren(r: ReportDocument, t: RenderTexts): (Paragraph | Table)
         new TableRow({
           cantSplit: true,
           children: [
-            side(t.customerSide, [line(t.signer, s?.signerName ?? ''), line(t.signedAt, s?.signedAt ?? ''), line(t.comment, s?.comment ?? '')]),
+            side(t.customerSide, [line(t.signer, s?.signerName ?? ''), line(s?.outcome === 'returned' ? t.returnedAt : t.signedAt, s?.signedAt ?? ''), line(t.comment, s?.comment ?? '')]),
             side(t.providerSide, [line(t.preparedBy, r.preparedBy ?? ''), line(t.reviewedBy, r.reviewedBy ?? ''), line(t.date, r.issuedAt?.slice(0, 10) ?? '')]),
           ],
         }),

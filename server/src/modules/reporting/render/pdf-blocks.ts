@@ -17,8 +17,8 @@ export const RULE = '#a6a6a6';
 export const ACCENT = '#1f3864';
 const HEADER_FILL = '#dce3ef';
 const ZEBRA_FILL = '#f4f6fa';
-const OK = '#2e7d32';
-const BAD = '#c00000';
+export const OK = '#2e7d32';
+export const BAD = '#c00000';
 
 export const BODY_SIZE = 10.5;
 const CELL_SIZE = 9;

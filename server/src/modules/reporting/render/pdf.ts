@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import type { ReportDocument } from '../../../core/reporting/document.js';
 import { pdfBytes } from '../../../platform/pdf/draw.js';
 import { fontBuffer, type FontChoice } from '../../../platform/pdf/fonts.js';
-import { ACCENT, BODY_SIZE, drawBlock, ensureRoom, INK, leadHeight, MUTED, RULE, strong, type Flow } from './pdf-blocks.js';
+import { ACCENT, BAD, BODY_SIZE, drawBlock, ensureRoom, INK, leadHeight, MUTED, OK, RULE, strong, type Flow } from './pdf-blocks.js';
 import { printableDocument } from './printable.js';
 import { coverDate, coverFields, documentDate, sectionHeading, textsFor, type RenderTexts } from './texts.js';
 
@@ -81,6 +81,12 @@ function drawCover(doc: Doc, r: ReportDocument, t: RenderTexts, logo: OpenedImag
   strong(doc, ACCENT, () => doc.text(lines.join('\n'), left, y, { width, align: 'center', lineGap: 8, stroke: true, fill: true }));
   if (!r.issuedAt) {
     doc.moveDown(0.6).fontSize(12).fillColor('#c00000').text(t.draft, left, doc.y, { width, align: 'center' });
+  } else if (r.signoff) {
+    // The customer's answer on the cover too: whoever picks up the printout sees it was signed off (or returned).
+    const s = r.signoff;
+    doc.moveDown(0.6).fontSize(13);
+    strong(doc, s.outcome === 'returned' ? BAD : OK, () => doc.text(s.outcome === 'returned' ? t.returnedMark : t.signedMark, left, doc.y, { width, align: 'center', stroke: true, fill: true }));
+    doc.fontSize(10).fillColor(MUTED).text(t.answered(s.signerName, s.signedAt, s.zone), left, doc.y + 2, { width, align: 'center' });
   }
 
   const rows = coverFields(r, t);
@@ -152,11 +158,24 @@ function drawToc(doc: Doc, t: RenderTexts, entries: { text: string; page: number
 
 function drawSignoff(flow: Flow, r: ReportDocument, heading: string): void {
   const { doc, texts: t, left, width } = flow;
-  ensureRoom(flow, 230);
+  const s = r.signoff;
+  ensureRoom(flow, s ? 270 : 230);
   doc.y += 8;
   doc.fontSize(14);
   strong(doc, ACCENT, () => doc.text(heading, left, doc.y, { width, stroke: true, fill: true }));
   doc.y += 10;
+  if (s) {
+    // A framed stamp, then who answered and when (local time, the zone named).
+    const color = s.outcome === 'returned' ? BAD : OK;
+    const mark = s.outcome === 'returned' ? t.returnedMark : t.signedMark;
+    const stampTop = doc.y;
+    doc.fontSize(13);
+    const markW = doc.widthOfString(mark) + 24;
+    doc.save().lineWidth(1.2).strokeColor(color).roundedRect(left, stampTop, markW, 26, 4).stroke().restore();
+    strong(doc, color, () => doc.text(mark, left, stampTop + 6, { width: markW, align: 'center', stroke: true, fill: true, lineBreak: false }));
+    doc.fontSize(BODY_SIZE).fillColor(INK).text(t.answered(s.signerName, s.signedAt, s.zone), left + markW + 12, stampTop + 7, { width: width - markW - 12, height: 14, ellipsis: true, lineBreak: false });
+    doc.y = stampTop + 40;
+  }
   const top = doc.y;
   const col = (width - 30) / 2;
   const line = (x: number, y: number, label: string, value: string) => {
@@ -164,11 +183,10 @@ function drawSignoff(flow: Flow, r: ReportDocument, heading: string): void {
     doc.text(value, x + 66, y, { width: col - 66, height: 14, ellipsis: true, lineBreak: false });
     doc.save().lineWidth(0.5).strokeColor(RULE).moveTo(x + 64, y + 15).lineTo(x + col, y + 15).stroke().restore();
   };
-  const s = r.signoff;
   doc.fontSize(11).fillColor(MUTED).text(t.customerSide, left, top, { width: col });
   doc.text(t.providerSide, left + col + 30, top, { width: col });
   line(left, top + 28, t.signer, s?.signerName ?? '');
-  line(left, top + 58, t.signedAt, s?.signedAt ?? '');
+  line(left, top + 58, s?.outcome === 'returned' ? t.returnedAt : t.signedAt, s?.signedAt ?? '');
   line(left + col + 30, top + 28, t.preparedBy, r.preparedBy ?? '');
   line(left + col + 30, top + 58, t.reviewedBy, r.reviewedBy ?? '');
   line(left + col + 30, top + 88, t.date, r.issuedAt?.slice(0, 10) ?? '');

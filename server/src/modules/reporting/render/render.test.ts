@@ -185,6 +185,26 @@ describe('report renderers: the sample hospital report', () => {
     expect(depts.getColumn(1).width).toBeGreaterThanOrEqual(8);
   });
 
+  it('signed off: 已签收确认 on the cover and in the sign-off block with the signer and the local time in its zone; returned: 客户已退回 with the comments, in every format', async () => {
+    const pages = await pdfPageTexts(await renderReport(doc, 'pdf'));
+    expect(pages[0]).toContain('已签收确认');
+    expect(pages[0]).toContain(flat('郑主任（信息科）　2026-12-05 10:30（Asia/Shanghai，UTC+08:00）'));
+    expect(pages.at(-1)).toContain('已签收确认');
+    expect(pages.at(-1)).toContain('签字日期：2026-12-0510:30');
+    const returned: ReportDocument = { ...doc, signoff: { outcome: 'returned', signerName: '郑主任（信息科）', signedAt: '2026-12-05 10:30', zone: 'Asia/Shanghai，UTC+08:00', comment: '重大故障一节缺少原因分析，请补充后重新签发。' } };
+    const back = await pdfPageTexts(await renderReport(returned, 'pdf'));
+    expect(back[0]).toContain('客户已退回');
+    expect(back.at(-1)).toContain('退回日期：2026-12-0510:30');
+    expect(back.at(-1)).toContain('重大故障一节缺少原因分析，请补充后重新签发。');
+    expect(back.join('')).not.toContain('已签收确认');
+    const word = xmlText(strFromU8(unzip(await renderReport(returned, 'docx'))['word/document.xml']!));
+    for (const expected of ['客户已退回', '退回日期', '重大故障一节缺少原因分析']) expect(word, expected).toContain(expected);
+    const wb = await workbook(await renderReport(returned, 'xlsx'));
+    const overview: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => overview.push((row.values as unknown[]).slice(1).join('|')));
+    expect(overview).toEqual(expect.arrayContaining(['客户签字确认|客户已退回', '退回日期|2026-12-05 10:30（Asia/Shanghai，UTC+08:00）']));
+  });
+
   it('the same document gives the same bytes in every format (the evidence pack hashes them)', async () => {
     for (const format of ['pdf', 'docx', 'xlsx'] as ReportFormat[]) {
       const a = await renderReport(doc, format);

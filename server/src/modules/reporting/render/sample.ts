@@ -211,7 +211,7 @@ export function sampleReport(options: { tableRows?: number; signed?: boolean; lo
     reviewedBy: '吴涛（服务总监）',
     letterhead: { text: '浙江云维信息技术有限公司 · 服务热线 0571-8888 1234', logo: options.logo === false ? null : sampleLogo() },
     sections,
-    signoff: options.signed ? { signerName: '郑主任（信息科）', signedAt: '2026-12-05', comment: '本月服务情况属实，同意。请关注住院部终端更新计划。' } : null,
+    signoff: options.signed ? { outcome: 'signed', signerName: '郑主任（信息科）', signedAt: '2026-12-05 10:30', zone: 'Asia/Shanghai，UTC+08:00', comment: '本月服务情况属实，同意。请关注住院部终端更新计划。' } : null,
   };
 }
 

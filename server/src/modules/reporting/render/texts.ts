@@ -30,6 +30,14 @@ export interface RenderTexts {
   signer: string;
   signedAt: string;
   comment: string;
+  /** The stamp of an answered report: 已签收确认 / 客户已退回. */
+  signedMark: string;
+  returnedMark: string;
+  returnedAt: string;
+  /** A local time with the zone it is in: '2026-12-05 10:30（Asia/Shanghai，UTC+08:00）'. */
+  zoned: (at: string, zone: string | undefined) => string;
+  /** The line beside the stamp: who answered and when, in whose zone. */
+  answered: (name: string, at: string, zone: string | undefined) => string;
   providerSide: string;
   customerSide: string;
   seal: string;
@@ -64,6 +72,11 @@ const ZH: RenderTexts = {
   signer: '签字人',
   signedAt: '签字日期',
   comment: '意见',
+  signedMark: '已签收确认',
+  returnedMark: '客户已退回',
+  returnedAt: '退回日期',
+  zoned: (at, zone) => `${at}${zone ? `（${zone}）` : ''}`,
+  answered: (name, at, zone) => `${name}　${ZH.zoned(at, zone)}`,
   providerSide: '服务单位',
   customerSide: '客户单位',
   seal: '（盖章）',
@@ -98,6 +111,11 @@ const EN: RenderTexts = {
   signer: 'Signed by',
   signedAt: 'Date',
   comment: 'Comment',
+  signedMark: 'Signed off',
+  returnedMark: 'Returned by the customer',
+  returnedAt: 'Returned on',
+  zoned: (at, zone) => `${at}${zone ? ` (${zone})` : ''}`,
+  answered: (name, at, zone) => `${name}, ${EN.zoned(at, zone)}`,
   providerSide: 'Provider',
   customerSide: 'Customer',
   seal: '(seal)',

@@ -109,6 +109,23 @@ function overview(wb: ExcelJS.Workbook, r: ReportDocument, t: RenderTexts, name:
     row.font = { name: FONT };
     row.getCell(1).font = { name: FONT, color: { argb: 'FF595959' } };
   }
+  // The customer's answer: the workbook of a signed report says so, like its PDF and Word file.
+  if (r.signoff) {
+    const s = r.signoff;
+    const mark = ws.addRow([t.signoff, s.outcome === 'returned' ? t.returnedMark : t.signedMark]);
+    mark.font = { name: FONT };
+    mark.getCell(1).font = { name: FONT, color: { argb: 'FF595959' } };
+    mark.getCell(2).font = { name: FONT, bold: true, color: { argb: s.outcome === 'returned' ? 'FFC00000' : 'FF2E7D32' } };
+    for (const [label, value] of [
+      [t.signer, s.signerName],
+      [s.outcome === 'returned' ? t.returnedAt : t.signedAt, t.zoned(s.signedAt, s.zone)],
+      [t.comment, s.comment ?? '—'],
+    ]) {
+      const row = ws.addRow([label, value]);
+      row.font = { name: FONT };
+      row.getCell(1).font = { name: FONT, color: { argb: 'FF595959' } };
+    }
+  }
   const kpis = r.sections.flatMap((s) => s.blocks).flatMap((b) => (b.type === 'kpis' ? b.items : []));
   if (kpis.length === 0) {
     fitColumns(ws);
