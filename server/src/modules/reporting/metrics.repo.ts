@@ -197,6 +197,23 @@ export async function ticketsWithEventsAfter(db: DbOrTx, eventId: number): Promi
   return { ids: [...ids], maxId };
 }
 
+/**
+ * The ends of every record the rollup's change detection reads (the highest timeline id, the
+ * latest ticket, clock, rating and repair-report writes, customer edits; a link writes a
+ * timeline entry): if none moved, nothing the rollup would pick up changed. Index ends only.
+ */
+export async function changeSignature(db: DbOrTx): Promise<unknown[]> {
+  const max = async (q: Promise<{ m: unknown } | undefined>) => (await q)?.m ?? null;
+  return Promise.all([
+    max(db.selectFrom('ticket_events').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst()),
+    max(db.selectFrom('tickets').select((eb) => eb.fn.max('updated_at').as('m')).executeTakeFirst()),
+    max(db.selectFrom('ticket_sla').select((eb) => eb.fn.max('computed_at').as('m')).executeTakeFirst()),
+    max(db.selectFrom('ticket_ratings').select((eb) => eb.fn.max('rated_at').as('m')).executeTakeFirst()),
+    max(db.selectFrom('repair_reports').select((eb) => eb.fn.max('updated_at').as('m')).executeTakeFirst()),
+    max(db.selectFrom('customers').select((eb) => eb.fn.max('updated_at').as('m')).executeTakeFirst()),
+  ]);
+}
+
 export async function maxEventId(db: DbOrTx): Promise<number> {
   const r = await db.selectFrom('ticket_events').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
   return r?.m == null ? 0 : Number(r.m);
