@@ -1,7 +1,7 @@
 import type { ModuleContext, ZApp } from '../../platform/http/context.js';
 import { actorOf } from '../../platform/http/context.js';
 import { kpiDef } from '../../core/reporting/kpis.js';
-import { periodLabel, rangeEnded } from '../../core/reporting/periods.js';
+import { periodLabel } from '../../core/reporting/periods.js';
 import { z } from 'zod';
 import { t } from '../../platform/i18n/index.js';
 import { MetricsService, validateQuery, type Dimension, type MetricQuery } from './metrics.service.js';
@@ -13,9 +13,6 @@ const V1 = '/api/v1';
 const tags = ['reporting'];
 const read = { permission: 'reports.read' };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The last zone to finish a day (UTC−12): a period is `ended` once it has ended for every customer. */
-const LAST_ZONE = 'Etc/GMT+12';
 
 type MetricsParams = z.infer<typeof metricsQuery>;
 
@@ -47,7 +44,7 @@ export function registerMetrics(app: ZApp, ctx: ModuleContext): void {
     async (request) => ({ items: service.catalogue(request.locale) }),
   );
 
-  const period = (q: MetricQuery, locale: 'zh-CN' | 'en-US') => ({ from: q.from, to: q.to, label: periodLabel(q, locale), ended: rangeEnded(q, Date.now(), LAST_ZONE) });
+  const period = (q: MetricQuery, locale: 'zh-CN' | 'en-US', ended: boolean) => ({ from: q.from, to: q.to, label: periodLabel(q, locale), ended });
   const kpiLabels = (q: MetricQuery, locale: 'zh-CN' | 'en-US') =>
     q.kpis.map((c) => {
       const d = kpiDef(c)!;
@@ -67,8 +64,9 @@ export function registerMetrics(app: ZApp, ctx: ModuleContext): void {
     },
     async (request) => {
       const q = toQuery(request.query);
-      const result = await service.query(actorOf(request), q);
-      return { ...result, kpis: kpiLabels(q, request.locale), period: period(q, request.locale) };
+      const actor = actorOf(request);
+      const result = await service.query(actor, q);
+      return { ...result, kpis: kpiLabels(q, request.locale), period: period(q, request.locale, await service.periodEnded(actor, q)) };
     },
   );
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.js';
 import { KPIS, emptySums, addSums, kpiDef, kpiValue, type KpiDef, type Measure, type PartialSums, type Special, type Sums } from '../../core/reporting/kpis.js';
 import { contributions, dimKey, ROLLUP_DIMS, type RollupDim } from '../../core/reporting/contributions.js';
-import { addDays, bucketLastDay, dayStart, daysBetween, isLocalDate, localDayOf, timeKey, timeKeyLabel, timeKeys } from '../../core/reporting/periods.js';
+import { addDays, bucketLastDay, dayStart, daysBetween, isLocalDate, localDayOf, rangeEnded, timeKey, timeKeyLabel, timeKeys } from '../../core/reporting/periods.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { AppError } from '../../platform/http/errors.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
@@ -124,6 +124,18 @@ export class MetricsService {
     this.checkDimension(actor, q.groupBy);
     const scope = await this.scopeFor(actor, q.customerIds, q.contractId);
     return this.computeIn(scope, q, actor.locale);
+  }
+
+  /**
+   * Whether the period is over for every customer the caller asks about: its last day has
+   * ended at local midnight in each of their zones (a China-only query is over at midnight
+   * Beijing time, not when the last zone on earth finishes the day).
+   */
+  async periodEnded(actor: Actor, q: MetricQuery, now = Date.now()): Promise<boolean> {
+    const scope = await this.scopeFor(actor, q.customerIds, q.contractId);
+    const zones = new Set(scope.customers.map((c) => c.timeZone));
+    if (!zones.size) zones.add(DEFAULT_ZONE);
+    return [...zones].every((z) => rangeEnded(q, now, z));
   }
 
   /** Unscoped (jobs, the report generator, the evidence pack). */
@@ -493,6 +505,9 @@ function inAgeBucket(kind: Special, ageMs: number): boolean {
   const days = ageMs / 86_400_000;
   return days >= b[0] && days < b[1];
 }
+
+/** The zone a query with no customers in scope is judged in (the product's default). */
+const DEFAULT_ZONE = 'Asia/Shanghai';
 
 /** What the special KPIs of one query share. */
 interface SpecialMemo {

@@ -299,6 +299,18 @@ describeDb('reporting metrics', (kind) => {
     await bad('kpis=tickets.opened&from=2026-01-01&to=2026-03-31&customerId=abc', 'customerId');
   });
 
+  it('says a period is over once it has ended in the zones of the customers asked about', async () => {
+    const actor = await systemLike(t);
+    const q = { kpis: ['tickets.opened'], from: '2026-10-01', to: '2026-10-31' };
+    // 00:30 on 1 November in Shanghai is 16:30 UTC on 31 October; Berlin's October has 7.5 hours to go.
+    const at = Date.parse('2026-10-31T16:30:00Z');
+    expect(await service.periodEnded(actor, { ...q, customerIds: [b.shanghai] }, at)).toBe(true);
+    expect(await service.periodEnded(actor, { ...q, customerIds: [b.berlin] }, at)).toBe(false);
+    expect(await service.periodEnded(actor, { ...q, customerIds: null }, at)).toBe(false);
+    expect(await service.periodEnded(actor, { ...q, customerIds: null }, Date.parse('2026-10-31T23:00:00Z'))).toBe(true);
+    expect(await service.periodEnded(actor, { ...q, customerIds: [b.shanghai] }, Date.parse('2026-10-31T15:59:00Z'))).toBe(false);
+  });
+
   it('serves the catalogue and the Excel export with the same figures', async () => {
     const cat = await (await login(t.app, 'boss_en')).request({ method: 'GET', url: '/api/v1/reporting/kpis' });
     expect(cat.statusCode).toBe(200);
