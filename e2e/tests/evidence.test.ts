@@ -55,7 +55,7 @@ describe('evidence pack: the admin exports last month of the hospital, watches t
     await download.saveAs(zip);
     execFileSync('unzip', ['-q', zip, '-d', path.join(dir, 'pack')]);
     const root = path.join(dir, 'pack');
-    for (const f of ['index.html', 'index.xlsx', 'tickets.xlsx', 'satisfaction.xlsx', 'manifest.json', 'audit/chain-verification.txt']) expect(fs.existsSync(path.join(root, f)), f).toBe(true);
+    for (const f of ['index.html', 'index.xlsx', 'tickets.xlsx', 'satisfaction.xlsx', 'knowledge-weekly.xlsx', 'manifest.json', 'audit/chain-verification.txt']) expect(fs.existsSync(path.join(root, f)), f).toBe(true);
 
     const index = await b.fresh();
     await index.goto(pathToFileURL(path.join(root, 'index.html')).href);
@@ -66,6 +66,8 @@ describe('evidence pack: the admin exports last month of the hospital, watches t
     const mapRows = index.locator('#mapping + table tbody tr');
     expect(await mapRows.count()).toBe(55);
     expect(await index.locator('#mapping + table').innerText()).toContain('本系统尚未记录（对应模块未启用）');
+    // R12, the knowledge base updated weekly: its record for the month is in the pack
+    expect(await index.locator('#mapping + table tbody tr', { hasText: 'R12' }).first().innerText()).toContain('knowledge-weekly.xlsx');
     expect(await index.locator('#kpis + table tbody tr').count()).toBeGreaterThan(15);
     // the tickets of the month, each linking its PDF inside the pack
     const ticketLinks = index.locator('#tickets + table tbody tr td:first-child a');
