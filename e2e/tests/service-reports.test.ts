@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -9,8 +10,9 @@ import { UI_TIMEOUT, apiAs, customerByCode, expectTitle, loginUI, logoutUI, type
 /**
  * Service reports (docs/REPORTS.md): the hospital's PM opens last month's repair summary
  * (月度维修总结, due the 10th) from the report board — generating it when the job has not —
- * writes the summary, issues it; the hospital's administrator signs it off in the portal; the
- * board shows it signed and on time.
+ * writes the summary, issues it to the hospital's administrator (the default) and 林晓燕, whom he
+ * adds; the hospital's administrator signs it off in the portal; the PDF downloaded afterwards
+ * carries the sign-off; the board shows it signed and on time.
  */
 interface BoardItem {
   id: number | null;
@@ -78,16 +80,36 @@ describe('service report: the PM issues last month\'s repair summary, the hospit
     const saved = page.waitForResponse((r) => r.url().endsWith(`/reporting/reports/${reportId}/narratives`) && r.request().method() === 'PATCH');
     await page.getByTestId('narrative-save-summary').click();
     expect((await saved).status()).toBe(200);
-    const issued = page.waitForResponse((r) => r.url().endsWith(`/reporting/reports/${reportId}/issue`), { timeout: 60_000 });
+    // 发布 asks who is told: the hospital's administrator by default; the PM adds 林晓燕 (a portal user with e-mail).
     await page.getByTestId('report-issue').click();
-    await page.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
-    expect((await issued).status()).toBe(200);
+    const recipients = page.getByTestId('issue-recipients');
+    await expect.poll(() => recipients.innerText(), { timeout: UI_TIMEOUT }).toContain('陈志远（管理员） · chenzhiyuan@jzrmyy.example.cn');
+    expect(await recipients.innerText()).not.toContain('林晓燕');
+    await recipients.click();
+    await page.locator('.ant-select-item-option', { hasText: '林晓燕' }).click();
+    await expect.poll(() => recipients.innerText(), { timeout: UI_TIMEOUT }).toContain('林晓燕 · linxiaoyan@jzrmyy.example.cn');
+    await page.locator('.ant-modal-title').click(); // closes the option list
+    await shot(page, 'issue-recipients');
+    const issued = page.waitForResponse((r) => r.url().endsWith(`/reporting/reports/${reportId}/issue`), { timeout: 60_000 });
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    const issueRes = await issued;
+    expect(issueRes.status()).toBe(200);
+    expect(((issueRes.request().postDataJSON() as { recipients: number[] }).recipients ?? []).length).toBe(2);
     await expect.poll(() => page.getByTestId('report-state').first().getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('issued');
     await page.getByTestId('download-1-pdf').waitFor({ timeout: UI_TIMEOUT });
     const pdf = await page.request.get(`/api/v1/reporting/reports/${reportId}/versions/1/pdf`);
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     await shot(page, 'issued');
+    // 林晓燕, chosen by the PM, is told in the app (the link opens the report in her portal)
+    const lin = await apiAs(b.baseURL, 'hospital_user');
+    try {
+      await expect
+        .poll(async () => (await lin.get<{ items: Array<{ event: string; link: string | null }> }>('/notifications?limit=100')).items.some((n) => n.event === 'report.issued' && n.link === `/portal/reports/${reportId}`), { timeout: UI_TIMEOUT })
+        .toBe(true);
+    } finally {
+      await lin.dispose();
+    }
     await logoutUI(page);
   });
 
@@ -110,6 +132,22 @@ describe('service report: the PM issues last month\'s repair summary, the hospit
     await page.getByTestId('report-signed').waitFor({ timeout: UI_TIMEOUT });
     await shot(page, 'portal-signed');
     await logoutUI(page);
+  });
+
+  test('the PDF downloaded after the sign-off carries it (已签收确认, the signer, the time); the issued one is kept', async () => {
+    const res = await pm.raw.get(`/api/v1/reporting/reports/${reportId}/versions/1/pdf`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-disposition']).toContain('-v1-signed.pdf');
+    const pdf = await res.body();
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, '');
+    for (const expected of ['已签收确认', '陈志远', '内容属实，同意。', 'Asia/Shanghai']) expect(text, expected).toContain(expected);
+    const issued = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: await (await pm.raw.get(`/api/v1/reporting/reports/${reportId}/versions/1/pdf?as=issued`)).body() }).toString('utf8');
+    expect(issued).not.toContain('已签收确认');
+    // its cover as a picture, to look at (artifacts/reports-signed-pdf-*.png)
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, 'reports-signed.pdf');
+    fs.writeFileSync(file, pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(ARTIFACTS, 'reports-signed-pdf')]);
   });
 
   test('the board shows it signed and issued on time', async () => {

@@ -122,10 +122,28 @@ export function useReport(id: Id) {
   return useQuery({ queryKey: [REPORTS, id], queryFn: () => api.get<Report>(`${REPORTS}/${id}`) });
 }
 
+/** Who may receive a contract's reports (the customer's users, administrators marked) and who is told by default. */
+export interface RecipientChoice {
+  customerId: Id;
+  customerName: string;
+  candidates: { id: Id; name: string; email: string | null; admin: boolean }[];
+  selected: Id[];
+  source: 'plan' | 'admins';
+}
+
+export function useRecipients(contractId: Id | undefined, enabled: boolean) {
+  return useQuery({
+    queryKey: ['/reporting/contracts', contractId, 'report-recipients'],
+    queryFn: () => api.get<RecipientChoice>(`/reporting/contracts/${contractId}/report-recipients`),
+    enabled: enabled && contractId !== undefined,
+  });
+}
+
 export const reportsApi = {
   generate: (contractId: Id, type: string, period: string) => api.post<Report>(REPORTS, { contractId, type, period }),
   narratives: (r: Report, narratives: Record<string, string | null>) => api.patch<Report>(`${REPORTS}/${r.id}/narratives`, { version: r.version, narratives }),
-  command: (r: Report, action: 'refresh' | 'submit' | 'issue') => api.post<Report>(`${REPORTS}/${r.id}/${action}`, { version: r.version }),
+  command: (r: Report, action: 'refresh' | 'submit') => api.post<Report>(`${REPORTS}/${r.id}/${action}`, { version: r.version }),
+  issue: (r: Report, recipients: Id[]) => api.post<Report>(`${REPORTS}/${r.id}/issue`, { version: r.version, recipients }),
   review: (r: Report, approve: boolean, reviewComment: string | null) => api.post<Report>(`${REPORTS}/${r.id}/review`, { version: r.version, approve, reviewComment }),
   newVersion: (r: Report, note: string | null) => api.post<Report>(`${REPORTS}/${r.id}/versions`, { version: r.version, note }),
   signoff: (r: Report, signerName: string, opinion: string | null) => api.post<Report>(`${REPORTS}/${r.id}/signoff`, { version: r.version, signerName, opinion }),

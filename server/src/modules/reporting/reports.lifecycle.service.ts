@@ -19,6 +19,7 @@ import type { NotifyEventType } from '../../platform/notify/events.js';
 import { REPORT_MIME, renderReport, type ReportFormat } from './render/index.js';
 import { claimFiles, fileColumns, renderStored, reportDocument, sumsOf } from './reports.document.js';
 import { effectivePlan, type Figures, type ReportGenerator } from './reports.generate.service.js';
+import { recipientChoice, recipientProblems } from './reports.recipients.js';
 import * as repo from './reports.repo.js';
 import type { ReportOut } from './reports.schema.js';
 
@@ -313,11 +314,16 @@ export class ReportLifecycle {
    * narratives, stores them (sha256 kept), marks the report issued and tells the customer's
    * admins (mail and in-app) in one transaction; a failure there removes the files again.
    */
-  async issue(actor: Actor, id: number, version: number): Promise<ReportOut> {
+  async issue(actor: Actor, id: number, version: number, chosen?: number[]): Promise<ReportOut> {
     requireProvider(actor);
     const pre = await this.find(actor, id);
     await this.checkVersion(pre, version);
     const plan = effectivePlan(await repo.findPlan(this.db, Number(pre.contract_id)));
+    if (chosen) {
+      const contract = await this.contractOf(pre);
+      const problems = await recipientProblems(this.db, { id: contract.customerId, name: contract.customerName }, chosen);
+      if (problems.length) throw AppError.validation(problems);
+    }
     if (plan.reviewRequired && pre.state !== 'approved') {
       if (pre.state === 'draft' || pre.state === 'in_review') throw new AppError(409, 'review_required', 'reports.reviewRequired', { number: pre.number });
       throw wrongState(pre, 'issue', actor.locale);
@@ -328,9 +334,9 @@ export class ReportLifecycle {
     const doc = await this.document(pre, v, now, actor);
     const files = await renderStored(this.db, doc);
     try {
-      const recipients = plan.recipients.length ? plan.recipients : await repo.customerUsersWith(this.db, Number(pre.customer_id), 'reports.signoff');
+      const recipients = chosen ? [...new Set(chosen)] : (await recipientChoice(this.db, Number(pre.customer_id), plan.recipients)).selected;
       const set: Updateable<ServiceReportsTable> = { state: 'issued', issued_at: now, issued_by: actor.userId || null, first_issued_at: pre.first_issued_at ?? now, signed_at: null, signed_by: null, signer_name: null, returned_at: null, returned_by: null, customer_comment: null };
-      return await this.write(actor, pre, ['draft', 'approved'], set, 'issue', { state: pre.state }, { state: 'issued', seq: v.seq, sha256: sumsOf(files) }, async (trx) => {
+      return await this.write(actor, pre, ['draft', 'approved'], set, 'issue', { state: pre.state }, { state: 'issued', seq: v.seq, sha256: sumsOf(files), recipients }, async (trx) => {
         await claimFiles(trx, files);
         await repo.updateVersion(trx, Number(v.id), {
           ...fileColumns(files, ''),

@@ -32,7 +32,7 @@ registerMessages({
   'reports.layout.customTitle': { zh: '自定义章节“{key}”需要标题', en: 'Custom section "{key}" needs a title' },
   'reports.layout.customKey': { zh: '自定义章节的键“{key}”应为 custom: 加 1–40 个小写字母、数字、_ 或 -', en: 'Custom section key "{key}" must be custom: followed by 1–40 lowercase letters, digits, _ or -' },
   'reports.reviewerUnknown': { zh: '复核人不存在或不是服务方人员', en: 'The reviewer does not exist or is not the provider\'s staff' },
-  'reports.recipientUnknown': { zh: '接收人 {id} 不是该客户的用户', en: 'Recipient {id} is not a user of this customer' },
+  'reports.recipientUnknown': { zh: '接收人（用户 {id}）不是“{customer}”的在用账号，不能接收该客户的报告', en: 'Recipient (user {id}) is not an active account of {customer}; only that customer\'s users receive its reports' },
   'reports.logoType': { zh: '标志只能是 PNG 或 JPEG 图片', en: 'The logo must be a PNG or JPEG image' },
   'reports.logoTooLarge': { zh: '标志不能超过 {limit}', en: 'The logo must be at most {limit}' },
   'reports.state.not_started': { zh: '未开始', en: 'not started' },

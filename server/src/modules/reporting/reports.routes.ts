@@ -15,6 +15,7 @@ import {
   fileParams,
   fileQuery,
   generateBody,
+  issueBody,
   letterheadBody,
   letterheadOut,
   listQuery,
@@ -22,6 +23,7 @@ import {
   newVersionBody,
   planBody,
   planOut,
+  recipientsOut,
   reportListItem,
   reportOut,
   type ReportOut,
@@ -92,7 +94,21 @@ export function registerReports(app: ZApp, ctx: ModuleContext): void {
     );
   command('refresh', 'Recompute the figures now, keeping the narratives (draft or approved)', (a, id, v) => lifecycle.refresh(a, id, v));
   command('submit', 'Submit for review (draft → in_review)', (a, id, v) => lifecycle.submit(a, id, v));
-  command('issue', 'Issue: render PDF, Word and Excel, store them and tell the customer (draft, or approved when review is required)', (a, id, v) => lifecycle.issue(a, id, v));
+
+  app.post(
+    `${BASE}/:id/issue`,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: "Issue: render PDF, Word and Excel, store them and tell the recipients (draft, or approved when review is required); recipients: the customer's users to tell, else the plan's, else the customer's administrators",
+        params: idParams,
+        body: issueBody,
+        response: { 200: reportOut },
+      },
+    },
+    async (request) => lifecycle.issue(actorOf(request), request.params.id, request.body.version, request.body.recipients),
+  );
 
   app.post(
     `${BASE}/:id/review`,
@@ -154,6 +170,12 @@ export function registerReports(app: ZApp, ctx: ModuleContext): void {
     PLAN,
     { config: manage, schema: { tags, summary: "Replace the contract's report plan: types owed, section layout per type, review, recipients (send the version read; 0: none stored)", params: idParams, body: planBody, response: { 200: planOut } } },
     async (request) => templates.putPlan(actorOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/v1/reporting/contracts/:id/report-recipients',
+    { config: write, schema: { tags, summary: "Who may receive the contract's reports (the customer's enabled users, administrators marked) and who is told by default", params: idParams, response: { 200: recipientsOut } } },
+    async (request) => templates.recipients(actorOf(request), request.params.id),
   );
 
   const LH = '/api/v1/reporting/letterhead';

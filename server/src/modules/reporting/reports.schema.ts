@@ -123,6 +123,20 @@ export const generateBody = z.strictObject({
 
 export const versionBody = z.strictObject({ version: z.number().int().positive() });
 
+export const issueBody = z.strictObject({
+  version: z.number().int().positive(),
+  /** Who is told (the customer's users); left out: the plan's recipients, else the customer's administrators. */
+  recipients: z.array(id).min(1).max(50).optional(),
+});
+
+export const recipientsOut = z.object({
+  customerId: z.number(),
+  customerName: z.string(),
+  candidates: z.array(z.object({ id: z.number(), name: z.string(), email: z.string().nullable(), admin: z.boolean() })),
+  selected: z.array(z.number()),
+  source: z.enum(['plan', 'admins']),
+});
+
 export const narrativesBody = z.strictObject({
   version: z.number().int().positive(),
   /** Section key → text; null or empty clears it. Only narrative sections. */

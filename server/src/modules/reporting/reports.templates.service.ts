@@ -10,6 +10,7 @@ import type { Locale } from '../../platform/i18n/index.js';
 import { getSetting, setSetting } from '../../platform/settings/index.js';
 import { ENABLED_MODULES, effectivePlan } from './reports.generate.service.js';
 import * as repo from './reports.repo.js';
+import { recipientChoice, recipientProblems, type RecipientChoice } from './reports.recipients.js';
 import type { PlanBody } from './reports.schema.js';
 
 /**
@@ -90,6 +91,13 @@ export class ReportTemplates {
     };
   }
 
+  /** Who may receive the contract's reports (the customer's users) and who is told by default. */
+  async recipients(actor: Actor, contractId: number): Promise<RecipientChoice & { customerId: number; customerName: string }> {
+    const c = await this.contract(actor, contractId);
+    const plan = effectivePlan(await repo.findPlan(this.db, c.id));
+    return { customerId: c.customerId, customerName: c.customerName, ...(await recipientChoice(this.db, c.customerId, plan.recipients)) };
+  }
+
   /** Replaces the contract's plan (version 0: none stored yet); problems name the field. */
   async putPlan(actor: Actor, contractId: number, body: PlanBody) {
     const c = await this.contract(actor, contractId);
@@ -101,13 +109,7 @@ export class ReportTemplates {
       const reviewer = await this.db.selectFrom('users').select(['id', 'customer_id']).where('id', '=', body.reviewerId).where('disabled', '=', 0).executeTakeFirst();
       if (!reviewer || reviewer.customer_id !== null) problems.push({ field: 'reviewerId', code: 'reports.reviewerUnknown' });
     }
-    if (body.recipients.length) {
-      const rows = await this.db.selectFrom('users').select('id').where('id', 'in', body.recipients).where('customer_id', '=', c.customerId).execute();
-      const ok = new Set(rows.map((r) => Number(r.id)));
-      body.recipients.forEach((id, i) => {
-        if (!ok.has(id)) problems.push({ field: `recipients[${i}]`, code: 'reports.recipientUnknown', params: { id } });
-      });
-    }
+    problems.push(...(await recipientProblems(this.db, { id: c.customerId, name: c.customerName }, body.recipients)));
     if (problems.length) throw AppError.validation(problems);
     const pre = await repo.findPlan(this.db, c.id);
     if ((pre?.version ?? 0) !== body.version) throw AppError.conflict();

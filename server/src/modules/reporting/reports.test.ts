@@ -171,6 +171,10 @@ describeDb('service reports', (kind) => {
     const bad = await w.admin.request({ method: 'PUT', url: `/api/v1/reporting/contracts/${w.a.contractId}/report-plan`, payload: { version: 0, types: plan.types, layouts: { monthly_service: [{ key: 'nope' }] } } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('layouts.monthly_service[0].key');
+    // the plan's recipients: users of the contract's customer only, the bad one named by its index
+    const foreign = await w.admin.request({ method: 'PUT', url: `/api/v1/reporting/contracts/${w.a.contractId}/report-plan`, payload: { version: 0, types: plan.types, recipients: [ids.custAdminA, w.users.custB] } });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().errors.map((e: { field: string }) => e.field)).toEqual(['recipients[1]']);
     ok(await w.admin.request({ method: 'PUT', url: `/api/v1/reporting/contracts/${w.a.contractId}/report-plan`, payload: { version: 0, types: plan.types, reviewRequired: true, reviewerId: ids.reviewer } }));
 
     let rep = ok(await get(pm, octId));
@@ -265,12 +269,44 @@ describeDb('service reports', (kind) => {
     expect(audit.map((a) => a.action)).toEqual(['generate', 'update', 'refresh', 'submit', 'approve', 'issue', 'signoff', 'new_version']);
   });
 
-  it('the customer returns a report with comments: the PM is told, the state is returned', async () => {
+  it("issue recipients: the customer's administrators by default; another customer's user is refused naming the field; the PM's choice is who is told", async () => {
     ok(await w.admin.request({ method: 'PUT', url: `/api/v1/reporting/contracts/${w.a.contractId}/report-plan`, payload: { version: 1, types: ['monthly_service', 'monthly_repair', 'quarterly_om', 'annual_om'] } }));
     const nov = ok(await w.t.app.inject({ method: 'GET', url: `${BASE}?contractId=${w.a.contractId}`, headers: { cookie: pm.cookie } })).items.find((r: { period: string }) => r.period === '2026-11');
+    const choice = ok(await pm.request({ method: 'GET', url: `/api/v1/reporting/contracts/${w.a.contractId}/report-recipients` }));
+    expect(choice).toMatchObject({ customerId: w.a.customerId, customerName: '客户A', source: 'admins', selected: [ids.custAdminA] });
+    // the customer's users only, administrators first and marked; B's never
+    expect(choice.candidates.map((c: { id: number; admin: boolean }) => [c.id, c.admin])).toEqual([
+      [ids.custAdminA, true],
+      [w.users.custA, false],
+    ]);
+    expect((await custAdminA.request({ method: 'GET', url: `/api/v1/reporting/contracts/${w.a.contractId}/report-recipients` })).statusCode).toBe(403);
+    expect((await pm.request({ method: 'GET', url: `/api/v1/reporting/contracts/${w.b.contractId}/report-recipients` })).statusCode).toBe(404);
+
     let rep = ok(await get(pm, nov.id));
-    rep = ok(await pm.request({ method: 'POST', url: `${BASE}/${nov.id}/issue`, payload: { version: rep.version } }));
-    rep = ok(await get(custAdminA, nov.id));
+    const bUser = (await w.t.database.db.selectFrom('users').select('id').where('username', '=', 'cadm_b').executeTakeFirstOrThrow()).id;
+    const other = await pm.request({ method: 'POST', url: `${BASE}/${nov.id}/issue`, payload: { version: rep.version, recipients: [ids.custAdminA, Number(bUser)] } });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().errors).toHaveLength(1);
+    expect(other.json().errors[0].field).toBe('recipients[1]');
+    expect(other.json().errors[0].message).toBe(`接收人（用户 ${bUser}）不是“客户A”的在用账号，不能接收该客户的报告`);
+    // provider staff are no recipients either; an empty list is refused on the field
+    expect((await pm.request({ method: 'POST', url: `${BASE}/${nov.id}/issue`, payload: { version: rep.version, recipients: [w.users.eng] } })).json().errors[0].field).toBe('recipients[0]');
+    expect((await pm.request({ method: 'POST', url: `${BASE}/${nov.id}/issue`, payload: { version: rep.version, recipients: [] } })).json().errors[0].field).toBe('recipients');
+    // nothing was issued by the refusals
+    expect(ok(await get(pm, nov.id))).toMatchObject({ state: 'draft', version: rep.version });
+
+    rep = ok(await pm.request({ method: 'POST', url: `${BASE}/${nov.id}/issue`, payload: { version: rep.version, recipients: [w.users.custA] } }));
+    expect(rep.state).toBe('issued');
+    await fanOutQueued(w.t.database);
+    const told = await w.t.database.db.selectFrom('notifications').select('user_id').where('event', '=', 'report.issued').where('link', '=', `/portal/reports/${nov.id}`).execute();
+    expect(told.map((n) => Number(n.user_id))).toEqual([w.users.custA]);
+    const audit = await w.t.database.db.selectFrom('audit_log').select('after').where('entity', '=', 'service_reports').where('entity_id', '=', String(nov.id)).where('action', '=', 'issue').executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after!).recipients).toEqual([w.users.custA]);
+  });
+
+  it('the customer returns a report with comments: the PM is told, the state is returned', async () => {
+    const nov = ok(await w.t.app.inject({ method: 'GET', url: `${BASE}?contractId=${w.a.contractId}`, headers: { cookie: pm.cookie } })).items.find((r: { period: string }) => r.period === '2026-11');
+    let rep = ok(await get(custAdminA, nov.id));
     const noComment = await custAdminA.request({ method: 'POST', url: `${BASE}/${nov.id}/return`, payload: { version: rep.version, signerName: '刘主任' } });
     expect(noComment.statusCode).toBe(400);
     expect(noComment.json().errors[0].field).toBe('opinion');

@@ -5,11 +5,11 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { PageHeader } from '../../components/PageHeader';
 import { isApiError } from '../../api/client';
-import { REPORTS, fileUrl, reportsApi, useReport, type Report, type ReportAction } from '../../api/reports';
+import { REPORTS, fileUrl, reportsApi, useRecipients, useReport, type Report, type ReportAction } from '../../api/reports';
 import { useI18n, type MessageKey } from '../../i18n';
-import { DueText, SectionBody, StateTag } from './reportsShared';
+import { DueText, RecipientSelect, SectionBody, StateTag } from './reportsShared';
 
-type Dialog = null | 'signoff' | 'return' | 'reject' | 'new_version';
+type Dialog = null | 'issue' | 'signoff' | 'return' | 'reject' | 'new_version';
 
 /**
  * A service report: its sections (figures frozen at generation; narratives the PM writes),
@@ -22,13 +22,15 @@ export default function ReportPage({ portal = false }: { portal?: boolean }) {
   const { t, fmtDateTime } = useI18n();
   const nav = useNavigate();
   const qc = useQueryClient();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const q = useReport(Number(id));
   const r = q.data;
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [form] = Form.useForm();
+  // Who is told when the PM issues: asked only of a report the caller may issue.
+  const recipients = useRecipients(r?.contractId, !portal && !!r?.allowedActions.includes('issue'));
 
   useEffect(() => setDrafts({}), [r?.version]);
 
@@ -49,7 +51,7 @@ export default function ReportPage({ portal = false }: { portal?: boolean }) {
       if (isApiError(e) && e.status === 409) {
         await q.refetch();
         message.warning(e.message || t('rpt.stale'));
-      } else message.error(isApiError(e) ? e.message : String(e));
+      } else message.error(isApiError(e) ? [e.message, ...e.errors.map((x) => x.message)].join('；') : String(e));
       return false;
     } finally {
       setBusy(null);
@@ -57,17 +59,12 @@ export default function ReportPage({ portal = false }: { portal?: boolean }) {
   };
 
   const saveNarrative = (key: string) => run(`save:${key}`, () => reportsApi.narratives(r, { [key]: drafts[key] ?? null }), 'rpt.saved');
-  const issue = () =>
-    modal.confirm({
-      title: t('rpt.action.issue'),
-      content: t('rpt.issue.confirm'),
-      okText: t('rpt.action.issue'),
-      onOk: () => run('issue', () => reportsApi.command(r, 'issue'), 'rpt.issued'),
-    });
   const submitDialog = async () => {
     const v = await form.validateFields();
     const done =
-      dialog === 'signoff'
+      dialog === 'issue'
+        ? await run('issue', () => reportsApi.issue(r, v.recipients), 'rpt.issued')
+        : dialog === 'signoff'
         ? await run('signoff', () => reportsApi.signoff(r, v.signerName, v.opinion || null), 'rpt.signed')
         : dialog === 'return'
           ? await run('return', () => reportsApi.returnIt(r, v.signerName, v.opinion), 'rpt.returnedOk')
@@ -113,7 +110,7 @@ export default function ReportPage({ portal = false }: { portal?: boolean }) {
               </Button>
             )}
             {can('issue') && (
-              <Button type="primary" loading={busy === 'issue'} onClick={issue} data-testid="report-issue">
+              <Button type="primary" loading={busy === 'issue' || recipients.isPending} onClick={() => setDialog('issue')} data-testid="report-issue">
                 {t('rpt.action.issue')}
               </Button>
             )}
@@ -246,6 +243,20 @@ export default function ReportPage({ portal = false }: { portal?: boolean }) {
         destroyOnHidden
       >
         <Form form={form} layout="vertical" preserve={false}>
+          {dialog === 'issue' && (
+            <>
+              <Typography.Paragraph>{t('rpt.issue.confirm')}</Typography.Paragraph>
+              <Form.Item
+                name="recipients"
+                label={t('rpt.issue.recipients')}
+                initialValue={recipients.data?.selected}
+                extra={`${t('rpt.issue.recipientsHelp')}${recipients.data?.source === 'plan' ? t('rpt.issue.fromPlan') : ''}`}
+                rules={[{ required: true, type: 'array', min: 1, message: t('rpt.issue.recipientsRequired') }]}
+              >
+                <RecipientSelect choice={recipients.data} testId="issue-recipients" />
+              </Form.Item>
+            </>
+          )}
           {(dialog === 'signoff' || dialog === 'return') && (
             <Form.Item name="signerName" label={t('rpt.signerName')} rules={[{ required: true, whitespace: true, max: 50 }]}>
               <Input data-testid="signoff-name" />

@@ -7,6 +7,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { api, fetchAll, isApiError } from '../../api/client';
 import type { Id, User } from '../../api/types';
 import { useI18n } from '../../i18n';
+import { useRecipients } from '../../api/reports';
+import { RecipientSelect } from './reportsShared';
 
 interface LayoutEntry {
   key: string;
@@ -39,7 +41,8 @@ type Row = PlanSection & { custom: boolean };
 /**
  * 报告计划 of a contract (reports.manage): which reports it owes, and per report type the order of
  * its sections, which are hidden, their titles and the contract's own narrative sections; whether
- * a second person reviews before issue. Saved as one plan (PUT …/report-plan, with its version).
+ * a second person reviews before issue; who is told of an issued report by default. Saved as one
+ * plan (PUT …/report-plan, with its version).
  */
 export default function ReportPlanPage() {
   const { id } = useParams();
@@ -55,6 +58,8 @@ export default function ReportPlanPage() {
   const [rows, setRows] = useState<Record<string, Row[]>>({});
   const [review, setReview] = useState(false);
   const [reviewer, setReviewer] = useState<Id | null>(null);
+  const [recipients, setRecipients] = useState<Id[]>([]);
+  const choice = useRecipients(contractId, true);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -64,6 +69,7 @@ export default function ReportPlanPage() {
     setTypes(p.types);
     setReview(p.reviewRequired);
     setReviewer(p.reviewerId);
+    setRecipients(p.recipients);
     setRows(Object.fromEntries(p.catalogue.map((c) => [c.type, c.sections.map((s) => ({ ...s, custom: s.key.startsWith('custom:') }))])));
   }, [plan.data]);
 
@@ -89,7 +95,7 @@ export default function ReportPlanPage() {
       const layouts = Object.fromEntries(
         types.map((type) => [type, (rows[type] ?? []).filter((s) => s.kind !== 'cover').map((s) => ({ key: s.key, hidden: s.hidden, ...(s.custom ? { title: s.title } : {}) }))]),
       );
-      const next = await api.put<Plan>(`/reporting/contracts/${contractId}/report-plan`, { version: plan.data.version, types, layouts, reviewRequired: review, reviewerId: review ? reviewer : null, recipients: plan.data.recipients });
+      const next = await api.put<Plan>(`/reporting/contracts/${contractId}/report-plan`, { version: plan.data.version, types, layouts, reviewRequired: review, reviewerId: review ? reviewer : null, recipients });
       qc.setQueryData(key, next);
       message.success(t('rpt.saved'));
     } catch (e) {
@@ -127,6 +133,13 @@ export default function ReportPlanPage() {
             />
           )}
         </Space>
+        <Flex align="center" gap={8} style={{ marginTop: 12 }} wrap>
+          <span>{t('rpt.plan.recipients')}</span>
+          <div style={{ flex: 1, minWidth: 260 }}>
+            {/* Empty: the customer's administrators; the PM may still change them when issuing. */}
+            <RecipientSelect choice={choice.data} value={recipients} onChange={setRecipients} placeholder={t('rpt.plan.recipientsDefault')} testId="plan-recipients" />
+          </div>
+        </Flex>
       </Card>
       <Flex vertical gap={16}>
         {plan.data.catalogue.map((c) => {

@@ -1,7 +1,8 @@
-import { Card, Col, Empty, Flex, Row, Table, Tag, Typography } from 'antd';
+import { Card, Col, Empty, Flex, Row, Select, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useI18n, type MessageKey } from '../../i18n';
-import type { ChartSpec, ReportBlock, ReportSection, ReportState } from '../../api/reports';
+import type { ChartSpec, RecipientChoice, ReportBlock, ReportSection, ReportState } from '../../api/reports';
+import type { Id } from '../../api/types';
 import { EChart } from '../reporting/EChart';
 
 /** Tag colours of report states: red is kept for lateness. */
@@ -143,5 +144,31 @@ export function SectionBody({ section, children }: { section: ReportSection; chi
       ))}
       {children}
     </Flex>
+  );
+}
+
+/**
+ * The customer's users to tell of an issued report: name, 管理员 for those who sign reports off,
+ * and the e-mail the notice goes to (or that it reaches them in the app only). Used where the PM
+ * issues a report and in the contract's report plan (its default recipients).
+ */
+export function RecipientSelect({ choice, value, onChange, placeholder, testId }: { choice: RecipientChoice | undefined; value?: Id[]; onChange?: (ids: Id[]) => void; placeholder?: string; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <Select
+      mode="multiple"
+      allowClear
+      style={{ width: '100%' }}
+      loading={!choice}
+      value={value}
+      onChange={onChange}
+      placeholder={placeholder}
+      showSearch={{ optionFilterProp: 'label' }}
+      data-testid={testId}
+      options={(choice?.candidates ?? []).map((c) => ({
+        value: c.id,
+        label: `${c.name}${c.admin ? `（${t('rpt.issue.admin')}）` : ''} · ${c.email ?? t('rpt.issue.noEmail')}`,
+      }))}
+    />
   );
 }
