@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { SEARCH_KINDS, type SearchKind } from '../modules/search/indexer.js';
-import { reindex } from '../modules/search/reindex.js';
+import { DEFAULT_BATCH, reindex } from '../modules/search/reindex.js';
 import { Progress } from '../ops/progress.js';
 import { openConfiguredDatabase } from '../runtime.js';
 
@@ -16,7 +16,7 @@ export function registerSearchCommands(program: Command): void {
       return v as SearchKind;
     })
     .option('--restart', 'start over instead of resuming an interrupted run')
-    .option('--batch <n>', 'records per transaction (default 500)', (v: string) => {
+    .option('--batch <n>', `records per transaction (default ${DEFAULT_BATCH})`, (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
       return n;
@@ -25,6 +25,7 @@ export function registerSearchCommands(program: Command): void {
       const database = openConfiguredDatabase(loadConfig());
       try {
         const bars = new Map<string, Progress>();
+        const started = Date.now();
         const summary = await reindex(database.db, {
           kinds: opts.kind ? [opts.kind] : undefined,
           restart: opts.restart,
@@ -36,6 +37,7 @@ export function registerSearchCommands(program: Command): void {
           },
         });
         for (const s of summary) console.log(`${s.kind}: ${s.indexed} indexed${s.resumedFrom !== null ? ` (resumed after id ${s.resumedFrom})` : ''}, ${s.removed} stale removed, ${(s.ms / 1000).toFixed(1)} s`);
+        console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } finally {
         await database.close();
       }

@@ -10,7 +10,9 @@ import type { Jieba as JiebaT } from '@node-rs/jieba';
  *
  * - a Han run → jieba's search-mode words (打印机 → 打印, 打印机) plus every character bigram
  *   of the run (卡纸, 纸无 …), so any 2+ character substring of the text is findable even where
- *   jieba's dictionary cuts elsewhere; a 1-character run is kept as a unigram;
+ *   jieba's dictionary cuts elsewhere; plus the run's last character as a unigram (a 1-character
+ *   run is just that), so every character of the text begins a term: a 1-character query asks
+ *   for the terms starting with it and finds the 网 of 上网 at the end of a sentence too;
  * - Latin letters and digits → lower-cased terms; a compound joined by . - _ @ (10.1.2.3,
  *   inc-2026-000123, li.wei@example.cn) kept whole and in parts; a hyphen/dot-joined number
  *   (138-1234-5678) also as its digits (13812345678); leading zeros dropped as another part
@@ -86,15 +88,18 @@ function keep(term: string): boolean {
 }
 
 /**
- * The terms of a document, in text order (positions matter to ts_rank_cd's cover density),
- * repetitions kept (term frequency matters to BM25).
+ * The terms of a text, in text order, repetitions kept (the indexer keeps each once per column:
+ * the engines only answer which docs hold a term; ranking counts words in the text itself).
  */
 export function documentTerms(text: string, maxChars = 32_000): string[] {
   const out: string[] = [];
   for (const run of runsOf(text.length > maxChars ? text.slice(0, maxChars) : text)) {
     if (run.kind === 'han') {
       for (const w of cutter().cutForSearch(run.text, true)) if (HAN.test(w) && Array.from(w).length > 1) out.push(w);
+      const chars = Array.from(run.text);
       out.push(...bigrams(run.text));
+      // The last character begins no bigram: its unigram lets a 1-character query find it.
+      if (chars.length > 1) out.push(chars[chars.length - 1]);
     } else {
       if (keep(run.text)) out.push(run.text);
       for (const p of latinParts(run.text)) if (keep(p)) out.push(p);

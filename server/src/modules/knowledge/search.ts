@@ -5,7 +5,8 @@ import { READABLE_STATES, type ArticleState } from '../../core/knowledge/workflo
 import type { Actor } from '../../platform/auth/actor.js';
 import { indexDoc, removeDoc, type SearchDoc } from '../search/indexer.js';
 import { registerSearchSource } from '../search/reindex.js';
-import { searchKind, type Viewer } from '../search/repo.js';
+import { searchKind } from '../search/engine.js';
+import type { Viewer } from '../search/repo.js';
 import * as repo from './repo.js';
 import type { ArticleRow } from './repo.js';
 

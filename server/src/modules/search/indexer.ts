@@ -24,6 +24,7 @@
  */
 import type { DbOrTx } from '../../db/index.js';
 import { documentTerms } from '../../core/search/segment.js';
+import { scopeTokens } from '../../core/search/tokens.js';
 import * as repo from './repo.js';
 
 export type SearchKind = 'ticket' | 'article' | 'ci' | 'contact' | 'customer';
@@ -63,8 +64,13 @@ export interface PreparedDoc {
   body: string;
   staffBody: string;
   extra: string;
+  /** Each term once per column: the engines answer which docs hold a term, ranking reads the text. */
   terms: { title: string[]; body: string[]; staff: string[]; extra: string[] };
+  /** Who may see it, as index tokens (core/search/tokens.ts). */
+  scope: string[];
 }
+
+const distinct = (text: string) => [...new Set(documentTerms(text))];
 
 export function prepareDoc(doc: SearchDoc): PreparedDoc {
   const title = doc.title.slice(0, MAX_TITLE_CHARS);
@@ -79,7 +85,8 @@ export function prepareDoc(doc: SearchDoc): PreparedDoc {
     body,
     staffBody,
     extra,
-    terms: { title: documentTerms(title), body: documentTerms(body), staff: documentTerms(staffBody), extra: documentTerms(extra) },
+    terms: { title: distinct(title), body: distinct(body), staff: distinct(staffBody), extra: distinct(extra) },
+    scope: scopeTokens(doc),
   };
 }
 

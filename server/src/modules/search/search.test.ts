@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDb } from '../../test/harness.js';
 import { act, createTicket, ok, report, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
+import { indexDocs } from './indexer.js';
 import { reindex } from './reindex.js';
+import { searchKind } from './engine.js';
+import { SCOPE_TOKENS_MAX } from './repo.js';
+import { parseQuery } from '../../core/search/query.js';
 
 interface Item { kind: string; id: number; title: string; snippetHtml: string; titleHtml: string; customerId: number | null; url: string; state: string | null }
 interface Result { groups: Array<{ kind: string; total: number; items: Item[] }>; note: string | null; truncated: boolean }
@@ -111,8 +115,42 @@ describeDb('full-text search', (kind) => {
     expect(ticketIds(await search(w.admin, '卡纸')).length).toBeGreaterThan(0);
   });
 
-  it('a 1-character query finds words starting with it', async () => {
+  it('a 1-character query finds words starting with it, and the character at the end of a sentence', async () => {
     expect(ticketIds(await search(w.admin, '卡'))).toEqual(expect.arrayContaining([printer.id, bTicket.id]));
+    const t = await createTicket(w.desk, report(w.a, { title: '会议室电脑', description: '插上网线后仍然无法上网。' }));
+    // 网 ends the run 仍然无法上网 (and begins 网线): both occurrences are findable alone.
+    expect(ticketIds(await search(w.admin, '网'))).toContain(t.id);
+    const u = await createTicket(w.desk, report(w.a, { title: '财务室', description: '电脑无法上网' }));
+    expect(ticketIds(await search(w.admin, '网'))).toContain(u.id);
+  });
+
+  it('ranks among the newest matches and counts up to the cap, the scope inside the engine', async () => {
+    // 300 CIs of customer A spread over 600,000 ids (so PostgreSQL widens its window of buckets
+    // several times) and 5 of customer B, all saying 机柜; the newest are the highest ids.
+    const db = w.t.database.db;
+    const doc = (refId: number, customerId: number) => ({ kind: 'ci' as const, refId, customerId, audience: 'internal' as const, title: `机柜 ${refId}`, body: '机柜温度', at: refId });
+    await db.transaction().execute((trx) => indexDocs(trx, [...Array.from({ length: 300 }, (_, i) => doc(2000 * (i + 1), w.a.customerId)), ...Array.from({ length: 5 }, (_, i) => doc(2000 * i + 999, w.b.customerId))]));
+    const q = parseQuery('机柜');
+    const all = { staff: true as const, scope: { kind: 'all' as const } };
+    const page = await searchKind(db, q, all, { kind: 'ci' }, { limit: 10, offset: 0, cap: 1000, now: 700_000 });
+    expect(page.total).toBe(305);
+    // Same words, so the boost (newer) orders them: the page is the newest ten.
+    expect(page.hits.map((h) => h.ref_id)).toEqual(Array.from({ length: 10 }, (_, i) => 2000 * (300 - i)));
+    expect((await searchKind(db, q, all, { kind: 'ci' }, { limit: 10, offset: 0, cap: 100, now: 700_000 })).total).toBe(100);
+    // Customer B's engineer view: only B's five, counted and ranked inside the engine.
+    const onlyB = { staff: true as const, scope: { kind: 'customers' as const, ids: [w.b.customerId] } };
+    const b = await searchKind(db, q, onlyB, { kind: 'ci' }, { limit: 50, offset: 0, cap: 1000, now: 700_000 });
+    expect(b.total).toBe(5);
+    expect(b.hits.every((h) => h.customer_id === w.b.customerId)).toBe(true);
+    // A scope too wide for tokens (more than SCOPE_TOKENS_MAX customers) is checked on the rows: the same answer.
+    const wide = { staff: true as const, scope: { kind: 'customers' as const, ids: [w.b.customerId, ...Array.from({ length: SCOPE_TOKENS_MAX }, (_, i) => 900_000 + i)] } };
+    const bWide = await searchKind(db, q, wide, { kind: 'ci' }, { limit: 50, offset: 0, cap: 1000, now: 700_000 });
+    expect(bWide.total).toBe(5);
+    expect(bWide.hits.map((h) => h.ref_id).sort()).toEqual(b.hits.map((h) => h.ref_id).sort());
+    // A customer's user never sees internal records, however many match.
+    expect((await searchKind(db, q, { staff: false, customerId: w.a.customerId }, { kind: 'ci' }, { limit: 50, offset: 0, cap: 1000, now: 700_000 })).total).toBe(0);
+    // A filter on the customer is a token too: admin asking for B gets B's five.
+    expect((await searchKind(db, q, all, { kind: 'ci', customerId: w.b.customerId }, { limit: 50, offset: 0, cap: 1000, now: 700_000 })).total).toBe(5);
   });
 
   it('the ticket list filters by full text, within scope, keyset paged', async () => {

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { iso } from '../../platform/http/zod.js';
 import { t } from '../../platform/i18n/index.js';
 import type { SearchKind } from './indexer.js';
+import { searchKind, type Filters, type Hit } from './engine.js';
 import * as repo from './repo.js';
 import type { SearchQuery, SearchResult } from './schema.js';
 
@@ -27,8 +28,8 @@ export const KIND_PERMISSION: Record<SearchKind, string> = {
 };
 /** Groups in this order (tickets first: what the desk looks for most). */
 const ORDER: SearchKind[] = ['ticket', 'article', 'ci', 'contact', 'customer'];
-/** Hits are counted up to this many per kind ("500+": a count of 700,000 helps nobody and costs a scan). */
-export const COUNT_CAP = 500;
+/** Hits are counted up to this many per kind ("1,000+": a count of 100,000 helps nobody and costs a scan). */
+export const COUNT_CAP = 1000;
 
 function mayUse(actor: Actor, permission: string): boolean {
   if (!can(actor, permission)) return false;
@@ -72,8 +73,8 @@ export class SearchService {
     // The kinds at once: on PostgreSQL each on its own pooled connection (SQLite runs them in turn).
     const found = await Promise.all(
       ORDER.filter((k) => kinds.includes(k)).map(async (kind) => {
-        const filters: repo.Filters = { kind, customerId: query.customerId, state: query.state, from: query.from, to: query.to };
-        const { hits, total } = await repo.searchKind(this.db, parsed, viewer, filters, { limit: query.limit, offset: query.offset, cap: COUNT_CAP, now });
+        const filters: Filters = { kind, customerId: query.customerId, state: query.state, from: query.from, to: query.to };
+        const { hits, total } = await searchKind(this.db, parsed, viewer, filters, { limit: query.limit, offset: query.offset, cap: COUNT_CAP, now });
         return { kind, total, capped: total >= COUNT_CAP, hits };
       }),
     );
@@ -86,9 +87,9 @@ export class SearchService {
     };
   }
 
-  private item(h: repo.Hit, q: ParsedQuery, staff: boolean, names: Map<number, string>) {
+  private item(h: Hit, q: ParsedQuery, staff: boolean, names: Map<number, string>) {
     const kind = h.kind as SearchKind;
-    // Staff-only text is read (and cut into a snippet) only for staff: repo.searchKind returns '' for others.
+    // Staff-only text is read (and cut into a snippet) only for staff: searchKind returns '' for others.
     const texts = staff ? [h.body, h.extra, h.staff_body] : [h.body, h.extra];
     return {
       kind,

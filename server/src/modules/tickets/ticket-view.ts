@@ -186,7 +186,7 @@ export class TicketQueryService {
       else {
         // Full text (title, description, replies, resolution; internal notes for staff only): the search index, not a LIKE scan.
         const parsed = parseQuery(query.q);
-        filter.fullText = parsed.terms.length ? ticketIdsMatching(this.db, parsed, actor.customerId === null) : null;
+        filter.fullText = parsed.terms.length ? ticketIdsMatching(this.db, parsed, actor.customerId === null ? { staff: true, scope: actor.scope } : { staff: false, customerId: actor.customerId }) : null;
       }
     }
     const page = await repo.listTickets(this.db, filter);
