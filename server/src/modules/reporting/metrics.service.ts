@@ -371,18 +371,32 @@ export class MetricsService {
       const measures: Measure[] = def.percentileOf ? def.den! : d.part === 'denominator' && def.den ? def.den : def.num!;
       const since = Math.min(...scope.customers.map((c) => dayStart(d.from, c.timeZone)));
       const before = Math.max(...scope.customers.map((c) => dayStart(addDays(d.to, 1), c.timeZone)));
-      const ids = (await repo.touchedSince(this.db, since, scope.filter, before)).filter((id) => id > after);
-      outer: for (const part of repo.chunks(ids, 500)) {
-        for (const f of await repo.loadFacts(this.db, part)) {
-          for (const [day, m] of contributions(f)) {
-            if (day < d.from || day > d.to || !wanted(f, day)) continue;
-            if (measures.some((x) => (m[x] ?? 0) > 0)) {
-              matched.push(f.id);
-              break;
+      // Each candidate is checked against its contributions (the same function as the figure), so only the tickets behind it are listed.
+      const take = async (ids: number[]): Promise<boolean> => {
+        for (const part of repo.chunks(ids, 500)) {
+          for (const f of await repo.loadFacts(this.db, part)) {
+            for (const [day, m] of contributions(f)) {
+              if (day < d.from || day > d.to || !wanted(f, day)) continue;
+              if (measures.some((x) => (m[x] ?? 0) > 0)) {
+                matched.push(f.id);
+                break;
+              }
             }
+            if (matched.length > limit) return true;
           }
-          if (matched.length > limit) break outer;
         }
+        return false;
+      };
+      let cursor = after;
+      for (;;) {
+        const batch = await repo.drillCandidates(this.db, measures, scope.filter, since, before, cursor, 1000);
+        if (!batch) {
+          // No indexed source for these measures: every ticket written since the period began.
+          await take((await repo.touchedSince(this.db, since, scope.filter, before)).filter((id) => id > after));
+          break;
+        }
+        if ((await take(batch.ids)) || batch.exhausted || !batch.ids.length) break;
+        cursor = batch.ids[batch.ids.length - 1];
       }
     }
     const page = matched.slice(0, limit);

@@ -249,6 +249,11 @@ describeDb('reporting metrics', (kind) => {
     const page2 = await service.drill(await systemLike(t), { kpi: 'tickets.opened', part: 'numerator', customerIds: null, ...october, limit: 2, cursor: page1.nextCursor! });
     expect([...page1.items, ...page2.items].map((i) => i.title).sort()).toEqual(['berlin', 'complaint', 'edge', 'paused']);
     expect(page2.nextCursor).toBeNull();
+    // Read from the source columns' ranges (clocks met, resolutions), checked against the contributions.
+    const met = await service.drill(await systemLike(t), { kpi: 'sla.response.met_rate', part: 'numerator', customerIds: [b.shanghai], ...october });
+    expect(met.items.map((i) => i.title)).toEqual(['edge']);
+    const resolved = await service.drill(await systemLike(t), { kpi: 'tickets.resolved', part: 'numerator', customerIds: null, ...october });
+    expect(resolved.items.map((i) => i.title).sort()).toEqual(['complaint', 'paused']);
   });
 
   it('answers the API within the caller\'s scope, and refuses bad input naming the field', async () => {

@@ -481,6 +481,7 @@ export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt
   });
   for (const e of all) out.events.push({ id: ctx.nextEventId++, ticket_id: id, at: e.at, type: e.type, actor_id: e.actor_id, visibility: e.visibility, data: e.data });
   for (const c of clocks) {
+    const counting = c.state === 'running' || (c.state === 'breached' && c.metAt === undefined && c.cancelledAt === undefined && c.pausedReason === undefined);
     out.sla.push({
       ticket_id: id,
       metric: c.metric,
@@ -488,10 +489,11 @@ export function simulateTicket(ctx: SimContext, rng: Rng, id: number, reportedAt
       calendar_id: c.calendarId,
       target_ms: c.targetMs,
       state: c.state,
-      counting: c.state === 'running' || (c.state === 'breached' && c.metAt === undefined && c.cancelledAt === undefined && c.pausedReason === undefined) ? 1 : 0,
+      counting: counting ? 1 : 0,
       due_at: c.dueAt,
       remaining_ms: c.remainingMs,
-      computed_at: now,
+      // A counting clock's remaining time is as of now; a stopped one was last computed when the ticket last changed (as the app leaves it).
+      computed_at: counting ? now : Math.min(now, f.updatedAt),
       paused_reason: c.pausedReason ?? null,
       warnings_fired: JSON.stringify(c.warningsFired),
       escalations_fired: JSON.stringify(c.escalationsFired),
