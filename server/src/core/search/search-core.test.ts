@@ -112,13 +112,13 @@ describe('scope tokens', () => {
     expect(viewerGroups({ staff: false, customerId: 4 })).toEqual([['_u0', '_u4']]);
   });
   it('bucket a record id at every level and find the newest buckets', () => {
-    expect(timeTokens(1, 5000)).toEqual(['_k1', '_b1.12.1', '_b1.15.0', '_b1.18.0', '_b1.21.0', '_b1.24.0']);
+    expect(timeTokens(1, 5000)).toEqual(['_k1', '_b1.12.1', '_b1.14.0', '_b1.16.0', '_b1.18.0', '_b1.20.0', '_b1.22.0', '_b1.24.0']);
     // The window from maxId − 4096 up: two buckets, every id from 8192 on.
     expect(newestBuckets(1, 12, 10_000)).toEqual({ tokens: ['_b1.12.1', '_b1.12.2'], firstId: 4096 });
     expect(newestBuckets(1, 12, 1_000_000)).toEqual({ tokens: ['_b1.12.243', '_b1.12.244'], firstId: 243 * 4096 });
     // A window that would reach the first bucket is the whole kind.
     expect(newestBuckets(1, 12, 8000)).toBeNull();
-    expect(newestBuckets(1, 15, 50_000)).toBeNull();
+    expect(newestBuckets(1, 16, 100_000)).toBeNull();
   });
 });
 

@@ -57,8 +57,12 @@ export function viewerGroups(v: ScopeViewer): string[][] {
   return [[readerToken(null), readerToken(v.customerId)]];
 }
 
-/** Bucket levels (2^level record ids a bucket): each 8 times the one before, up to 2^24 ids a kind. */
-export const BUCKET_LEVELS = [12, 15, 18, 21, 24] as const;
+/**
+ * Bucket levels (2^level record ids a bucket): each 4 times the one before, up to 2^24 ids a kind
+ * (beyond, the whole kind is the next window). A window too small by a little is followed by one
+ * at most 4–8 times larger, so the rows read past the 200 needed stay few.
+ */
+export const BUCKET_LEVELS = [12, 14, 16, 18, 20, 22, 24] as const;
 
 export const kindToken = (kindCode: number) => `_k${kindCode}`;
 export const bucketToken = (kindCode: number, level: number, bucket: number) => `_b${kindCode}.${level}.${bucket}`;

@@ -75,12 +75,19 @@ registerSearchSource({
   },
 });
 
+/**
+ * How many of each suggestion word's newest matches are ranked (modules/search/engine.ts ranks
+ * the newest 200 for a search page): the suggestions ask one query per word, up to 8 articles'
+ * and 4 tickets' words a keystroke pause, so each reads fewer rows.
+ */
+export const SUGGEST_WINDOW = 60;
+
 /** Article ids matching `text` for this caller, best first (empty when the text has nothing to search). */
-export async function matchArticles(db: DbOrTx, actor: Pick<Actor, 'customerId' | 'scope'>, text: string, limit: number, state?: string): Promise<number[]> {
+export async function matchArticles(db: DbOrTx, actor: Pick<Actor, 'customerId' | 'scope'>, text: string, limit: number, state?: string, window?: number): Promise<number[]> {
   const parsed = parseQuery(text);
   if (!parsed.terms.length) return [];
   const viewer: Viewer = actor.customerId !== null ? { staff: false, customerId: actor.customerId } : { staff: true, scope: actor.scope };
-  const { hits } = await searchKind(db, parsed, viewer, { kind: 'article', state }, { limit, offset: 0, cap: limit, now: Date.now() });
+  const { hits } = await searchKind(db, parsed, viewer, { kind: 'article', state }, { limit, offset: 0, cap: limit, now: Date.now(), window });
   return hits.map((h) => h.ref_id);
 }
 
@@ -88,7 +95,7 @@ export async function matchArticles(db: DbOrTx, actor: Pick<Actor, 'customerId' 
 export async function matchTickets(db: DbOrTx, actor: Pick<Actor, 'scope'>, customerId: number, text: string, limit: number): Promise<number[]> {
   const parsed = parseQuery(text);
   if (!parsed.terms.length) return [];
-  const { hits } = await searchKind(db, parsed, { staff: true, scope: actor.scope }, { kind: 'ticket', customerId }, { limit: limit * 3, offset: 0, cap: limit * 3, now: Date.now() });
+  const { hits } = await searchKind(db, parsed, { staff: true, scope: actor.scope }, { kind: 'ticket', customerId }, { limit: limit * 3, offset: 0, cap: limit * 3, now: Date.now(), window: SUGGEST_WINDOW });
   return hits.map((h) => h.ref_id);
 }
 

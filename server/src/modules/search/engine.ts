@@ -15,7 +15,7 @@ import { any, FTS_COLUMNS, ftsTable, isPostgres, KIND_CODE, kindRange, PUBLIC_WE
  * - SQLite: FTS5 (a table per kind) walks its doclists in descending rowid and stops after the window.
  * - PostgreSQL: a GIN index answers a set, not an order, so "the newest" is asked as the newest
  *   bucket tokens of the kind (core/search/tokens.ts): first the buckets holding the newest
- *   4,096–8,192 ids, then a wider level (each 8 times the last, chosen from the density just
+ *   4,096–8,192 ids, then a wider level (each 4 times the last, chosen from the density just
  *   seen) until the window holds enough matches or is the whole kind.
  */
 
@@ -177,13 +177,20 @@ async function pgCount(db: DbOrTx, a: Ask, cap: number, ws: Window[], start: num
 // ------------------------------------------------------------------------------------- both
 
 /** The first page of a kind's hits, best first, and their number (counted up to `cap`). */
-export async function searchKind(db: DbOrTx, q: ParsedQuery, viewer: Viewer, f: Filters, page: { limit: number; offset: number; cap: number; now: number }): Promise<{ hits: Hit[]; total: number }> {
+export async function searchKind(
+  db: DbOrTx,
+  q: ParsedQuery,
+  viewer: Viewer,
+  f: Filters,
+  /** `window`: how many of the newest matches to rank (default RANK_WINDOW; suggestions ask fewer). */
+  page: { limit: number; offset: number; cap: number; now: number; window?: number },
+): Promise<{ hits: Hit[]; total: number }> {
   const scope = scopeGroups(viewer);
   const groups = [...scope.groups];
   if (f.customerId !== undefined) groups.push([staffToken(f.customerId)]);
   const filters = [rowFilters(f), scope.rows].filter((x): x is RawBuilder<SqlBool> => x !== null);
   const a: Ask = { q, staff: viewer.staff, groups, kind: f.kind, range: kindRange(f.kind), filter: filters.length ? sql<SqlBool>`${sql.join(filters, sql` and `)}` : null };
-  const need = Math.max(RANK_WINDOW, page.offset + page.limit);
+  const need = Math.max(page.window ?? RANK_WINDOW, page.offset + page.limit);
   let rows: Row[];
   let total: number;
   if (isPostgres(db)) {
