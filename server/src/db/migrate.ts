@@ -28,6 +28,8 @@ import * as m0026 from './migrations/0026_evidence_exports.js';
 import * as m0027 from './migrations/0027_search_scope.js';
 import * as m0028 from './migrations/0028_kpi_histograms.js';
 import * as m0029 from './migrations/0029_report_answer_files.js';
+import * as m0030 from './migrations/0030_cmdb.js';
+import * as m0031 from './migrations/0031_grant_cmdb.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -70,6 +72,8 @@ const migrations: Record<string, ContextMigration> = {
   '0027_search_scope': m0027,
   '0028_kpi_histograms': m0028,
   '0029_report_answer_files': m0029,
+  '0030_cmdb': m0030,
+  '0031_grant_cmdb': m0031,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */

@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { CmdbTables } from './schema-cmdb.js';
+
+export type * from './schema-cmdb.js';
 
 /**
  * Row types of every table, as the database stores them. Instants are UTC epoch milliseconds
@@ -611,7 +614,7 @@ export interface AlertLogTable {
   payload: string;
 }
 
-export interface DB {
+export interface DB extends CmdbTables {
   users: UsersTable;
   roles: RolesTable;
   user_roles: UserRolesTable;

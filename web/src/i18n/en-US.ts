@@ -249,6 +249,7 @@ export const enUS: Messages = {
   'permGroup.tickets': 'Tickets',
   'permGroup.reporting': 'Reports & KPIs',
   'permGroup.knowledge': 'Knowledge base',
+  'permGroup.cmdb': 'CMDB, assets, parts & repairs',
   'permGroup.portal': 'Customer portal',
   'permGroup.scope': 'Data scope',
 

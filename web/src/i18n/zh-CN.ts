@@ -259,6 +259,7 @@ export const zhCN = {
   'permGroup.tickets': '工单',
   'permGroup.reporting': '服务报告与指标',
   'permGroup.knowledge': '知识库',
+  'permGroup.cmdb': '配置、资产、备件与送修',
   'permGroup.portal': '客户门户',
   'permGroup.scope': '数据范围',
 

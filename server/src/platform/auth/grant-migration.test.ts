@@ -55,3 +55,29 @@ describeDb('0021_grant_reporting_knowledge on an existing installation', (kind) 
     }
   });
 });
+
+describeDb('0031_grant_cmdb on an existing installation', (kind) => {
+  it('grants the built-in roles the same CMDB, parts and repairs permissions a fresh installation gives them, and leaves custom roles alone', async () => {
+    const fresh = Object.fromEntries(BUILTIN_ROLES.map((r) => [r.code, r.permissions.filter((p) => /^(cmdb|parts|repairs)\./.test(p)).sort()]));
+    const { database, close } = await emptyDatabase(kind);
+    try {
+      await migrateTo(database, '0030_cmdb');
+      const now = Date.now();
+      await database.db
+        .insertInto('roles')
+        .values([
+          ...BUILTIN_ROLES.map((r) => ({ code: r.code, name_zh: r.zh, name_en: r.en, builtin: 1, permissions: '[]', created_at: now, updated_at: now })),
+          { code: 'night_shift', name_zh: 'n', name_en: 'n', builtin: 0, permissions: '["tickets.read"]', created_at: now, updated_at: now },
+        ])
+        .execute();
+      expect(await migrateTo(database, '0031_grant_cmdb')).toEqual(['0031_grant_cmdb']);
+      const rows = await database.db.selectFrom('roles').select(['code', 'permissions']).execute();
+      const upgraded = Object.fromEntries(rows.filter((r) => r.code !== 'night_shift').map((r) => [r.code, (JSON.parse(r.permissions) as string[]).sort()]));
+      expect(upgraded).toEqual(fresh);
+      expect(upgraded.customer_contact).toEqual(['cmdb.read']);
+      expect(JSON.parse(rows.find((r) => r.code === 'night_shift')!.permissions)).toEqual(['tickets.read']);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -35,6 +35,13 @@ export const PERMISSIONS = [
   { code: 'knowledge.read', group: 'knowledge', zh: '查阅知识库', en: 'Read the knowledge base' },
   { code: 'knowledge.write', group: 'knowledge', zh: '编写和提交知识文章', en: 'Write and submit knowledge articles' },
   { code: 'knowledge.review', group: 'knowledge', zh: '审核、发布和归档知识文章', en: 'Review, publish and archive knowledge articles' },
+  { code: 'cmdb.read', group: 'cmdb', zh: '查看配置项、资产与盘点', en: 'View configuration items, assets and verifications' },
+  { code: 'cmdb.write', group: 'cmdb', zh: '维护配置项、关系、资产，执行盘点', en: 'Edit configuration items, relationships and assets; carry out verifications' },
+  { code: 'cmdb.manage', group: 'cmdb', zh: '维护配置项类型及其属性', en: 'Manage configuration item types and their attributes' },
+  { code: 'parts.read', group: 'cmdb', zh: '查看备品备件库存与出入库', en: 'View spare-part stock and movements' },
+  { code: 'parts.write', group: 'cmdb', zh: '办理备件入库、领用、退还、调拨与备机借用', en: 'Stock in, requisition, return, transfer and lend spare parts' },
+  { code: 'repairs.read', group: 'cmdb', zh: '查看设备送修单与厂商', en: 'View send-for-repair orders and vendors' },
+  { code: 'repairs.write', group: 'cmdb', zh: '办理设备送修、填写进展，维护厂商', en: 'Send devices for repair, report progress, edit vendors' },
   { code: 'portal.use', group: 'portal', zh: '使用客户门户', en: 'Use the customer portal' },
   { code: 'scope.all', group: 'scope', zh: '数据范围：全部客户', en: 'Data scope: all customers' },
 ] as const;
@@ -63,14 +70,19 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
     code: 'desk',
     zh: '服务台',
     en: 'Service desk',
-    permissions: ['customers.read', 'customers.write', 'contracts.read', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'knowledge.read', 'knowledge.write', 'knowledge.review', 'scope.all'],
+    permissions: ['customers.read', 'customers.write', 'contracts.read', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'knowledge.read', 'knowledge.write', 'knowledge.review', 'cmdb.read', 'cmdb.write', 'parts.read', 'repairs.read', 'repairs.write', 'scope.all'],
   },
-  { code: 'engineer', zh: '工程师', en: 'Engineer', permissions: ['customers.read', 'contracts.read', 'teams.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'knowledge.read', 'knowledge.write'] },
+  {
+    code: 'engineer',
+    zh: '工程师',
+    en: 'Engineer',
+    permissions: ['customers.read', 'contracts.read', 'teams.read', 'calendars.read', 'sla.read', 'tickets.read', 'tickets.write', 'knowledge.read', 'knowledge.write', 'cmdb.read', 'cmdb.write', 'parts.read', 'parts.write', 'repairs.read', 'repairs.write'],
+  },
   {
     code: 'pm',
     zh: '项目经理',
     en: 'Project manager',
-    permissions: ['customers.read', 'customers.write', 'contracts.read', 'contracts.write', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'sla.write', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'reports.read', 'reports.write', 'knowledge.read', 'knowledge.write'],
+    permissions: ['customers.read', 'customers.write', 'contracts.read', 'contracts.write', 'teams.read', 'users.read', 'calendars.read', 'sla.read', 'sla.write', 'tickets.read', 'tickets.write', 'tickets.dispatch', 'reports.read', 'reports.write', 'knowledge.read', 'knowledge.write', 'cmdb.read', 'cmdb.write', 'parts.read', 'parts.write', 'repairs.read', 'repairs.write'],
   },
   // Every customer read-only, plus the quality work done on tickets: complaints, follow-up calls,
   // quality checks (tickets.write). The audit log is the auditor's; roles the administrator's.
@@ -82,9 +94,9 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
     code: 'customer_admin',
     zh: '客户管理员',
     en: 'Customer administrator',
-    permissions: ['portal.use', 'customers.read', 'customers.write', 'contracts.read', 'users.read', 'users.write', 'tickets.read', 'tickets.write', 'reports.read', 'reports.signoff', 'knowledge.read'],
+    permissions: ['portal.use', 'customers.read', 'customers.write', 'contracts.read', 'users.read', 'users.write', 'tickets.read', 'tickets.write', 'reports.read', 'reports.signoff', 'knowledge.read', 'cmdb.read'],
   },
-  { code: 'customer_contact', zh: '客户联系人', en: 'Customer contact', permissions: ['portal.use', 'tickets.read', 'tickets.write', 'knowledge.read'] },
+  { code: 'customer_contact', zh: '客户联系人', en: 'Customer contact', permissions: ['portal.use', 'tickets.read', 'tickets.write', 'knowledge.read', 'cmdb.read'] },
 ];
 
 /**
