@@ -184,6 +184,8 @@ export interface PartItemsTable {
   ci_id: number | null;
   ticket_id: number | null;
   due_back: string | null;
+  /** The local day an overdue stand-in was last reminded (migration 0032). */
+  reminded_on: string | null;
   version: Generated<number>;
   updated_at: number;
 }
