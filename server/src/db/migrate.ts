@@ -30,6 +30,7 @@ import * as m0028 from './migrations/0028_kpi_histograms.js';
 import * as m0029 from './migrations/0029_report_answer_files.js';
 import * as m0030 from './migrations/0030_cmdb.js';
 import * as m0031 from './migrations/0031_grant_cmdb.js';
+import * as m0033 from './migrations/0033_asset_reminders.js';
 import * as m0032 from './migrations/0032_parts_reminders.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
@@ -75,6 +76,7 @@ const migrations: Record<string, ContextMigration> = {
   '0029_report_answer_files': m0029,
   '0030_cmdb': m0030,
   '0031_grant_cmdb': m0031,
+  '0033_asset_reminders': m0033,
   '0032_parts_reminders': m0032,
 };
 

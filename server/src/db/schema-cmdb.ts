@@ -140,6 +140,14 @@ export interface AssetCampaignItemsTable {
   decided_at: number | null;
   decided_by: number | null;
 }
+/** What the daily asset jobs did, each once (migration 0033): warranty reminders, campaigns created. */
+export interface AssetRemindersTable {
+  id: Id;
+  reminder_key: string;
+  customer_id: number;
+  ci_id: number | null;
+  sent_at: number;
+}
 export interface PartModelsTable {
   id: Id;
   type: string;
@@ -282,6 +290,7 @@ export interface CmdbTables {
   ci_assets: CiAssetsTable;
   asset_campaigns: AssetCampaignsTable;
   asset_campaign_items: AssetCampaignItemsTable;
+  asset_reminders: AssetRemindersTable;
   part_models: PartModelsTable;
   warehouses: WarehousesTable;
   part_stock: PartStockTable;
