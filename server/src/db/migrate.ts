@@ -32,6 +32,7 @@ import * as m0030 from './migrations/0030_cmdb.js';
 import * as m0031 from './migrations/0031_grant_cmdb.js';
 import * as m0033 from './migrations/0033_asset_reminders.js';
 import * as m0032 from './migrations/0032_parts_reminders.js';
+import * as m0034 from './migrations/0034_repairs.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -78,6 +79,7 @@ const migrations: Record<string, ContextMigration> = {
   '0031_grant_cmdb': m0031,
   '0033_asset_reminders': m0033,
   '0032_parts_reminders': m0032,
+  '0034_repairs': m0034,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */

@@ -233,6 +233,8 @@ export interface VendorsTable {
   version: Generated<number>;
   created_at: number;
   updated_at: number;
+  /** The calendar the vendor's commitments count on (migration 0034). */
+  calendar_id: Generated<string>;
 }
 export interface RepairOrdersTable {
   id: Id;
@@ -267,6 +269,11 @@ export interface RepairOrdersTable {
   created_at: number;
   created_by: number | null;
   updated_at: number;
+  /** Migration 0034: the contract's calendar of the progress clock, the customer's zone of the target, the vendor's answer, the reminder instant. */
+  calendar_id: string | null;
+  time_zone: string | null;
+  vendor_responded_at: number | null;
+  report_remind_at: number | null;
 }
 export interface RepairProgressTable {
   id: Id;
@@ -278,6 +285,17 @@ export interface RepairProgressTable {
   due_at: number | null;
   late: Generated<number>;
   mailed_to: string | null;
+}
+/** An order's history (migration 0034): created, sent, responded, returned, accepted, rejected, cancelled, edited. */
+export interface RepairEventsTable {
+  id: Id;
+  order_id: number;
+  at: number;
+  by_id: number | null;
+  by_name: string;
+  type: string;
+  /** JSON */
+  data: string;
 }
 
 export interface CmdbTables {
@@ -299,4 +317,5 @@ export interface CmdbTables {
   vendors: VendorsTable;
   repair_orders: RepairOrdersTable;
   repair_progress: RepairProgressTable;
+  repair_events: RepairEventsTable;
 }

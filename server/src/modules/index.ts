@@ -8,6 +8,7 @@ import { fieldserviceModule } from './fieldservice/index.js';
 import { alertsModule } from './alerts/index.js';
 import { mailinModule } from './mailin/index.js';
 import { knowledgeModule } from './knowledge/index.js';
+import { repairsModule } from './repairs/index.js';
 import { searchModule } from './search/index.js';
 import { reportingModule } from './reporting/index.js';
 import { CalendarService } from './sla/calendars.service.js';
@@ -16,7 +17,7 @@ import type { Db } from '../db/index.js';
 /** Every domain module registers its routes here, in one obvious place. */
 export type ModuleRegistrar = (app: ZApp, ctx: ModuleContext) => void | Promise<void>;
 
-export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule, notificationsModule, ticketsModule, fieldserviceModule, alertsModule, mailinModule, reportingModule, searchModule, knowledgeModule];
+export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule, notificationsModule, ticketsModule, fieldserviceModule, alertsModule, mailinModule, reportingModule, searchModule, knowledgeModule, repairsModule];
 
 /** Rows every installation needs (built-in calendars …), added after each migrate. */
 export async function seedModules(db: Db): Promise<void> {

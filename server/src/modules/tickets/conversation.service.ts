@@ -3,6 +3,7 @@ import { AppError, type FieldProblem } from '../../platform/http/errors.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { iso } from '../../platform/http/zod.js';
 import type { NewEntry } from './events.js';
+import { queueContactMail } from './contact-mail.js';
 import * as repo from './repo.js';
 import { LINK_INVERSE, VISIT_EVENTS, type LinkKind, type ReplyBody, type TicketOut, type VisitBody, type WorklogBody } from './schema.js';
 import { assertWritable, eventRow, readOnly, requireProvider, TicketBase } from './ticket-context.js';
@@ -140,9 +141,14 @@ export class TicketConversationService extends TicketBase {
   /**
    * Adds an entry to a ticket's timeline inside another module's transaction (the repair
    * report), so the entry commits or rolls back with that module's change. The caller has
-   * already read the ticket through this service, in the actor's scope.
+   * already read the ticket through this service, in the actor's scope. `mailContact`: the
+   * entry mails the ticket's contact as the tickets' own entries do (a provider's public reply:
+   * the vendor repair's progress reports), queued in the same transaction.
    */
-  async recordEntry(trx: Tx, actor: Actor, ticketId: number, entry: NewEntry, now = Date.now()): Promise<void> {
-    await repo.insertEvents(trx, [eventRow(ticketId, actor, entry, now)]);
+  async recordEntry(trx: Tx, actor: Actor, ticketId: number, entry: NewEntry, now = Date.now(), opts: { mailContact?: boolean } = {}): Promise<void> {
+    const eventIds = await repo.insertEvents(trx, [eventRow(ticketId, actor, entry, now)]);
+    if (!opts.mailContact) return;
+    const ticket = await repo.findTicketForJob(trx, ticketId);
+    if (ticket) await queueContactMail(trx, this.config, ticket, [entry], eventIds, now);
   }
 }

@@ -27,6 +27,8 @@ export const NOTIFY_EVENTS = [
   { type: 'report.due', zh: '服务报告到期提醒', en: 'Service report due' },
   { type: 'knowledge.review', zh: '知识审核', en: 'Knowledge review' },
   { type: 'knowledge.feedback', zh: '知识反馈', en: 'Knowledge feedback' },
+  { type: 'repair.report_due', zh: '送修进度报告到期', en: 'Repair progress report due' },
+  { type: 'repair.report_overdue', zh: '送修进度报告逾期', en: 'Repair progress report overdue' },
 ] as const;
 
 export type NotifyEventType = (typeof NOTIFY_EVENTS)[number]['type'];
