@@ -11,13 +11,14 @@ import { knowledgeModule } from './knowledge/index.js';
 import { repairsModule } from './repairs/index.js';
 import { searchModule } from './search/index.js';
 import { reportingModule } from './reporting/index.js';
+import { assetsModule } from './assets/index.js';
 import { CalendarService } from './sla/calendars.service.js';
 import type { Db } from '../db/index.js';
 
 /** Every domain module registers its routes here, in one obvious place. */
 export type ModuleRegistrar = (app: ZApp, ctx: ModuleContext) => void | Promise<void>;
 
-export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule, notificationsModule, ticketsModule, fieldserviceModule, alertsModule, mailinModule, reportingModule, searchModule, knowledgeModule, repairsModule];
+export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule, notificationsModule, ticketsModule, fieldserviceModule, alertsModule, mailinModule, reportingModule, searchModule, knowledgeModule, repairsModule, assetsModule];
 
 /** Rows every installation needs (built-in calendars …), added after each migrate. */
 export async function seedModules(db: Db): Promise<void> {

@@ -29,6 +29,8 @@ export const NOTIFY_EVENTS = [
   { type: 'knowledge.feedback', zh: '知识反馈', en: 'Knowledge feedback' },
   { type: 'repair.report_due', zh: '送修进度报告到期', en: 'Repair progress report due' },
   { type: 'repair.report_overdue', zh: '送修进度报告逾期', en: 'Repair progress report overdue' },
+  { type: 'asset.warranty', zh: '资产保修到期提醒', en: 'Asset warranty ending' },
+  { type: 'asset.campaign', zh: '资产盘点', en: 'Asset verification' },
 ] as const;
 
 export type NotifyEventType = (typeof NOTIFY_EVENTS)[number]['type'];
