@@ -7,6 +7,7 @@ import { findCjkFont } from '../../platform/pdf/fonts.js';
 import './messages.js';
 import { repairReportRoutes } from './routes.js';
 import { RepairReportService } from './service.js';
+import { PartsService } from '../parts/service.js';
 
 /** Field service: the repair service reports (维修服务报告) customers sign. */
 export const fieldserviceModule: ModuleRegistrar = (app, ctx) => {
@@ -16,5 +17,8 @@ export const fieldserviceModule: ModuleRegistrar = (app, ctx) => {
   // Found once at startup: a PDF_FONT that does not work stops the server here, not in a customer's PDF.
   const font = findCjkFont(ctx.config.pdf);
   app.log.info({ font }, 'repair report PDFs use this CJK font');
-  repairReportRoutes(app, new RepairReportService(db, ctx.config, tickets, organisation, font));
+  // A new draft lists the parts requisitioned for the ticket (less those returned unused).
+  const parts = new PartsService(db);
+  const partsOf = async (ticketId: number) => (await parts.ticketParts(ticketId)).map(({ name, model, quantity, serial }) => ({ name, model, quantity, serial }));
+  repairReportRoutes(app, new RepairReportService(db, ctx.config, tickets, organisation, font, partsOf));
 };

@@ -71,6 +71,8 @@ export class RepairReportService {
     private readonly tickets: TicketService,
     private readonly organisation: OrganisationService,
     private readonly font: FontChoice,
+    /** The parts the ticket took from stock (modules/parts): a new draft lists them (docs/PARTS.md). */
+    private readonly partsOf: (ticketId: number) => Promise<PartUsed[]> = async () => [],
   ) {}
 
   // ------------------------------------------------------------ reads
@@ -128,6 +130,7 @@ export class RepairReportService {
       }),
     ]);
     const times = timesOf(ticket.timeline);
+    const parts = await this.partsOf(ticket.id);
     // One report per ticket (a signed one is final, a draft is edited): it is always R1. The
     // unique (ticket, seq) index is what stops two drafts made at the same moment.
     const seq = 1;
@@ -150,7 +153,7 @@ export class RepairReportService {
         diagnosis: null,
         cause: null,
         actions: ticket.resolution,
-        parts_used: '[]',
+        parts_used: JSON.stringify(parts),
         started_at: times.startedAt,
         finished_at: times.finishedAt,
         engineer_id: ticket.assigneeId ?? actor.userId,
