@@ -31,7 +31,6 @@ export const NOTIFY_EVENTS = [
   { type: 'repair.report_overdue', zh: '送修进度报告逾期', en: 'Repair progress report overdue' },
   { type: 'parts.low_stock', zh: '备件低于最低库存', en: 'Spare parts below minimum stock' },
   { type: 'parts.standin_overdue', zh: '备机逾期未还', en: 'Stand-in machine overdue' },
-  { type: 'ci.retired', zh: '工单关联的配置项已退役', en: "A ticket's CI was retired" },
   { type: 'asset.warranty', zh: '资产保修到期提醒', en: 'Asset warranty ending' },
   { type: 'asset.campaign', zh: '资产盘点', en: 'Asset verification' },
 ] as const;
