@@ -32,6 +32,7 @@ import { SERVICES } from './history/vocabulary.js';
 import { integrationServices, loadIntegrations } from './demo-integrations.js';
 import { loadServiceReports } from './demo-reports.js';
 import { loadKnowledge } from './demo-knowledge.js';
+import { loadRepairs } from './demo-repairs.js';
 
 /**
  * The demo data set: a realistic (fictional) O&M provider in a Chinese city with three
@@ -471,6 +472,7 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
   log('reports signed, alerts and mail received now, by the modules\' services (they take no other instant): the alerts\' and mails\' tickets are reported minutes ago');
   integrations.serviceReports = await loadServiceReports(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   integrations.knowledgeArticles = await loadKnowledge(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log);
+  integrations.repairOrders = await loadRepairs(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   // Full-text search over everything the demo wrote (the history is bulk-inserted, past the services' indexing).
   const searched = await reindex(db, { restart: true });
   log(`search index: ${searched.map((s) => `${s.indexed} ${s.kind}`).join(', ')}`);

@@ -77,6 +77,9 @@ describeDb('vendor repairs', (kind) => {
       const bad = await post(w.desk, '/vendors', { name: '华为\u0000服务', calendarId: 'no-such' });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().errors[0]).toMatchObject({ field: 'name', code: 'nul' });
+      // A contact with a name only: every field answered (null when not given).
+      const bare = ok(await post(w.desk, '/vendors', { name: '戴尔服务', contacts: [{ name: '赵工' }] }), 201);
+      expect(bare.contacts).toEqual([{ name: '赵工', phone: null, email: null, role: null }]);
       const cal = await post(w.desk, '/vendors', { name: '华为企业服务', calendarId: 'no-such' });
       expect(cal.statusCode).toBe(400);
       expect(cal.json().errors[0]).toMatchObject({ field: 'calendarId' });

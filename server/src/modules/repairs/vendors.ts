@@ -7,17 +7,22 @@ import { AppError, isUniqueViolation } from '../../platform/http/errors.js';
 import { iso } from '../../platform/http/zod.js';
 import type { CalendarService } from '../sla/calendars.service.js';
 import * as repo from './repo.js';
-import type { VendorInput, VendorOlaOut, VendorOut, VendorPatch } from './schema.js';
+import type { VendorContact, VendorInput, VendorOlaOut, VendorOut, VendorPatch } from './schema.js';
 import { requireProvider } from './service.js';
 
 const DAY_MS = 86_400_000;
 const OLA_ZONE = 'Asia/Shanghai';
 
+/** Contacts as stored and answered: every field present (null when not given). */
+function normalContacts(list: Array<Partial<VendorContact>>): VendorOut['contacts'] {
+  return list.map((c) => ({ name: c.name ?? '', phone: c.phone ?? null, email: c.email ?? null, role: c.role ?? null }));
+}
+
 function outOf(r: repo.VendorRow, open: number): VendorOut {
   return {
     id: Number(r.id),
     name: r.name,
-    contacts: JSON.parse(r.contacts) as VendorOut['contacts'],
+    contacts: normalContacts(JSON.parse(r.contacts) as Array<Partial<VendorContact>>),
     hotline: r.hotline,
     email: r.email,
     address: r.address,
@@ -82,7 +87,7 @@ export class VendorService {
       try {
         id = await repo.insertVendor(trx, {
           name: input.name,
-          contacts: JSON.stringify(input.contacts),
+          contacts: JSON.stringify(normalContacts(input.contacts)),
           hotline: input.hotline,
           email: input.email ?? null,
           address: input.address,
@@ -127,8 +132,8 @@ export class VendorService {
         before[field] = row[column];
         after[field] = v;
       }
-      if (input.contacts !== undefined && JSON.stringify(input.contacts) !== row.contacts) {
-        set.contacts = JSON.stringify(input.contacts);
+      if (input.contacts !== undefined && JSON.stringify(normalContacts(input.contacts)) !== row.contacts) {
+        set.contacts = JSON.stringify(normalContacts(input.contacts));
         before.contacts = JSON.parse(row.contacts);
         after.contacts = input.contacts;
       }
