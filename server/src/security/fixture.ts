@@ -27,6 +27,7 @@ export type CustomerKey = (typeof CUSTOMERS)[number];
 
 /** Kinds of record an id in a request can name. */
 export type Kind =
+  | 'warehouse' | 'partModel' | 'partItem' | 'partMovement' | 'repairReport'
   | 'customer' | 'site' | 'contact' | 'contract' | 'ticket' | 'file' | 'user' | 'team' | 'mailbox' | 'mailLog'
   | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile' | 'evidenceExport';
 
@@ -110,6 +111,9 @@ export async function buildWorld(kind: DbKind): Promise<World> {
   const eng = await login(t.app, 'eng');
   const engc = await login(t.app, 'engc');
 
+  // Spare parts: two models (provider-wide: no customer, no marker); each customer gets a store with stock and a requisition below.
+  const partModel = ok(await req(admin, 'POST', '/api/v1/part-models', { type: '硒鼓', brand: 'HP', model: 'CF228A', unit: '个' }), 201, 'part model') as { id: number };
+  const partDisk = ok(await req(admin, 'POST', '/api/v1/part-models', { type: '硬盘', brand: 'HPE', model: '600G SAS', unit: '块', serialTracked: true }), 201, 'part model') as { id: number };
   let alertTokenA = '';
   for (const x of CUSTOMERS) {
     const m = `MARK-${x}`;
@@ -169,6 +173,11 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     ok(await t.app.inject({ method: 'POST', url: `/api/v1/alerts/${source.id}?token=${encodeURIComponent(source.token)}`, payload: { fingerprint: `${m}-fp`, title: `${m}-alert-title`, severity: 'major', host: `${m}-host` } }), 200, 'alert');
     ok(await req(admin, 'POST', '/api/v1/webhooks', { name: `${m}-webhook`, kind: 'generic', url: `https://hooks.example.com/${m}`, secret: `${m}-secret`, events: ['ticket.created'], customerId: cid }), 201, 'webhook');
     ok(await req(admin, 'POST', '/api/v1/dispatch-rules', { name: `${m}-rule`, customerId: cid, service: `${m}-rule-service`, teamId }), 201, 'dispatch rule');
+    // Spare parts: the customer's store with stock (a serial-tracked disk among it) and a requisition (备件领用单) on the ticket being worked on.
+    const store = ok(await req(admin, 'POST', '/api/v1/warehouses', { name: `${m}-store`, kind: 'customer', customerId: cid, siteId: o.site1 }), 201, 'warehouse') as { id: number };
+    ok(await req(admin, 'POST', '/api/v1/part-movements/stock-in', { warehouseId: store.id, modelId: partModel.id, quantity: 5, note: `${m}-stock-in` }), 201, 'stock in');
+    ok(await req(admin, 'POST', '/api/v1/part-movements/stock-in', { warehouseId: store.id, modelId: partDisk.id, quantity: 1, serials: [`${m}-part-sn`] }), 201, 'stock in');
+    ok(await req(worker, 'POST', '/api/v1/part-requisitions', { ticketId: working.id, warehouseId: store.id, lines: [{ modelId: partModel.id, quantity: 1 }], note: `${m}-requisition` }), 201, 'requisition');
 
     const custAdmin = await insertUser(t.database, { username: `${lower}_admin`, roles: ['customer_admin'], customerId: cid, displayName: `${m}-cust-admin` });
     const custUser = await insertUser(t.database, { username: `${lower}_user`, roles: ['customer_contact'], customerId: cid, displayName: `${m}-cust-user` });
@@ -197,6 +206,7 @@ export async function buildWorld(kind: DbKind): Promise<World> {
   const anyJob = await db.selectFrom('jobs').select('id').orderBy('id').executeTakeFirst();
   const anyRole = await db.selectFrom('roles').select('id').where('code', '=', 'engineer').executeTakeFirstOrThrow();
   const own: Record<Kind, number | string> = {
+    warehouse: records.A.warehouse![0], partModel: partModel.id, partItem: records.A.partItem![0], partMovement: records.A.partMovement![0], repairReport: records.A.repairReport![0],
     customer: customerIds.A, site: org.A.site1, contact: org.A.contact1, contract: org.A.contract,
     ticket: records.A.ticket![0], file: records.A.file![0], user: users.eng, team: teams.line1,
     mailbox: records.A.mailbox![0], mailLog: records.A.mailLog![0], alertSource: records.A.alertSource![0], webhook: records.A.webhook![0],
@@ -255,6 +265,11 @@ async function readRecords(db: Kysely<any>, customerIds: Record<CustomerKey, num
       articleFile: await ids(db.selectFrom('kb_article_files').innerJoin('kb_articles', 'kb_articles.id', 'kb_article_files.article_id').select('kb_article_files.id').where('kb_articles.customer_id', '=', cid)),
       report: await byCustomer('service_reports'),
       evidenceExport: await byCustomer('evidence_exports'),
+      warehouse: await byCustomer('warehouses'),
+      partModel: [],
+      partItem: await byCustomer('part_items'),
+      partMovement: await byCustomer('part_movements'),
+      repairReport: await byCustomer('repair_reports'),
     };
   }
   return out;
@@ -316,6 +331,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   webhooks: 'webhook', 'alert-sources': 'alertSource', mailboxes: 'mailbox', log: 'mailLog', 'dispatch-rules': 'dispatchRule',
   notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar', reports: 'report',
   articles: 'article', 'from-ticket': 'ticket', files: 'articleFile', 'evidence-exports': 'evidenceExport',
+  warehouses: 'warehouse', 'part-models': 'partModel', 'part-items': 'partItem', 'part-movements': 'partMovement', 'part-requisitions': 'partMovement',
 };
 
 /** The kind of record a query parameter or body field names, by its name. */
@@ -325,6 +341,7 @@ const FIELD_KIND: Record<string, Kind> = {
   projectManagerId: 'user', memberIds: 'user', mentions: 'user', mailboxId: 'mailbox', webhookId: 'webhook', sourceId: 'alertSource',
   ticketId: 'ticket', otherId: 'ticket', entityId: 'ticket', fileId: 'file', calendarId: 'calendar', copyFrom: 'calendar', reviewerId: 'user',
   articleId: 'article', fileIds: 'articleFile', audienceCustomerIds: 'customer',
+  warehouseId: 'warehouse', fromWarehouseId: 'warehouse', toWarehouseId: 'warehouse', modelId: 'partModel', repairReportId: 'repairReport',
 };
 
 /** Field and parameter names that are not record ids although they look like one. */
@@ -388,6 +405,7 @@ async function versionOf(db: Kysely<any>, op: Operation, params: Record<string, 
     ticket: 'tickets', customer: 'customers', site: 'sites', contact: 'contacts', contract: 'contracts', user: 'users', team: 'teams', role: 'roles',
     webhook: 'webhooks', alertSource: 'alert_sources', mailbox: 'mail_mailboxes', dispatchRule: 'dispatch_rules', calendar: 'calendars', report: 'service_reports',
     article: 'kb_articles',
+    partModel: 'part_models',
   };
   const kind = SEGMENT_KIND[segs[segs.indexOf('{id}') - 1]];
   const name = kind && table[kind];
@@ -450,6 +468,12 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     'PATCH /api/v1/knowledge/articles/{id}': () => ({ version, title: `probe-${u}` }),
     'POST /api/v1/knowledge/articles/{id}/transition': () => ({ version, action: 'archive' }),
     'POST /api/v1/knowledge/articles/{id}/versions/{n}/restore': () => ({ version }),
+    'POST /api/v1/warehouses': () => ({ name: `probe-store-${u}`, kind: 'customer', customerId: o.customer, siteId: o.site }),
+    'PUT /api/v1/part-stock/minimum': () => ({ warehouseId: o.warehouse, modelId: o.partModel, minQuantity: 1 }),
+    'POST /api/v1/part-movements/stock-in': () => ({ warehouseId: o.warehouse, modelId: o.partModel, quantity: 1 }),
+    'POST /api/v1/part-requisitions': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, lines: [{ modelId: o.partModel, quantity: 1 }] }),
+    'POST /api/v1/part-movements/return-unused': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, modelId: o.partModel, quantity: 1 }),
+    'POST /api/v1/part-movements/return-faulty': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, modelId: o.partModel, quantity: 1 }),
     'POST /api/v1/evidence-exports': () => ({ customerId: o.customer, from: day(-40), to: day(-10) }),
     'POST /api/v1/mail/mailboxes': () => ({ address: `probe-${u}@desk.example.cn`, customerId: o.customer, fallbackContactId: o.contact }),
   };
