@@ -51,6 +51,10 @@ const ReportBoardPage = lazy(() => import('./pages/reports/ReportBoardPage'));
 const ReportPage = lazy(() => import('./pages/reports/ReportPage'));
 const PortalReportsPage = lazy(() => import('./pages/portal/PortalReportsPage'));
 const ReportPlanPage = lazy(() => import('./pages/reports/ReportPlanPage'));
+const PartsStockPage = lazy(() => import('./pages/parts/StockPage'));
+const PartsMovementsPage = lazy(() => import('./pages/parts/MovementsPage'));
+const PartsStandinsPage = lazy(() => import('./pages/parts/StandinsPage'));
+const PartModelsPage = lazy(() => import('./pages/parts/ModelsPage'));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -135,6 +139,10 @@ export const router = createBrowserRouter([
           { path: 'knowledge/submissions', element: guard('knowledge.write', <KnowledgeSubmissionsPage />) },
           { path: 'knowledge/:id', element: guard('knowledge.read', <ArticlePage />) },
           { path: 'knowledge/:id/edit', element: guard('knowledge.write', <ArticleEditorPage />) },
+          { path: 'parts', element: guard('parts.read', <PartsStockPage />) },
+          { path: 'parts/movements', element: guard('parts.read', <PartsMovementsPage />) },
+          { path: 'parts/standins', element: guard('parts.read', <PartsStandinsPage />) },
+          { path: 'parts/models', element: guard('parts.read', <PartModelsPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },

@@ -6,6 +6,7 @@ import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 import { searchEnUS } from './search';
 import { knowledgeEnUS } from './knowledge';
+import { partsEnUS } from './parts';
 import { reportingEnUS } from './reporting';
 import { evidenceEnUS } from './evidence';
 import { reportsEnUS } from './reports';
@@ -1234,6 +1235,7 @@ export const enUS: Messages = {
   ...deskEnUS,
   ...searchEnUS,
   ...knowledgeEnUS,
+  ...partsEnUS,
   ...reportingEnUS,
   ...evidenceEnUS,
   ...reportsEnUS,

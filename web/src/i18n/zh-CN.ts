@@ -6,6 +6,7 @@ import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { searchZhCN } from './search';
 import { knowledgeZhCN } from './knowledge';
+import { partsZhCN } from './parts';
 import { reportingZhCN } from './reporting';
 import { evidenceZhCN } from './evidence';
 import { reportsZhCN } from './reports';
@@ -1250,6 +1251,7 @@ export const zhCN = {
   ...deskZhCN,
   ...searchZhCN,
   ...knowledgeZhCN,
+  ...partsZhCN,
   ...reportingZhCN,
   ...evidenceZhCN,
   ...reportsZhCN,

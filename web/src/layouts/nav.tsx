@@ -20,6 +20,7 @@ import {
   LineChartOutlined,
   ProjectOutlined,
   FileZipOutlined,
+  InboxOutlined,
 } from '@ant-design/icons';
 import type { Me } from '../api/types';
 import type { MessageKey } from '../i18n';
@@ -46,6 +47,7 @@ export const NAV: (NavItem | NavGroup)[] = [
   { path: '/workspace', label: 'nav.workspace', icon: <DashboardOutlined />, when: internal },
   { path: '/tickets', label: 'nav.tickets', icon: <FileTextOutlined />, perm: 'tickets.read', when: internal },
   { path: '/knowledge', label: 'nav.knowledge', icon: <BookOutlined />, perm: 'knowledge.read', when: internal },
+  { path: '/parts', label: 'nav.parts', icon: <InboxOutlined />, perm: 'parts.read', when: internal },
   { path: '/portal', label: 'nav.portal', icon: <GlobalOutlined />, perm: 'portal.use' },
   {
     label: 'nav.reportingGroup',

@@ -5,6 +5,7 @@ import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, F
 import { DeleteOutlined, DownloadOutlined, EditOutlined, EyeOutlined, FileDoneOutlined, PlusOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, isApiError } from '../../api/client';
 import { useCurrentUser } from '../../auth/session';
+import { PartsFromStock } from '../parts/PartsFromStock';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -435,6 +436,7 @@ function ReportForm({ form, report, onChange }: { form: ReturnType<typeof Form.u
               <Button type="dashed" size="large" icon={<PlusOutlined />} onClick={() => add({ quantity: 1 })} block style={{ marginTop: 8 }} data-testid="report-part-add">
                 {t('report.part.add')}
               </Button>
+              <PartsFromStock ticketId={report.ticketId} listed={form.getFieldValue('partsUsed') ?? []} onAdd={(parts) => { parts.forEach((p) => add(p)); onChange(); }} />
             </>
           )}
         </Form.List>

@@ -18,6 +18,7 @@ import { TicketActions, useTicketOps } from '../../components/tickets/TicketActi
 import { TicketConflictAlert, TicketLoadState } from '../../components/tickets/TicketPageStates';
 import { KindTag, PriorityTag, StateTag, attachmentUrl, fmtSize, shortAxis, ticketKey, useAxisName, useDuration, useNow, useTicket } from '../../components/tickets/ticketShared';
 import { TicketKnowledgePanel } from '../knowledge/TicketKnowledgePanel';
+import { TicketPartsPanel } from '../parts/TicketPartsPanel';
 
 /** tel: links dial the digits (and a leading +). */
 export function telHref(phone: string): string {
@@ -117,6 +118,7 @@ function TicketPage() {
           <Flex vertical gap={16}>
             <SlaPanel ticket={ticket} />
             <TicketKnowledgePanel ticket={ticket} onChanged={refresh} />
+            <TicketPartsPanel ticket={ticket} onChanged={refresh} />
             <Card size="small" title={t('tickets.description')} data-testid="ticket-description">
               <div className="yw-ev-text">{ticket.description}</div>
               {ticket.resolution && (
