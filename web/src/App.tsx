@@ -55,6 +55,9 @@ const PartsStockPage = lazy(() => import('./pages/parts/StockPage'));
 const PartsMovementsPage = lazy(() => import('./pages/parts/MovementsPage'));
 const PartsStandinsPage = lazy(() => import('./pages/parts/StandinsPage'));
 const PartModelsPage = lazy(() => import('./pages/parts/ModelsPage'));
+const RepairListPage = lazy(() => import('./pages/repairs/RepairListPage'));
+const RepairOrderPage = lazy(() => import('./pages/repairs/RepairOrderPage'));
+const VendorsPage = lazy(() => import('./pages/repairs/VendorsPage'));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -143,6 +146,9 @@ export const router = createBrowserRouter([
           { path: 'parts/movements', element: guard('parts.read', <PartsMovementsPage />) },
           { path: 'parts/standins', element: guard('parts.read', <PartsStandinsPage />) },
           { path: 'parts/models', element: guard('parts.read', <PartModelsPage />) },
+          { path: 'repairs', element: guard('repairs.read', <RepairListPage />) },
+          { path: 'repairs/vendors', element: guard('repairs.read', <VendorsPage />) },
+          { path: 'repairs/:id', element: guard('repairs.read', <RepairOrderPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },

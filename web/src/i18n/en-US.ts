@@ -6,7 +6,9 @@ import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 import { searchEnUS } from './search';
 import { knowledgeEnUS } from './knowledge';
+import { assetsEnUS } from './assets';
 import { partsEnUS } from './parts';
+import { repairsEnUS } from './repairs';
 import { reportingEnUS } from './reporting';
 import { evidenceEnUS } from './evidence';
 import { reportsEnUS } from './reports';
@@ -1235,7 +1237,9 @@ export const enUS: Messages = {
   ...deskEnUS,
   ...searchEnUS,
   ...knowledgeEnUS,
+  ...assetsEnUS,
   ...partsEnUS,
+  ...repairsEnUS,
   ...reportingEnUS,
   ...evidenceEnUS,
   ...reportsEnUS,

@@ -6,7 +6,9 @@ import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { searchZhCN } from './search';
 import { knowledgeZhCN } from './knowledge';
+import { assetsZhCN } from './assets';
 import { partsZhCN } from './parts';
+import { repairsZhCN } from './repairs';
 import { reportingZhCN } from './reporting';
 import { evidenceZhCN } from './evidence';
 import { reportsZhCN } from './reports';
@@ -1251,7 +1253,9 @@ export const zhCN = {
   ...deskZhCN,
   ...searchZhCN,
   ...knowledgeZhCN,
+  ...assetsZhCN,
   ...partsZhCN,
+  ...repairsZhCN,
   ...reportingZhCN,
   ...evidenceZhCN,
   ...reportsZhCN,

@@ -21,6 +21,7 @@ import {
   ProjectOutlined,
   FileZipOutlined,
   InboxOutlined,
+  ToolOutlined,
 } from '@ant-design/icons';
 import type { Me } from '../api/types';
 import type { MessageKey } from '../i18n';
@@ -48,6 +49,7 @@ export const NAV: (NavItem | NavGroup)[] = [
   { path: '/tickets', label: 'nav.tickets', icon: <FileTextOutlined />, perm: 'tickets.read', when: internal },
   { path: '/knowledge', label: 'nav.knowledge', icon: <BookOutlined />, perm: 'knowledge.read', when: internal },
   { path: '/parts', label: 'nav.parts', icon: <InboxOutlined />, perm: 'parts.read', when: internal },
+  { path: '/repairs', label: 'nav.repairs', icon: <ToolOutlined />, perm: 'repairs.read', when: internal },
   { path: '/portal', label: 'nav.portal', icon: <GlobalOutlined />, perm: 'portal.use' },
   {
     label: 'nav.reportingGroup',

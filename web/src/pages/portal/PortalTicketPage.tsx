@@ -11,6 +11,7 @@ import { Timeline } from '../../components/tickets/Timeline';
 import { ReplyBox } from '../../components/tickets/ReplyBox';
 import { ProgressTag, ticketKey, useApiHasPath, useTicket } from '../../components/tickets/ticketShared';
 import { TicketConflictAlert, TicketLoadState } from '../../components/tickets/TicketPageStates';
+import { TicketRepairPanel } from '../repairs/TicketRepairPanel';
 
 type Ask = 'reject' | 'cancel' | null;
 
@@ -151,6 +152,7 @@ export default function PortalTicketPage() {
             </Link>
           )}
         </Card>
+        <TicketRepairPanel ticket={ticket} />
         <Card size="small" title={t('portal.progressTitle')}>
           <Timeline ticket={ticket} customerView />
         </Card>

@@ -19,6 +19,7 @@ import { TicketConflictAlert, TicketLoadState } from '../../components/tickets/T
 import { KindTag, PriorityTag, StateTag, attachmentUrl, fmtSize, shortAxis, ticketKey, useAxisName, useDuration, useNow, useTicket } from '../../components/tickets/ticketShared';
 import { TicketKnowledgePanel } from '../knowledge/TicketKnowledgePanel';
 import { TicketPartsPanel } from '../parts/TicketPartsPanel';
+import { TicketRepairPanel } from '../repairs/TicketRepairPanel';
 
 /** tel: links dial the digits (and a leading +). */
 export function telHref(phone: string): string {
@@ -119,6 +120,7 @@ function TicketPage() {
             <SlaPanel ticket={ticket} />
             <TicketKnowledgePanel ticket={ticket} onChanged={refresh} />
             <TicketPartsPanel ticket={ticket} onChanged={refresh} />
+            <TicketRepairPanel ticket={ticket} onChanged={refresh} />
             <Card size="small" title={t('tickets.description')} data-testid="ticket-description">
               <div className="yw-ev-text">{ticket.description}</div>
               {ticket.resolution && (
