@@ -51,6 +51,11 @@ const ReportBoardPage = lazy(() => import('./pages/reports/ReportBoardPage'));
 const ReportPage = lazy(() => import('./pages/reports/ReportPage'));
 const PortalReportsPage = lazy(() => import('./pages/portal/PortalReportsPage'));
 const ReportPlanPage = lazy(() => import('./pages/reports/ReportPlanPage'));
+const AssetListPage = lazy(() => import('./pages/assets/AssetListPage'));
+const AssetPage = lazy(() => import('./pages/assets/AssetPage'));
+const CampaignListPage = lazy(() => import('./pages/assets/CampaignListPage'));
+const CampaignPage = lazy(() => import('./pages/assets/CampaignPage'));
+const CampaignReviewPage = lazy(() => import('./pages/assets/CampaignReviewPage'));
 const PartsStockPage = lazy(() => import('./pages/parts/StockPage'));
 const PartsMovementsPage = lazy(() => import('./pages/parts/MovementsPage'));
 const PartsStandinsPage = lazy(() => import('./pages/parts/StandinsPage'));
@@ -149,6 +154,11 @@ export const router = createBrowserRouter([
           { path: 'repairs', element: guard('repairs.read', <RepairListPage />) },
           { path: 'repairs/vendors', element: guard('repairs.read', <VendorsPage />) },
           { path: 'repairs/:id', element: guard('repairs.read', <RepairOrderPage />) },
+          { path: 'assets', element: guard('cmdb.read', <AssetListPage />) },
+          { path: 'assets/:id', element: guard('cmdb.read', <AssetPage />) },
+          { path: 'asset-campaigns', element: guard('cmdb.read', <CampaignListPage />) },
+          { path: 'asset-campaigns/:id', element: guard('cmdb.read', <CampaignPage />) },
+          { path: 'asset-campaigns/:id/review', element: guard('cmdb.read', <CampaignReviewPage />) },
           { path: 'admin', element: <AdminIndex /> },
           { path: 'admin/teams', element: guard('teams.read', <TeamsPage />) },
           { path: 'admin/dispatch-rules', element: guard('dispatch.manage', <DispatchRulesPage />) },

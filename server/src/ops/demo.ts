@@ -32,6 +32,7 @@ import { SERVICES } from './history/vocabulary.js';
 import { integrationServices, loadIntegrations } from './demo-integrations.js';
 import { loadServiceReports } from './demo-reports.js';
 import { loadKnowledge } from './demo-knowledge.js';
+import { loadAssets } from './demo-assets.js';
 import { loadRepairs } from './demo-repairs.js';
 
 /**
@@ -473,6 +474,7 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
   integrations.serviceReports = await loadServiceReports(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   integrations.knowledgeArticles = await loadKnowledge(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log);
   integrations.repairOrders = await loadRepairs(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
+  integrations.assets = await loadAssets(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   // Full-text search over everything the demo wrote (the history is bulk-inserted, past the services' indexing).
   const searched = await reindex(db, { restart: true });
   log(`search index: ${searched.map((s) => `${s.indexed} ${s.kind}`).join(', ')}`);

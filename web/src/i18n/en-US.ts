@@ -6,6 +6,7 @@ import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 import { searchEnUS } from './search';
 import { knowledgeEnUS } from './knowledge';
+import { assetsEnUS } from './assets';
 import { partsEnUS } from './parts';
 import { repairsEnUS } from './repairs';
 import { reportingEnUS } from './reporting';
@@ -1236,6 +1237,7 @@ export const enUS: Messages = {
   ...deskEnUS,
   ...searchEnUS,
   ...knowledgeEnUS,
+  ...assetsEnUS,
   ...partsEnUS,
   ...repairsEnUS,
   ...reportingEnUS,

@@ -6,6 +6,7 @@ import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { searchZhCN } from './search';
 import { knowledgeZhCN } from './knowledge';
+import { assetsZhCN } from './assets';
 import { partsZhCN } from './parts';
 import { repairsZhCN } from './repairs';
 import { reportingZhCN } from './reporting';
@@ -1252,6 +1253,7 @@ export const zhCN = {
   ...deskZhCN,
   ...searchZhCN,
   ...knowledgeZhCN,
+  ...assetsZhCN,
   ...partsZhCN,
   ...repairsZhCN,
   ...reportingZhCN,

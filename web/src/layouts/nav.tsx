@@ -20,6 +20,8 @@ import {
   LineChartOutlined,
   ProjectOutlined,
   FileZipOutlined,
+  BarcodeOutlined,
+  CarryOutOutlined,
   InboxOutlined,
   ToolOutlined,
 } from '@ant-design/icons';
@@ -51,6 +53,13 @@ export const NAV: (NavItem | NavGroup)[] = [
   { path: '/parts', label: 'nav.parts', icon: <InboxOutlined />, perm: 'parts.read', when: internal },
   { path: '/repairs', label: 'nav.repairs', icon: <ToolOutlined />, perm: 'repairs.read', when: internal },
   { path: '/portal', label: 'nav.portal', icon: <GlobalOutlined />, perm: 'portal.use' },
+  {
+    label: 'nav.cmdbGroup',
+    items: [
+      { path: '/assets', label: 'nav.assets', icon: <BarcodeOutlined />, perm: 'cmdb.read', when: internal },
+      { path: '/asset-campaigns', label: 'nav.assetCampaigns', icon: <CarryOutOutlined />, perm: 'cmdb.read', when: internal },
+    ],
+  },
   {
     label: 'nav.reportingGroup',
     items: [
