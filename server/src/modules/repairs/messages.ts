@@ -18,6 +18,7 @@ registerMessages(
     'repairs.atInFuture': { zh: '时间不能晚于现在', en: 'The time cannot be in the future' },
     'repairs.atBeforeStart': { zh: '时间不能早于{what}（{at}）', en: 'The time cannot be before {what} ({at})' },
     'repairs.costRequired': { zh: '付费维修请填写维修费用', en: 'Enter the cost of a paid repair' },
+    'repairs.standinLent': { zh: '本送修单已借出备机', en: 'A stand-in machine is lent for this order already' },
     'repairs.draftOnly': { zh: '只有草稿状态的送修单可以更换厂商', en: 'The vendor can only be changed on a draft order' },
     'repairs.state.draft': { zh: '草稿', en: 'draft' },
     'repairs.state.sent': { zh: '已送修', en: 'sent' },

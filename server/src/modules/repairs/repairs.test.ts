@@ -264,6 +264,29 @@ describeDb('vendor repairs', (kind) => {
     });
   });
 
+  describe('a stand-in machine (备机) while the device is away', () => {
+    it('is lent through the parts module in the order\'s transaction, once; it needs parts.write', async () => {
+      const tk = await working();
+      const o = ok(await post(w.eng, '/repair-orders', order(tk.id, { send: true })), 201);
+      expect(o.allowedActions).toContain('standin');
+      const model = ok(await post(w.admin, '/part-models', { type: '台式机', brand: '联想', model: 'M720 备机', unit: '台', standin: true }), 201);
+      const depot = ok(await post(w.admin, '/warehouses', { name: '备机库', kind: 'depot' }), 201);
+      ok(await post(w.admin, '/part-movements/stock-in', { warehouseId: depot.id, modelId: model.id, quantity: 1, serials: ['BJ-0001'] }), 201);
+      const body = { version: o.version, warehouseId: depot.id, modelId: model.id, serial: 'BJ-0001' };
+      // The desk sends devices for repair but does not hand out parts.
+      expect((await post(w.desk, `/repair-orders/${o.id}/standin`, body)).statusCode).toBe(403);
+      const lent = ok(await post(w.eng, `/repair-orders/${o.id}/standin`, body));
+      expect(lent.standinItemId).toEqual(expect.any(Number));
+      expect(lent.allowedActions).not.toContain('standin');
+      expect(lent.events.at(-1)).toMatchObject({ type: 'standin', data: { serial: 'BJ-0001', dueBack: o.targetReturn } });
+      const item = await db().selectFrom('part_items').select(['state', 'customer_id', 'ticket_id']).where('id', '=', lent.standinItemId).executeTakeFirstOrThrow();
+      expect(item).toMatchObject({ state: 'lent' });
+      expect(Number(item.customer_id)).toBe(w.a.customerId);
+      expect(Number(item.ticket_id)).toBe(tk.id);
+      expect((await post(w.eng, `/repair-orders/${o.id}/standin`, { ...body, version: lent.version })).statusCode).toBe(409);
+    });
+  });
+
   describe('who sees what', () => {
     it('a customer\'s user reads his own orders only, read-only; the list exports to Excel; the order prints as a PDF', async () => {
       const tk = await working();

@@ -23,6 +23,7 @@ import {
   responseBody,
   returnBody,
   sendBody,
+  standinBody,
   vendorInput,
   vendorListQuery,
   vendorOlaOut,
@@ -129,6 +130,12 @@ export function repairRoutes(app: ZApp, s: RepairServices) {
   );
   app.post(`${O}/:id/cancel`, { config: write, schema: { tags, summary: 'Cancel an order not yet returned (with a reason); the ticket resumes when nothing else is out', params: idParams, body: cancelBody, response: { 200: orderOut } } }, async (request) =>
     s.orders.cancel(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    `${O}/:id/standin`,
+    { config: write, schema: { tags, summary: 'Lend a stand-in machine (备机) to the order\'s customer while the device is away (through the parts module; needs parts.write too)', params: idParams, body: standinBody, response: { 200: orderOut } } },
+    async (request) => s.orders.lendStandin(actorOf(request), request.params.id, request.body),
   );
 
   app.get(

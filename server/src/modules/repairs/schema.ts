@@ -146,6 +146,17 @@ export const returnBody = z.strictObject({ version, at: instant.optional(), note
 export const acceptBody = z.strictObject({ version, at: instant.optional(), testResult: text(2000), costCents: cents.nullish() });
 export const rejectBody = z.strictObject({ version, at: instant.optional(), testResult: text(2000) });
 export const cancelBody = z.strictObject({ version, reason: text(2000) });
+/** A stand-in machine (备机) lent to the customer while the device is away (through the parts module). */
+export const standinBody = z.strictObject({
+  version,
+  warehouseId: id,
+  modelId: id,
+  serial: text(100),
+  /** The customer's local date it is due back (default the order's target return). */
+  dueBack: localDate.optional(),
+  note: optionalText(500),
+});
+export type StandinBody = z.output<typeof standinBody>;
 
 export const REPORT_STATUSES = ['none', 'running', 'due', 'overdue'] as const;
 
@@ -231,7 +242,7 @@ export const orderOut = orderSummaryOut.extend({
   timeZone: z.string(),
   createdAt: z.string(),
   createdByName: z.string().nullable(),
-  allowedActions: z.array(z.enum([...REPAIR_ACTIONS, 'respond', 'report', 'edit'] as const)),
+  allowedActions: z.array(z.enum([...REPAIR_ACTIONS, 'respond', 'report', 'edit', 'standin'] as const)),
   progress: z.array(progressOut),
   events: z.array(repairEventOut),
 });

@@ -30,7 +30,8 @@ import type { CalendarService } from '../sla/calendars.service.js';
 import type { TicketService } from '../tickets/service.js';
 import { findCiInScope } from '../cmdb/scope.js';
 import * as repo from './repo.js';
-import type { OrderCreate, OrderListQuery, OrderOut, OrderPatch, OrderSummaryOut } from './schema.js';
+import type { OrderCreate, OrderListQuery, OrderOut, OrderPatch, OrderSummaryOut, StandinBody } from './schema.js';
+import { PartsService } from '../parts/service.js';
 
 /** The scheduler's job of an order's progress clock: one per order (its key), rescheduled by every report. */
 export const REPORT_JOB = 'repairs.report_due';
@@ -90,6 +91,7 @@ export class RepairOrderService {
     private readonly tickets: TicketService,
     private readonly organisation: OrganisationService,
     private readonly calendars: CalendarService,
+    private readonly parts: PartsService = new PartsService(db),
   ) {}
 
   // ------------------------------------------------------------ reads
@@ -139,6 +141,7 @@ export class RepairOrderService {
     const actions: OrderOut['allowedActions'] = mayWrite ? [...allowedRepairActions(state)] : [];
     if (mayWrite && isAway(state)) actions.push('respond', 'report');
     if (mayWrite && state !== 'accepted' && state !== 'cancelled') actions.push('edit');
+    if (mayWrite && can(actor, 'parts.write') && row.standin_item_id === null && (state === 'draft' || isAway(state))) actions.push('standin');
     const ci = row.ci_id === null ? undefined : names.cis.get(Number(row.ci_id));
     return {
       ...summaryOf(row, names, Date.now()),
@@ -382,6 +385,28 @@ export class RepairOrderService {
       return { set: { state, next_report_due_at: null, report_remind_at: null }, audit: { action: 'cancel', before: { state: row.state }, after: { state, reason: body.reason } } };
     });
     if (pre.state !== 'draft') await this.resumeTicket(actor, pre, t(DEFAULT_LOCALE, 'repairs.ticket.cancelled', { number: pre.number, reason: body.reason }));
+    return this.get(actor, id);
+  }
+
+  /**
+   * Lends a stand-in machine (备机, REQ #167) to the order's customer while the device is away,
+   * through the parts module's service in this order's transaction (the item lent, its movement
+   * and its due-back reminder there; `standin_item_id` here). Needs parts.write too.
+   */
+  async lendStandin(actor: Actor, id: number, body: StandinBody): Promise<OrderOut> {
+    requireProvider(actor);
+    if (!can(actor, 'parts.write')) throw AppError.forbidden('parts.write');
+    await this.command(actor, id, body.version, async (trx, row, now) => {
+      if (row.standin_item_id !== null) throw new AppError(409, 'conflict', 'repairs.standinLent');
+      if (row.state !== 'draft' && !isAway(row.state)) throw new AppError(409, 'not_away', 'repairs.notAway', { state: t(actor.locale, `repairs.state.${row.state}`) });
+      const zone = row.time_zone ?? 'Asia/Shanghai';
+      const today = instantToZoned(now, zone).date;
+      const week = instantToZoned(now + 7 * 86_400_000, zone).date;
+      const dueBack = body.dueBack ?? (row.target_return && row.target_return >= today ? row.target_return : week);
+      const lent = await this.parts.lendStandin(actor, { warehouseId: body.warehouseId, modelId: body.modelId, serial: body.serial, customerId: Number(row.customer_id), ticketId: numOrNull(row.ticket_id), dueBack, note: body.note ?? `送修 ${row.number} 期间备用` }, trx);
+      await this.event(trx, actor, id, 'standin', { serial: body.serial, slip: lent.number, dueBack }, now);
+      return { set: { standin_item_id: lent.itemId }, audit: { action: 'lend_standin', after: { itemId: lent.itemId, serial: body.serial, slip: lent.number, dueBack } } };
+    });
     return this.get(actor, id);
   }
 

@@ -1,18 +1,20 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, InputNumber, Modal, Row, Space, Tag, Timeline, Typography } from 'antd';
-import { CheckCircleOutlined, ClockCircleOutlined, FilePdfOutlined, RollbackOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Timeline, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { CheckCircleOutlined, ClockCircleOutlined, DesktopOutlined, FilePdfOutlined, RollbackOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
 import { useI18n, type MessageKey } from '../../i18n';
 import { api, buildUrl, isApiError } from '../../api/client';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { NotFoundPage } from '../../components/StatusPages';
-import { ORDERS, type Order } from './api';
+import { ORDERS, type Order, type StandinItem } from './api';
+import { useCan } from '../../auth/session';
 import { RepairStateTag, ReportCountdown, TargetReturn } from './shared';
 import './repairs.css';
 
-type Ask = null | 'send' | 'respond' | 'return' | 'accept' | 'reject' | 'cancel';
+type Ask = null | 'send' | 'respond' | 'return' | 'accept' | 'reject' | 'cancel' | 'standin';
 
 /** One 设备送修单: where the device is, the progress clock, the reports and history, the next steps. */
 export default function RepairOrderPage() {
@@ -25,7 +27,14 @@ export default function RepairOrderPage() {
   const query = useQuery({ queryKey: key, queryFn: ({ signal }) => api.get<Order>(`${ORDERS}/${id}`, undefined, { signal }), retry: false });
   const [text, setText] = useState('');
   const [ask, setAsk] = useState<Ask>(null);
-  const [form] = Form.useForm<{ testResult?: string; cost?: number; reason?: string; rma?: string }>();
+  const [form] = Form.useForm<{ testResult?: string; cost?: number; reason?: string; rma?: string; item?: number; dueBack?: Dayjs | null }>();
+  const can_ = useCan();
+  const customerId = query.data?.customerId;
+  const standins = useQuery({
+    queryKey: ['/part-items', 'standin', customerId],
+    queryFn: () => api.get<StandinItem[]>('/part-items', { standin: 1, limit: 500 }),
+    enabled: !!customerId && can_('parts.read'),
+  });
 
   const done = (o: Order, msg?: string) => {
     qc.setQueryData(key, o);
@@ -50,12 +59,17 @@ export default function RepairOrderPage() {
       if (a === 'accept' && v.cost != null) body.costCents = Math.round(v.cost * 100);
       if (a === 'cancel') body.reason = v.reason;
       if ((a === 'respond' || a === 'send') && v.rma) body.rma = v.rma;
+      if (a === 'standin') {
+        const item = (standins.data ?? []).find((i) => i.id === v.item)!;
+        Object.assign(body, { warehouseId: item.warehouseId, modelId: item.modelId, serial: item.serial, ...(v.dueBack ? { dueBack: v.dueBack.format('YYYY-MM-DD') } : {}) });
+      }
       return api.post<Order>(`${ORDERS}/${id}/${path}`, body);
     },
     onSuccess: (o) => {
       setAsk(null);
       form.resetFields();
       done(o, t('rp.action.done'));
+      void standins.refetch();
     },
     onError: (e) => {
       if (isApiError(e) && e.status === 409) void query.refetch();
@@ -83,6 +97,8 @@ export default function RepairOrderPage() {
         return t('rp.ev.cancelled', { reason: s('reason') });
       case 'overdue':
         return t('rp.ev.overdue', { at: fmtDateTime(s('dueAt')) });
+      case 'standin':
+        return t('rp.ev.standin', { serial: s('serial'), slip: s('slip'), dueBack: s('dueBack') });
       default:
         return t(`rp.ev.${type}` as MessageKey);
     }
@@ -122,7 +138,9 @@ export default function RepairOrderPage() {
     })),
   ].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 
-  const askTitle: Record<Exclude<Ask, null>, MessageKey> = { send: 'rp.action.send', respond: 'rp.action.respond', return: 'rp.action.return', accept: 'rp.action.accept', reject: 'rp.action.reject', cancel: 'rp.action.cancel' };
+  const askTitle: Record<Exclude<Ask, null>, MessageKey> = { send: 'rp.action.send', respond: 'rp.action.respond', return: 'rp.action.return', accept: 'rp.action.accept', reject: 'rp.action.reject', cancel: 'rp.action.cancel', standin: 'rp.action.standin' };
+  const lentItem = o.standinItemId !== null ? (standins.data ?? []).find((i) => i.id === o.standinItemId) : undefined;
+  const shelf = (standins.data ?? []).filter((i) => i.state === 'in_stock' && i.warehouseId !== null);
   const immediate = (a: 'return') => step.mutate(a);
 
   return (
@@ -142,6 +160,7 @@ export default function RepairOrderPage() {
             {can('return') && <Button icon={<RollbackOutlined />} onClick={() => immediate('return')} loading={step.isPending} data-testid="repair-return">{t('rp.action.return')}</Button>}
             {can('accept') && <Button type="primary" icon={<CheckCircleOutlined />} onClick={() => setAsk('accept')} data-testid="repair-accept">{t('rp.action.accept')}</Button>}
             {can('reject') && <Button danger onClick={() => setAsk('reject')} data-testid="repair-reject">{t('rp.action.reject')}</Button>}
+            {can('standin') && <Button icon={<DesktopOutlined />} onClick={() => setAsk('standin')} data-testid="repair-standin">{t('rp.action.standin')}</Button>}
             {can('cancel') && <Button icon={<StopOutlined />} onClick={() => setAsk('cancel')} data-testid="repair-cancel">{t('rp.action.cancel')}</Button>}
           </Space>
         }
@@ -198,6 +217,11 @@ export default function RepairOrderPage() {
               <Descriptions.Item label={t('rp.order.returnedAt')}>{o.returnedAt ? fmtDateTime(o.returnedAt) : '—'}</Descriptions.Item>
               {o.testResult && <Descriptions.Item label={t('rp.order.testResult')}>{o.testResult}</Descriptions.Item>}
               {o.acceptedAt && <Descriptions.Item label={t('rp.order.acceptedAt')}>{fmtDateTime(o.acceptedAt)}</Descriptions.Item>}
+              {o.standinItemId !== null && (
+                <Descriptions.Item label={t('rp.order.standin')}>
+                  <span data-testid="repair-standin-item">{lentItem ? `${lentItem.modelLabel} · ${lentItem.serial}${lentItem.dueBack ? ` · ${t('rp.order.dueBack', { date: lentItem.dueBack })}` : ''}` : t('rp.order.standinLent')}</span>
+                </Descriptions.Item>
+              )}
               {o.costCents !== null && <Descriptions.Item label={t('rp.order.cost')}>¥{(o.costCents / 100).toFixed(2)}</Descriptions.Item>}
             </Descriptions>
           </Card>
@@ -227,6 +251,22 @@ export default function RepairOrderPage() {
             <Form.Item name="reason" label={t('rp.ask.reason')} rules={[{ required: true, whitespace: true }]}>
               <Input.TextArea rows={2} maxLength={2000} data-testid="repair-ask-reason" />
             </Form.Item>
+          )}
+          {ask === 'standin' && (
+            <>
+              <Form.Item name="item" label={t('rp.ask.standin')} rules={[{ required: true }]}>
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  options={shelf.map((i) => ({ value: i.id, label: `${i.modelLabel} · ${i.serial} · ${i.warehouseName ?? ''}` }))}
+                  notFoundContent={t('rp.ask.noStandin')}
+                  data-testid="repair-ask-standin"
+                />
+              </Form.Item>
+              <Form.Item name="dueBack" label={t('rp.ask.dueBack')} extra={t('rp.ask.dueBackHelp')}>
+                <DatePicker style={{ width: 200 }} />
+              </Form.Item>
+            </>
           )}
           {(ask === 'respond' || ask === 'send') && (
             <Form.Item name="rma" label={t('rp.ask.rma')}>

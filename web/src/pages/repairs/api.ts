@@ -59,7 +59,20 @@ export interface RepairEvent {
   data: Record<string, unknown>;
 }
 
-export type OrderAction = 'send' | 'return' | 'accept' | 'reject' | 'cancel' | 'respond' | 'report' | 'edit';
+export type OrderAction = 'send' | 'return' | 'accept' | 'reject' | 'cancel' | 'respond' | 'report' | 'edit' | 'standin';
+
+/** A stand-in machine of the parts module (GET /part-items?standin=1). */
+export interface StandinItem {
+  id: number;
+  modelId: number;
+  modelLabel: string;
+  serial: string;
+  state: string;
+  warehouseId: number | null;
+  warehouseName: string | null;
+  customerId: number | null;
+  dueBack: string | null;
+}
 
 export interface Order extends OrderSummary {
   ticketTitle: string | null;
