@@ -63,6 +63,10 @@ const PartModelsPage = lazy(() => import('./pages/parts/ModelsPage'));
 const RepairListPage = lazy(() => import('./pages/repairs/RepairListPage'));
 const RepairOrderPage = lazy(() => import('./pages/repairs/RepairOrderPage'));
 const VendorsPage = lazy(() => import('./pages/repairs/VendorsPage'));
+const CiListPage = lazy(() => import('./pages/cmdb/CiListPage'));
+const CiPage = lazy(() => import('./pages/cmdb/CiPage'));
+const CiTypesPage = lazy(() => import('./pages/cmdb/TypesPage'));
+const CiImportPage = lazy(() => import('./pages/cmdb/ImportPage'));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -125,6 +129,8 @@ export const router = createBrowserRouter([
           { path: 'dashboard', element: guard('reports.read', <ServiceDashboardPage />) },
           { path: 'reports', element: guard('reports.read', <PortalReportsPage />) },
           { path: 'reports/:id', element: guard('reports.read', <ReportPage portal />) },
+          { path: 'cis', element: guard('cmdb.read', <CiListPage portal />) },
+          { path: 'cis/:id', element: guard('cmdb.read', <CiPage portal />) },
         ],
       },
       {
@@ -154,6 +160,10 @@ export const router = createBrowserRouter([
           { path: 'repairs', element: guard('repairs.read', <RepairListPage />) },
           { path: 'repairs/vendors', element: guard('repairs.read', <VendorsPage />) },
           { path: 'repairs/:id', element: guard('repairs.read', <RepairOrderPage />) },
+          { path: 'cmdb', element: guard('cmdb.read', <CiListPage />) },
+          { path: 'cmdb/types', element: guard('cmdb.manage', <CiTypesPage />) },
+          { path: 'cmdb/import', element: guard('cmdb.write', <CiImportPage />) },
+          { path: 'cmdb/:id', element: guard('cmdb.read', <CiPage />) },
           { path: 'assets', element: guard('cmdb.read', <AssetListPage />) },
           { path: 'assets/:id', element: guard('cmdb.read', <AssetPage />) },
           { path: 'asset-campaigns', element: guard('cmdb.read', <CampaignListPage />) },

@@ -6,6 +6,7 @@ import { auditEnUS } from './audit';
 import { deskEnUS } from './desk';
 import { searchEnUS } from './search';
 import { knowledgeEnUS } from './knowledge';
+import { cmdbEnUS } from './cmdb';
 import { assetsEnUS } from './assets';
 import { partsEnUS } from './parts';
 import { repairsEnUS } from './repairs';
@@ -1237,6 +1238,7 @@ export const enUS: Messages = {
   ...deskEnUS,
   ...searchEnUS,
   ...knowledgeEnUS,
+  ...cmdbEnUS,
   ...assetsEnUS,
   ...partsEnUS,
   ...repairsEnUS,

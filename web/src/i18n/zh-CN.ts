@@ -6,6 +6,7 @@ import { auditZhCN } from './audit';
 import { deskZhCN } from './desk';
 import { searchZhCN } from './search';
 import { knowledgeZhCN } from './knowledge';
+import { cmdbZhCN } from './cmdb';
 import { assetsZhCN } from './assets';
 import { partsZhCN } from './parts';
 import { repairsZhCN } from './repairs';
@@ -1253,6 +1254,7 @@ export const zhCN = {
   ...deskZhCN,
   ...searchZhCN,
   ...knowledgeZhCN,
+  ...cmdbZhCN,
   ...assetsZhCN,
   ...partsZhCN,
   ...repairsZhCN,

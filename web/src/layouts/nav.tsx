@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import {
   AlertOutlined,
+  ApartmentOutlined,
+  DeploymentUnitOutlined,
   ApiOutlined,
   AuditOutlined,
   BranchesOutlined,
@@ -50,14 +52,16 @@ export const NAV: (NavItem | NavGroup)[] = [
   { path: '/workspace', label: 'nav.workspace', icon: <DashboardOutlined />, when: internal },
   { path: '/tickets', label: 'nav.tickets', icon: <FileTextOutlined />, perm: 'tickets.read', when: internal },
   { path: '/knowledge', label: 'nav.knowledge', icon: <BookOutlined />, perm: 'knowledge.read', when: internal },
-  { path: '/parts', label: 'nav.parts', icon: <InboxOutlined />, perm: 'parts.read', when: internal },
-  { path: '/repairs', label: 'nav.repairs', icon: <ToolOutlined />, perm: 'repairs.read', when: internal },
   { path: '/portal', label: 'nav.portal', icon: <GlobalOutlined />, perm: 'portal.use' },
   {
     label: 'nav.cmdbGroup',
     items: [
+      { path: '/cmdb', label: 'nav.cmdb', icon: <DeploymentUnitOutlined />, perm: 'cmdb.read', when: internal },
       { path: '/assets', label: 'nav.assets', icon: <BarcodeOutlined />, perm: 'cmdb.read', when: internal },
       { path: '/asset-campaigns', label: 'nav.assetCampaigns', icon: <CarryOutOutlined />, perm: 'cmdb.read', when: internal },
+      { path: '/parts', label: 'nav.parts', icon: <InboxOutlined />, perm: 'parts.read', when: internal },
+      { path: '/repairs', label: 'nav.repairs', icon: <ToolOutlined />, perm: 'repairs.read', when: internal },
+      { path: '/cmdb/types', label: 'nav.ciTypes', icon: <ApartmentOutlined />, perm: 'cmdb.manage', when: internal },
     ],
   },
   {
