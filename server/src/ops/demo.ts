@@ -34,6 +34,7 @@ import { loadServiceReports } from './demo-reports.js';
 import { loadKnowledge } from './demo-knowledge.js';
 import { loadAssets } from './demo-assets.js';
 import { loadRepairs } from './demo-repairs.js';
+import { loadParts } from './demo-parts.js';
 
 /**
  * The demo data set: a realistic (fictional) O&M provider in a Chinese city with three
@@ -474,6 +475,7 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
   integrations.serviceReports = await loadServiceReports(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   integrations.knowledgeArticles = await loadKnowledge(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log);
   integrations.repairOrders = await loadRepairs(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
+  integrations.partMovements = await loadParts(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   integrations.assets = await loadAssets(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   // Full-text search over everything the demo wrote (the history is bulk-inserted, past the services' indexing).
   const searched = await reindex(db, { restart: true });

@@ -12,7 +12,7 @@ registerMessages(
     'parts.serialsUntracked': { zh: '该型号不按序列号管理，请不要填写序列号', en: 'This model is not tracked by serial: give no serials' },
     'parts.serialNotInStock': { zh: '序列号“{serial}”不在该仓库的可用库存中', en: 'Serial "{serial}" is not in the usable stock of this warehouse' },
     'parts.serialNotOut': { zh: '序列号“{serial}”不是本工单领用的备件', en: 'Serial "{serial}" was not requisitioned for this ticket' },
-    'parts.notEnough': { zh: '库存不足：{warehouse} 的“{model}”现有 {available}{unit}，需要 {quantity}{unit}', en: 'Not enough stock: {warehouse} has {available} {unit} of "{model}", {quantity} needed' },
+    'parts.notEnough': { zh: '库存不足：{warehouse}的“{model}”现有 {available}{unit}，需要 {quantity}{unit}', en: 'Not enough stock: {warehouse} has {available} {unit} of "{model}", {quantity} needed' },
     'parts.modelDisabled': { zh: '备件型号“{label}”已停用', en: 'The part model "{label}" is disabled' },
     'parts.modelNotFound': { zh: '备件型号不存在', en: 'The part model does not exist' },
     'parts.warehouseNotFound': { zh: '仓库不存在或不在您的范围内', en: 'The warehouse does not exist or is outside your scope' },

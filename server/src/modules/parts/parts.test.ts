@@ -311,3 +311,32 @@ describeDb('spare parts', (kind) => {
     expect(rep.partsUsed).toContainEqual({ name: '内存 金士顿', model: '32G DDR4', quantity: 1, serial: null });
   });
 });
+
+describeDb('spare parts demo', (kind) => {
+  let w: TicketWorld;
+  beforeAll(async () => {
+    w = await ticketWorld(kind);
+  }, 90_000);
+  afterAll(() => w?.t.close());
+
+  it('loads a depot, a store with toner under its minimum, a requisition and a stand-in lent, once', async () => {
+    const { loadParts } = await import('../../ops/demo-parts.js');
+    const { AuthService } = await import('../../platform/auth/service.js');
+    const auth = new AuthService(w.t.database.db, w.t.config);
+    const ids = async (name: string) => Number((await w.t.database.db.selectFrom('users').select('id').where('username', '=', name).executeTakeFirstOrThrow()).id);
+    const input = {
+      customerIds: { hospital: w.a.customerId, tax: w.a.customerId, school: w.b.customerId },
+      userIds: new Map([['admin', await ids('admin')], ['engineer', await ids('eng')]]),
+      actorOf: async (id: number) => (await auth.actorForUser(id, 'system', null))!,
+    };
+    const n = await loadParts(w.t.database.db, w.t.config, input);
+    expect(n).toBeGreaterThan(10);
+    expect(await loadParts(w.t.database.db, w.t.config, input)).toBe(0);
+    const low = ok(await w.eng.request({ method: 'GET', url: `${V1}/part-stock?low=1` })) as Array<{ modelLabel: string; quantity: number; minQuantity: number }>;
+    expect(low.map((s) => s.modelLabel)).toEqual(['硒鼓 HP CF228A']);
+    const lent = ok(await w.eng.request({ method: 'GET', url: `${V1}/part-items?standin=1&state=lent` })) as Array<{ serial: string }>;
+    expect(lent.map((i) => i.serial)).toEqual(['PF3KX001']);
+    const ledger = ok(await w.eng.request({ method: 'GET', url: `${V1}/part-movements?kind=requisition` })).items as Array<{ number: string }>;
+    expect(ledger.length).toBe(3);
+  });
+});

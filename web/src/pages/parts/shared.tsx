@@ -76,6 +76,7 @@ export function WarehouseSelect({ value, onChange, only, testid, allowClear }: {
       loading={list.isLoading}
       options={(list.data ?? []).filter((w) => !w.disabled && (!only || only(w))).map((w) => ({ value: w.id, label: warehouseLabel(w, t) }))}
       placeholder={t('pt.warehouse')}
+      style={{ width: '100%' }}
       data-testid={testid}
     />
   );
@@ -92,6 +93,7 @@ export function ModelSelect({ value, onChange, only, testid }: { value?: number;
       loading={list.isLoading}
       options={(list.data ?? []).filter((m) => !m.disabled && (!only || only(m))).map((m) => ({ value: m.id, label: `${m.label}（${m.unit}）` }))}
       placeholder={t('pt.model')}
+      style={{ width: '100%' }}
       data-testid={testid}
     />
   );
@@ -113,6 +115,7 @@ export function SerialSelect({ warehouseId, modelId, value, onChange, testid, mu
       showSearch
       options={(items.data ?? []).map((i) => ({ value: i.serial, label: i.serial }))}
       placeholder={t('pt.req.pickSerial')}
+      style={{ width: '100%' }}
       data-testid={testid}
     />
   );
