@@ -122,7 +122,8 @@ export default function RepairOrderPage() {
     })),
     // An event's own instant (when the device left, came back …) where it names one; else when it was recorded.
     ...o.events.map((e) => ({
-      at: typeof e.data.at === 'string' ? e.data.at : e.at,
+      // A device recorded as sent earlier than its order was written: the writing goes first anyway.
+      at: typeof e.data.at === 'string' ? e.data.at : e.type === 'created' && o.sentAt && o.sentAt < e.at ? o.sentAt : e.at,
       key: `e${e.id}`,
       color: e.type === 'overdue' ? 'red' : 'gray',
       children: (
@@ -136,7 +137,7 @@ export default function RepairOrderPage() {
         </div>
       ),
     })),
-  ].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  ].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (a.key.startsWith('e') && b.key.startsWith('e') ? Number(b.key.slice(1)) - Number(a.key.slice(1)) : 0));
 
   const askTitle: Record<Exclude<Ask, null>, MessageKey> = { send: 'rp.action.send', respond: 'rp.action.respond', return: 'rp.action.return', accept: 'rp.action.accept', reject: 'rp.action.reject', cancel: 'rp.action.cancel', standin: 'rp.action.standin' };
   const lentItem = o.standinItemId !== null ? (standins.data ?? []).find((i) => i.id === o.standinItemId) : undefined;

@@ -72,12 +72,13 @@ export default function VendorsPage() {
           loading={vendors.isLoading}
           dataSource={vendors.data ?? []}
           pagination={false}
-          scroll={{ x: 900 }}
+          scroll={{ x: 1200 }}
           locale={{ emptyText: <Empty description={t('vd.empty')} /> }}
           onRow={(v) => ({ onClick: () => setEditing(v), style: { cursor: 'pointer' }, 'data-testid': `vendor-row-${v.name}` } as React.HTMLAttributes<HTMLElement>)}
           columns={[
             {
               title: t('vd.name'),
+              width: 160,
               render: (_: unknown, v) => (
                 <Space size={4} wrap>
                   <Typography.Text strong>{v.name}</Typography.Text>
