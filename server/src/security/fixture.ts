@@ -29,7 +29,8 @@ export type CustomerKey = (typeof CUSTOMERS)[number];
 export type Kind =
   | 'warehouse' | 'partModel' | 'partItem' | 'partMovement' | 'repairReport'
   | 'customer' | 'site' | 'contact' | 'contract' | 'ticket' | 'file' | 'user' | 'team' | 'mailbox' | 'mailLog'
-  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile' | 'evidenceExport';
+  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile' | 'evidenceExport'
+  | 'vendor' | 'repairOrder';
 
 export type ActorName = 'admin' | 'desk' | 'eng' | 'pm' | 'quality' | 'auditor' | 'a_admin' | 'a_user' | 'anonymous';
 
@@ -114,6 +115,8 @@ export async function buildWorld(kind: DbKind): Promise<World> {
   // Spare parts: two models (provider-wide: no customer, no marker); each customer gets a store with stock and a requisition below.
   const partModel = ok(await req(admin, 'POST', '/api/v1/part-models', { type: '硒鼓', brand: 'HP', model: 'CF228A', unit: '个' }), 201, 'part model') as { id: number };
   const partDisk = ok(await req(admin, 'POST', '/api/v1/part-models', { type: '硬盘', brand: 'HPE', model: '600G SAS', unit: '块', serialTracked: true }), 201, 'part model') as { id: number };
+  // Vendor repairs: one vendor (provider-wide: no customer, no marker) for every customer's send-for-repair order.
+  const vendor = ok(await req(admin, 'POST', '/api/v1/vendors', { name: '厂商-联想服务', hotline: '400-990-8888', contacts: [{ name: '刘工', phone: '13800000001' }], responseHours: 4, repairDays: 5 }), 201, 'vendor') as { id: number };
   let alertTokenA = '';
   for (const x of CUSTOMERS) {
     const m = `MARK-${x}`;
@@ -179,6 +182,13 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     ok(await req(admin, 'POST', '/api/v1/part-movements/stock-in', { warehouseId: store.id, modelId: partDisk.id, quantity: 1, serials: [`${m}-part-sn`] }), 201, 'stock in');
     ok(await req(worker, 'POST', '/api/v1/part-requisitions', { ticketId: working.id, warehouseId: store.id, lines: [{ modelId: partModel.id, quantity: 1 }], note: `${m}-requisition` }), 201, 'requisition');
 
+    // A send-for-repair order (设备送修单) of a ticket being worked on, sent, with a progress report.
+    const repairTicket = await ticket('waiting_vendor', true);
+    await action(worker, repairTicket.id, 'accept');
+    await action(worker, repairTicket.id, 'start');
+    const repair = ok(await req(admin, 'POST', '/api/v1/repair-orders', { ticketId: repairTicket.id, vendorId: vendor.id, device: `${m}-repair-device`, serial: `${m}-repair-sn`, fault: `${m}-repair-fault`, coverage: 'warranty', rma: `${m}-rma`, dataHandling: 'backed_up', send: true }), 201, 'repair order');
+    ok(await req(admin, 'POST', `/api/v1/repair-orders/${repair.id}/progress`, { text: `${m}-repair-progress` }), 201, 'repair progress');
+
     const custAdmin = await insertUser(t.database, { username: `${lower}_admin`, roles: ['customer_admin'], customerId: cid, displayName: `${m}-cust-admin` });
     const custUser = await insertUser(t.database, { username: `${lower}_user`, roles: ['customer_contact'], customerId: cid, displayName: `${m}-cust-user` });
     await db.updateTable('users').set({ contact_id: o.contact2 }).where('id', '=', custUser).execute();
@@ -207,7 +217,7 @@ export async function buildWorld(kind: DbKind): Promise<World> {
   const anyRole = await db.selectFrom('roles').select('id').where('code', '=', 'engineer').executeTakeFirstOrThrow();
   const own: Record<Kind, number | string> = {
     warehouse: records.A.warehouse![0], partModel: partModel.id, partItem: records.A.partItem![0], partMovement: records.A.partMovement![0], repairReport: records.A.repairReport![0],
-    customer: customerIds.A, site: org.A.site1, contact: org.A.contact1, contract: org.A.contract,
+    customer: customerIds.A, site: org.A.site1, contact: org.A.contact1, contract: org.A.contract, vendor: vendor.id, repairOrder: records.A.repairOrder![0],
     ticket: records.A.ticket![0], file: records.A.file![0], user: users.eng, team: teams.line1,
     mailbox: records.A.mailbox![0], mailLog: records.A.mailLog![0], alertSource: records.A.alertSource![0], webhook: records.A.webhook![0],
     dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], evidenceExport: records.A.evidenceExport![0], article: records.A.article![0], articleFile: records.A.articleFile![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
@@ -265,6 +275,8 @@ async function readRecords(db: Kysely<any>, customerIds: Record<CustomerKey, num
       articleFile: await ids(db.selectFrom('kb_article_files').innerJoin('kb_articles', 'kb_articles.id', 'kb_article_files.article_id').select('kb_article_files.id').where('kb_articles.customer_id', '=', cid)),
       report: await byCustomer('service_reports'),
       evidenceExport: await byCustomer('evidence_exports'),
+      vendor: [],
+      repairOrder: await byCustomer('repair_orders'),
       warehouse: await byCustomer('warehouses'),
       partModel: [],
       partItem: await byCustomer('part_items'),
@@ -331,6 +343,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   webhooks: 'webhook', 'alert-sources': 'alertSource', mailboxes: 'mailbox', log: 'mailLog', 'dispatch-rules': 'dispatchRule',
   notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar', reports: 'report',
   articles: 'article', 'from-ticket': 'ticket', files: 'articleFile', 'evidence-exports': 'evidenceExport',
+  vendors: 'vendor', 'repair-orders': 'repairOrder',
   warehouses: 'warehouse', 'part-models': 'partModel', 'part-items': 'partItem', 'part-movements': 'partMovement', 'part-requisitions': 'partMovement',
 };
 
@@ -341,6 +354,7 @@ const FIELD_KIND: Record<string, Kind> = {
   projectManagerId: 'user', memberIds: 'user', mentions: 'user', mailboxId: 'mailbox', webhookId: 'webhook', sourceId: 'alertSource',
   ticketId: 'ticket', otherId: 'ticket', entityId: 'ticket', fileId: 'file', calendarId: 'calendar', copyFrom: 'calendar', reviewerId: 'user',
   articleId: 'article', fileIds: 'articleFile', audienceCustomerIds: 'customer',
+  vendorId: 'vendor',
   warehouseId: 'warehouse', fromWarehouseId: 'warehouse', toWarehouseId: 'warehouse', modelId: 'partModel', repairReportId: 'repairReport',
 };
 
@@ -404,6 +418,7 @@ async function versionOf(db: Kysely<any>, op: Operation, params: Record<string, 
   const table: Partial<Record<Kind, string>> = {
     ticket: 'tickets', customer: 'customers', site: 'sites', contact: 'contacts', contract: 'contracts', user: 'users', team: 'teams', role: 'roles',
     webhook: 'webhooks', alertSource: 'alert_sources', mailbox: 'mail_mailboxes', dispatchRule: 'dispatch_rules', calendar: 'calendars', report: 'service_reports',
+    vendor: 'vendors', repairOrder: 'repair_orders',
     article: 'kb_articles',
     partModel: 'part_models',
   };
@@ -475,6 +490,9 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     'POST /api/v1/part-movements/return-unused': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, modelId: o.partModel, quantity: 1 }),
     'POST /api/v1/part-movements/return-faulty': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, modelId: o.partModel, quantity: 1 }),
     'POST /api/v1/evidence-exports': () => ({ customerId: o.customer, from: day(-40), to: day(-10) }),
+    'POST /api/v1/vendors': () => ({ name: `probe-vendor-${u}` }),
+    'POST /api/v1/repair-orders': () => ({ ticketId: o.ticket, vendorId: o.vendor, device: 'probe', fault: 'probe', coverage: 'warranty', dataHandling: 'backed_up' }),
+    'POST /api/v1/repair-orders/{id}/progress': () => ({ text: 'probe' }),
     'POST /api/v1/mail/mailboxes': () => ({ address: `probe-${u}@desk.example.cn`, customerId: o.customer, fallbackContactId: o.contact }),
   };
   const sample = samples[op.key];
