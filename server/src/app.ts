@@ -157,7 +157,12 @@ export function webCacheControl(file: string): string {
   return /^assets\/[^/]+-[\w-]{8,}\.[a-z0-9]+$/i.test(name) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-/** A client-side route of the web app: unreserved characters only, single slashes, not the API's or the assets' prefix. */
+/**
+ * A client-side route of the web app: unreserved characters only, single slashes, not the API's
+ * prefix, and not a file under the build's assets/ (a name with an extension: a missing script is
+ * a 404, never the page). The asset register's pages (/assets, /assets/42, the address an asset
+ * tag's QR code carries) are pages.
+ */
 export function isPagePath(pathname: string): boolean {
-  return /^(\/[A-Za-z0-9._~-]+)*\/?$/.test(pathname) && !/^\/(api|assets)(\/|$)/i.test(pathname);
+  return /^(\/[A-Za-z0-9._~-]+)*\/?$/.test(pathname) && !/^\/api(\/|$)/i.test(pathname) && !/^\/assets\/.*\./i.test(pathname);
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import jsQRModule from 'jsqr';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPagePath } from '../../app.js';
 import { addDays } from '../../core/assets/rules.js';
 import { describeDb, fanOutQueued, login, type Session } from '../../test/harness.js';
 import { ok, ticketWorld, type TicketWorld } from '../../test/tickets-fixture.js';
@@ -56,6 +57,16 @@ function qrTextsOf(pdf: Buffer): string[] {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe('asset pages are web app pages', () => {
+  it('/assets and /assets/{id} (the QR code\'s address) get the web app; the build\'s files under /assets/ do not', () => {
+    expect(isPagePath('/assets')).toBe(true);
+    expect(isPagePath('/assets/42')).toBe(true);
+    expect(isPagePath('/asset-campaigns/7/review')).toBe(true);
+    expect(isPagePath('/assets/index-B6nro9hO.js')).toBe(false);
+    expect(isPagePath('/api/v1/assets/42')).toBe(false);
+  });
+});
 
 describeDb('assets', (kind) => {
   let w: TicketWorld;

@@ -31,7 +31,7 @@ export default function AssetPage() {
   const [editing, setEditing] = useState(false);
   const [disposing, setDisposing] = useState(false);
   const [fault, setFault] = useState(false);
-  const [check, setCheck] = useState<{ campaignId: number; target: CheckTarget } | null>(null);
+  const [check, setCheck] = useState<{ campaignId: number; target: CheckTarget; initial: 'missing' } | null>(null);
 
   if (q.isError) return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   if (!q.data) return <Card loading />;
@@ -71,7 +71,7 @@ export default function AssetPage() {
                 <Button type="primary" size="large" icon={<CheckCircleOutlined />} onClick={() => checkFound(c.id)} data-testid="asset-check-found" className="asset-big">
                   {t('assets.page.found')}
                 </Button>
-                <Button size="large" onClick={() => setCheck({ campaignId: c.id, target })} data-testid="asset-check-other" className="asset-big">
+                <Button size="large" onClick={() => setCheck({ campaignId: c.id, target, initial: 'missing' })} data-testid="asset-check-other" className="asset-big">
                   {t('campaigns.check.other')}
                 </Button>
               </Flex>
@@ -149,7 +149,7 @@ export default function AssetPage() {
                   <Typography.Text type="secondary">
                     {fmtDateTime(h.at)} · {h.actorName}
                   </Typography.Text>
-                  <div className="asset-history-changes">{changesText(h.changes)}</div>
+                  <div className="asset-history-changes">{changesText(h.changes, (k) => (FIELD_LABELS.has(k) ? t(`assets.field.${k}` as MessageKey) : k))}</div>
                 </div>
               ),
             }))}
@@ -161,15 +161,17 @@ export default function AssetPage() {
       <AssetForm open={editing} ciId={ci.id} asset={asset} onClose={() => setEditing(false)} onSaved={refresh} />
       {asset && <DisposeModal open={disposing} ciId={ci.id} asset={asset} onClose={() => setDisposing(false)} onSaved={refresh} />}
       <FaultModal open={fault} data={q.data} onClose={() => setFault(false)} />
-      <CheckModal campaignId={check?.campaignId ?? 0} target={check?.target ?? null} onClose={() => setCheck(null)} />
+      <CheckModal campaignId={check?.campaignId ?? 0} target={check?.target ?? null} initial={check?.initial} onClose={() => setCheck(null)} />
     </div>
   );
 }
 
 /** "位置：A → B；序列号：…" from a history entry's changes. */
-function changesText(changes: unknown): string {
+const FIELD_LABELS = new Set(['assetNo', 'supplier', 'purchaseDate', 'purchaseOrder', 'price', 'warrantyEnd', 'maintenanceContract', 'location', 'responsibleName', 'installedDate', 'disposal', 'serial', 'brand', 'model', 'name']);
+
+function changesText(changes: unknown, label: (field: string) => string): string {
   const c = (changes ?? {}) as { changes?: Record<string, [unknown, unknown]>; campaign?: string; result?: string; decision?: string; note?: string };
-  const parts = Object.entries(c.changes ?? {}).map(([k, [a, b]]) => `${k}: ${a ?? '—'} → ${b ?? '—'}`);
+  const parts = Object.entries(c.changes ?? {}).map(([k, [a, b]]) => `${label(k)}：${a ?? '—'} → ${b ?? '—'}`);
   if (c.campaign) parts.unshift(`${c.campaign} · ${c.result ?? ''}${c.decision ? ` · ${c.decision}` : ''}`);
   if (c.note) parts.push(c.note);
   return parts.join('；');
