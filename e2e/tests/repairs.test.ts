@@ -161,4 +161,15 @@ describe('repairs: a failed disk sent to the vendor, its progress reports due an
     await page.getByTestId(`ticket-repair-${order.number}`).waitFor({ timeout: UI_TIMEOUT });
     await shot(page, 'ticket-panel');
   });
+
+  test('the tax office\'s contact sees the repair on his ticket in the portal, read-only', async () => {
+    const page = await b.fresh();
+    await loginUI(page, 'tax_user');
+    await page.goto(`/portal/tickets/${ticket.id}`);
+    const row = page.getByTestId(`ticket-repair-${order.number}`);
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    expect(await row.getByTestId('repair-state').getAttribute('data-state')).toBe('accepted');
+    expect(await page.getByTestId('ticket-repair-new').count()).toBe(0);
+    await shot(page, 'portal');
+  });
 });
