@@ -30,6 +30,8 @@ registerMessages(
     'parts.transferCustomers': { zh: '不同客户的现场库之间不能直接调拨，请经服务方备件库', en: 'Parts do not move directly between two customers\' stores; go through the depot' },
     'parts.notStandin': { zh: '“{label}”不是备机型号', en: '"{label}" is not a stand-in machine model' },
     'parts.dueBackPast': { zh: '归还日期不能早于今天（{today}）', en: 'The due-back date cannot be before today ({today})' },
+    'parts.notFaulty': { zh: '“{serial}”不是故障件，不能送修', en: '"{serial}" is not a faulty unit; it cannot go to repair' },
+    'parts.notInRepair': { zh: '“{serial}”不在送修中', en: '"{serial}" is not at the vendor' },
     'parts.notLent': { zh: '备机“{serial}”当前不是借出状态', en: 'The stand-in "{serial}" is not lent out' },
     'parts.lendCustomer': { zh: '借用客户应与工单的客户一致', en: 'The customer must be the ticket\'s customer' },
     'parts.returnMore': { zh: '本工单领用的“{model}”尚余 {out}{unit}，不能退回 {quantity}{unit}', en: 'The ticket holds {out} {unit} of "{model}"; {quantity} cannot be returned' },

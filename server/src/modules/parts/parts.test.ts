@@ -279,6 +279,22 @@ describeDb('spare parts', (kind) => {
     expect((await post(w.eng, `/part-items/${itemId}/return`, { warehouseId: depot })).statusCode).toBe(409);
   });
 
+  it('a faulty part goes to the vendor and comes back repaired as usable stock (for modules/repairs)', async () => {
+    ok(await post(w.eng, '/part-movements/return-faulty', { ticketId: ticketA, warehouseId: depot, modelId: disk.id, quantity: 1, serials: ['OLD-88'] }), 201);
+    const item = (ok(await get(w.eng, '/part-items?q=OLD-88')) as Array<{ id: number }>)[0];
+    const parts = new PartsService(w.t.database.db);
+    const { AuthService } = await import('../../platform/auth/service.js');
+    const auth = new AuthService(w.t.database.db, w.t.config);
+    const eng = (await auth.actorForUser(w.users.eng, 'system', null))!;
+    await parts.sendToRepair(eng, item.id);
+    expect(ok(await get(w.eng, `/part-items/${item.id}`)).state).toBe('in_repair');
+    await expect(parts.sendToRepair(eng, item.id)).rejects.toMatchObject({ fields: [{ field: 'itemId', code: 'parts.notFaulty' }] });
+    const before = await stockOf(depot, disk.id);
+    await parts.backFromRepair(eng, { itemId: item.id, warehouseId: depot, repaired: true });
+    expect(ok(await get(w.eng, `/part-items/${item.id}`)).state).toBe('in_stock');
+    expect(await stockOf(depot, disk.id)).toBe(before + 1);
+  });
+
   it('the monthly list of a customer: movements in his month, totals, stock to top up, as JSON, Excel and PDF', async () => {
     const month = localDay(Date.now(), 'Asia/Shanghai').slice(0, 7);
     const list = ok(await get(w.eng, `/part-movements/monthly?customerId=${w.a.customerId}&month=${month}`));

@@ -689,6 +689,47 @@ export class PartsService {
     return out!;
   }
 
+  /**
+   * A faulty unit goes to the vendor (modules/repairs: 送修): state in_repair, off the shelf.
+   * Pass the caller's transaction to do it in the same commit as the repair order.
+   */
+  async sendToRepair(actor: Actor, itemId: number, trx?: Tx): Promise<void> {
+    requireProvider(actor);
+    const db = trx ?? this.db;
+    const item = await repo.findItem(db, actor.scope, itemId);
+    if (!item) throw AppError.notFound();
+    if (item.state !== 'faulty') throw AppError.field('itemId', 'parts.notFaulty', { serial: item.serial });
+    const run = async (t: Tx) => {
+      const now = Date.now();
+      if (!(await repo.moveItem(t, itemId, { state: 'faulty', warehouseId: num(item.warehouse_id) }, { state: 'in_repair' }, now))) throw AppError.conflict();
+      await recordAudit(t, auditActorOf(actor), { action: 'send_to_repair', entity: 'part_items', entityId: itemId, customerId: num(item.customer_id), before: { state: 'faulty' }, after: { state: 'in_repair', serial: item.serial } }, now);
+    };
+    if (trx) await run(trx);
+    else await this.db.transaction().execute(run);
+  }
+
+  /**
+   * A unit back from the vendor: repaired, it is usable stock again at `warehouseId` (a stock-in
+   * slip); not repaired, it is scrapped. Pass the caller's transaction as with `sendToRepair`.
+   */
+  async backFromRepair(actor: Actor, input: { itemId: number; warehouseId: number; repaired: boolean; note?: string | null }, trx?: Tx): Promise<void> {
+    requireProvider(actor);
+    const db = trx ?? this.db;
+    const item = await repo.findItem(db, actor.scope, input.itemId);
+    if (!item) throw AppError.notFound();
+    if (item.state !== 'in_repair') throw AppError.field('itemId', 'parts.notInRepair', { serial: item.serial });
+    const w = await this.warehouse(actor, input.warehouseId, 'warehouseId', { db });
+    const kind: MovementKind = input.repaired ? 'stock_in' : 'scrap';
+    await this.write(actor, kind, num(w.customer_id), trx, async (mv) => {
+      const set = input.repaired ? { state: 'in_stock', warehouse_id: Number(w.id), customer_id: num(w.customer_id) } : { state: 'scrapped', warehouse_id: null };
+      if (!(await repo.moveItem(mv.trx, input.itemId, { state: 'in_repair', warehouseId: num(item.warehouse_id) }, set, mv.now))) throw AppError.conflict();
+      const id = await this.record(mv, { kind, model_id: Number(item.model_id), item_id: input.itemId, quantity: 1, ...(input.repaired ? { to_warehouse_id: Number(w.id) } : { from_warehouse_id: Number(w.id) }), customer_id: num(w.customer_id), note: input.note ?? (input.repaired ? '厂商修复返回' : '厂商无法修复') });
+      if (input.repaired) await this.increase(mv, Number(w.id), Number(item.model_id), 1);
+      await this.audit(mv, kind, num(w.customer_id), { itemId: input.itemId, serial: item.serial, fromRepair: true, repaired: input.repaired, movementIds: [id] });
+      return [id];
+    });
+  }
+
   /** A stock count (盘点) differs from the books: the books follow the count, with the reason. */
   async adjust(actor: Actor, body: AdjustBody): Promise<SlipOut> {
     requireProvider(actor);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Form, Input, InputNumber, List, Row, Space, Typography } from 'antd';
+import { Alert, Button, Card, Col, Form, Input, InputNumber, List, Row, Select, Space, Typography } from 'antd';
 import { DeleteOutlined, FilePdfOutlined, PlusOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { useCan, useCurrentUser } from '../../auth/session';
@@ -23,6 +23,7 @@ export function TicketPartsPanel({ ticket }: { ticket: Ticket; onChanged?: () =>
   const me = useCurrentUser();
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Slip | null>(null);
+  const [returning, setReturning] = useState<'return-unused' | 'return-faulty' | null>(null);
   const staff = me.customerId == null;
   const movements = useQuery({ queryKey: ['/tickets', ticket.id, 'part-movements'], queryFn: () => api.get<Movement[]>(`/tickets/${ticket.id}/part-movements`), enabled: staff && can('parts.read') });
   if (!staff || !can('parts.read')) return null;
@@ -34,7 +35,15 @@ export function TicketPartsPanel({ ticket }: { ticket: Ticket; onChanged?: () =>
     <Card
       size="small"
       title={<span><ShoppingCartOutlined /> {t('pt.panel.title')}</span>}
-      extra={mayRequisition && <Button size="small" type="primary" icon={<ShoppingCartOutlined />} onClick={() => setOpen(true)} data-testid="ticket-parts-new">{t('pt.panel.new')}</Button>}
+      extra={
+        can('parts.write') && (
+          <Space wrap size={4}>
+            {items.length > 0 && <Button size="small" onClick={() => setReturning('return-unused')} data-testid="ticket-parts-return-unused">{t('pt.panel.returnUnused')}</Button>}
+            <Button size="small" onClick={() => setReturning('return-faulty')} data-testid="ticket-parts-return-faulty">{t('pt.panel.returnFaulty')}</Button>
+            {mayRequisition && <Button size="small" type="primary" icon={<ShoppingCartOutlined />} onClick={() => setOpen(true)} data-testid="ticket-parts-new">{t('pt.panel.new')}</Button>}
+          </Space>
+        )
+      }
       data-testid="ticket-parts"
     >
       {created && (
@@ -68,6 +77,7 @@ export function TicketPartsPanel({ ticket }: { ticket: Ticket; onChanged?: () =>
         />
       )}
       <RequisitionDrawer open={open} ticket={ticket} onClose={() => setOpen(false)} onCreated={setCreated} />
+      <ReturnDrawer kind={returning} ticket={ticket} onClose={() => setReturning(null)} />
     </Card>
   );
 }
@@ -159,6 +169,72 @@ export function RequisitionDrawer({ open, ticket, onClose, onCreated }: { open: 
       </Form.List>
       <Form.Item name="note" label={t('pt.note')}>
         <Input maxLength={500} data-testid="requisition-note" />
+      </Form.Item>
+    </FormDrawer>
+  );
+}
+
+interface ReturnValues {
+  warehouseId?: number;
+  modelId?: number;
+  quantity?: number;
+  serials?: string[] | string;
+  note?: string;
+}
+
+/**
+ * 退库 (parts taken for this ticket and not used, back on a shelf) and 交回故障件 (the part taken
+ * out of the customer's device, kept as faulty): the depot or the customer's own store.
+ */
+function ReturnDrawer({ kind, ticket, onClose }: { kind: 'return-unused' | 'return-faulty' | null; ticket: Ticket; onClose: () => void }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<ReturnValues>();
+  const modelId = Form.useWatch('modelId', form);
+  const models = useModels();
+  const refresh = useRefreshParts();
+  const tracked = !!models.data?.find((m) => m.id === modelId)?.serialTracked;
+  const held = useQuery({
+    queryKey: ['/part-items', 'fitted', ticket.id, modelId],
+    queryFn: () => api.get<Array<{ serial: string; ticketId: number | null }>>('/part-items', { modelId, state: 'fitted', limit: 500 }),
+    enabled: kind === 'return-unused' && tracked,
+  });
+  const split = (v: string[] | string | undefined) => (Array.isArray(v) ? v : (v ?? '').split(/[\s,，;；]+/).map((x) => x.trim()).filter(Boolean));
+  return (
+    <FormDrawer<ReturnValues>
+      open={kind !== null}
+      title={kind === 'return-unused' ? t('pt.panel.returnUnused') : t('pt.panel.returnFaulty')}
+      testid="parts-return-form"
+      recordKey={kind}
+      form={form}
+      initialValues={{ quantity: 1 }}
+      onClose={onClose}
+      onSubmit={async (v) => {
+        const serials = tracked ? split(v.serials) : undefined;
+        await api.post(`/part-movements/${kind}`, { ticketId: ticket.id, warehouseId: v.warehouseId, modelId: v.modelId, quantity: tracked ? serials!.length : v.quantity, serials, note: v.note || null });
+        refresh();
+      }}
+    >
+      <Form.Item name="warehouseId" label={t('pt.warehouse')} rules={[{ required: true, message: t('common.required', { field: t('pt.warehouse') }) }]}>
+        <WarehouseSelect only={(w) => w.customerId === null || w.customerId === ticket.customerId} testid="parts-return-warehouse" />
+      </Form.Item>
+      <Form.Item name="modelId" label={t('pt.model')} rules={[{ required: true, message: t('common.required', { field: t('pt.model') }) }]}>
+        <ModelSelect testid="parts-return-model" />
+      </Form.Item>
+      {tracked ? (
+        <Form.Item name="serials" label={t('pt.serials')} rules={[{ required: true, message: t('common.required', { field: t('pt.serials') }) }]}>
+          {kind === 'return-unused' ? (
+            <Select mode="multiple" options={(held.data ?? []).filter((i) => i.ticketId === ticket.id).map((i) => ({ value: i.serial, label: i.serial }))} data-testid="parts-return-serials" />
+          ) : (
+            <Input data-testid="parts-return-serials" />
+          )}
+        </Form.Item>
+      ) : (
+        <Form.Item name="quantity" label={t('pt.quantity')} rules={[{ required: true, message: t('common.required', { field: t('pt.quantity') }) }]}>
+          <InputNumber min={1} max={100000} precision={0} size="large" style={{ width: '100%' }} data-testid="parts-return-quantity" />
+        </Form.Item>
+      )}
+      <Form.Item name="note" label={t('pt.note')}>
+        <Input maxLength={500} />
       </Form.Item>
     </FormDrawer>
   );
