@@ -8,6 +8,8 @@ import { fieldserviceModule } from './fieldservice/index.js';
 import { alertsModule } from './alerts/index.js';
 import { mailinModule } from './mailin/index.js';
 import { knowledgeModule } from './knowledge/index.js';
+import { cmdbModule } from './cmdb/index.js';
+import { seedBuiltinTypes } from './cmdb/types.service.js';
 import { repairsModule } from './repairs/index.js';
 import { searchModule } from './search/index.js';
 import { reportingModule } from './reporting/index.js';
@@ -19,9 +21,10 @@ import type { Db } from '../db/index.js';
 /** Every domain module registers its routes here, in one obvious place. */
 export type ModuleRegistrar = (app: ZApp, ctx: ModuleContext) => void | Promise<void>;
 
-export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule, notificationsModule, ticketsModule, fieldserviceModule, alertsModule, mailinModule, reportingModule, searchModule, knowledgeModule, partsModule, repairsModule, assetsModule];
+export const MODULES: ModuleRegistrar[] = [accountsModule, organisationModule, slaModule, notificationsModule, ticketsModule, fieldserviceModule, alertsModule, mailinModule, reportingModule, searchModule, knowledgeModule, cmdbModule, partsModule, repairsModule, assetsModule];
 
 /** Rows every installation needs (built-in calendars …), added after each migrate. */
 export async function seedModules(db: Db): Promise<void> {
   await new CalendarService(db).seedBuiltins();
+  await seedBuiltinTypes(db);
 }

@@ -29,7 +29,7 @@ export type CustomerKey = (typeof CUSTOMERS)[number];
 export type Kind =
   | 'warehouse' | 'partModel' | 'partItem' | 'partMovement' | 'repairReport'
   | 'customer' | 'site' | 'contact' | 'contract' | 'ticket' | 'file' | 'user' | 'team' | 'mailbox' | 'mailLog'
-  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile' | 'evidenceExport'
+  | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile' | 'evidenceExport' | 'ci' | 'ciType' | 'ciRelation'
   | 'vendor' | 'repairOrder';
 
 export type ActorName = 'admin' | 'desk' | 'eng' | 'pm' | 'quality' | 'auditor' | 'a_admin' | 'a_user' | 'anonymous';
@@ -176,6 +176,13 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     ok(await t.app.inject({ method: 'POST', url: `/api/v1/alerts/${source.id}?token=${encodeURIComponent(source.token)}`, payload: { fingerprint: `${m}-fp`, title: `${m}-alert-title`, severity: 'major', host: `${m}-host` } }), 200, 'alert');
     ok(await req(admin, 'POST', '/api/v1/webhooks', { name: `${m}-webhook`, kind: 'generic', url: `https://hooks.example.com/${m}`, secret: `${m}-secret`, events: ['ticket.created'], customerId: cid }), 201, 'webhook');
     ok(await req(admin, 'POST', '/api/v1/dispatch-rules', { name: `${m}-rule`, customerId: cid, service: `${m}-rule-service`, teamId }), 201, 'dispatch rule');
+    // CMDB: an application on a server, related, named by a ticket.
+    const ciTypes = ok(await req(admin, 'GET', '/api/v1/ci-types'), 200, 'ci types') as Array<{ id: number; code: string }>;
+    const typeOf = (code: string) => ciTypes.find((ct) => ct.code === code)!.id;
+    const server = ok(await req(admin, 'POST', '/api/v1/cis', { customerId: cid, siteId: o.site1, typeId: typeOf('server_physical'), code: `${m}-SRV`, name: `${m}-ci-server`, ip: `10.${CUSTOMERS.indexOf(x) + 1}.0.1`, hostname: `${lower}-srv`, serial: `${m}-SN`, description: `${m}-ci-description`, attributes: { os: `${m}-os` } }), 201, 'ci');
+    const application = ok(await req(admin, 'POST', '/api/v1/cis', { customerId: cid, typeId: typeOf('application'), code: `${m}-APP`, name: `${m}-ci-app` }), 201, 'ci');
+    ok(await req(admin, 'POST', `/api/v1/cis/${application.id}/relations`, { type: 'runs_on', targetId: server.id, note: `${m}-relation-note` }), 201, 'ci relation');
+    ok(await req(admin, 'POST', `/api/v1/tickets/${fresh.id}/cis`, { ciIds: [server.id] }), 200, 'ticket cis');
     // Spare parts: the customer's store with stock (a serial-tracked disk among it) and a requisition (备件领用单) on the ticket being worked on.
     const store = ok(await req(admin, 'POST', '/api/v1/warehouses', { name: `${m}-store`, kind: 'customer', customerId: cid, siteId: o.site1 }), 201, 'warehouse') as { id: number };
     ok(await req(admin, 'POST', '/api/v1/part-movements/stock-in', { warehouseId: store.id, modelId: partModel.id, quantity: 5, note: `${m}-stock-in` }), 201, 'stock in');
@@ -220,7 +227,8 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     customer: customerIds.A, site: org.A.site1, contact: org.A.contact1, contract: org.A.contract, vendor: vendor.id, repairOrder: records.A.repairOrder![0],
     ticket: records.A.ticket![0], file: records.A.file![0], user: users.eng, team: teams.line1,
     mailbox: records.A.mailbox![0], mailLog: records.A.mailLog![0], alertSource: records.A.alertSource![0], webhook: records.A.webhook![0],
-    dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], evidenceExport: records.A.evidenceExport![0], article: records.A.article![0], articleFile: records.A.articleFile![0], notification: records.A.notification?.[0] ?? 1, token: 1, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
+    dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], evidenceExport: records.A.evidenceExport![0], article: records.A.article![0], articleFile: records.A.articleFile![0], notification: records.A.notification?.[0] ?? 1, token: 1,
+    ci: records.A.ci![0], ciRelation: records.A.ciRelation![0], ciType: (await db.selectFrom('ci_types').select('id').where('code', '=', 'server_physical').executeTakeFirstOrThrow()).id, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
   };
 
   const roleOf: Record<ActorName, string | null> = { admin: 'admin', desk: 'desk', eng: 'engineer', pm: 'pm', quality: 'quality', auditor: 'auditor', a_admin: 'customer_admin', a_user: 'customer_contact', anonymous: null };
@@ -275,6 +283,9 @@ async function readRecords(db: Kysely<any>, customerIds: Record<CustomerKey, num
       articleFile: await ids(db.selectFrom('kb_article_files').innerJoin('kb_articles', 'kb_articles.id', 'kb_article_files.article_id').select('kb_article_files.id').where('kb_articles.customer_id', '=', cid)),
       report: await byCustomer('service_reports'),
       evidenceExport: await byCustomer('evidence_exports'),
+      ci: await byCustomer('cis'),
+      ciRelation: await byCustomer('ci_relations'),
+      ciType: [],
       vendor: [],
       repairOrder: await byCustomer('repair_orders'),
       warehouse: await byCustomer('warehouses'),
@@ -343,6 +354,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   webhooks: 'webhook', 'alert-sources': 'alertSource', mailboxes: 'mailbox', log: 'mailLog', 'dispatch-rules': 'dispatchRule',
   notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar', reports: 'report',
   articles: 'article', 'from-ticket': 'ticket', files: 'articleFile', 'evidence-exports': 'evidenceExport',
+  cis: 'ci', 'ci-types': 'ciType', 'ci-relations': 'ciRelation',
   vendors: 'vendor', 'repair-orders': 'repairOrder',
   warehouses: 'warehouse', 'part-models': 'partModel', 'part-items': 'partItem', 'part-movements': 'partMovement', 'part-requisitions': 'partMovement',
 };
@@ -354,6 +366,7 @@ const FIELD_KIND: Record<string, Kind> = {
   projectManagerId: 'user', memberIds: 'user', mentions: 'user', mailboxId: 'mailbox', webhookId: 'webhook', sourceId: 'alertSource',
   ticketId: 'ticket', otherId: 'ticket', entityId: 'ticket', fileId: 'file', calendarId: 'calendar', copyFrom: 'calendar', reviewerId: 'user',
   articleId: 'article', fileIds: 'articleFile', audienceCustomerIds: 'customer',
+  ciId: 'ci', ciIds: 'ci', targetId: 'ci', typeId: 'ciType', ownerId: 'user',
   vendorId: 'vendor',
   warehouseId: 'warehouse', fromWarehouseId: 'warehouse', toWarehouseId: 'warehouse', modelId: 'partModel', repairReportId: 'repairReport',
 };
@@ -419,7 +432,7 @@ async function versionOf(db: Kysely<any>, op: Operation, params: Record<string, 
     ticket: 'tickets', customer: 'customers', site: 'sites', contact: 'contacts', contract: 'contracts', user: 'users', team: 'teams', role: 'roles',
     webhook: 'webhooks', alertSource: 'alert_sources', mailbox: 'mail_mailboxes', dispatchRule: 'dispatch_rules', calendar: 'calendars', report: 'service_reports',
     vendor: 'vendors', repairOrder: 'repair_orders',
-    article: 'kb_articles',
+    article: 'kb_articles', ci: 'cis', ciType: 'ci_types',
     partModel: 'part_models',
   };
   const kind = SEGMENT_KIND[segs[segs.indexOf('{id}') - 1]];
@@ -493,6 +506,11 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     'POST /api/v1/vendors': () => ({ name: `probe-vendor-${u}` }),
     'POST /api/v1/repair-orders': () => ({ ticketId: o.ticket, vendorId: o.vendor, device: 'probe', fault: 'probe', coverage: 'warranty', dataHandling: 'backed_up' }),
     'POST /api/v1/repair-orders/{id}/progress': () => ({ text: 'probe' }),
+    'POST /api/v1/cis': () => ({ customerId: o.customer, siteId: o.site, typeId: o.ciType, code: `PROBE-${u}`, name: 'probe', ownerId: o.user }),
+    'PATCH /api/v1/cis/{id}': () => ({ version, name: `probe-${u}`, siteId: o.site }),
+    'POST /api/v1/cis/{id}/relations': () => ({ type: 'depends_on', targetId: o.ci }),
+    'POST /api/v1/tickets/{id}/cis': () => ({ ciIds: [o.ci] }),
+    'POST /api/v1/ci-types': () => ({ code: `probe_${u}`, nameZh: 'probe', nameEn: 'probe' }),
     'POST /api/v1/mail/mailboxes': () => ({ address: `probe-${u}@desk.example.cn`, customerId: o.customer, fallbackContactId: o.contact }),
   };
   const sample = samples[op.key];

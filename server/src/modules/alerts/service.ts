@@ -10,6 +10,7 @@ import { AppError, isUniqueViolation, problemFromAppError, type FieldProblem } f
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { iso } from '../../platform/http/zod.js';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from '../../platform/i18n/index.js';
+import { cisForHost } from '../cmdb/links.service.js';
 import type { Customer } from '../organisation/repo.js';
 import type { OrganisationService } from '../organisation/service.js';
 import { TEXT_MAX, TITLE_MAX, type ListQuery } from '../tickets/schema.js';
@@ -66,6 +67,12 @@ export function problemText(err: AppError, locale: Locale): string {
 
 function requireProvider(actor: Actor): void {
   if (actor.customerId !== null) throw new AppError(403, 'forbidden', 'alerts.providerOnly');
+}
+
+/** The host an alert names: the generic / Zabbix host, or the labels instance, host, hostname (Prometheus). */
+function hostsOf(alert: ParsedAlert): string[] {
+  const facts = new Map(alert.facts);
+  return ['host', 'label:instance', 'label:host', 'label:hostname'].map((k) => facts.get(k)).filter((v): v is string => !!v);
 }
 
 async function orNull<T>(p: Promise<T>): Promise<T | null> {
@@ -429,6 +436,8 @@ export class AlertService {
       throw err;
     }
     const levels = levelsFor(map, alert.severity);
+    // The CIs the alert's host names (docs/CMDB.md, "Tickets and alerts"): named on the ticket.
+    const ciIds = await cisForHost(this.db, customer.id, hostsOf(alert));
     let ticket: { id: number; number: string };
     try {
       ticket = await this.tickets.create(actor, {
@@ -444,6 +453,7 @@ export class AlertService {
         service: source.service,
         category: source.category,
         channel: 'monitoring',
+        ...(ciIds.length ? { ciIds } : {}),
       });
       await repo.bindTicket(this.db, claimId, ticket.id, ticket.number);
     } catch (err) {

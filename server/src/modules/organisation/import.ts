@@ -92,7 +92,7 @@ function zipUncompressedSize(buf: Buffer): number | null {
 }
 
 /** The text of a cell as the user sees it ('' when blank); undefined for a cell with no usable value. */
-function cellText(value: ExcelJS.CellValue): string | undefined {
+export function cellText(value: ExcelJS.CellValue): string | undefined {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -103,8 +103,11 @@ function cellText(value: ExcelJS.CellValue): string | undefined {
   return undefined;
 }
 
-/** Reads the first worksheet of an .xlsx file; file-level problems are errors on `file`. */
-export async function readContactSheet(buf: Buffer): Promise<ContactSheet> {
+/**
+ * Opens an uploaded .xlsx (also for the CMDB's import, modules/cmdb/import.ts): what is not one,
+ * a damaged file and one that would inflate beyond the memory guard are errors on `file`.
+ */
+export async function openWorkbook(buf: Buffer): Promise<ExcelJS.Workbook> {
   // xlsx is a zip ("PK\3\4"); .xls (OLE2), .csv and the rest are refused by name.
   if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) throw fileError('org.import.notXlsx');
   const inflated = zipUncompressedSize(buf);
@@ -118,6 +121,12 @@ export async function readContactSheet(buf: Buffer): Promise<ContactSheet> {
   } catch {
     throw fileError('org.import.corrupt');
   }
+  return workbook;
+}
+
+/** Reads the first worksheet of an .xlsx file; file-level problems are errors on `file`. */
+export async function readContactSheet(buf: Buffer): Promise<ContactSheet> {
+  const workbook = await openWorkbook(buf);
   const sheet = workbook.worksheets[0];
   if (!sheet || sheet.actualRowCount === 0) throw fileError('org.import.empty');
   // Header row + data rows; counted before reading any cell so a huge sheet is refused quickly.

@@ -14,6 +14,7 @@ registerMessages(
     'org.customerArchived': { zh: '客户已归档，不能再添加服务地点、联系人或合同', en: 'The customer is archived; no sites, contacts or contracts can be added' },
     'org.customerRecordProviderOnly': { zh: '客户档案只能由服务方维护', en: 'Only the provider may change the customer record' },
     'org.contactInUse': { zh: '联系人仍被工单等记录引用，无法删除', en: 'The contact is still referred to by tickets or other records and cannot be deleted' },
+    'org.siteInUse': { zh: '服务地点仍被配置项等记录引用，无法删除', en: 'The site is still referred to by configuration items or other records and cannot be deleted' },
     'org.contractInUse': { zh: '服务合同仍被工单等记录引用，无法删除', en: 'The contract is still referred to by tickets or other records and cannot be deleted' },
     'org.customerInUse': { zh: '客户仍有服务合同、用户账号或其他记录引用，无法删除；请改为归档', en: 'The customer still has contracts, user accounts or other records; archive it instead' },
     // contacts import (.xlsx)

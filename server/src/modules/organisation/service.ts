@@ -154,7 +154,11 @@ export class OrganisationService {
   async deleteSite(actor: Actor, id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const before = found(await repo.findSite(trx, actor.scope, id));
-      const moved = await repo.deleteSite(trx, before, Date.now());
+      let moved = { children: 0, contacts: 0 };
+      // CIs, stores and campaigns (docs/CMDB.md) name sites by foreign key: such a delete is a 409.
+      await referencedElsewhere(async () => {
+        moved = await repo.deleteSite(trx, before, Date.now());
+      }, 'org.siteInUse');
       await audit(trx, actor, { action: 'delete', entity: 'sites', entityId: id, customerId: before.customerId, before: { ...before, childrenMovedUp: moved.children, contactsDetached: moved.contacts } });
     });
   }

@@ -16,6 +16,7 @@ import { eventRow, FUTURE_TOLERANCE_MS, levelOf, orNull, TicketBase } from './ti
 import type { Dir } from './ticket-view.js';
 import { indexDocs } from '../search/indexer.js';
 import { ticketDoc } from '../search/sources.js';
+import { checkTicketCis, linkCisOnCreate } from '../cmdb/links.service.js';
 
 /**
  * New tickets: logged by the desk (a known contact, a new one, or a caller's name), reported by
@@ -78,6 +79,7 @@ export class TicketIntakeService extends TicketBase {
     if (input.contactId !== null && (!contact || contact.customerId !== customer.id)) problems.push({ field: 'contactId', code: 'tickets.contactNotOfCustomer' });
     if (input.siteId != null && (!site || site.customerId !== customer.id)) problems.push({ field: 'siteId', code: 'tickets.siteNotOfCustomer' });
     const namedTeam = naming ? await this.checkAssignment(input.teamId ?? null, input.assigneeId ?? null, [customer.id], problems) : null;
+    if (input.ciIds?.length) problems.push(...(await checkTicketCis(this.db, customer.id, input.ciIds)));
     let ctx: SlaContext | null = null;
     let priority: { code: string; rank: number } | null = null;
     if (contract) {
@@ -160,6 +162,7 @@ export class TicketIntakeService extends TicketBase {
         created_by: actor.userId || null,
       };
       const ticketId = await repo.insertTicket(trx, values);
+      if (input.ciIds?.length) await linkCisOnCreate(trx, ticketId, input.ciIds, actor.userId || null, now);
       const rows = entries.map((e) => eventRow(ticketId, actor, e, now));
       const eventIds = await repo.insertEvents(trx, rows);
       // Findable the moment it commits; built from the values just written (no read-back).

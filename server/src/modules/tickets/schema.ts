@@ -94,6 +94,8 @@ export const ticketCreate = z.strictObject({
   contractId: ref.optional(),
   teamId: ref.nullish(),
   assigneeId: ref.nullish(),
+  /** The affected CIs (docs/CMDB.md): CIs of the ticket's customer, named in the ticket's transaction. */
+  ciIds: z.array(ref).max(50).optional(),
 });
 export type TicketCreate = z.output<typeof ticketCreate>;
 

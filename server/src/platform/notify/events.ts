@@ -27,6 +27,7 @@ export const NOTIFY_EVENTS = [
   { type: 'report.due', zh: '服务报告到期提醒', en: 'Service report due' },
   { type: 'knowledge.review', zh: '知识审核', en: 'Knowledge review' },
   { type: 'knowledge.feedback', zh: '知识反馈', en: 'Knowledge feedback' },
+  { type: 'ci.retired', zh: '工单关联的配置项已退役', en: "A ticket's CI was retired" },
   { type: 'repair.report_due', zh: '送修进度报告到期', en: 'Repair progress report due' },
   { type: 'repair.report_overdue', zh: '送修进度报告逾期', en: 'Repair progress report overdue' },
   { type: 'parts.low_stock', zh: '备件低于最低库存', en: 'Spare parts below minimum stock' },
