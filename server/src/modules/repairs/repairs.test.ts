@@ -125,12 +125,21 @@ describeDb('vendor repairs', (kind) => {
 
     it('a new ticket must be accepted first; a draft is sent later', async () => {
       const tk = await createTicket(w.desk, report(w.a, { teamId: w.teams.line1, assigneeId: w.users.eng }));
+      // Sent at once from a ticket nobody accepted: refused before anything is written.
+      const before = (await db().selectFrom('repair_orders').select('id').execute()).length;
+      expect((await post(w.eng, '/repair-orders', order(tk.id, { send: true }))).statusCode).toBe(409);
+      const future = await post(w.eng, '/repair-orders', order(tk.id, { send: true, sentAt: new Date(Date.now() + 86_400_000).toISOString() }));
+      expect(future.statusCode).toBe(409);
+      expect((await db().selectFrom('repair_orders').select('id').execute()).length).toBe(before);
       const draft = ok(await post(w.eng, '/repair-orders', order(tk.id, { ciId: null, device: '联想 ThinkCentre M920', serial: 'PC0XYZ12' })), 201);
       expect(draft).toMatchObject({ state: 'draft', number: expect.stringMatching(/^SX-\d{6}-\d{4,}$/), device: '联想 ThinkCentre M920', reportStatus: 'none', allowedActions: expect.arrayContaining(['send', 'cancel']) });
       const refused = await post(w.eng, `/repair-orders/${draft.id}/send`, { version: draft.version });
       expect(refused.statusCode).toBe(409);
       expect(refused.json().detail ?? refused.json().title).toContain('请先受理工单');
       ok(await act(w.eng, tk.id, 'accept'));
+      const tomorrow = await post(w.eng, `/repair-orders/${draft.id}/send`, { version: draft.version, sentAt: new Date(Date.now() + 86_400_000).toISOString() });
+      expect(tomorrow.statusCode).toBe(400);
+      expect(tomorrow.json().errors[0]).toMatchObject({ field: 'sentAt' });
       const sent = ok(await post(w.eng, `/repair-orders/${draft.id}/send`, { version: draft.version }));
       expect(sent.state).toBe('sent');
       // Sent now: the next report is due three working days on, on A's 5×8 calendar.

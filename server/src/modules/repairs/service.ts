@@ -180,6 +180,11 @@ export class RepairOrderService {
       serial = serial ?? ci.serial;
     }
     if (!device) throw AppError.field('device', 'repairs.deviceRequired');
+    // Sending at once: what `send` would refuse is refused before a draft is written.
+    if (input.send) {
+      if (!WAITABLE_TICKET.includes(ticket.state)) throw new AppError(409, 'ticket_state', 'repairs.ticketNotWorking', { number: ticket.number, state: ticketStateName(ticket.state) });
+      if (input.sentAt !== undefined) this.instant('sentAt', input.sentAt, Date.now(), [[Date.parse(ticket.reportedAt), 'reported']]);
+    }
     const vendor = await repo.findVendor(this.db, input.vendorId);
     if (!vendor || Number(vendor.disabled) === 1) throw AppError.field('vendorId', 'repairs.vendorNotFound');
     const [customer, contract] = await Promise.all([this.organisation.getCustomer(SYSTEM, ticket.customerId), this.organisation.getContract(SYSTEM, ticket.contractId)]);
@@ -272,7 +277,8 @@ export class RepairOrderService {
     });
     // The ticket waits on the vendor meanwhile (its SLA pause rules apply: docs/sla-rules.md).
     if (ticket && ticket.state !== 'waiting_vendor') {
-      await this.tickets.action(actor, ticket.id, 'wait_vendor', { reason: t(DEFAULT_LOCALE, 'repairs.ticket.waiting', { number: pre.number, device: pre.device, vendor: vendor?.name ?? '' }) });
+      // The order is sent whatever happens to the ticket meanwhile (changed by someone else a moment ago: it stays as they left it).
+      await ignoreConflict(this.tickets.action(actor, ticket.id, 'wait_vendor', { reason: t(DEFAULT_LOCALE, 'repairs.ticket.waiting', { number: pre.number, device: pre.device, vendor: vendor?.name ?? '' }) }));
     }
     return this.get(actor, id);
   }
@@ -584,7 +590,7 @@ export class RepairOrderService {
     if ((await repo.awayOrdersOfTicket(this.db, ticketId, Number(order.id))) > 0) return;
     const ticket = await this.tickets.get(actor, ticketId).catch(() => null);
     if (ticket?.state !== 'waiting_vendor') return;
-    await this.tickets.action(actor, ticketId, 'resume', { reason });
+    await ignoreConflict(this.tickets.action(actor, ticketId, 'resume', { reason }));
   }
 
   /** Who hears of a report falling due: the desk serving the customer (any desk when none does), the order's author and the ticket's assignee; the PM too when overdue. */
@@ -615,6 +621,15 @@ export const DATA_ZH: Record<string, string> = { backed_up: '已备份', wiped: 
 const REPORT_ZH: Record<string, string> = { none: '', running: '正常', due: '今日到期', overdue: '已逾期' };
 const TICKET_STATE_ZH: Record<string, string> = { new: '新建', assigned: '已分派', accepted: '已受理', in_progress: '处理中', waiting_customer: '挂起（等待客户）', waiting_vendor: '挂起（等待厂商）', resolved: '已解决', closed: '已关闭', cancelled: '已取消' };
 const ticketStateName = (s: string) => TICKET_STATE_ZH[s] ?? s;
+
+/** The ticket's own step after the order's: a 409 (the ticket moved meanwhile) leaves the ticket as it is. */
+async function ignoreConflict(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status !== 409) throw err;
+  }
+}
 
 const numOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
 
