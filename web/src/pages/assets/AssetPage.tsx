@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Empty, Flex, Form, Input, InputNumber, Modal, Select, Space, Tag, Timeline, Typography, type ButtonProps } from 'antd';
 import { AlertOutlined, CheckCircleOutlined, EditOutlined, PrinterOutlined, StopOutlined } from '@ant-design/icons';
-import { api, applyFieldErrors } from '../../api/client';
+import { api, applyFieldErrors, isApiError } from '../../api/client';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useCan, useCurrentUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
@@ -297,7 +297,7 @@ function FaultModal({ open, data, onClose }: { open: boolean; data: AssetPageDat
     const ciLine = t('assets.fault.ciLine', { code: ci.code, name: ci.name, assetNo: asset?.assetNo ?? '—' });
     setSaving(true);
     try {
-      const ticket = await api.post<{ id: number; number: string }>('/tickets', {
+      const body = {
         customerId: ci.customerId,
         siteId: ci.siteId,
         kind: 'incident',
@@ -306,8 +306,12 @@ function FaultModal({ open, data, onClose }: { open: boolean; data: AssetPageDat
         impact: 'medium',
         urgency: v.urgency,
         reportedAt: new Date().toISOString(),
-        ciIds: [ci.id],
         ...(staff ? { callerName: v.callerName, callerPhone: v.callerPhone || undefined } : {}),
+      };
+      // The ticket names the CI (docs/CMDB.md); a server without that field still gets the CI's code in the description.
+      const ticket = await api.post<{ id: number; number: string }>('/tickets', { ...body, ciIds: [ci.id] }).catch((e: unknown) => {
+        if (isApiError(e) && e.status === 400 && e.errors.some((x) => x.code === 'unknownKey')) return api.post<{ id: number; number: string }>('/tickets', body);
+        throw e;
       });
       message.success(t('assets.fault.done', { number: ticket.number }));
       navigate(staff ? `/tickets/${ticket.id}` : `/portal/tickets/${ticket.id}`);
