@@ -87,6 +87,7 @@ describe('spare parts: the engineer requisitions a part from a ticket on his pho
     await page.getByTestId('ticket-parts-created').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('ticket-parts-created').innerText()).toContain(slipNumber);
     await expect.poll(() => page.getByTestId('ticket-parts').innerText(), { timeout: UI_TIMEOUT }).toContain('32G DDR4');
+    await page.getByTestId('ticket-parts').screenshot({ path: path.join(ARTIFACTS, 'parts-ticket-panel-phone.png') });
   });
 
   test('the 备件领用单 is a PDF the customer signs', async () => {
