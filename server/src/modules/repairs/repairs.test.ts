@@ -247,6 +247,28 @@ describeDb('vendor repairs', (kind) => {
       expect(done.costCents).toBe(45000);
     });
 
+    it('on the morning a report falls due the desk is reminded once, and the job comes back at the due instant', async () => {
+      const tk = await working();
+      const o = ok(await post(w.eng, '/repair-orders', order(tk.id, { send: true })), 201);
+      // The clock as it stands on the due day's morning: reminded a minute ago, due in an hour.
+      const dueAt = Date.now() + 3_600_000;
+      await db().updateTable('repair_orders').set({ next_report_due_at: dueAt, report_remind_at: Date.now() - 60_000 }).where('id', '=', o.id).execute();
+      await db().updateTable('jobs').set({ payload: JSON.stringify({ orderId: o.id, dueAt, stage: 'remind' }), run_at: Date.now() - 60_000 }).where('key', '=', reportJobKey(o.id)).execute();
+      await w.t.app.scheduler.drain();
+      await w.t.app.scheduler.drain();
+      await fanOutQueued(w.t.database);
+      const due = await db().selectFrom('notifications').select(['user_id', 'title']).where('entity_id', '=', String(o.id)).where('event', '=', 'repair.report_due').execute();
+      expect(new Set(due.map((n) => Number(n.user_id)))).toEqual(new Set([w.users.desk, w.users.eng]));
+      expect(due).toHaveLength(2);
+      expect(due[0].title).toContain('今天须提交书面进度报告');
+      const job = await db().selectFrom('jobs').select(['run_at', 'payload', 'status']).where('key', '=', reportJobKey(o.id)).executeTakeFirstOrThrow();
+      expect(job.status).toBe('pending');
+      expect(Number(job.run_at)).toBe(dueAt);
+      expect(JSON.parse(job.payload)).toMatchObject({ stage: 'overdue', dueAt });
+      const cur = ok(await get(w.eng, `/repair-orders/${o.id}`));
+      expect(cur).toMatchObject({ reportStatus: 'due', reportsOverdue: 0 });
+    });
+
     it('records two reports sent at once, one after the other', async () => {
       const tk = await working();
       const o = ok(await post(w.eng, '/repair-orders', order(tk.id, { send: true })), 201);
