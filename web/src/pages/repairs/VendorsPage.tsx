@@ -33,7 +33,9 @@ export default function VendorsPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const vendors = useQuery({ queryKey: [VENDORS, 'all'], queryFn: () => api.get<Vendor[]>(VENDORS, { includeDisabled: '1' }) });
-  const ola = useQuery({ queryKey: [VENDORS, 'ola'], queryFn: () => api.get<VendorOla[]>(`${VENDORS}/ola`) });
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(364, 'day'), dayjs()]);
+  const period = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
+  const ola = useQuery({ queryKey: [VENDORS, 'ola', period], queryFn: () => api.get<VendorOla[]>(`${VENDORS}/ola`, period) });
   const calendars = useQuery({ queryKey: ['/calendars', 'pick'], queryFn: () => api.get<Page<{ id: string; name: string }> | Array<{ id: string; name: string }>>('/calendars', { limit: 200 }).then((d) => asPage(d).items), enabled: can('calendars.read') });
   const [editing, setEditing] = useState<Vendor | 'new' | null>(null);
   const olaOf = new Map((ola.data ?? []).map((o) => [o.vendorId, o]));
@@ -66,6 +68,19 @@ export default function VendorsPage() {
         onBack={() => navigate('/repairs')}
         extra={write && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="vendor-new">{t('vd.new')}</Button>}
       />
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Flex gap={8} align="center" wrap>
+          <Typography.Text>{t('vd.ola.period')}</Typography.Text>
+          <DatePicker.RangePicker
+            value={range}
+            allowClear={false}
+            onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
+            disabledDate={(d) => d.isAfter(dayjs())}
+            data-testid="vendors-ola-period"
+          />
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('vd.ola.help')}</Typography.Text>
+        </Flex>
+      </Card>
       <Card size="small">
         <Table<Vendor>
           rowKey="id"
@@ -91,8 +106,8 @@ export default function VendorsPage() {
             { title: t('vd.responseHours'), dataIndex: 'responseHours', width: 110, render: (x: number | null) => x ?? '—' },
             { title: t('vd.repairDays'), dataIndex: 'repairDays', width: 110, render: (x: number | null) => x ?? '—' },
             { title: t('vd.open'), dataIndex: 'openOrders', width: 70 },
-            { title: `${t('vd.ola.response')}（${t('vd.ola')}）`, width: 170, render: (_: unknown, v) => rate(olaOf.get(v.id)?.response, t('vd.responseHours'), `vendor-ola-response-${v.id}`) },
-            { title: `${t('vd.ola.repair')}（${t('vd.ola')}）`, width: 170, render: (_: unknown, v) => rate(olaOf.get(v.id)?.repair, t('vd.repairDays'), `vendor-ola-repair-${v.id}`) },
+            { title: t('vd.ola.response'), width: 170, render: (_: unknown, v) => rate(olaOf.get(v.id)?.response, t('vd.responseHours'), `vendor-ola-response-${v.id}`) },
+            { title: t('vd.ola.repair'), width: 170, render: (_: unknown, v) => rate(olaOf.get(v.id)?.repair, t('vd.repairDays'), `vendor-ola-repair-${v.id}`) },
             { title: t('vd.contractEnd'), dataIndex: 'contractEnd', width: 110, render: (x: string | null) => x ?? '—' },
           ]}
         />
