@@ -30,6 +30,7 @@ export type Kind =
   | 'warehouse' | 'partModel' | 'partItem' | 'partMovement' | 'repairReport'
   | 'customer' | 'site' | 'contact' | 'contract' | 'ticket' | 'file' | 'user' | 'team' | 'mailbox' | 'mailLog'
   | 'alertSource' | 'webhook' | 'dispatchRule' | 'notification' | 'token' | 'role' | 'calendar' | 'job' | 'report' | 'article' | 'articleFile' | 'evidenceExport' | 'ci' | 'ciType' | 'ciRelation'
+  | 'assetCampaign'
   | 'vendor' | 'repairOrder';
 
 export type ActorName = 'admin' | 'desk' | 'eng' | 'pm' | 'quality' | 'auditor' | 'a_admin' | 'a_user' | 'anonymous';
@@ -183,6 +184,10 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     const application = ok(await req(admin, 'POST', '/api/v1/cis', { customerId: cid, typeId: typeOf('application'), code: `${m}-APP`, name: `${m}-ci-app` }), 201, 'ci');
     ok(await req(admin, 'POST', `/api/v1/cis/${application.id}/relations`, { type: 'runs_on', targetId: server.id, note: `${m}-relation-note` }), 201, 'ci relation');
     ok(await req(admin, 'POST', `/api/v1/tickets/${fresh.id}/cis`, { ciIds: [server.id] }), 200, 'ticket cis');
+    // Assets: the server's asset record and a verification campaign of the customer with one item checked.
+    ok(await req(admin, 'PUT', `/api/v1/assets/${server.id}`, { assetNo: `${m}-ZC`, supplier: `${m}-supplier`, purchaseDate: day(-300), price: 1000, warrantyEnd: day(60), location: `${m}-location`, responsibleName: `${m}-responsible` }), 200, 'asset');
+    const campaign = ok(await req(admin, 'POST', '/api/v1/asset-campaigns', { customerId: cid, name: `${m}-campaign` }), 201, 'asset campaign');
+    ok(await req(admin, 'POST', `/api/v1/asset-campaigns/${campaign.id}/items/${server.id}/check`, { result: 'wrong_location', note: `${m}-check-note`, proposed: { location: `${m}-proposed-location` } }), 200, 'asset check');
     // Spare parts: the customer's store with stock (a serial-tracked disk among it) and a requisition (备件领用单) on the ticket being worked on.
     const store = ok(await req(admin, 'POST', '/api/v1/warehouses', { name: `${m}-store`, kind: 'customer', customerId: cid, siteId: o.site1 }), 201, 'warehouse') as { id: number };
     ok(await req(admin, 'POST', '/api/v1/part-movements/stock-in', { warehouseId: store.id, modelId: partModel.id, quantity: 5, note: `${m}-stock-in` }), 201, 'stock in');
@@ -228,7 +233,7 @@ export async function buildWorld(kind: DbKind): Promise<World> {
     ticket: records.A.ticket![0], file: records.A.file![0], user: users.eng, team: teams.line1,
     mailbox: records.A.mailbox![0], mailLog: records.A.mailLog![0], alertSource: records.A.alertSource![0], webhook: records.A.webhook![0],
     dispatchRule: records.A.dispatchRule![0], report: records.A.report![0], evidenceExport: records.A.evidenceExport![0], article: records.A.article![0], articleFile: records.A.articleFile![0], notification: records.A.notification?.[0] ?? 1, token: 1,
-    ci: records.A.ci![0], ciRelation: records.A.ciRelation![0], ciType: (await db.selectFrom('ci_types').select('id').where('code', '=', 'server_physical').executeTakeFirstOrThrow()).id, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
+    ci: records.A.ci![0], assetCampaign: records.A.assetCampaign![0], ciRelation: records.A.ciRelation![0], ciType: (await db.selectFrom('ci_types').select('id').where('code', '=', 'server_physical').executeTakeFirstOrThrow()).id, role: anyRole.id, calendar: '24x7', job: anyJob?.id ?? 1,
   };
 
   const roleOf: Record<ActorName, string | null> = { admin: 'admin', desk: 'desk', eng: 'engineer', pm: 'pm', quality: 'quality', auditor: 'auditor', a_admin: 'customer_admin', a_user: 'customer_contact', anonymous: null };
@@ -286,6 +291,7 @@ async function readRecords(db: Kysely<any>, customerIds: Record<CustomerKey, num
       ci: await byCustomer('cis'),
       ciRelation: await byCustomer('ci_relations'),
       ciType: [],
+      assetCampaign: await byCustomer('asset_campaigns'),
       vendor: [],
       repairOrder: await byCustomer('repair_orders'),
       warehouse: await byCustomer('warehouses'),
@@ -355,6 +361,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   notifications: 'notification', jobs: 'job', tokens: 'token', calendars: 'calendar', reports: 'report',
   articles: 'article', 'from-ticket': 'ticket', files: 'articleFile', 'evidence-exports': 'evidenceExport',
   cis: 'ci', 'ci-types': 'ciType', 'ci-relations': 'ciRelation',
+  assets: 'ci', 'asset-campaigns': 'assetCampaign',
   vendors: 'vendor', 'repair-orders': 'repairOrder',
   warehouses: 'warehouse', 'part-models': 'partModel', 'part-items': 'partItem', 'part-movements': 'partMovement', 'part-requisitions': 'partMovement',
 };
@@ -366,7 +373,7 @@ const FIELD_KIND: Record<string, Kind> = {
   projectManagerId: 'user', memberIds: 'user', mentions: 'user', mailboxId: 'mailbox', webhookId: 'webhook', sourceId: 'alertSource',
   ticketId: 'ticket', otherId: 'ticket', entityId: 'ticket', fileId: 'file', calendarId: 'calendar', copyFrom: 'calendar', reviewerId: 'user',
   articleId: 'article', fileIds: 'articleFile', audienceCustomerIds: 'customer',
-  ciId: 'ci', ciIds: 'ci', targetId: 'ci', typeId: 'ciType', ownerId: 'user',
+  ciId: 'ci', ciIds: 'ci', responsibleUserId: 'user', targetId: 'ci', typeId: 'ciType', ownerId: 'user',
   vendorId: 'vendor',
   warehouseId: 'warehouse', fromWarehouseId: 'warehouse', toWarehouseId: 'warehouse', modelId: 'partModel', repairReportId: 'repairReport',
 };
@@ -424,6 +431,10 @@ const uniq = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 /** The version a PATCH/PUT of the record at `url` must carry to get past the stale-version check. */
 async function versionOf(db: Kysely<any>, op: Operation, params: Record<string, number | string>): Promise<number> {
   const segs = op.path.split('/');
+  if (op.path.startsWith('/api/v1/assets/{id}')) {
+    const r = await db.selectFrom('ci_assets').select('version').where('ci_id', '=', Number(params.id)).executeTakeFirst();
+    return Number(r?.version ?? 1);
+  }
   if (op.path.includes('/repair-report')) {
     const r = await db.selectFrom('repair_reports').select('version').where('ticket_id', '=', Number(params.id)).executeTakeFirst();
     return Number(r?.version ?? 1);
@@ -432,7 +443,7 @@ async function versionOf(db: Kysely<any>, op: Operation, params: Record<string, 
     ticket: 'tickets', customer: 'customers', site: 'sites', contact: 'contacts', contract: 'contracts', user: 'users', team: 'teams', role: 'roles',
     webhook: 'webhooks', alertSource: 'alert_sources', mailbox: 'mail_mailboxes', dispatchRule: 'dispatch_rules', calendar: 'calendars', report: 'service_reports',
     vendor: 'vendors', repairOrder: 'repair_orders',
-    article: 'kb_articles', ci: 'cis', ciType: 'ci_types',
+    article: 'kb_articles', assetCampaign: 'asset_campaigns', ci: 'cis', ciType: 'ci_types',
     partModel: 'part_models',
   };
   const kind = SEGMENT_KIND[segs[segs.indexOf('{id}') - 1]];
@@ -502,6 +513,11 @@ async function bodyFor(w: World, op: Operation, params: Record<string, number | 
     'POST /api/v1/part-requisitions': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, lines: [{ modelId: o.partModel, quantity: 1 }] }),
     'POST /api/v1/part-movements/return-unused': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, modelId: o.partModel, quantity: 1 }),
     'POST /api/v1/part-movements/return-faulty': () => ({ ticketId: o.ticket, warehouseId: o.warehouse, modelId: o.partModel, quantity: 1 }),
+    'PUT /api/v1/assets/{id}': () => ({ version, assetNo: `PROBE-${u}`, location: 'probe' }),
+    'POST /api/v1/assets/{id}/dispose': () => ({ version, disposal: 'scrapped', date: day(0) }),
+    'POST /api/v1/asset-campaigns': () => ({ customerId: o.customer, name: `probe-${u}` }),
+    'POST /api/v1/asset-campaigns/{id}/items/{ciId}/check': () => ({ result: 'found' }),
+    'POST /api/v1/asset-campaigns/{id}/items/{ciId}/decide': () => ({ decision: 'rejected' }),
     'POST /api/v1/evidence-exports': () => ({ customerId: o.customer, from: day(-40), to: day(-10) }),
     'POST /api/v1/vendors': () => ({ name: `probe-vendor-${u}` }),
     'POST /api/v1/repair-orders': () => ({ ticketId: o.ticket, vendorId: o.vendor, device: 'probe', fault: 'probe', coverage: 'warranty', dataHandling: 'backed_up' }),
@@ -564,6 +580,7 @@ function ownParams(w: World, op: Operation): { params: Record<string, number | s
 /** A body that is not JSON (uploads, mail): the operations that take one. */
 function rawBody(op: Operation): Partial<InjectOptions> | null {
   if (op.path.endsWith('/attachments') || op.path.endsWith('/paper-signed')) return multipart(op.path.endsWith('/paper-signed') ? { version: '1', signerName: 'probe' } : {}, { name: 'probe.png', bytes: png(40, 20), type: 'image/png' });
+  if (op.key === 'PUT /api/v1/asset-campaigns/{id}/items/{ciId}/photo') return multipart({}, { name: 'probe.png', bytes: png(40, 20), type: 'image/png' });
   if (op.key === 'POST /api/v1/knowledge/files') return multipart({}, { name: 'probe.txt', bytes: Buffer.from('probe text\n'), type: 'text/plain' });
   if (op.path.endsWith('/contacts/import')) return multipart({}, { name: 'probe.xlsx', bytes: Buffer.from('not a spreadsheet'), type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   if (op.key === 'POST /api/v1/mail/inbound') return { payload: rfc822('probe <probe@example.com>', 'a@desk.example.cn', 'probe', 'probe'), headers: { 'content-type': 'message/rfc822' } };
