@@ -147,5 +147,13 @@ describe('spare parts: the engineer requisitions a part from a ticket on his pho
     await expect.poll(() => page.getByTestId('parts-stock-table').innerText(), { timeout: UI_TIMEOUT }).toContain('硒鼓 HP CF228A');
     expect(await page.locator('.yw-parts-low').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'parts-stock.png'), fullPage: true });
+    // The demo's stand-in lent to the tax office, with its due-back date; and the models.
+    await page.getByTestId('parts-tab-standins').click();
+    await page.getByTestId('standins-table').waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => page.getByTestId('standins-table').innerText(), { timeout: UI_TIMEOUT }).toContain('PF3KX001');
+    expect(await page.getByTestId('standins-table').innerText()).toContain(DEMO.tax.name);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'parts-standins.png') });
+    await page.getByTestId('parts-tab-models').click();
+    await expect.poll(() => page.getByTestId('parts-models-table').innerText(), { timeout: UI_TIMEOUT }).toContain('ThinkPad E14');
   });
 });
