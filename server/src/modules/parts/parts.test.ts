@@ -134,6 +134,15 @@ describeDb('spare parts', (kind) => {
     // The disk of line 0 was not taken either.
     expect(await stockOf(depot, disk.id)).toBe(2);
     expect(await stockOf(depot, memory.id)).toBe(8);
+    for (const quantity of [0, -2, 100_001, 2 ** 53]) {
+      const bad = await post(w.eng, '/part-requisitions', { ticketId: ticketA, warehouseId: depot, lines: [{ modelId: memory.id, quantity }] });
+      expect(bad.statusCode, String(quantity)).toBe(400);
+      expect([...new Set(fields(bad))]).toEqual(['lines[0].quantity']);
+    }
+    const nulSerial = await post(w.eng, '/part-requisitions', { ticketId: ticketA, warehouseId: depot, lines: [{ modelId: disk.id, quantity: 1, serials: ['D-\u00002'] }] });
+    expect(nulSerial.statusCode).toBe(400);
+    expect(fields(nulSerial)).toEqual(['lines[0].serials[0]']);
+    expect(fields(await post(w.eng, '/part-requisitions', { ticketId: ticketA, warehouseId: depot, lines: [] }))).toEqual(['lines']);
     const notThere = await post(w.eng, '/part-requisitions', { ticketId: ticketA, warehouseId: depot, lines: [{ modelId: disk.id, quantity: 1, serials: ['D-1'] }] });
     expect(fields(notThere)).toEqual(['lines[0].serials[0]']);
     const second = ok(await post(w.eng, '/part-requisitions', { ticketId: ticketA, warehouseId: storeA, lines: [{ modelId: toner.id, quantity: 1 }] }), 201);
