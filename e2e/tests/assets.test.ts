@@ -164,4 +164,21 @@ describe('a verification campaign completed on a phone, reached from an asset ta
     const cis = await api.raw.get(`/api/v1/tickets/${ticket.id}/cis`);
     if (cis.status() === 200) expect(JSON.stringify(await cis.json())).toContain(code.first);
   });
+
+  test('资产台账 on a laptop: the site\'s two assets found by number, warranty status shown, tags printable', async () => {
+    const page = await b.fresh(CHINESE_DESKTOP);
+    await page.goto('/login');
+    await page.getByTestId('login-username').fill('pm');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: UI_TIMEOUT });
+    await page.goto(`/assets?q=ZC-${s}`);
+    await page.getByTestId(`asset-row-ZC-${s}-1`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId(`asset-row-ZC-${s}-1`).innerText()).toContain('即将到期');
+    expect(await page.getByTestId(`asset-row-ZC-${s}-2`).count()).toBe(1);
+    const labels = await page.request.get(`/api/v1/assets/labels.pdf?q=ZC-${s}&layout=a4`);
+    expect(labels.status()).toBe(200);
+    expect(labels.headers()['content-type']).toBe('application/pdf');
+    await shot(page, 'list-desktop');
+  });
 });
