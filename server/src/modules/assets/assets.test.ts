@@ -288,6 +288,9 @@ describeDb('assets', (kind) => {
     expect(pdf.statusCode).toBe(200);
     const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.rawPayload }).toString();
     for (const s of ['资产盘点记录', '位置不符', '已确认', '缺失', '已驳回', 'HIS 数据库服务器', '门诊楼 2 层弱电间']) expect(text).toContain(s);
+    // One page with its footer (a footer written below the margin would have added a blank page).
+    expect(text).toContain('第 1 / 1 页');
+    expect(text.split('\f').filter((p) => p.trim()).length).toBe(1);
     const xlsx = await w.custA.request({ method: 'GET', url: `${C}/${c.id}/report.xlsx` });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);

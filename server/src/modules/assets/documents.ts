@@ -102,6 +102,8 @@ export async function renderCampaignPdf(d: CampaignDocument, font: FontChoice): 
   const range = doc.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     doc.switchToPage(range.start + i);
+    // Below the bottom margin pdfkit would start a new page for the footer: lift the margin while writing it.
+    doc.page.margins.bottom = 0;
     doc.fontSize(8).fillColor('#777777').text(`${d.providerName ?? ''}  资产盘点记录 ${c.name}  第 ${i + 1} / ${range.count} 页  生成于 ${formatZhInstant(d.generatedAt, d.timeZone)}`, left, doc.page.height - 35, { width, align: 'center', lineBreak: false });
     doc.fillColor('#000000');
   }
