@@ -34,6 +34,7 @@ import * as m0033 from './migrations/0033_asset_reminders.js';
 import * as m0032 from './migrations/0032_parts_reminders.js';
 import * as m0034 from './migrations/0034_repairs.js';
 import * as m0035 from './migrations/0035_cmdb_name_cover.js';
+import * as m0036 from './migrations/0036_cmdb_ci_refs.js';
 
 /** What a migration may need besides the database: 0015 imports the files under DATA_DIR. */
 export interface MigrationContext {
@@ -82,6 +83,7 @@ const migrations: Record<string, ContextMigration> = {
   '0032_parts_reminders': m0032,
   '0034_repairs': m0034,
   '0035_cmdb_name_cover': m0035,
+  '0036_cmdb_ci_refs': m0036,
 };
 
 /** Binds each migration to the database's context (Kysely passes a migration only the database). */
