@@ -32,6 +32,7 @@ import { SERVICES } from './history/vocabulary.js';
 import { integrationServices, loadIntegrations } from './demo-integrations.js';
 import { loadServiceReports } from './demo-reports.js';
 import { loadKnowledge } from './demo-knowledge.js';
+import { loadCmdb } from './demo-cmdb.js';
 import { loadAssets } from './demo-assets.js';
 import { loadRepairs } from './demo-repairs.js';
 import { loadParts } from './demo-parts.js';
@@ -474,6 +475,7 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
   log('reports signed, alerts and mail received now, by the modules\' services (they take no other instant): the alerts\' and mails\' tickets are reported minutes ago');
   integrations.serviceReports = await loadServiceReports(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   integrations.knowledgeArticles = await loadKnowledge(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log);
+  integrations.cis = await loadCmdb(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log);
   integrations.repairOrders = await loadRepairs(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   integrations.partMovements = await loadParts(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
   integrations.assets = await loadAssets(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);

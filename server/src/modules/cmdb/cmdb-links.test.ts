@@ -140,6 +140,17 @@ describeDb('cmdb: relationships, impact, tickets, lookup, alerts', (kind) => {
     expect(ok(await w.admin.request({ method: 'GET', url: `/api/v1/tickets/${r2.results[0].ticketId}/cis` })).items.map((c: { code: string }) => c.code)).toEqual(['A-SRV-APP01']);
   });
 
+  it('CIs are in the full-text search: by name words, IP and serial; a customer\'s user finds only his own', async () => {
+    const hits = async (sess: typeof w.admin, q: string) => {
+      const res = ok(await sess.request({ method: 'GET', url: `/api/v1/search?kinds=ci&q=${encodeURIComponent(q)}` }));
+      return (res.groups.find((g: { kind: string }) => g.kind === 'ci')?.items ?? []).map((i: { title: string }) => i.title);
+    };
+    expect((await hits(w.admin, '影像系统')).join()).toContain('A-APP-PACS');
+    expect((await hits(w.admin, '10.1.2.11')).join()).toContain('A-SRV-DB01');
+    expect((await hits(w.custA, '影像系统')).join()).toContain('A-APP-PACS');
+    expect(await hits(w.custB, '影像系统')).toEqual([]);
+  });
+
   it('a customer\'s user reads his CIs\' impact and relations, and changes nothing', async () => {
     expect(ok(await w.custA.request({ method: 'GET', url: `${C}/${g.core.id}/impact` })).nodes.length).toBeGreaterThan(1);
     expect((await w.custA.request({ method: 'POST', url: `${C}/${g.his.id}/relations`, payload: { type: 'depends_on', targetId: g.db.id } })).statusCode).toBe(403);

@@ -4,7 +4,7 @@ import { act, createTicket, ok, report, ticketWorld, type TicketWorld } from '..
 import { indexDocs } from './indexer.js';
 import { reindex } from './reindex.js';
 import { searchKind } from './engine.js';
-import { SCOPE_TOKENS_MAX } from './repo.js';
+import { removeDocs, SCOPE_TOKENS_MAX } from './repo.js';
 import { parseQuery } from '../../core/search/query.js';
 
 interface Item { kind: string; id: number; title: string; snippetHtml: string; titleHtml: string; customerId: number | null; url: string; state: string | null }
@@ -168,6 +168,9 @@ describeDb('full-text search', (kind) => {
   });
 
   it('a full reindex gives the same index as the incremental one', async () => {
+    // The ranking test's CI entries have no CIs behind them (a full reindex rightly drops them): out first.
+    const fake = await w.t.database.db.selectFrom('search_docs').select('ref_id').where('kind', '=', 'ci').execute();
+    await removeDocs(w.t.database.db, 'ci', fake.map((r) => Number(r.ref_id)));
     const snapshot = async () =>
       (await w.t.database.db.selectFrom('search_docs').select(['kind', 'ref_id', 'customer_id', 'audience', 'state', 'open', 'at', 'title', 'body', 'staff_body', 'extra']).orderBy('kind').orderBy('ref_id').execute()).map((r) => ({ ...r, ref_id: Number(r.ref_id), at: Number(r.at) }));
     const before = await snapshot();

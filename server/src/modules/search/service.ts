@@ -22,7 +22,7 @@ import type { SearchQuery, SearchResult } from './schema.js';
 export const KIND_PERMISSION: Record<SearchKind, string> = {
   ticket: 'tickets.read',
   article: 'knowledge.read',
-  ci: 'customers.read',
+  ci: 'cmdb.read',
   contact: 'customers.read',
   customer: 'customers.read',
 };
@@ -49,7 +49,7 @@ export function urlOf(kind: SearchKind, refId: number, customerId: number | null
     case 'article':
       return staff ? `/knowledge/${refId}` : `/portal/knowledge/${refId}`;
     case 'ci':
-      return `/cmdb/${refId}`;
+      return staff ? `/cmdb/${refId}` : `/portal/cmdb/${refId}`;
     case 'contact':
       return `/admin/customers/${customerId}?contact=${refId}`;
     case 'customer':
