@@ -27,7 +27,17 @@ export type PackSource =
   /** audit/: the customer's audit-log extract and the hash chain's verification */
   | 'audit'
   /** knowledge-weekly.xlsx: the knowledge base's articles created and updated per week (this customer's and 通用) */
-  | 'knowledge';
+  | 'knowledge'
+  /** assets/asset-register.xlsx: the customer's asset register (资产台账) */
+  | 'assets'
+  /** assets/campaign-<id>.pdf/.xlsx: the verification campaigns (资产盘点记录) of the period */
+  | 'verification'
+  /** cmdb/machine-room-devices.xlsx: machine rooms, racks, UPS, network and security devices, servers, storage (R51) */
+  | 'devices'
+  /** parts/: the 备件领用单 of the period (each slip's PDF and a list) */
+  | 'parts'
+  /** repairs/: the 设备送修单 of the period with their progress reports (each order's PDF and a list) */
+  | 'vendor_repairs';
 
 /**
  * Evidence kept by modules that do not exist yet: the index says "本系统尚未记录（对应模块未启用）"
@@ -86,13 +96,13 @@ export const EVIDENCE_REQUIREMENTS: readonly EvidenceRequirement[] = [
   r('R10', '系统/网络优化建议', '按客户计划', '[002 L153]', OFFLINE),
   r('R11', '评估报告；标准与流程定制；基线建立报告', '各一次', '[002 L153]', OFFLINE),
   r('R12', '文档管理库 / 知识库', '每周更新', '[002 L153]', { pack: ['knowledge'], note: '期间内每周新增与更新的知识文章（关于本客户的与通用的），无更新的周标为“否”；知识库正文在系统中维护，不随证据包导出' }),
-  r('R13', '配置库/配置清单；资产库/资产清单', '每月补充 / 一次', '[002 L153]', { pending: ['cmdb'] }),
+  r('R13', '配置库/配置清单；资产库/资产清单', '每月补充 / 一次', '[002 L153]', { pack: ['assets', 'devices', 'verification'], note: '资产台账与机房设备清单为导出时的配置库；盘点记录为期间内的资产盘点' }),
   r('R14', '测试报告；管理规范建议书', '按客户计划', '[002 L153]', OFFLINE),
-  r('R15', '日常维护单、设备维修单、设备送修单、支持服务记录（备件领用单）', '按请求', '[002 L153]', { pack: ['tickets', 'repair_reports'], note: '备件领用记于维修服务报告的“更换备件”' }),
+  r('R15', '日常维护单、设备维修单、设备送修单、支持服务记录（备件领用单）', '按请求', '[002 L153]', { pack: ['tickets', 'repair_reports', 'vendor_repairs', 'parts'] }),
   r('R16', '《月度服务总结》', '每月5日前', '[002 L177]', { pack: ['service_reports'], reportTypes: ['monthly_service'] }),
   r('R17', '《月度维修总结》', '每月10日前', '[002 L177]', { pack: ['service_reports'], reportTypes: ['monthly_repair'] }),
   r('R18', '技术月报', '每月', '[002 L177]', OFFLINE),
-  r('R19', '厂商保修维修进展书面报告', '每3个工作日', '[002 L177]', { pack: ['tickets'], note: '等待厂商期间的进展记于工单时间线（挂起（等待厂商））' }),
+  r('R19', '厂商保修维修进展书面报告', '每3个工作日', '[002 L177]', { pack: ['vendor_repairs', 'tickets'], note: '每份送修单的进度报告（按时/逾期）见送修单 PDF 与 repairs/repair-orders.xlsx 的“进度报告”；报告同时作为工单的公开回复' }),
   r('R20', '《维护手册》', '及时', '[002 L177]', OFFLINE),
   r('R21', '服务光碟', '每季度', '[002 L177]', OFFLINE),
   r('R22', '技术文档', '每周', '[002 L184]', OFFLINE),
@@ -124,7 +134,7 @@ export const EVIDENCE_REQUIREMENTS: readonly EvidenceRequirement[] = [
   r('R48', '缺少预生产环境的书面情况说明', '交接时', '[004 L189]', OFFLINE),
   r('R49', '《权限申请表》《服务部(设备)权限(口令)表》', '每次申请；每月复核', '[003 L113–115]', { pending: ['access'], pack: ['audit'], note: '系统账号与权限的变更记于审计日志' }),
   r('R50', '机房温湿度记录', '定期', '[000 L243]', { pending: ['inspections'] }),
-  r('R51', '服务器设备记录', '每台设备', '[000 L254–255]', { pending: ['cmdb'] }),
+  r('R51', '服务器设备记录', '每台设备', '[000 L254–255]', { pack: ['devices', 'assets'] }),
   r('R52', '更换项目经理或关键技术人员的书面报告', '每次更换', '[002 L45]', OFFLINE),
   r('R53', '变更记录（内容、时间、责任人、结果）', '每次变更', '[002 L10; 004 L19]', { pending: ['changes'] }),
   r('R54', '技术支持记录表', '每个问题', '[001 L72–85]', { pack: ['tickets'] }),
@@ -151,7 +161,7 @@ export const EVIDENCE_REQUIREMENTS: readonly EvidenceRequirement[] = [
   k('K19', '团队工作量与服务质量指标', '统计', '[002 L12]', { pack: ['tickets', 'service_reports'], reportTypes: ['quality_selfcheck'] }),
   k('K20', '维修报告质量', '工程师服务质量主要指标', '[001 L327]', { pack: ['repair_reports'] }),
   k('K21', '服务台运行时限（5/10/30/10/20 分钟）', 'T11', '[002 L177]', { pack: ['tickets'], note: '服务台 OLA 计时与超时记于工单时间线' }),
-  k('K22', '维修周转（第二个周末前返回；每3个工作日报告进展）', '按承诺', '[002 L177]', { pack: ['tickets', 'repair_reports'] }),
+  k('K22', '维修周转（第二个周末前返回；每3个工作日报告进展）', '按承诺', '[002 L177]', { pack: ['vendor_repairs', 'tickets', 'repair_reports'], note: '送修单的目标返回日、返回时间与进度报告见 repairs/' }),
   k('K23', '审计记录完整（日志哈希链）', '不可篡改', 'ITSS 交付检查', { pack: ['audit'] }),
 ];
 
@@ -163,6 +173,10 @@ export const RECORD_SECTIONS: ReadonlyArray<{ key: PendingModule | PackSource; z
   { key: 'satisfaction', zh: '满意度与投诉' },
   { key: 'audit', zh: '审计日志与哈希链校验' },
   { key: 'knowledge', zh: '知识库每周更新记录' },
+  { key: 'assets', zh: '资产台账与机房设备清单' },
+  { key: 'verification', zh: '资产盘点记录' },
+  { key: 'parts', zh: '备件领用单' },
+  { key: 'vendor_repairs', zh: '设备送修单与进度报告' },
   { key: 'inspections', zh: PENDING_MODULES.inspections.zh },
   { key: 'changes', zh: PENDING_MODULES.changes.zh },
   { key: 'emergencies', zh: PENDING_MODULES.emergencies.zh },

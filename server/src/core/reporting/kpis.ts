@@ -67,6 +67,14 @@ export type KpiUnit = 'percent' | 'duration_ms' | 'count' | 'score';
 /** `special` KPIs are not sums of the daily measures; the metrics service computes them from the tickets. */
 export type Special = 'backlog' | 'age_lt1d' | 'age_1to3d' | 'age_3to7d' | 'age_7to30d' | 'age_gt30d';
 
+/**
+ * `direct` KPIs of the CMDB family (spare parts, vendor repairs: issue #13) are not ticket
+ * measures: the metrics service computes them per period from their own tables
+ * (modules/reporting/metrics.cmdb.ts), attributed to local days in the customer's zone like the
+ * others. They group by time, customer and tier only (the ticket dimensions do not apply).
+ */
+export type Direct = 'vendor_reports' | 'vendor_returns' | 'vendor_turnaround' | 'standins_overdue' | 'requisitions';
+
 export interface Text2 {
   zh: string;
   en: string;
@@ -95,6 +103,7 @@ export interface KpiDef {
   /** A 90th percentile: read off this metric's duration histogram; `den` counts its durations. */
   percentileOf?: HistMetric;
   special?: Special;
+  direct?: Direct;
 }
 
 const H = 3_600_000;
@@ -433,6 +442,80 @@ export const KPIS: KpiDef[] = [
     attribution: { zh: '完工之日', en: 'the finished day' },
     num: ['rr_ontime'],
     den: ['rr_done'],
+  },
+  {
+    code: 'vendor.reports.ontime_rate',
+    group: 'sla',
+    label: { zh: '送修进度报告及时率', en: 'Vendor progress reports on time' },
+    description: {
+      zh: '送修设备在外期间，每3个工作日应书面报告一次进度（合同日历）。到期时刻在期内的报告中，在到期时刻前写出的比例。到期未报（逾期提醒已记录）或逾期补写的都算未按时。',
+      en: 'While a device is with its vendor a written progress report is due every 3 working days (the contract\'s calendar). Of the reports that fell due in the period, the share written by the due instant. A due instant that passed without a report (the overdue notice recorded) or a report written late counts as not on time.',
+    },
+    unit: 'percent',
+    better: 'higher',
+    target: { min: 100, source: 'REQ #165: 每3个工作日书面报告维修进展 [002 L177]' },
+    numerator: { zh: '到期前写出的进度报告（repair_progress.late = 0）', en: 'progress reports written by their due instant (repair_progress.late = 0)' },
+    denominator: { zh: '期内到期的进度报告：按时的 + 逾期的（逾期提醒或逾期补写，每个到期时刻计一次）', en: 'reports due in the period: on time + missed (an overdue notice or a late report, once per due instant)' },
+    attribution: { zh: '到期时刻的当地日期', en: 'the local date of the due instant' },
+    direct: 'vendor_reports',
+  },
+  {
+    code: 'vendor.returns.target_rate',
+    group: 'sla',
+    label: { zh: '送修按期返回率', en: 'Vendor repairs back by target' },
+    description: {
+      zh: '目标返回日（送修后第二个周末前的最后一个工作日，客户时区）在期内的送修单中，设备在目标日当天或之前返回的比例。目标日已过仍未返回的算未按期；目标日未到且未返回的不计。已取消的不计。',
+      en: 'Of the repair orders whose target return day ("before the second weekend": the last working day of the week after sending, customer\'s zone) falls in the period, the share whose device came back on or before that day. Still away after the target: missed; target not reached yet and still away: not counted. Cancelled orders do not count.',
+    },
+    unit: 'percent',
+    better: 'higher',
+    target: { min: 100, source: 'REQ #166: 第二个周末前返回 [002 L177]' },
+    numerator: { zh: '返回日期（客户时区）不晚于目标日的送修单', en: 'orders returned (local date, customer\'s zone) on or before the target day' },
+    denominator: { zh: '目标日在期内、已返回或目标日已过的送修单', en: 'orders with the target day in the period, returned or past the target' },
+    attribution: { zh: '目标返回日', en: 'the target return day' },
+    direct: 'vendor_returns',
+  },
+  {
+    code: 'vendor.turnaround.mean',
+    group: 'time',
+    label: { zh: '平均送修周期', en: 'Mean vendor turnaround' },
+    description: {
+      zh: '期内返回的送修设备，从送出到返回（最后一次返回）所经过的日历时间的平均值（不扣除周末和节假日；目标“第二个周末前返回”约为9–13个日历日）。',
+      en: 'Mean elapsed calendar time from sending to the (latest) return of the devices returned in the period (weekends and holidays included; the target "back before the second weekend" is about 9–13 calendar days).',
+    },
+    unit: 'duration_ms',
+    better: 'lower',
+    numerator: { zh: '各送修单返回时间 − 送出时间之和', en: 'sum of returned − sent over the orders' },
+    denominator: { zh: '期内返回的送修单数（已取消的不计）', en: 'orders returned in the period (cancelled ones not counted)' },
+    attribution: { zh: '返回之日', en: 'the returned day' },
+    direct: 'vendor_turnaround',
+  },
+  {
+    code: 'parts.standins.overdue',
+    group: 'backlog',
+    label: { zh: '备机逾期未还', en: 'Stand-ins overdue' },
+    description: {
+      zh: '期末（或当前，取较早者）仍借出在客户处、且已过约定归还日的备机台数。',
+      en: 'Stand-in machines still lent to the customer at the period\'s end (or now, whichever is earlier) past their due-back date.',
+    },
+    unit: 'count',
+    better: 'lower',
+    numerator: { zh: '期末借出中、归还日早于期末当地日期的备机', en: 'stand-ins lent at the end whose due-back date is before the local date of the end' },
+    denominator: null,
+    attribution: { zh: '期末时刻', en: 'the end of the period' },
+    direct: 'standins_overdue',
+  },
+  {
+    code: 'parts.requisitions',
+    group: 'volume',
+    label: { zh: '备件领用单', en: 'Parts requisitions' },
+    description: { zh: '期内开出的备件领用单（LY-…）张数，每张可含多种备件。', en: 'Requisition slips (备件领用单, LY-…) issued in the period; a slip may hold several parts.' },
+    unit: 'count',
+    better: 'none',
+    numerator: { zh: '期内的领用单（按单号计）', en: 'requisition slips of the period (by number)' },
+    denominator: null,
+    attribution: { zh: '领用之日', en: 'the requisition day' },
+    direct: 'requisitions',
   },
 ];
 

@@ -8,7 +8,7 @@ import type { Cadence, DueRule } from './due.js';
  */
 
 /** Modules a section draws on that are not part of every installation yet. */
-export type OptionalModule = 'problems' | 'changes' | 'inspections' | 'availability' | 'parts';
+export type OptionalModule = 'problems' | 'changes' | 'inspections' | 'availability' | 'parts' | 'assets';
 
 export type SectionKind = 'cover' | 'narrative' | 'data';
 
@@ -38,6 +38,7 @@ export const SECTIONS = {
   inspections: { key: 'inspections', kind: 'data', zh: '巡检', en: 'Inspections', requires: ['inspections'] },
   availability: { key: 'availability', kind: 'data', zh: '系统可用性', en: 'Availability', requires: ['availability'] },
   parts_vendor: { key: 'parts_vendor', kind: 'data', zh: '备件与厂商维修', en: 'Spare parts and vendor repairs', requires: ['parts'] },
+  assets: { key: 'assets', kind: 'data', zh: '资产与盘点', en: 'Assets and verification', requires: ['assets'] },
   satisfaction: { key: 'satisfaction', kind: 'data', zh: '满意度与投诉', en: 'Satisfaction and complaints' },
   risks: { key: 'risks', kind: 'narrative', zh: '风险与改进建议', en: 'Risks and improvement suggestions' },
   next_plan: { key: 'next_plan', kind: 'narrative', zh: '下期工作计划', en: "Next period's plan" },
@@ -60,6 +61,8 @@ export interface ReportTypeDef {
 }
 
 const FULL: SectionKey[] = ['cover', 'summary', 'volume', 'sla', 'major_incidents', 'problems_changes', 'inspections', 'availability', 'parts_vendor', 'satisfaction', 'risks', 'next_plan'];
+/** The quarterly and annual O&M reports also state the asset register and the period's verification campaigns (REQ #207–#214). */
+const FULL_WITH_ASSETS: SectionKey[] = ['cover', 'summary', 'volume', 'sla', 'major_incidents', 'problems_changes', 'inspections', 'availability', 'parts_vendor', 'assets', 'satisfaction', 'risks', 'next_plan'];
 
 export const REPORT_TYPES = {
   monthly_service: { code: 'monthly_service', abbr: 'MS', cadence: 'month', due: { kind: 'day_of_next_month', day: 5 }, zh: '月度服务报告', en: 'Monthly service report', req: 'R1, R4, R16', sections: FULL },
@@ -73,8 +76,8 @@ export const REPORT_TYPES = {
     req: 'R17',
     sections: ['cover', 'summary', 'repairs', 'faults', 'parts_vendor', 'risks', 'next_plan'],
   },
-  quarterly_om: { code: 'quarterly_om', abbr: 'QO', cadence: 'quarter', due: { kind: 'days_after_end', days: 15 }, zh: '季度运维报告', en: 'Quarterly O&M report', req: 'R4', sections: FULL },
-  annual_om: { code: 'annual_om', abbr: 'AO', cadence: 'year', due: { kind: 'days_after_end', days: 31 }, zh: '年度运维报告', en: 'Annual O&M report', req: 'R2, R4, R34', sections: FULL },
+  quarterly_om: { code: 'quarterly_om', abbr: 'QO', cadence: 'quarter', due: { kind: 'days_after_end', days: 15 }, zh: '季度运维报告', en: 'Quarterly O&M report', req: 'R4', sections: FULL_WITH_ASSETS },
+  annual_om: { code: 'annual_om', abbr: 'AO', cadence: 'year', due: { kind: 'days_after_end', days: 31 }, zh: '年度运维报告', en: 'Annual O&M report', req: 'R2, R4, R34', sections: FULL_WITH_ASSETS },
   quality_selfcheck: {
     code: 'quality_selfcheck',
     abbr: 'QC',

@@ -9,6 +9,7 @@ registerMessages(
     'reporting.unknownKpi': { zh: '没有指标“{value}”（见 GET /api/v1/reporting/kpis）', en: 'There is no KPI "{value}" (see GET /api/v1/reporting/kpis)' },
     'reporting.customerNotFound': { zh: '客户不存在', en: 'Customer not found' },
     'reporting.contractNotFound': { zh: '合同不存在', en: 'Contract not found' },
+    'reporting.groupByNotForKpi': { zh: '指标“{kpi}”不能按“{value}”分组（可用：{allowed}）', en: 'The KPI "{kpi}" cannot be grouped by "{value}" (allowed: {allowed})' },
     'reporting.groupByProviderOnly': { zh: '客户用户不能按“{value}”分组', en: 'Customer users cannot group by "{value}"' },
     'reporting.total': { zh: '合计', en: 'Total' },
     'reporting.tier': { zh: '{tier}级客户', en: 'Tier {tier}' },

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import * as repo from './metrics.repo.js';
 import { RollupService } from './rollup.service.js';
+import { directRecords, instantRange, overdueAt, standinsOut } from './metrics.cmdb.js';
 
 /**
  * KPI figures for any period, customers and grouping (issue #11 items 1 and 7). One entry point
@@ -91,7 +92,13 @@ export function validateQuery(q: { kpis?: string[]; kpi?: string; from: string; 
   const field = q.kpis ? 'kpis' : 'kpi';
   if (!codes.length) throw AppError.field(field, 'required');
   for (const c of codes) if (!kpiDef(c)) throw AppError.field(field, 'reporting.unknownKpi', { value: c });
+  // The CMDB family's KPIs are not tickets: they group by time, customer and tier only.
+  const direct = codes.find((c) => kpiDef(c)!.direct);
+  if (direct && q.groupBy !== undefined && !DIRECT_DIMS.includes(q.groupBy as Dimension)) throw AppError.field('groupBy', 'reporting.groupByNotForKpi', { kpi: direct, value: q.groupBy, allowed: DIRECT_DIMS.join(', ') });
 }
+
+/** The groupings of the `direct` KPIs (parts, vendor repairs). */
+export const DIRECT_DIMS: Dimension[] = ['total', 'day', 'week', 'month', 'customer', 'tier'];
 
 interface Scope {
   customers: repo.CustomerInfo[];
@@ -182,7 +189,7 @@ export class MetricsService {
   private async computeIn(scope: Scope, q: MetricQuery, locale: Locale): Promise<MetricResult> {
     const groupBy = q.groupBy ?? 'total';
     const defs = q.kpis.map((c) => kpiDef(c)!);
-    const additive = defs.filter((d) => !d.special);
+    const additive = defs.filter((d) => !d.special && !d.direct);
     const special = defs.filter((d) => d.special);
     const byCustomer = new Map(scope.customers.map((c) => [c.id, c]));
     const keyOf = (src: KeySource, day: string): string => groupKeyOf(groupBy, src, day, byCustomer);
@@ -204,6 +211,11 @@ export class MetricsService {
       specials.set(def.code, perGroup);
       specialTotals[def.code] = total;
     }
+    for (const def of defs.filter((d) => d.direct)) {
+      const { perGroup, total } = await this.direct(def, scope, q, groupBy, byCustomer);
+      specials.set(def.code, perGroup);
+      specialTotals[def.code] = total;
+    }
 
     let keys: string[];
     if (groupBy === 'total') keys = [''];
@@ -217,7 +229,8 @@ export class MetricsService {
     if (!TIME_DIMS.has(groupBy) && groupBy !== 'total') keys.sort((a, b) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'zh-CN') || a.localeCompare(b));
 
     const valueOf = (def: KpiDef, key: string | null): MetricValue => {
-      if (def.special) return key === null ? specialTotals[def.code] : (specials.get(def.code)!.get(key) ?? emptySpecial());
+      // A group with no record: a count is 0, a rate or mean has nothing measured (null, never 0 %).
+      if (def.special || def.direct) return key === null ? specialTotals[def.code] : (specials.get(def.code)!.get(key) ?? (def.direct && def.unit !== 'count' ? { value: null, numerator: 0, denominator: 0 } : emptySpecial()));
       return kpiValue(def, key === null ? totals : (groups.get(key) ?? emptySums()));
     };
     return {
@@ -334,6 +347,64 @@ export class MetricsService {
     return { perGroup, total: count(open(totals)) };
   }
 
+  /**
+   * A `direct` KPI (spare parts, vendor repairs) from its own tables (metrics.cmdb.ts): its
+   * records' contributions on their local days, summed per group; the overdue stand-ins counted at
+   * each bucket's end (or now, whichever is earlier) like the backlog.
+   */
+  private async direct(def: KpiDef, scope: Scope, q: MetricQuery, groupBy: Dimension, byCustomer: Map<number, repo.CustomerInfo>, now = Date.now()): Promise<{ perGroup: Map<string, MetricValue>; total: MetricValue; tickets?: Map<string, number[]> }> {
+    const perGroup = new Map<string, MetricValue>();
+    const count = (n: number): MetricValue => ({ value: n, numerator: n, denominator: 1 });
+    if (!scope.customers.length) return { perGroup, total: def.unit === 'count' ? count(0) : { value: null, numerator: 0, denominator: 0 } };
+    const keyOf = (customerId: number, day: string) =>
+      groupBy === 'total' ? '' : TIME_DIMS.has(groupBy) ? timeKey(groupBy as 'day', day) : groupBy === 'customer' ? String(customerId) : String(byCustomer.get(customerId)?.tier ?? '');
+    if (def.direct === 'standins_overdue') {
+      const time = TIME_DIMS.has(groupBy);
+      const ends = time ? timeKeys(groupBy as 'day', q).map((k) => ({ key: k, last: bucketLastDay(groupBy as 'day', k, q) })) : [{ key: '', last: q.to }];
+      // At the end of a bucket's last day, or now when that is still to come (a stand-in is overdue the day after its due-back date).
+      const at = (last: string, tz: string) => {
+        const end = dayStart(addDays(last, 1), tz);
+        return end <= now ? { end, date: addDays(last, 1) } : { end: now, date: localDayOf(now, tz) };
+      };
+      const { since, before } = instantRange(scope.customers, ends[0].last, ends[ends.length - 1].last);
+      const list = await standinsOut(this.db, scope.filter, since, before);
+      const counts = new Map<string, number>();
+      let total = 0;
+      for (const s of list) {
+        const c = byCustomer.get(s.customerId);
+        if (!c) continue;
+        for (const e of ends) {
+          const { end, date } = at(e.last, c.timeZone);
+          if (!overdueAt(s, end, date)) continue;
+          const key = time ? e.key : keyOf(s.customerId, e.last);
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+          if (e === ends[ends.length - 1]) total++;
+        }
+      }
+      for (const [k, n] of counts) perGroup.set(k, count(n));
+      return { perGroup, total: count(total) };
+    }
+    const records = await directRecords(this.db, def.direct!, scope.filter, scope.customers, q.from, q.to, now);
+    const sums = new Map<string, { num: number; den: number }>();
+    const all = { num: 0, den: 0 };
+    for (const r of records) {
+      const k = keyOf(r.customerId, r.day);
+      const s = sums.get(k) ?? { num: 0, den: 0 };
+      s.num += r.num;
+      s.den += r.den;
+      sums.set(k, s);
+      all.num += r.num;
+      all.den += r.den;
+    }
+    const valueOf = (s: { num: number; den: number }): MetricValue => {
+      if (def.unit === 'count') return count(s.num);
+      if (s.den === 0) return { value: null, numerator: s.num, denominator: 0 };
+      return { value: def.unit === 'percent' ? (s.num / s.den) * 100 : s.num / s.den, numerator: s.num, denominator: s.den };
+    };
+    for (const [k, s] of sums) perGroup.set(k, valueOf(s));
+    return { perGroup, total: valueOf(all) };
+  }
+
   /** The tickets behind a figure: those whose contribution in the period has the KPI's numerator (or denominator). */
   async drill(actor: Actor, d: DrillQuery): Promise<{ items: DrillItem[]; nextCursor: string | null }> {
     validateQuery({ kpi: d.kpi, from: d.from, to: d.to, groupBy: d.groupBy });
@@ -353,7 +424,11 @@ export class MetricsService {
     const wanted = (src: KeySource, day: string) => d.key === undefined || groupBy === 'total' || groupKeyOf(groupBy, src, day, byCustomer) === d.key;
     const matched: number[] = [];
 
-    if (def.special === 'backlog' || def.special?.startsWith('age_')) {
+    if (def.direct) {
+      // The tickets the parts' and repairs' records were written against (a record without a ticket has none to list).
+      const ids = await this.directTickets(def, scope, d, groupBy, byCustomer);
+      matched.push(...[...new Set(ids)].filter((id) => id > after).sort((a, b) => a - b).slice(0, limit + 1));
+    } else if (def.special === 'backlog' || def.special?.startsWith('age_')) {
       const last = TIME_DIMS.has(groupBy) && d.key !== undefined ? bucketLastDay(groupBy as 'day', d.key, d) : d.to;
       const ends = new Map(scope.customers.map((c) => [c.id, dayStart(addDays(last, 1), c.timeZone)]));
       const rows = await repo.backlogCandidates(this.db, scope.filter, Math.min(...ends.values()), Math.max(...ends.values()));
@@ -415,6 +490,27 @@ export class MetricsService {
       })),
       nextCursor: matched.length > limit ? String(page[page.length - 1]) : null,
     };
+  }
+
+  private async directTickets(def: KpiDef, scope: Scope, d: DrillQuery, groupBy: Dimension, byCustomer: Map<number, repo.CustomerInfo>): Promise<number[]> {
+    const keyOf = (customerId: number, day: string) => groupKeyOf(groupBy, { customerId } as KeySource, day, byCustomer);
+    const wanted = (customerId: number, day: string) => d.key === undefined || groupBy === 'total' || keyOf(customerId, day) === d.key;
+    if (def.direct === 'standins_overdue') {
+      const last = TIME_DIMS.has(groupBy) && d.key !== undefined ? bucketLastDay(groupBy as 'day', d.key, d) : d.to;
+      const now = Date.now();
+      const { since, before } = instantRange(scope.customers, last, last);
+      const out: number[] = [];
+      for (const s of await standinsOut(this.db, scope.filter, since, before)) {
+        const c = byCustomer.get(s.customerId);
+        if (!c || s.ticketId === null) continue;
+        const end = dayStart(addDays(last, 1), c.timeZone);
+        const at = end <= now ? { end, date: addDays(last, 1) } : { end: now, date: localDayOf(now, c.timeZone) };
+        if (overdueAt(s, at.end, at.date) && (TIME_DIMS.has(groupBy) || wanted(s.customerId, last))) out.push(s.ticketId);
+      }
+      return out;
+    }
+    const records = await directRecords(this.db, def.direct!, scope.filter, scope.customers, d.from, d.to, Date.now());
+    return records.filter((r) => r.ticketId !== null && wanted(r.customerId, r.day) && (d.part === 'denominator' && def.unit !== 'count' ? r.den > 0 : r.num > 0)).map((r) => r.ticketId!);
   }
 
   /** Row labels in the reader's language. */
@@ -479,7 +575,7 @@ export class MetricsService {
       numerator: pick(k.numerator)!,
       denominator: pick(k.denominator),
       attribution: pick(k.attribution)!,
-      additive: !k.special,
+      additive: !k.special && !k.direct,
     }));
   }
 }

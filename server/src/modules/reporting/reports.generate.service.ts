@@ -29,8 +29,8 @@ import { buildSection, type MetricsPort } from './reports.sections.js';
  * the API (a PM generating a report) and by the scheduler job right after each period closes.
  */
 
-/** Modules the optional sections draw on that this installation has (none yet: docs/REPORTS.md). */
-export const ENABLED_MODULES: ReadonlySet<OptionalModule> = new Set();
+/** Modules the optional sections draw on that this installation has (docs/REPORTS.md): spare parts with vendor repairs, and assets (issue #13). */
+export const ENABLED_MODULES: ReadonlySet<OptionalModule> = new Set<OptionalModule>(['parts', 'assets']);
 
 /** Reports are written in Chinese (the customers' language; docs/REPORTS.md). */
 export const REPORT_LOCALE: Locale = 'zh-CN';

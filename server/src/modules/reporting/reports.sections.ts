@@ -9,6 +9,7 @@ import { formatKpi } from '../../core/reporting/format.js';
 import { kpiDef, meetsTarget, type KpiDef } from '../../core/reporting/kpis.js';
 import type { MetricsService, MetricValue } from './metrics.service.js';
 import { onTimeIssueRate } from './reports.repo.js';
+import { assetsSection, faultCis, partsVendor } from './reports.sections-cmdb.js';
 
 /**
  * The data sections of a service report: each a function of the period (its instants in the
@@ -67,7 +68,7 @@ function defsOf(codes: string[]): KpiDef[] {
   return [...new Set(codes)].map((c) => kpiDef(c)).filter((k): k is KpiDef => k !== undefined);
 }
 
-async function kpiBlock(input: SectionInput, codes: string[]): Promise<ReportBlock[]> {
+export async function kpiBlock(input: SectionInput, codes: string[]): Promise<ReportBlock[]> {
   const defs = defsOf(codes);
   if (!defs.length) return [];
   const res = await input.metrics.compute({ kpis: defs.map((k) => k.code), customerIds: [input.customerId], contractId: input.contractId, from: input.from, to: input.to, groupBy: 'total' });
@@ -86,7 +87,7 @@ async function kpiByPriority(input: SectionInput, codes: string[]): Promise<Repo
   return [{ type: 'table', title: zh(input.locale) ? '按优先级' : 'By priority', columns, rows }];
 }
 
-function localTime(ms: number | null, timeZone: string): string | null {
+export function localTime(ms: number | null, timeZone: string): string | null {
   if (ms === null) return null;
   const z = instantToZoned(Number(ms), timeZone);
   return `${z.date} ${z.time}`;
@@ -256,6 +257,7 @@ const faults: Builder = async (input) => {
   const total = sorted.reduce((s, r) => s + r.n, 0);
   if (!total) return [{ type: 'text', text: z ? '本期无故障工单。' : 'No incidents in this period.' }];
   const top = sorted.slice(0, 10);
+  const byCi = await faultCis(input);
   return [
     { type: 'text', text: z ? `本期故障工单 ${total} 件，按故障分类统计如下（前 ${top.length} 类）。` : `${total} incidents in this period; by category (top ${top.length}):` },
     { type: 'chart', title: z ? '故障分类' : 'Fault categories', chart: { kind: 'bar', categories: top.map((r) => r.key), series: [{ name: z ? '故障' : 'Incidents', data: top.map((r) => r.n) }], unit: z ? '件' : '' } },
@@ -264,6 +266,7 @@ const faults: Builder = async (input) => {
       columns: [{ key: 'category', label: z ? '分类' : 'Category' }, { key: 'n', label: z ? '数量' : 'Count', align: 'right' }, { key: 'share', label: z ? '占比' : 'Share', align: 'right' }],
       rows: top.map((r) => ({ category: r.key, n: r.n, share: `${((r.n / total) * 100).toFixed(1)}%` })),
     },
+    ...byCi,
   ];
 };
 
@@ -328,7 +331,7 @@ const satisfaction: Builder = async (input) => {
   return blocks;
 };
 
-const BUILDERS: Record<string, Builder> = { volume, sla: slaSection, major_incidents: majorIncidents, repairs, faults, quality, satisfaction };
+const BUILDERS: Record<string, Builder> = { volume, sla: slaSection, major_incidents: majorIncidents, repairs, faults, quality, satisfaction, parts_vendor: partsVendor, assets: assetsSection };
 
 /** The blocks of one data section; a section whose module is not enabled says so and nothing else. */
 export async function buildSection(section: ResolvedSection, input: SectionInput): Promise<ReportBlock[]> {

@@ -8,6 +8,7 @@ import { slaOutcome } from './labels.js';
 import { PATHS, type ChainStatement, type KnowledgeSave, type KnowledgeWeek, type PackCustomer, type PackPeriod, type PackPlan, type RepairReportEntry, type TicketLine } from './plan.js';
 import * as repo from './repo.js';
 import { priorityNames } from '../metrics.repo.js';
+import { gatherCmdb } from './cmdb.js';
 
 /** Tickets read per query while gathering (their SLA rows and ratings come with them, a query each). */
 const BATCH = 500;
@@ -104,6 +105,7 @@ export async function gatherPlan(db: Db, customer: PackCustomer, period: PackPer
   }));
   const knowledge = await knowledgeRecord(db, customer, period);
   const auditRows = await countAudit(db, customer.id, period);
+  const cmdb = await gatherCmdb(db, customer, period);
   const full = await verifyChain(db);
   return {
     customer,
@@ -116,6 +118,7 @@ export async function gatherPlan(db: Db, customer: PackCustomer, period: PackPer
     ratings,
     knowledge,
     auditRows,
+    cmdb,
     chain: await chainStatement(db, period.end, full),
     chainAtExport: { ok: full.ok, checked: full.checked, firstBadId: full.firstBadId },
   };

@@ -50,6 +50,20 @@ export function resolveEvidence(plan: PackPlan): RequirementEvidence[] {
         const updated = weeks.filter((w) => w.created + w.updated > 0).length;
         return { links: [{ text: `${PATHS.knowledge}（${weeks.length} 周中 ${updated} 周有更新，共 ${saves.length} 次）`, href: PATHS.knowledge }], any: saves.length > 0 };
       }
+      case 'assets':
+        return { links: [{ text: `${PATHS.assetRegister}（${plan.cmdb.assets} 项）`, href: PATHS.assetRegister }], any: plan.cmdb.assets > 0 };
+      case 'devices':
+        return { links: [{ text: `${PATHS.devices}（${plan.cmdb.devices} 台）`, href: PATHS.devices }], any: plan.cmdb.devices > 0 };
+      case 'verification':
+        return { links: plan.cmdb.campaigns.flatMap((k) => [{ text: `${k.pdf}（${k.name}）`, href: k.pdf }, { text: k.xlsx, href: k.xlsx }]), any: plan.cmdb.campaigns.length > 0 };
+      case 'parts': {
+        const links: EvidenceLink[] = [{ text: `${PATHS.partsRequisitions}（${plan.cmdb.slips.length} 张）`, href: PATHS.partsRequisitions }, ...plan.cmdb.slips.slice(0, REPAIR_LINKS_INLINE).map((x) => ({ text: x.file, href: x.file }))];
+        return { links, any: plan.cmdb.slips.length > 0 };
+      }
+      case 'vendor_repairs': {
+        const links: EvidenceLink[] = [{ text: `${PATHS.repairOrders}（${plan.cmdb.orders.length} 张送修单）`, href: PATHS.repairOrders }, ...plan.cmdb.orders.slice(0, REPAIR_LINKS_INLINE).map((x) => ({ text: x.file, href: x.file }))];
+        return { links, any: plan.cmdb.orders.length > 0 };
+      }
     }
   };
   return EVIDENCE_REQUIREMENTS.map((req) => {
@@ -111,6 +125,10 @@ export function renderIndexHtml(plan: PackPlan, evidence: RequirementEvidence[])
       service_reports: `${plan.serviceReports.length} 份已签发的服务报告，见 <a href="#service-reports">服务报告</a>`,
       satisfaction: `${plan.ratings.length} 条评价、${plan.tickets.filter((t) => t.kind === 'complaint').length} 件投诉，见 <a href="${PATHS.satisfaction}">${PATHS.satisfaction}</a>`,
       audit: `${plan.auditRows} 条审计记录，见 <a href="${PATHS.auditLog}">${PATHS.auditLog}</a> 与 <a href="${PATHS.chain}">${PATHS.chain}</a>`,
+      assets: `资产台账 ${plan.cmdb.assets} 项，见 <a href="${PATHS.assetRegister}">${PATHS.assetRegister}</a>；机房设备 ${plan.cmdb.devices} 台，见 <a href="${PATHS.devices}">${PATHS.devices}</a>`,
+      verification: plan.cmdb.campaigns.length ? plan.cmdb.campaigns.map((k) => `${esc(k.name)}：<a href="${esc(k.pdf)}">PDF</a>、<a href="${esc(k.xlsx)}">Excel</a>`).join('；') : '期间内无资产盘点',
+      parts: `${plan.cmdb.slips.length} 张备件领用单，见 <a href="${PATHS.partsRequisitions}">${PATHS.partsRequisitions}</a>`,
+      vendor_repairs: `${plan.cmdb.orders.length} 张设备送修单（进度报告 ${plan.cmdb.orders.reduce((n, o) => n + o.reports, 0)} 份），见 <a href="${PATHS.repairOrders}">${PATHS.repairOrders}</a>`,
       knowledge: `知识文章新增 ${plan.knowledge.saves.filter((x) => x.version === 1).length} 篇、更新 ${plan.knowledge.saves.filter((x) => x.version > 1).length} 次（${plan.knowledge.weeks.filter((w) => w.created + w.updated > 0).length}/${plan.knowledge.weeks.length} 周有更新），见 <a href="${PATHS.knowledge}">${PATHS.knowledge}</a>`,
     };
     return `<tr><td>${esc(s.zh)}</td><td>${counts[s.key] ?? esc(NOT_RECORDED_ZH)}</td></tr>`;

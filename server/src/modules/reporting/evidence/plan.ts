@@ -1,5 +1,6 @@
 import type { FontChoice } from '../../../platform/pdf/fonts.js';
 import type { SlaOutcome } from './labels.js';
+import type { CmdbEvidence } from './cmdb.js';
 
 /**
  * What one pack holds, gathered before the first byte is written (small per ticket: the index and
@@ -137,6 +138,8 @@ export interface PackPlan {
   /** The knowledge base's "updated weekly" record (R12): the period's weeks and every save counted in them. */
   knowledge: { weeks: KnowledgeWeek[]; saves: KnowledgeSave[] };
   auditRows: number;
+  /** The CMDB family's records of the period (evidence/cmdb.ts): assets, campaigns, devices, requisition slips, repair orders. */
+  cmdb: CmdbEvidence;
   chain: ChainStatement;
   /** The whole chain as verified at the export (goes to the export record and the CLI, not into the pack). */
   chainAtExport: { ok: boolean; checked: number; firstBadId: number | null };
@@ -144,6 +147,8 @@ export interface PackPlan {
 
 export interface PackOptions {
   font: FontChoice;
+  /** The provider's name as configured (the parts', repairs' and assets' documents print it); else the stored setting. */
+  config?: { providerName: string | null };
   /** Files written so far of the total (the progress bar). */
   progress?: (done: number, total: number) => void | Promise<void>;
   /** Asked every few files; true stops the pack with `PackCancelled`. */
@@ -182,6 +187,14 @@ export const PATHS = {
   repairPdf: (number: string) => `repair-reports/${safeName(number)}.pdf`,
   serviceReport: (number: string, seq: number) => `reports/${safeName(number)}-v${seq}.pdf`,
   serviceReportSigned: (number: string, seq: number) => `reports/${safeName(number)}-v${seq}-signed.pdf`,
+  assetRegister: 'assets/asset-register.xlsx',
+  campaignPdf: (id: number) => `assets/campaign-${id}.pdf`,
+  campaignXlsx: (id: number) => `assets/campaign-${id}.xlsx`,
+  devices: 'cmdb/machine-room-devices.xlsx',
+  partsRequisitions: 'parts/requisitions.xlsx',
+  partsSlip: (number: string) => `parts/${safeName(number)}.pdf`,
+  repairOrders: 'repairs/repair-orders.xlsx',
+  repairOrder: (number: string) => `repairs/${safeName(number)}.pdf`,
   repairScan: (number: string, mime: string | null) => `repair-reports/${safeName(number)}-scan.${mime === 'image/jpeg' ? 'jpg' : mime === 'image/png' ? 'png' : 'pdf'}`,
 } as const;
 

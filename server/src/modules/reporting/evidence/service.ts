@@ -71,6 +71,7 @@ export class EvidenceService {
   constructor(
     private readonly db: Db,
     private readonly font: FontChoice,
+    private readonly config: { providerName: string | null } = { providerName: null },
   ) {}
 
   // ------------------------------------------------------------ the CLI
@@ -91,7 +92,7 @@ export class EvidenceService {
   async exportToFile(who: AuditActor, customer: PackCustomer, period: PackPeriod, file: string, progress?: (done: number, total: number) => void): Promise<FileExportSummary> {
     const plan = await gatherPlan(this.db, customer, period);
     const tmp = `${file}.partial-${process.pid}`;
-    const { output, finished } = writePack(this.db, plan, { font: this.font, progress });
+    const { output, finished } = writePack(this.db, plan, { font: this.font, config: this.config, progress });
     try {
       const [, result] = await Promise.all([pipeline(output, fs.createWriteStream(tmp)), finished]);
       fs.renameSync(tmp, file);
@@ -178,6 +179,7 @@ export class EvidenceService {
       let last = 0;
       const { output, finished } = writePack(this.db, plan, {
         font: this.font,
+        config: this.config,
         progress: async (done, total) => {
           const t = Date.now();
           if (t - last < PROGRESS_EVERY_MS && done < total) return;

@@ -17,8 +17,11 @@ export async function xlsxBytes(wb: ExcelJS.Workbook, asOf: Date, zipDate: Date)
   wb.lastModifiedBy = 'Yunwei';
   wb.created = asOf;
   wb.modified = asOf;
-  const raw = Buffer.from(await wb.xlsx.writeBuffer());
-  const src = await JSZip.loadAsync(raw);
+  return repackXlsx(await JSZip.loadAsync(Buffer.from(await wb.xlsx.writeBuffer())), zipDate);
+}
+
+/** An .xlsx's parts zipped again, each dated `zipDate` (the pack's fixed date). */
+export async function repackXlsx(src: JSZip, zipDate: Date): Promise<Buffer> {
   const out = new JSZip();
   for (const name of Object.keys(src.files)) {
     const f = src.files[name];
@@ -28,7 +31,7 @@ export async function xlsxBytes(wb: ExcelJS.Workbook, asOf: Date, zipDate: Date)
   return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, platform: 'UNIX' });
 }
 
-function sheet(wb: ExcelJS.Workbook, name: string, columns: Array<{ header: string; width: number }>): ExcelJS.Worksheet {
+export function sheet(wb: ExcelJS.Workbook, name: string, columns: Array<{ header: string; width: number }>): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   ws.getRow(1).font = { bold: true };

@@ -14,6 +14,7 @@ import * as repo from './repo.js';
 import { PdfPool, pdfThreads } from './pdf-pool.js';
 import type { TicketDoc } from './ticket-pdf.js';
 import { indexWorkbook, knowledgeWorkbook, satisfactionWorkbook, ticketsWorkbook } from './workbooks.js';
+import { cmdbFileCount, cmdbFiles } from './cmdb.js';
 
 /** Tickets whose timelines are read per query while their PDFs are drawn. */
 const PDF_BATCH = 100;
@@ -26,7 +27,7 @@ export const PACK_VERSION = 1;
 /** How many files the pack will hold: the denominator of the progress bar. */
 export function fileCount(plan: PackPlan): number {
   const repairFiles = plan.repairReports.reduce((n, r) => n + (r.pdf ? 1 : 0) + (r.scan ? 1 : 0), 0);
-  return 8 + plan.tickets.length + repairFiles + plan.serviceReports.reduce((n, r) => n + 1 + (r.signedPdf ? 1 : 0), 0);
+  return 8 + cmdbFileCount(plan.cmdb) + plan.tickets.length + repairFiles + plan.serviceReports.reduce((n, r) => n + 1 + (r.signedPdf ? 1 : 0), 0);
 }
 
 /**
@@ -84,6 +85,7 @@ export function writePack(db: Db, plan: PackPlan, opts: PackOptions): { output: 
     await add(PATHS.tickets, await ticketsWorkbook(plan, asOf, zipDate), false);
     await add(PATHS.satisfaction, await satisfactionWorkbook(plan, asOf, zipDate), false);
     await add(PATHS.knowledge, await knowledgeWorkbook(plan, asOf, zipDate), false);
+    for await (const f of cmdbFiles(db, plan, opts.font, opts.config ?? { providerName: null }, asOf, zipDate)) await add(f.path, f.content, f.compress);
     await add(PATHS.auditLog, auditCsv(db, plan), true);
     await add(PATHS.chain, chainText(plan), true);
     const pool = new PdfPool(opts.font, pdfThreads(plan.tickets.length));
@@ -136,7 +138,7 @@ function manifestOf(plan: PackPlan, files: ManifestFile[]) {
     customer: { code: plan.customer.code, name: plan.customer.name, timeZone: plan.customer.timeZone },
     period: { from: plan.period.from, to: plan.period.to, start: new Date(plan.period.start).toISOString(), end: new Date(plan.period.end).toISOString() },
     asOf: new Date(plan.asOf).toISOString(),
-    counts: { tickets: plan.tickets.length, repairReports: plan.repairReports.length, serviceReports: plan.serviceReports.length, ratings: plan.ratings.length, knowledgeSaves: plan.knowledge.saves.length, auditRows: plan.auditRows },
+    counts: { tickets: plan.tickets.length, repairReports: plan.repairReports.length, serviceReports: plan.serviceReports.length, ratings: plan.ratings.length, knowledgeSaves: plan.knowledge.saves.length, auditRows: plan.auditRows, assets: plan.cmdb.assets, campaigns: plan.cmdb.campaigns.length, devices: plan.cmdb.devices, requisitionSlips: plan.cmdb.slips.length, repairOrders: plan.cmdb.orders.length },
     auditChain: { ok: plan.chain.ok, rows: plan.chain.rows, lastId: plan.chain.lastId, lastHash: plan.chain.lastHash, firstBadId: plan.chain.firstBadId, reason: plan.chain.reason },
     notRecorded: { inspections: NOT_RECORDED_ZH, changes: NOT_RECORDED_ZH, emergencies: NOT_RECORDED_ZH, drills: NOT_RECORDED_ZH },
     files,
