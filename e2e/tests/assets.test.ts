@@ -181,4 +181,35 @@ describe('a verification campaign completed on a phone, reached from an asset ta
     expect(labels.headers()['content-type']).toBe('application/pdf');
     await shot(page, 'list-desktop');
   });
+
+  test('the hospital\'s user reads the asset page and the campaign read-only on a phone; the tax office\'s user gets 404', async () => {
+    const page = await b.fresh(PHONE);
+    await page.goto(`/assets/${ci.first}`);
+    await page.waitForURL(/\/login\?next=/, { timeout: UI_TIMEOUT });
+    await page.getByTestId('login-username').fill('hospital_user');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(new RegExp(`/assets/${ci.first}$`), { timeout: UI_TIMEOUT });
+    await page.getByTestId('asset-details').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('asset-details').innerText()).toContain(`ZC-${s}-1`);
+    // Read-only: no edit, no disposal; 报修 is the portal's own report.
+    expect(await page.getByTestId('asset-edit').count()).toBe(0);
+    expect(await page.getByTestId('asset-dispose').count()).toBe(0);
+    expect(await page.getByTestId('asset-report-fault').isVisible()).toBe(true);
+    await page.goto(`/asset-campaigns/${campaignId}`);
+    await page.getByTestId('campaign-state').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId(`campaign-found-${code.first}`).count()).toBe(0);
+    await shot(page, 'customer-campaign-phone');
+    const tax = await b.fresh(PHONE);
+    await tax.goto('/login');
+    await tax.getByTestId('login-username').fill('tax_user');
+    await tax.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await tax.getByTestId('login-submit').click();
+    await tax.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: UI_TIMEOUT });
+    await tax.goto(`/assets/${ci.first}`);
+    await tax.getByTestId('page-404').waitFor({ timeout: UI_TIMEOUT });
+    expect(await tax.getByText(`ZC-${s}-1`).count()).toBe(0);
+    const api404 = await tax.request.get(`/api/v1/asset-campaigns/${campaignId}`);
+    expect(api404.status()).toBe(404);
+  });
 });

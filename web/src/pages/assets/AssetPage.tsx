@@ -9,6 +9,7 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { useCan, useCurrentUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { NotFoundPage } from '../../components/StatusPages';
 import { ASSETS, CAMPAIGNS, DISPOSALS, WARRANTY_COLOR, disposalKey, fileUrl, resultKey, warrantyKey, type AssetPageData, type AssetRecord, type HistoryEntry } from './api';
 import { CheckModal, type CheckTarget } from './CheckModal';
 import './assets.css';
@@ -33,7 +34,7 @@ export default function AssetPage() {
   const [fault, setFault] = useState(false);
   const [check, setCheck] = useState<{ campaignId: number; target: CheckTarget; initial: 'missing' } | null>(null);
 
-  if (q.isError) return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
+  if (q.isError) return isApiError(q.error) && q.error.status === 404 ? <NotFoundPage /> : <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   if (!q.data) return <Card loading />;
   const { ci, asset, campaigns } = q.data;
   const write = can('cmdb.write');

@@ -3,11 +3,12 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Flex, Popconfirm, Progress, Segmented, Space, Tag, Typography, type ButtonProps } from 'antd';
 import { AuditOutlined, CheckOutlined, FileExcelOutlined, FilePdfOutlined, QrcodeOutlined } from '@ant-design/icons';
-import { api, fetchAll } from '../../api/client';
+import { api, fetchAll, isApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { useCan } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { NotFoundPage } from '../../components/StatusPages';
 import { CAMPAIGNS, RESULT_COLOR, STATE_COLOR, fileUrl, resultKey, stateKey, type Campaign, type CampaignItem } from './api';
 import { CheckModal, type CheckTarget } from './CheckModal';
 import './assets.css';
@@ -39,7 +40,7 @@ export default function CampaignPage() {
   const [busy, setBusy] = useState<number | null>(null);
   const shown = useMemo(() => (items.data ?? []).filter((i) => (filter === 'all' ? true : filter === 'pending' ? i.result === 'pending' : DIFFERENCES.has(i.result))), [items.data, filter]);
 
-  if (campaign.isError) return <ErrorAlert error={campaign.error} onRetry={() => campaign.refetch()} />;
+  if (campaign.isError) return isApiError(campaign.error) && campaign.error.status === 404 ? <NotFoundPage /> : <ErrorAlert error={campaign.error} onRetry={() => campaign.refetch()} />;
   if (!campaign.data) return <Card loading />;
   const c = campaign.data;
   const working = c.state === 'open' || c.state === 'review';

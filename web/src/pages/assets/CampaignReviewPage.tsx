@@ -2,11 +2,12 @@ import { useParams, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Flex, Image, Space, Tag, Typography } from 'antd';
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
-import { api } from '../../api/client';
+import { api, isApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { useCan } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { NotFoundPage } from '../../components/StatusPages';
 import { CAMPAIGNS, RESULT_COLOR, fileUrl, resultKey, type CampaignItem } from './api';
 import { useCampaign } from './CampaignPage';
 
@@ -21,7 +22,7 @@ export default function CampaignReviewPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const { campaign, items } = useCampaign(id);
-  if (campaign.isError) return <ErrorAlert error={campaign.error} onRetry={() => campaign.refetch()} />;
+  if (campaign.isError) return isApiError(campaign.error) && campaign.error.status === 404 ? <NotFoundPage /> : <ErrorAlert error={campaign.error} onRetry={() => campaign.refetch()} />;
   if (!campaign.data || !items.data) return <Card loading />;
   const c = campaign.data;
   const diffs = items.data.filter((i) => i.result !== 'pending' && i.result !== 'found');
