@@ -35,7 +35,10 @@ export default function CampaignPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const { campaign, items } = useCampaign(id);
-  const [filter, setFilter] = useState<Filter>('pending');
+  // Pending first while the campaign is worked; everything once it is closed or cancelled.
+  const [chosen, setFilter] = useState<Filter | null>(null);
+  const working0 = campaign.data?.state === 'open' || campaign.data?.state === 'review';
+  const filter: Filter = chosen ?? (campaign.data && !working0 ? 'all' : 'pending');
   const [check, setCheck] = useState<{ target: CheckTarget; initial: 'missing' } | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const shown = useMemo(() => (items.data ?? []).filter((i) => (filter === 'all' ? true : filter === 'pending' ? i.result === 'pending' : DIFFERENCES.has(i.result))), [items.data, filter]);
