@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router';
-import { BookOutlined } from '@ant-design/icons';
+import { BookOutlined, DeploymentUnitOutlined } from '@ant-design/icons';
 import { Flex, Layout, Spin, Typography } from 'antd';
 import { useCan, useCurrentUser } from '../auth/session';
 import { useI18n } from '../i18n';
@@ -23,6 +23,11 @@ export function PortalLayout() {
           <Typography.Text strong ellipsis style={{ flex: 1, minWidth: 0 }} data-testid="portal-customer-name">
             {me.customerName ?? t('portal.title')}
           </Typography.Text>
+          {can('cmdb.read') && (
+            <Link to="/portal/cis" data-testid="portal-cis-link" title={t('cmdb.portal.link')}>
+              <DeploymentUnitOutlined /> {!mobile && t('cmdb.portal.link')}
+            </Link>
+          )}
           {can('knowledge.read') && (
             <Link to="/portal/knowledge" data-testid="portal-kb-link" title={t('kb.portal.link')}>
               <BookOutlined /> {!mobile && t('kb.portal.link')}

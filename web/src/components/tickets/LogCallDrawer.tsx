@@ -13,6 +13,7 @@ import { useIsMobile } from '../useIsMobile';
 import { DEFAULT_MATRIX, PriorityTag, TICKETS, shortAxis, typingIn, useAxisName } from './ticketShared';
 import { RemoteSelect } from '../RemoteSelect';
 import { KnowledgeSuggestions } from '../../pages/knowledge/KnowledgeSuggestions';
+import { CallCiField } from '../../pages/cmdb/TicketCisPanel';
 
 interface CallValues {
   contactId?: Id;
@@ -28,6 +29,8 @@ interface CallValues {
   urgency: string;
   reportedAt: Dayjs;
   channel: TicketChannel;
+  /** Affected configuration items of the customer (CMDB). */
+  ciIds?: Id[];
 }
 
 const CHANNELS: TicketChannel[] = ['phone', 'email', 'onsite', 'monitoring'];
@@ -285,6 +288,7 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
         reportedAt: v.reportedAt.format(),
         siteId: v.siteId ?? null,
         channel: v.channel,
+        ciIds: v.ciIds?.length ? v.ciIds : undefined,
       });
       void qc.invalidateQueries({ queryKey: [TICKETS] });
       qc.setQueryData([TICKETS, 'one', created.id], created);
@@ -533,6 +537,7 @@ export function LogCallDrawer({ open, onClose }: { open: boolean; onClose: () =>
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} placeholder={t('tickets.call.descriptionPlaceholder')} data-testid="call-description" />
         </Form.Item>
         {can('knowledge.read') && <KnowledgeSuggestions text={`${callTitle ?? ''} ${callDescription ?? ''}`} customerId={customerId} chosen={solution} onChoose={setSolution} />}
+        <CallCiField customerId={customerId} />
         <Row gutter={12}>
           <Col xs={24} sm={12}>
             <Form.Item name="impact" label={t('tickets.impact')}>

@@ -155,31 +155,50 @@ export default function CiListPage({ portal = false }: { portal?: boolean }) {
         loading={list.isPending}
         dataSource={list.items}
         pagination={false}
-        scroll={{ x: 960 }}
+        scroll={mobile ? undefined : { x: 960 }}
         locale={{ emptyText: filtered ? t('cmdb.emptyFiltered') : t(portal ? 'cmdb.portal.empty' : 'cmdb.empty') }}
         onRow={(r) => ({ onClick: () => navigate(ciPath(r.id, portal)), style: { cursor: 'pointer' }, 'data-testid': `ci-row-${r.code}` }) as React.HTMLAttributes<HTMLElement>}
-        columns={[
-          {
-            title: t('cmdb.col.ci'),
-            key: 'ci',
-            fixed: mobile ? undefined : 'left',
-            width: 260,
-            render: (_, r) => (
-              <div>
-                <Typography.Text strong>{r.code}</Typography.Text>
-                <div>{r.name}</div>
-              </div>
-            ),
-          },
-          { title: t('cmdb.col.type'), dataIndex: 'typeName', width: 110 },
-          { title: t('cmdb.col.status'), dataIndex: 'status', width: 90, render: (s: CiSummary['status']) => <CiStatusTag status={s} /> },
-          { title: t('cmdb.col.criticality'), dataIndex: 'criticality', width: 90, render: (c: number) => <CriticalityTag value={c} /> },
-          { title: t('cmdb.col.ip'), dataIndex: 'ip', width: 140, render: (x: string | null) => x ?? '—' },
-          ...(staff && !portal ? [{ title: t('cmdb.col.customer'), dataIndex: 'customerName', width: 150 }] : []),
-          { title: t('cmdb.col.site'), dataIndex: 'siteName', width: 130, render: (x: string | null) => x ?? '—' },
-          { title: t('cmdb.col.model'), key: 'model', width: 170, render: (_, r) => [r.brand, r.model].filter(Boolean).join(' ') || '—' },
-          { title: t('cmdb.col.owner'), dataIndex: 'ownerName', width: 100, render: (x: string | null) => x ?? '—' },
-        ]}
+        columns={
+          mobile
+            ? [
+                {
+                  title: t('cmdb.col.ci'),
+                  key: 'ci',
+                  render: (_, r) => (
+                    <div>
+                      <Typography.Text strong>{r.code}</Typography.Text>
+                      <div>{r.name}</div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {[r.typeName, r.ip, r.siteName].filter(Boolean).join(' · ')}
+                      </Typography.Text>
+                    </div>
+                  ),
+                },
+                { title: t('cmdb.col.status'), dataIndex: 'status', width: 76, render: (s: CiSummary['status']) => <CiStatusTag status={s} /> },
+              ]
+            : [
+              {
+                title: t('cmdb.col.ci'),
+                key: 'ci',
+                fixed: 'left',
+                width: 260,
+                render: (_, r) => (
+                  <div>
+                    <Typography.Text strong>{r.code}</Typography.Text>
+                    <div>{r.name}</div>
+                  </div>
+                ),
+              },
+              { title: t('cmdb.col.type'), dataIndex: 'typeName', width: 110 },
+              { title: t('cmdb.col.status'), dataIndex: 'status', width: 90, render: (s: CiSummary['status']) => <CiStatusTag status={s} /> },
+              { title: t('cmdb.col.criticality'), dataIndex: 'criticality', width: 90, render: (c: number) => <CriticalityTag value={c} /> },
+              { title: t('cmdb.col.ip'), dataIndex: 'ip', width: 140, render: (x: string | null) => x ?? '—' },
+              ...(staff && !portal ? [{ title: t('cmdb.col.customer'), dataIndex: 'customerName', width: 150 }] : []),
+              { title: t('cmdb.col.site'), dataIndex: 'siteName', width: 130, render: (x: string | null) => x ?? '—' },
+              { title: t('cmdb.col.model'), key: 'model', width: 170, render: (_, r) => [r.brand, r.model].filter(Boolean).join(' ') || '—' },
+              { title: t('cmdb.col.owner'), dataIndex: 'ownerName', width: 100, render: (x: string | null) => x ?? '—' },
+              ]
+        }
       />
       <LoadMore list={list} testid="cmdb" />
       {canWrite && <CiEditDrawer open={creating} onClose={() => setCreating(false)} initialCustomerId={customerId} onSaved={(ci) => navigate(ciPath(ci.id))} />}

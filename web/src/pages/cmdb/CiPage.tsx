@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Flex, Input, Modal, Result, Spin, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Flex, Input, Result, Spin, Tabs, Tag, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, StopOutlined } from '@ant-design/icons';
 import { api, isApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
@@ -116,7 +116,7 @@ export default function CiPage({ portal = false }: { portal?: boolean }) {
         } catch (e) {
           if (isApiError(e) && e.status === 409) {
             // still named by tickets, relationships, assets…: the server says what; retire instead
-            Modal.warning({
+            modal.warning({
               title: t('cmdb.delete.refused'),
               content: <span data-testid="ci-delete-refused">{errorText(e)}</span>,
               okText: ci.status === 'retired' ? t('common.close') : t('cmdb.delete.retireInstead'),

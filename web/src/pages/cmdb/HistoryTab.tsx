@@ -1,18 +1,31 @@
+import { useMemo } from 'react';
 import { Flex, Table, Tag, Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import { useI18n, type MessageKey } from '../../i18n';
 import { LoadMore, useKeysetList } from '../../components/KeysetList';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useIsMobile } from '../../components/useIsMobile';
+import { useNames } from '../../components/RemoteSelect';
+import { useCan } from '../../auth/session';
+import { useCustomerSites } from './CiListPage';
 import { CIS, RELATION_TYPES, attrLabel, criticalityKey, relationKey, statusKey, type AttributeDef, type Ci, type CiStatus, type HistoryItem, type RelationType } from './api';
 
 const ACTION_COLOR: Record<string, string> = { created: 'green', updated: 'blue', retired: 'default', related: 'purple', unrelated: 'magenta', asset: 'gold', verified: 'cyan' };
 
-/** A value of a history row as people read it. */
-function useShow() {
+/** A value of a history row as people read it (sites and users by name). */
+function useShow(ci: Ci, rows: HistoryItem[]) {
   const { t, fmtNumber } = useI18n();
+  const sites = useCustomerSites(ci.customerId);
+  const owners = useMemo(
+    () => rows.flatMap((h) => (Array.isArray(h.changes.ownerId) ? (h.changes.ownerId as unknown[]) : [])).filter((x): x is number => typeof x === 'number'),
+    [rows],
+  );
+  const can = useCan();
+  const users = useNames('users', owners, can('users.read'));
   return (field: string, v: unknown): string => {
     if (v === null || v === undefined || v === '') return '—';
+    if (field === 'siteId' && typeof v === 'number') return sites.data?.find((x) => x.id === v)?.name ?? `#${v}`;
+    if (field === 'ownerId' && typeof v === 'number') return users.name(v);
     if (field === 'status' && typeof v === 'string') {
       const s = t(statusKey(v as CiStatus));
       return s.startsWith('cmdb.') ? v : s;
@@ -34,8 +47,8 @@ function isPair(v: unknown): v is [unknown, unknown] {
 export function HistoryTab({ ci, defs }: { ci: Ci; defs: AttributeDef[] }) {
   const { t, locale, fmtDateTime } = useI18n();
   const mobile = useIsMobile();
-  const show = useShow();
   const list = useKeysetList<HistoryItem>(`${CIS}/${ci.id}/history`, {}, { limit: 50 });
+  const show = useShow(ci, list.items);
 
   const fieldName = (f: string) => {
     if (f.startsWith('attributes.')) {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, Empty, Flex, Row, Segmented, Select, Spin, Table, Tag, Typography } from 'antd';
@@ -30,8 +30,34 @@ const TYPE_HEX: Record<string, string> = {
 };
 const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
 const SIZE: Record<number, number> = { 1: 34, 2: 30, 3: 26, 4: 22 };
+/** The graph's margins, the legend's band below it and the height of a row, in pixels. */
+const PAD = 28;
+const LEGEND = 44;
+const ROW = 84;
+/** Text for the tooltip's HTML (CI names are typed by people). */
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** A name as a node's second label line: short, and without the braces of ECharts' rich text. */
+const short = (s: string) => {
+  const plain = s.replace(/[{}|]/g, '');
+  return plain.length > 16 ? `${plain.slice(0, 15)}…` : plain;
+};
 
 type ColorBy = 'type' | 'status';
+
+/** A box's width in pixels, followed as it resizes. */
+function useWidth(): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(Math.round(el.clientWidth)));
+    ro.observe(el);
+    setWidth(Math.round(el.clientWidth));
+    return () => ro.disconnect();
+  });
+  return [ref, width];
+}
 
 /** Which side of the root a node is drawn on: affected (up) to the right, relied on (down) to the left. */
 function side(n: ImpactNode): 1 | -1 {
@@ -43,10 +69,10 @@ function side(n: ImpactNode): 1 | -1 {
  * what it relies on to the left — nodes coloured by type or status, the CI itself large with a
  * gold ring, edges as arrows source → target labelled with their type. A click on a node opens it.
  */
-function useGraphOption(data: Impact | undefined, colorBy: ColorBy, mobile: boolean) {
+function useGraphOption(data: Impact | undefined, colorBy: ColorBy, mobile: boolean, width: number, height: number) {
   const { t } = useI18n();
   return useMemo(() => {
-    if (!data) return null;
+    if (!data || width <= 0) return null;
     const cats: string[] = [];
     const colors: string[] = [];
     const catOf = (n: ImpactNode) => {
@@ -58,19 +84,39 @@ function useGraphOption(data: Impact | undefined, colorBy: ColorBy, mobile: bool
       }
       return i;
     };
-    // columns by signed depth, each sorted by type then code, centred vertically
+    // Positions in the chart's own pixels: columns by signed depth spread across the width, each
+    // column's CIs (by type, then code) centred vertically. Two invisible anchors at the corners
+    // make the graph's view box the chart's box, so nothing is stretched.
     const columns = new Map<number, ImpactNode[]>();
     for (const n of data.nodes) {
       const col = n.id === data.root ? 0 : side(n) * n.depth;
       columns.set(col, [...(columns.get(col) ?? []), n]);
     }
+    // Desktop: depth runs left → right (what it relies on, the CI, what is affected); a phone's
+    // narrow screen turns it top → bottom (affected above, relied on below).
+    const viewW = width - 2 * PAD;
+    const viewH = height - PAD - LEGEND;
+    const vertical = mobile;
+    const along = vertical ? viewH : viewW;
+    const across = vertical ? viewW : viewH;
+    const keys = [...columns.keys()].sort((a, b) => (vertical ? b - a : a - b));
+    const margin = vertical ? 24 : Math.min(110, viewW / 4);
+    const step = keys.length > 1 ? (along - 2 * margin) / (keys.length - 1) : 0;
     const pos = new Map<number, [number, number]>();
-    const dx = mobile ? 160 : 240;
-    const dy = 56;
-    for (const [col, list] of columns) {
+    keys.forEach((col, ci) => {
+      const list = columns.get(col)!;
       list.sort((a, b) => a.typeCode.localeCompare(b.typeCode) || a.code.localeCompare(b.code));
-      list.forEach((n, i) => pos.set(n.id, [col * dx, (i - (list.length - 1) / 2) * dy]));
-    }
+      const gap = Math.min(vertical ? 96 : ROW, across / list.length);
+      const main = keys.length > 1 ? margin + ci * step : along / 2;
+      list.forEach((n, i) => {
+        const cross = across / 2 + (i - (list.length - 1) / 2) * gap;
+        pos.set(n.id, vertical ? [cross, main] : [main, cross]);
+      });
+    });
+    const anchors = [
+      [0, 0],
+      [viewW, viewH],
+    ].map(([x, y], i) => ({ id: `__anchor${i}`, name: '', x, y, symbolSize: 0, silent: true, label: { show: false }, tooltip: { show: false }, itemStyle: { opacity: 0 } }));
     const many = data.nodes.length > 150;
     const nodes = data.nodes.map((n) => {
       const root = n.id === data.root;
@@ -87,8 +133,8 @@ function useGraphOption(data: Impact | undefined, colorBy: ColorBy, mobile: bool
         itemStyle: root ? { borderColor: '#fadb14', borderWidth: 5, shadowBlur: 12, shadowColor: 'rgba(250,173,20,0.6)' } : n.openTickets > 0 ? { borderColor: '#cf1322', borderWidth: 2 } : undefined,
         label: {
           show: root || !many,
-          position: root ? 'bottom' : side(n) > 0 ? 'right' : 'left',
-          formatter: `{b|${n.code}}\n${n.name.length > 16 ? `${n.name.slice(0, 15)}…` : n.name}`,
+          position: 'bottom',
+          formatter: mobile ? `{b|${n.code}}` : `{b|${n.code}}\n${short(n.name)}`,
           rich: { b: { fontWeight: 'bold' } },
           fontSize: 11,
         },
@@ -102,11 +148,11 @@ function useGraphOption(data: Impact | undefined, colorBy: ColorBy, mobile: bool
         formatter: (p: { dataType?: string; data?: { node?: ImpactNode; value?: string; source?: string; target?: string } }) => {
           if (p.dataType === 'node' && p.data?.node) {
             const n = p.data.node;
-            return [`<b>${n.code}</b> ${n.name}`, `${n.typeName} · ${t(statusKey(n.status))}`, n.depth ? t('cmdb.impact.depthN', { n: n.depth }) : t('cmdb.impact.self'), n.openTickets ? t('cmdb.impact.openN', { n: n.openTickets }) : ''].filter(Boolean).join('<br/>');
+            return [`<b>${esc(n.code)}</b> ${esc(n.name)}`, `${esc(n.typeName)} · ${t(statusKey(n.status))}`, n.depth ? t('cmdb.impact.depthN', { n: n.depth }) : t('cmdb.impact.self'), n.openTickets ? t('cmdb.impact.openN', { n: n.openTickets }) : ''].filter(Boolean).join('<br/>');
           }
           if (p.dataType === 'edge' && p.data) {
             const code = (id?: string) => data.nodes.find((x) => String(x.id) === id)?.code ?? '';
-            return `${code(p.data.source)} ${p.data.value ?? ''} ${code(p.data.target)}`;
+            return esc(`${code(p.data.source)} ${p.data.value ?? ''} ${code(p.data.target)}`);
           }
           return '';
         },
@@ -119,20 +165,20 @@ function useGraphOption(data: Impact | undefined, colorBy: ColorBy, mobile: bool
           roam: true,
           draggable: true,
           categories: cats.map((name) => ({ name })),
-          data: nodes,
+          data: [...nodes, ...anchors],
           links,
           edgeSymbol: ['none', 'arrow'],
           edgeSymbolSize: 8,
           lineStyle: { color: '#8c8c8c', width: 1.2, curveness: 0.08, opacity: 0.8 },
           emphasis: { focus: 'adjacency', lineStyle: { width: 2.5 }, edgeLabel: { show: true, formatter: '{c}', fontSize: 11 } },
-          top: 24,
-          bottom: 48,
-          left: mobile ? 40 : 120,
-          right: mobile ? 40 : 160,
+          top: PAD,
+          bottom: LEGEND,
+          left: PAD,
+          right: PAD,
         },
       ],
     } as Record<string, unknown>;
-  }, [data, colorBy, mobile, t]);
+  }, [data, colorBy, mobile, width, height, t]);
 }
 
 /**
@@ -153,15 +199,17 @@ export function ImpactTab({ ci, portal }: { ci: Ci; portal?: boolean }) {
     placeholderData: keepPreviousData,
   });
   const data = impact.data;
-  const option = useGraphOption(data, colorBy, mobile);
   const ticketPath = (id: number) => (portal ? `/portal/tickets/${id}` : `/tickets/${id}`);
   const others = useMemo(() => (data?.nodes ?? []).filter((n) => n.id !== data?.root), [data]);
-  /** The most CIs in one column of the graph, for its height. */
-  const tallest = useMemo(() => {
+  /** The most CIs in one column of the graph and how many columns, for its height. */
+  const [tallest, columns] = useMemo(() => {
     const counts = new Map<number, number>();
     for (const n of others) counts.set(side(n) * n.depth, (counts.get(side(n) * n.depth) ?? 0) + 1);
-    return Math.max(1, ...counts.values());
+    return [Math.max(1, ...counts.values()), counts.size + 1];
   }, [others]);
+  const height = mobile ? Math.min(900, Math.max(320, PAD + LEGEND + 100 * columns)) : Math.min(680, Math.max(360, PAD + LEGEND + ROW * tallest));
+  const [box, width] = useWidth();
+  const option = useGraphOption(data, colorBy, mobile, width, height);
 
   return (
     <div data-testid="ci-impact">
@@ -207,16 +255,20 @@ export function ImpactTab({ ci, portal }: { ci: Ci; portal?: boolean }) {
       {data && others.length === 0 ? (
         <Empty description={t(`cmdb.impact.none.${direction}` as MessageKey)} data-testid="impact-empty" />
       ) : (
-        option && (
-          <div className="yw-impact-graph" data-testid="impact-graph" data-nodes={(data?.nodes ?? []).map((n) => n.code).join(' ')}>
-            <EChart
-              option={option}
-              style={{ height: mobile ? 380 : Math.min(640, Math.max(380, 90 + 56 * tallest)) }}
-              onClick={(p) => {
-                const d = p.data as { ciId?: number } | undefined;
-                if ((p as { dataType?: string }).dataType === 'node' && d?.ciId && d.ciId !== ci.id) navigate(ciPath(d.ciId, portal));
-              }}
-            />
+        data && (
+          <div className="yw-impact-graph" data-testid="impact-graph" data-nodes={data.nodes.map((n) => n.code).join(' ')}>
+            <div ref={box} style={{ height }}>
+              {option && (
+                <EChart
+                  option={option}
+                  style={{ height }}
+                  onClick={(p) => {
+                    const d = p.data as { ciId?: number } | undefined;
+                    if ((p as { dataType?: string }).dataType === 'node' && d?.ciId && d.ciId !== ci.id) navigate(ciPath(d.ciId, portal));
+                  }}
+                />
+              )}
+            </div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t('cmdb.impact.graphHint')}
             </Typography.Text>
@@ -234,7 +286,7 @@ export function ImpactTab({ ci, portal }: { ci: Ci; portal?: boolean }) {
                   {data.services.map((s) => (
                     <Flex key={s.id} justify="space-between" align="center" gap={8} data-testid={`impact-service-${s.code}`}>
                       <Link to={ciPath(s.id, portal)}>
-                        <Typography.Text strong>{s.code}</Typography.Text> {s.name}
+                        <b>{s.code}</b> {s.name}
                       </Link>
                       <span>
                         <CriticalityTag value={s.criticality} />
@@ -294,7 +346,7 @@ export function ImpactTab({ ci, portal }: { ci: Ci; portal?: boolean }) {
                     key: 'ci',
                     render: (_, n) => (
                       <Link to={ciPath(n.id, portal)}>
-                        <Typography.Text strong>{n.code}</Typography.Text> {n.name}
+                        <b>{n.code}</b> {n.name}
                       </Link>
                     ),
                   },

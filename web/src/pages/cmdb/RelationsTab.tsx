@@ -139,7 +139,7 @@ export function RelationsTab({ ci, portal, canWrite }: { ci: Ci; portal?: boolea
             render: (_, r) => (
               <div>
                 <Link to={ciPath(r.other.id, portal)} data-testid="ci-rel-link">
-                  <Typography.Text strong>{r.other.code}</Typography.Text> {r.other.name}
+                  <b>{r.other.code}</b> {r.other.name}
                 </Link>
                 <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
                   {r.other.typeName}

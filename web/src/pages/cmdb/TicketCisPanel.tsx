@@ -82,7 +82,7 @@ export function TicketCisPanel({ ticket }: { ticket: Ticket }) {
               <div style={{ minWidth: 0 }}>
                 {can('cmdb.read') ? (
                   <Link to={`/cmdb/${c.id}`} data-testid="ticket-ci-link">
-                    <Typography.Text strong>{c.code}</Typography.Text> {c.name}
+                    <b>{c.code}</b> {c.name}
                   </Link>
                 ) : (
                   <span>

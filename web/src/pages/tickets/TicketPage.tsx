@@ -20,6 +20,7 @@ import { KindTag, PriorityTag, StateTag, attachmentUrl, fmtSize, shortAxis, tick
 import { TicketKnowledgePanel } from '../knowledge/TicketKnowledgePanel';
 import { TicketPartsPanel } from '../parts/TicketPartsPanel';
 import { TicketRepairPanel } from '../repairs/TicketRepairPanel';
+import { TicketCisPanel } from '../cmdb/TicketCisPanel';
 
 /** tel: links dial the digits (and a leading +). */
 export function telHref(phone: string): string {
@@ -319,6 +320,7 @@ function SidePanel({ ticket, open, onChanged }: { ticket: Ticket; open: boolean;
           <FileProtectOutlined /> {t('tickets.repairReport')}
         </Link>
       </Card>
+      <TicketCisPanel ticket={ticket} />
       {ticket.ola && ticket.ola.length > 0 && <OlaCard ticket={ticket} />}
       <LinksCard ticket={ticket} open={open} onChanged={onChanged} />
       <Card size="small" title={t('tickets.attachments')} data-testid="ticket-attachments">
