@@ -143,7 +143,7 @@ export class CiTypeService {
 
 /**
  * Adds the built-in types an installation lacks (by code), after every migrate. A type an
- * administrator edited is never overwritten; one he deleted... cannot be (types are disabled).
+ * administrator edited is never overwritten (types are never deleted, only disabled).
  */
 export async function seedBuiltinTypes(db: Db): Promise<void> {
   const have = new Set((await repo.listTypes(db)).map((t) => t.code));
