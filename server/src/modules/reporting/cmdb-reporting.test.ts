@@ -196,7 +196,7 @@ describeDb('the CMDB family in reports, KPIs and the evidence pack', (kind) => {
     expect(section).toMatchObject({ hidden: false, unavailable: false, title: '备件与厂商维修' });
     type Block = { type: string; text?: string; title?: string; rows?: Array<Record<string, unknown>>; items?: Array<{ code: string; text: string; ok: boolean | null }> };
     const blocks = section.blocks as Block[];
-    expect(blocks[0].text).toBe('本期开具备件领用单 2 张，领用备件 4 件；备机借出 3 台、归还 1 台，期末逾期未还 1 台。本期送修设备 3 台，返回 2 台（按目标日返回 1 台），验收 1 台；期末仍在厂商处 1 台。');
+    expect(blocks[0].text).toBe('本期开具备件领用单 2 张，领用备件 4 件；备机借出 3 台、归还 1 台，期末逾期未还 1 台。本期送修设备 3 台，返回 2 台（按目标日返回 1 台），验收 1 台；期末仍在厂商处 1 台。进度报告应报 3 次，按时 2 次。');
     const kpis = blocks.find((b) => b.type === 'kpis')!.items!;
     expect(Object.fromEntries(kpis.map((k) => [k.code, k.text]))).toEqual({
       'parts.requisitions': '2',

@@ -155,13 +155,15 @@ export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
   const backOnTime = backInPeriod.filter((o) => onTime(o) === true).length;
   // Away at the period's end (or now): sent before it and not back by then.
   const away = orders.filter((o) => o.state !== 'cancelled' && o.state !== 'accepted' && (backAt(o) === null || Number(backAt(o)) >= endAt));
+  // The progress reports that fell due in the period and those written in time: the KPI's own numerator and denominator.
+  const due = (await input.metrics.compute({ kpis: ['vendor.reports.ontime_rate'], customerIds: [input.customerId], contractId: input.contractId, from: input.from, to: input.to, groupBy: 'total' })).totals['vendor.reports.ontime_rate'];
 
   const blocks: ReportBlock[] = [
     {
       type: 'text',
       text: z
-        ? `本期开具备件领用单 ${slips.size} 张，领用备件 ${partsTotal} 件；备机借出 ${lent} 台、归还 ${returned} 台，期末逾期未还 ${overdue.length} 台。本期送修设备 ${sent} 台，返回 ${back} 台（按目标日返回 ${backOnTime} 台），验收 ${accepted} 台；期末仍在厂商处 ${away.length} 台。`
-        : `${slips.size} requisition slips (${partsTotal} parts) this period; ${lent} stand-ins lent, ${returned} returned, ${overdue.length} overdue at the end. ${sent} devices sent for repair, ${back} back (${backOnTime} by the target), ${accepted} accepted; ${away.length} still with the vendor at the end.`,
+        ? `本期开具备件领用单 ${slips.size} 张，领用备件 ${partsTotal} 件；备机借出 ${lent} 台、归还 ${returned} 台，期末逾期未还 ${overdue.length} 台。本期送修设备 ${sent} 台，返回 ${back} 台（按目标日返回 ${backOnTime} 台），验收 ${accepted} 台；期末仍在厂商处 ${away.length} 台。进度报告应报 ${due?.denominator ?? 0} 次，按时 ${due?.numerator ?? 0} 次。`
+        : `${slips.size} requisition slips (${partsTotal} parts) this period; ${lent} stand-ins lent, ${returned} returned, ${overdue.length} overdue at the end. ${sent} devices sent for repair, ${back} back (${backOnTime} by the target), ${accepted} accepted; ${away.length} still with the vendor at the end. ${due?.denominator ?? 0} progress reports fell due, ${due?.numerator ?? 0} written on time.`,
     },
     ...(await kpiBlock(input, PARTS_VENDOR_KPIS)),
   ];
