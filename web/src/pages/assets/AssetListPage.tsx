@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Button, Card, Dropdown, Flex, Select, Space, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { Button, Card, DatePicker, Dropdown, Flex, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { useCurrentUser } from '../../auth/session';
@@ -9,7 +10,7 @@ import { RemoteSelect } from '../../components/RemoteSelect';
 import { LoadMore, SearchBox, useKeysetList, useUrlFilters } from '../../components/KeysetList';
 import { ASSETS, WARRANTY_COLOR, disposalKey, fileUrl, warrantyKey, type AssetListItem, type WarrantyStatus } from './api';
 
-const KEYS = ['q', 'customerId', 'warranty', 'disposed'] as const;
+const KEYS = ['q', 'customerId', 'warranty', 'warrantyBefore', 'disposed'] as const;
 const WARRANTIES: WarrantyStatus[] = ['expiring', 'expired', 'valid', 'none'];
 
 /** 资产台账: assets in scope with filters, warranty status, and tags printed for the selection or the filter. */
@@ -20,8 +21,8 @@ export default function AssetListPage() {
   const filters = useUrlFilters(KEYS);
   const v = filters.values;
   const query = useMemo(
-    () => ({ q: v.q || undefined, customerId: v.customerId || undefined, warranty: v.warranty || undefined, disposed: v.disposed || undefined }),
-    [v.q, v.customerId, v.warranty, v.disposed],
+    () => ({ q: v.q || undefined, customerId: v.customerId || undefined, warranty: v.warranty || undefined, warrantyBefore: v.warrantyBefore || undefined, disposed: v.disposed || undefined }),
+    [v.q, v.customerId, v.warranty, v.warrantyBefore, v.disposed],
   );
   const list = useKeysetList<AssetListItem>(ASSETS, query, { limit: 50 });
   const [selected, setSelected] = useState<number[]>([]);
@@ -65,6 +66,13 @@ export default function AssetListPage() {
             <RemoteSelect resource="customers" value={v.customerId ? Number(v.customerId) : undefined} onChange={(id) => filters.set({ customerId: id ? String(id) : null })} placeholder={t('assets.filter.customer')} style={{ width: 220 }} testid="assets-filter-customer" />
           )}
           <Select allowClear placeholder={t('assets.filter.warranty')} value={v.warranty || undefined} onChange={(warranty) => filters.set({ warranty })} options={WARRANTIES.map((w) => ({ value: w, label: t(warrantyKey(w)) }))} style={{ width: 140 }} data-testid="assets-filter-warranty" />
+          <DatePicker
+            placeholder={t('assets.filter.warrantyBefore')}
+            value={v.warrantyBefore ? dayjs(v.warrantyBefore) : null}
+            onChange={(d) => filters.set({ warrantyBefore: d ? d.format('YYYY-MM-DD') : null })}
+            style={{ width: 170 }}
+            data-testid="assets-filter-warranty-before"
+          />
           <Select
             allowClear
             placeholder={t('assets.filter.disposed')}
