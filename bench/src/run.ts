@@ -160,6 +160,9 @@ for (const d of databases) {
   if (run.generate) {
     run.api = step(`API benchmarks on ${d.kind}`, 'api.bench.ts', [...dbArgs, '--runs', String(runs), '--per-run', String(perRun)]) ?? undefined;
     run.profile = step(`profiles on ${d.kind}`, 'api.bench.ts', [...dbArgs, '--profile', String(smoke ? 20 : 200)]) ?? undefined;
+    // The CMDB (issue #13) at smoke size: 3,000 CIs added to the data set, then its search, impact,
+    // CI page and a 200-row import through the API. Full-size figures: the kept section "CMDB" (bench/README.md).
+    if (smoke) step(`CMDB on ${d.kind}`, 'cmdb.bench.ts', [...dbArgs, '--cis', '3000', '--runs', '1', '--per-run', '5', '--import-rows', '200']);
     if (served) run.load = step(`load on ${d.kind}`, 'load.ts', [...dbArgs, '--duration', String(intArg(args, 'duration', 60))]) ?? undefined;
   }
   if (withScheduler) {
