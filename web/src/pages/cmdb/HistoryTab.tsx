@@ -8,13 +8,14 @@ import { useIsMobile } from '../../components/useIsMobile';
 import { useNames } from '../../components/RemoteSelect';
 import { useCan } from '../../auth/session';
 import { useCustomerSites } from './CiListPage';
-import { CIS, RELATION_TYPES, attrLabel, criticalityKey, relationKey, statusKey, type AttributeDef, type Ci, type CiStatus, type HistoryItem, type RelationType } from './api';
+import { CIS, RELATION_TYPES, attrLabel, typeLabel, useCiTypes, criticalityKey, relationKey, statusKey, type AttributeDef, type Ci, type CiStatus, type HistoryItem, type RelationType } from './api';
 
 const ACTION_COLOR: Record<string, string> = { created: 'green', updated: 'blue', retired: 'default', related: 'purple', unrelated: 'magenta', asset: 'gold', verified: 'cyan' };
 
 /** A value of a history row as people read it (sites and users by name). */
-function useShow(ci: Ci, rows: HistoryItem[]) {
-  const { t, fmtNumber } = useI18n();
+function useShow(ci: Ci, defs: AttributeDef[], rows: HistoryItem[]) {
+  const { t, locale, fmtNumber } = useI18n();
+  const types = useCiTypes(true);
   const sites = useCustomerSites(ci.customerId);
   const owners = useMemo(
     () => rows.flatMap((h) => (Array.isArray(h.changes.ownerId) ? (h.changes.ownerId as unknown[]) : [])).filter((x): x is number => typeof x === 'number'),
@@ -26,6 +27,13 @@ function useShow(ci: Ci, rows: HistoryItem[]) {
     if (v === null || v === undefined || v === '') return '—';
     if (field === 'siteId' && typeof v === 'number') return sites.data?.find((x) => x.id === v)?.name ?? `#${v}`;
     if (field === 'ownerId' && typeof v === 'number') return users.name(v);
+    if (field === 'customerId' && v === ci.customerId) return ci.customerName;
+    if (field === 'typeId' && typeof v === 'number') {
+      const type = types.data?.find((x) => x.id === v);
+      return type ? typeLabel(type, locale) : `#${v}`;
+    }
+    const unit = field.startsWith('attributes.') ? defs.find((d) => `attributes.${d.key}` === field)?.unit : undefined;
+    if (typeof v === 'number' && unit) return `${fmtNumber(v)} ${unit}`;
     if (field === 'status' && typeof v === 'string') {
       const s = t(statusKey(v as CiStatus));
       return s.startsWith('cmdb.') ? v : s;
@@ -48,7 +56,7 @@ export function HistoryTab({ ci, defs }: { ci: Ci; defs: AttributeDef[] }) {
   const { t, locale, fmtDateTime } = useI18n();
   const mobile = useIsMobile();
   const list = useKeysetList<HistoryItem>(`${CIS}/${ci.id}/history`, {}, { limit: 50 });
-  const show = useShow(ci, list.items);
+  const show = useShow(ci, defs, list.items);
 
   const fieldName = (f: string) => {
     if (f.startsWith('attributes.')) {
@@ -85,10 +93,10 @@ export function HistoryTab({ ci, defs }: { ci: Ci; defs: AttributeDef[] }) {
             <span key={f} data-testid="ci-history-change" data-field={f}>
               <Typography.Text type="secondary">{fieldName(f)}：</Typography.Text>
               <Typography.Text delete={v[0] !== null && v[0] !== undefined && h.action !== 'created'} type="secondary">
-                {h.action === 'created' ? '' : show(f.replace(/^attributes\./, ''), v[0])}
+                {h.action === 'created' ? '' : show(f, v[0])}
               </Typography.Text>
               {h.action !== 'created' && <ArrowRightOutlined style={{ marginInline: 6, fontSize: 11 }} />}
-              <Typography.Text>{show(f.replace(/^attributes\./, ''), v[1])}</Typography.Text>
+              <Typography.Text>{show(f, v[1])}</Typography.Text>
             </span>
           ) : (
             <span key={f}>

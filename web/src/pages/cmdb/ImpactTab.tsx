@@ -207,7 +207,7 @@ export function ImpactTab({ ci, portal }: { ci: Ci; portal?: boolean }) {
     for (const n of others) counts.set(side(n) * n.depth, (counts.get(side(n) * n.depth) ?? 0) + 1);
     return [Math.max(1, ...counts.values()), counts.size + 1];
   }, [others]);
-  const height = mobile ? Math.min(900, Math.max(320, PAD + LEGEND + 100 * columns)) : Math.min(680, Math.max(360, PAD + LEGEND + ROW * tallest));
+  const height = mobile ? Math.min(900, Math.max(320, PAD + LEGEND + 100 * columns)) : Math.min(680, Math.max(280, PAD + LEGEND + ROW * tallest));
   const [box, width] = useWidth();
   const option = useGraphOption(data, colorBy, mobile, width, height);
 

@@ -70,11 +70,8 @@ export function RelationsTab({ ci, portal, canWrite }: { ci: Ci; portal?: boolea
     }
   };
 
-  if (rels.isError) return <ErrorAlert error={rels.error} onRetry={() => void rels.refetch()} />;
-  return (
-    <div data-testid="ci-relations">
-      {canWrite && (
-        <Card size="small" style={{ marginBottom: 12, background: '#fafafa' }}>
+  const addForm = canWrite && (
+        <Card size="small" style={{ margin: mobile ? '12px 0 0' : '0 0 12px', background: '#fafafa' }}>
           <Form<AddValues> form={form} layout="vertical" initialValues={{ type: 'runs_on', direction: 'out', targetId: null }} onFinish={add} data-testid="ci-rel-form">
             <Row gutter={8} align="bottom">
               <Col xs={24} sm={8} md={5}>
@@ -116,7 +113,12 @@ export function RelationsTab({ ci, portal, canWrite }: { ci: Ci; portal?: boolea
             {t('cmdb.rel.hint')}
           </Typography.Text>
         </Card>
-      )}
+  );
+
+  if (rels.isError) return <ErrorAlert error={rels.error} onRetry={() => void rels.refetch()} />;
+  return (
+    <div data-testid="ci-relations">
+      {!mobile && addForm}
       <Table<Row>
         rowKey={(r) => `${r.direction}-${r.id}`}
         size="small"
@@ -164,6 +166,7 @@ export function RelationsTab({ ci, portal, canWrite }: { ci: Ci; portal?: boolea
             : []),
         ]}
       />
+      {mobile && addForm}
     </div>
   );
 }

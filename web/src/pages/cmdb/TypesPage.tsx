@@ -32,8 +32,11 @@ function cleanDef(d: TypeValues['attributes'][number]): AttributeDef {
   return out;
 }
 
-/** The attribute schema editor: one row per attribute (key, labels, kind, required, unit, choices, min/max). */
-function AttributesEditor() {
+/**
+ * The attribute schema editor: one row per attribute (key, labels, kind, required, unit,
+ * choices, min/max). The keys of saved attributes are fixed (CIs store their values under them).
+ */
+function AttributesEditor({ saved }: { saved: number }) {
   const { t } = useI18n();
   const form = Form.useFormInstance<TypeValues>();
   return (
@@ -63,7 +66,7 @@ function AttributesEditor() {
                 <Row gutter={8}>
                   <Col xs={24} sm={8}>
                     <Form.Item name={[f.name, 'key']} label={t('cmdb.types.key')} rules={[{ required: true, pattern: /^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, message: t('cmdb.types.keyRule') }]} style={{ marginBottom: 8 }}>
-                      <Input maxLength={40} data-testid={`type-attr-${i}-key`} />
+                      <Input maxLength={40} disabled={f.key < saved} data-testid={`type-attr-${i}-key`} />
                     </Form.Item>
                   </Col>
                   <Col xs={12} sm={8}>
@@ -276,7 +279,7 @@ export default function TypesPage() {
           {t('cmdb.types.rule')}
         </Typography.Paragraph>
         <Form.Item noStyle shouldUpdate>
-          {() => <AttributesEditor />}
+          {() => <AttributesEditor saved={current?.attributes.length ?? 0} />}
         </Form.Item>
       </FormDrawer>
     </div>
