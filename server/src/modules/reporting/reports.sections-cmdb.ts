@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ReportBlock } from '../../core/reporting/document.js';
+import type { ReportBlock, TableColumn } from '../../core/reporting/document.js';
 import { localDayOf } from '../../core/reporting/periods.js';
 import { returnedByTarget } from '../../core/repairs/target.js';
 import type { Locale } from '../../platform/i18n/index.js';
@@ -30,6 +30,10 @@ const STATE: Record<string, [string, string]> = {
   cancelled: ['已取消', 'Cancelled'],
 };
 const pick = (pair: [string, string] | undefined, locale: Locale, fallback: string) => (pair ? pair[zh(locale) ? 0 : 1] : fallback);
+/** A column with its label in the report's language. */
+const col = (z: boolean, key: string, zhLabel: string, enLabel: string, align?: TableColumn['align']): TableColumn => ({ key, label: z ? zhLabel : enLabel, ...(align ? { align } : {}) });
+/** The columns both order tables start with. */
+const orderColumns = (z: boolean): TableColumn[] => [col(z, 'number', '送修单号', 'Order'), col(z, 'device', '设备', 'Device'), col(z, 'vendor', '厂商', 'Vendor'), col(z, 'sent', '送出', 'Sent'), col(z, 'target', '目标返回日', 'Target')];
 
 export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
   const z = zh(input.locale);
@@ -173,12 +177,7 @@ export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
     blocks.push({
       type: 'table',
       title: z ? '备件领用（按型号）' : 'Parts requisitioned by model',
-      columns: [
-        { key: 'model', label: z ? '备件（类型 品牌 型号）' : 'Part (type, brand, model)' },
-        { key: 'quantity', label: z ? '数量' : 'Quantity', align: 'right' },
-        { key: 'unit', label: z ? '单位' : 'Unit', align: 'center' },
-        { key: 'slips', label: z ? '领用单数' : 'Slips', align: 'right' },
-      ],
+      columns: [col(z, 'model', '备件（类型 品牌 型号）', 'Part (type, brand, model)'), col(z, 'quantity', '数量', 'Quantity', 'right'), col(z, 'unit', '单位', 'Unit', 'center'), col(z, 'slips', '领用单数', 'Slips', 'right')],
       rows: rows.map(([model, m]) => ({ model, quantity: m.quantity, unit: m.unit, slips: m.slips.size })),
     });
     if (rows.length > 1) {
@@ -188,13 +187,7 @@ export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
     blocks.push({
       type: 'table',
       title: z ? '备件领用单' : 'Requisition slips',
-      columns: [
-        { key: 'number', label: z ? '领用单号' : 'Slip' },
-        { key: 'at', label: z ? '领用时间' : 'Time' },
-        { key: 'ticket', label: z ? '工单' : 'Ticket' },
-        { key: 'parts', label: z ? '备件' : 'Parts' },
-        { key: 'by', label: z ? '领用人' : 'By' },
-      ],
+      columns: [col(z, 'number', '领用单号', 'Slip'), col(z, 'at', '领用时间', 'Time'), col(z, 'ticket', '工单', 'Ticket'), col(z, 'parts', '备件', 'Parts'), col(z, 'by', '领用人', 'By')],
       rows: [...slips.values()].map((s) => ({ number: s.number, at: localTime(s.at, input.timeZone), ticket: s.ticket, parts: [...s.parts].map(([m, q]) => `${m} ×${q}`).join('；'), by: s.by })),
     });
   }
@@ -203,14 +196,7 @@ export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
     blocks.push({
       type: 'table',
       title: z ? '备机借用' : 'Stand-in machines',
-      columns: [
-        { key: 'serial', label: z ? '序列号' : 'Serial' },
-        { key: 'model', label: z ? '型号' : 'Model' },
-        { key: 'lentAt', label: z ? '借出时间' : 'Lent' },
-        { key: 'dueBack', label: z ? '约定归还' : 'Due back' },
-        { key: 'returnedAt', label: z ? '归还时间' : 'Returned' },
-        { key: 'status', label: z ? '状态' : 'Status', align: 'center' },
-      ],
+      columns: [col(z, 'serial', '序列号', 'Serial'), col(z, 'model', '型号', 'Model'), col(z, 'lentAt', '借出时间', 'Lent'), col(z, 'dueBack', '约定归还', 'Due back'), col(z, 'returnedAt', '归还时间', 'Returned'), col(z, 'status', '状态', 'Status', 'center')],
       rows: standins.map((s) => {
         const item = itemOf.get(s.itemId);
         const late = overdueAt(s, endAt, endDate);
@@ -232,13 +218,7 @@ export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
     blocks.push({
       type: 'table',
       title: z ? '客户备件库低于最低库存（生成报告时）' : "Stock under its minimum at the customer's stores (when generated)",
-      columns: [
-        { key: 'warehouse', label: z ? '仓库' : 'Store' },
-        { key: 'model', label: z ? '备件' : 'Part' },
-        { key: 'quantity', label: z ? '现有' : 'In stock', align: 'right' },
-        { key: 'min', label: z ? '最低库存' : 'Minimum', align: 'right' },
-        { key: 'topUp', label: z ? '需补充' : 'To top up', align: 'right' },
-      ],
+      columns: [col(z, 'warehouse', '仓库', 'Store'), col(z, 'model', '备件', 'Part'), col(z, 'quantity', '现有', 'In stock', 'right'), col(z, 'min', '最低库存', 'Minimum', 'right'), col(z, 'topUp', '需补充', 'To top up', 'right')],
       rows: low.map((r) => ({ warehouse: r.warehouse, model: modelLabel(r), quantity: Number(r.quantity), min: Number(r.min_quantity), topUp: Number(r.min_quantity) - Number(r.quantity) })),
     });
   }
@@ -257,17 +237,7 @@ export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
     blocks.push({
       type: 'table',
       title: z ? '设备送修单' : 'Send-for-repair orders',
-      columns: [
-        { key: 'number', label: z ? '送修单号' : 'Order' },
-        { key: 'device', label: z ? '设备' : 'Device' },
-        { key: 'vendor', label: z ? '厂商' : 'Vendor' },
-        { key: 'sent', label: z ? '送出' : 'Sent' },
-        { key: 'target', label: z ? '目标返回日' : 'Target' },
-        { key: 'returned', label: z ? '返回' : 'Back' },
-        { key: 'onTime', label: z ? '按期' : 'By target', align: 'center' },
-        { key: 'reports', label: z ? '本期进度报告' : 'Reports', align: 'center' },
-        { key: 'state', label: z ? '状态' : 'State', align: 'center' },
-      ],
+      columns: [...orderColumns(z), col(z, 'returned', '返回', 'Back'), col(z, 'onTime', '按期', 'By target', 'center'), col(z, 'reports', '本期进度报告', 'Reports', 'center'), col(z, 'state', '状态', 'State', 'center')],
       rows: orders.map((o) => {
         const p = progressOf.get(Number(o.id)) ?? { n: 0, late: 0 };
         const met = onTime(o);
@@ -292,14 +262,7 @@ export async function partsVendor(input: SectionInput): Promise<ReportBlock[]> {
     blocks.push({
       type: 'table',
       title: z ? '期末仍在厂商处的设备' : 'Devices still with the vendor at the end',
-      columns: [
-        { key: 'number', label: z ? '送修单号' : 'Order' },
-        { key: 'device', label: z ? '设备' : 'Device' },
-        { key: 'vendor', label: z ? '厂商' : 'Vendor' },
-        { key: 'sent', label: z ? '送出' : 'Sent' },
-        { key: 'target', label: z ? '目标返回日' : 'Target' },
-        { key: 'days', label: z ? '在外天数' : 'Days away', align: 'right' },
-      ],
+      columns: [...orderColumns(z), col(z, 'days', '在外天数', 'Days away', 'right')],
       rows: away.map((o) => ({
         number: o.number,
         device: o.device,
@@ -352,12 +315,7 @@ export async function faultCis(input: SectionInput): Promise<ReportBlock[]> {
     {
       type: 'table',
       title: z ? '故障次数最多的配置项' : 'CIs with the most incidents',
-      columns: [
-        { key: 'code', label: z ? '配置项编号' : 'CI code' },
-        { key: 'name', label: z ? '名称' : 'Name' },
-        { key: 'site', label: z ? '地点' : 'Site' },
-        { key: 'n', label: z ? '故障次数' : 'Incidents', align: 'right' },
-      ],
+      columns: [col(z, 'code', '配置项编号', 'CI code'), col(z, 'name', '名称', 'Name'), col(z, 'site', '地点', 'Site'), col(z, 'n', '故障次数', 'Incidents', 'right')],
       rows: cis,
     },
   ];
@@ -425,10 +383,7 @@ export async function assetsSection(input: SectionInput): Promise<ReportBlock[]>
     blocks.push({
       type: 'table',
       title: z ? '资产台账（按配置项类型）' : 'Asset register by CI type',
-      columns: [
-        { key: 'type', label: z ? '类型' : 'Type' },
-        { key: 'n', label: z ? '数量' : 'Count', align: 'right' },
-      ],
+      columns: [col(z, 'type', '类型', 'Type'), col(z, 'n', '数量', 'Count', 'right')],
       rows: types.map((t) => ({ type: t.name, n: t.n })),
     });
     if (types.length > 1) blocks.push({ type: 'chart', title: z ? '资产构成' : 'Assets by type', chart: { kind: 'pie', categories: types.map((t) => t.name), series: [{ name: z ? '资产' : 'Assets', data: types.map((t) => t.n) }], unit: z ? '项' : '' } });
@@ -437,17 +392,7 @@ export async function assetsSection(input: SectionInput): Promise<ReportBlock[]>
     blocks.push({
       type: 'table',
       title: z ? '资产盘点' : 'Verification campaigns',
-      columns: [
-        { key: 'name', label: z ? '盘点' : 'Campaign' },
-        { key: 'site', label: z ? '范围' : 'Scope' },
-        { key: 'state', label: z ? '状态' : 'State', align: 'center' },
-        { key: 'total', label: z ? '应盘' : 'To check', align: 'right' },
-        { key: 'found', label: z ? '账实相符' : 'Found', align: 'right' },
-        { key: 'missing', label: z ? '缺失' : 'Missing', align: 'right' },
-        { key: 'differences', label: z ? '位置/属性不符' : 'Differences', align: 'right' },
-        { key: 'pending', label: z ? '未盘点' : 'Pending', align: 'right' },
-        { key: 'closed', label: z ? '结束' : 'Closed' },
-      ],
+      columns: [col(z, 'name', '盘点', 'Campaign'), col(z, 'site', '范围', 'Scope'), col(z, 'state', '状态', 'State', 'center'), col(z, 'total', '应盘', 'To check', 'right'), col(z, 'found', '账实相符', 'Found', 'right'), col(z, 'missing', '缺失', 'Missing', 'right'), col(z, 'differences', '位置/属性不符', 'Differences', 'right'), col(z, 'pending', '未盘点', 'Pending', 'right'), col(z, 'closed', '结束', 'Closed')],
       rows: campaigns.map((c) => {
         const id = Number(c.id);
         return {
