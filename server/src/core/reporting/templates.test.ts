@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { layoutProblems, reportNumber, resolveSections, REPORT_TYPES, SECTIONS } from './templates.js';
+import { KPIS } from './kpis.js';
 
 describe('report templates', () => {
+  it('the CMDB family: parts and vendor repairs in the monthly, quarterly and annual reports and the fault analysis, assets in the quarterly and annual O&M reports', () => {
+    for (const type of ['monthly_service', 'monthly_repair', 'quarterly_om', 'annual_om', 'fault_analysis'] as const) expect(REPORT_TYPES[type].sections).toContain('parts_vendor');
+    expect(REPORT_TYPES.quarterly_om.sections).toContain('assets');
+    expect(REPORT_TYPES.annual_om.sections).toContain('assets');
+    expect(REPORT_TYPES.monthly_service.sections).not.toContain('assets');
+    const on = resolveSections('annual_om', undefined, new Set(['parts', 'assets']), 'zh-CN');
+    expect(on.find((x) => x.key === 'parts_vendor')).toMatchObject({ hidden: false, unavailable: false, title: '备件与厂商维修' });
+    expect(on.find((x) => x.key === 'assets')).toMatchObject({ hidden: false, unavailable: false, title: '资产与盘点' });
+    expect(resolveSections('annual_om', undefined, new Set(), 'zh-CN').find((x) => x.key === 'assets')).toMatchObject({ hidden: true, unavailable: true });
+    // The direct KPIs are read from their tables, never from the ticket measures.
+    const direct = KPIS.filter((k) => k.direct);
+    expect(direct.map((k) => k.code).sort()).toEqual(['parts.requisitions', 'parts.standins.overdue', 'vendor.reports.ontime_rate', 'vendor.returns.target_rate', 'vendor.turnaround.mean']);
+    for (const k of direct) expect([k.num, k.den, k.special, k.percentileOf]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
   it('every type lists known sections and answers a requirement of REQ §5.1', () => {
     for (const def of Object.values(REPORT_TYPES)) {
       expect(def.sections.length).toBeGreaterThan(2);
