@@ -31,7 +31,8 @@ describeDb('demo data', (kind) => {
     demo = await loadDemo(t.database, (line) => lines.push(line), now, { tickets: 400, reports: 5, config: testConfig(), progress: (done) => progress.push(done) });
     app = await buildApp({ config: testConfig(), database: t.database, logger: false });
     await app.ready();
-  });
+    // The whole demo (tickets, reports, knowledge, the CMDB family) takes ~20 s alone; more on a loaded CI machine.
+  }, 180_000);
   afterAll(async () => {
     await app.close();
     await t.close();
