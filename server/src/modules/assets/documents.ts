@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
-import { pairRow, pdfBytes, tableRow, type TableStyle } from '../../platform/pdf/draw.js';
-import { fontBuffer, type FontChoice } from '../../platform/pdf/fonts.js';
+import { pairRow, pdfBytes, tableRow, type TableStyle, registerCjk } from '../../platform/pdf/draw.js';
+import type { FontChoice } from '../../platform/pdf/fonts.js';
 import { formatZhInstant } from '../fieldservice/pdf.js';
 import type { CampaignOut, ItemOut } from './schema.js';
 
@@ -41,8 +41,7 @@ export async function renderCampaignPdf(d: CampaignDocument, font: FontChoice): 
   const c = d.campaign;
   const doc = new PDFDocument({ size: 'A4', layout: 'portrait', margins: { top: 45, bottom: 50, left: 40, right: 40 }, bufferPages: true, info: { Title: `资产盘点记录 ${c.name}`, Author: d.providerName ?? 'Yunwei', Subject: c.customerName, Creator: 'Yunwei' } });
   const bytes = pdfBytes(doc);
-  if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
-  else doc.registerFont('cjk', fontBuffer(font));
+  registerCjk(doc, font);
   doc.font('cjk');
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import qrcode from 'qrcode-generator';
-import { pdfBytes } from '../../platform/pdf/draw.js';
-import { fontBuffer, type FontChoice } from '../../platform/pdf/fonts.js';
+import { pdfBytes, registerCjk } from '../../platform/pdf/draw.js';
+import type { FontChoice } from '../../platform/pdf/fonts.js';
 
 /**
  * Asset tags (资产标签): one label per asset with a QR code holding the asset page's absolute
@@ -82,8 +82,7 @@ export async function renderLabels(labels: LabelData[], layout: LabelLayout, fon
     info: { Title: '资产标签', Creator: 'Yunwei' },
   });
   const bytes = pdfBytes(doc);
-  if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
-  else doc.registerFont('cjk', fontBuffer(font));
+  registerCjk(doc, font);
 
   const draw = (l: LabelData, x: number, y: number, w: number, h: number) => {
     const pad = 2 * MM;

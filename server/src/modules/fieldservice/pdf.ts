@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { instantToZoned } from '../../core/calendar/index.js';
-import { ensureRoom, pdfBytes, pairRow, tableRow, zoneOffset, type TableCell, type TableStyle } from '../../platform/pdf/draw.js';
-import { fontBuffer, type FontChoice } from '../../platform/pdf/fonts.js';
+import { ensureRoom, pdfBytes, pairRow, tableRow, zoneOffset, type TableCell, type TableStyle, registerCjk, pageFooters } from '../../platform/pdf/draw.js';
+import type { FontChoice } from '../../platform/pdf/fonts.js';
 import type { PartUsed, RepairResult } from './schema.js';
 
 /**
@@ -67,8 +67,7 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
     info: { Title: `维修服务报告 ${r.number}`, Author: r.providerName ?? 'Yunwei', Subject: r.customerName, Creator: 'Yunwei' },
   });
   const bytes = pdfBytes(doc);
-  if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
-  else doc.registerFont('cjk', fontBuffer(font));
+  registerCjk(doc, font);
   doc.font('cjk');
 
   const left = doc.page.margins.left;
@@ -174,19 +173,7 @@ export async function renderReportPdf(r: ReportDocument, font: FontChoice): Prom
   doc.y = top + 150;
 
   // ---- footer on every page: the provider and the page number
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // Writing below the bottom margin would make pdfkit start a new page.
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - 40;
-    doc.moveTo(left, y - 6).lineTo(left + width, y - 6).lineWidth(0.5).stroke(BORDER);
-    doc.fontSize(8).fillColor('#666666');
-    doc.text(r.providerName ?? 'Yunwei', left, y, { width: width / 2, lineBreak: false });
-    doc.text(`第 ${i + 1 - range.start} 页 / 共 ${range.count} 页`, left + width / 2, y, { width: width / 2, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
+  pageFooters(doc, r.providerName ?? 'Yunwei', BORDER);
   doc.end();
   return bytes;
 }

@@ -2,8 +2,8 @@ import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { instantToZoned } from '../../core/calendar/index.js';
 import { KIND_ZH, MOVEMENT_KINDS, type MovementKind } from '../../core/parts/index.js';
-import { ensureRoom, pdfBytes, pairRow, tableRow, zoneOffset, type TableCell, type TableStyle } from '../../platform/pdf/draw.js';
-import { fontBuffer, type FontChoice } from '../../platform/pdf/fonts.js';
+import { ensureRoom, pdfBytes, pairRow, tableRow, zoneOffset, type TableCell, type TableStyle, registerCjk, pageFooters } from '../../platform/pdf/draw.js';
+import type { FontChoice } from '../../platform/pdf/fonts.js';
 import type { MonthlyOut, MovementOut } from './schema.js';
 
 /**
@@ -31,28 +31,12 @@ export function zhMonth(month: string): string {
 function newDoc(title: string, subject: string, font: FontChoice, layout: 'portrait' | 'landscape' = 'portrait') {
   const doc = new PDFDocument({ size: 'A4', layout, margins: { top: 50, bottom: 60, left: 45, right: 45 }, bufferPages: true, info: { Title: title, Subject: subject, Creator: 'Yunwei' } });
   const bytes = pdfBytes(doc);
-  if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
-  else doc.registerFont('cjk', fontBuffer(font));
+  registerCjk(doc, font);
   doc.font('cjk');
   return { doc, bytes };
 }
 
-function footer(doc: PDFKit.PDFDocument, left: string) {
-  const range = doc.bufferedPageRange();
-  const x = doc.page.margins.left;
-  const width = doc.page.width - x - doc.page.margins.right;
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - 40;
-    doc.moveTo(x, y - 6).lineTo(x + width, y - 6).lineWidth(0.5).stroke(BORDER);
-    doc.fontSize(8).fillColor('#666666');
-    doc.text(left, x, y, { width: width / 2, lineBreak: false });
-    doc.text(`第 ${i + 1 - range.start} 页 / 共 ${range.count} 页`, x + width / 2, y, { width: width / 2, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-}
+const footer = (doc: PDFKit.PDFDocument, left: string) => pageFooters(doc, left, BORDER);
 
 export interface SlipDocument {
   number: string;

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
-import { ensureRoom, pairRow, pdfBytes, tableRow, zoneOffset, type TableStyle } from '../../platform/pdf/draw.js';
-import { fontBuffer, type FontChoice } from '../../platform/pdf/fonts.js';
+import { ensureRoom, pairRow, pdfBytes, tableRow, zoneOffset, type TableStyle, registerCjk, pageFooters } from '../../platform/pdf/draw.js';
+import type { FontChoice } from '../../platform/pdf/fonts.js';
 import { COVERAGE_ZH, DATA_ZH, STATE_ZH, zhInstant } from './service.js';
 import type { OrderOut } from './schema.js';
 
@@ -13,8 +13,7 @@ import type { OrderOut } from './schema.js';
 export async function renderOrderPdf(o: OrderOut, extra: { providerName: string | null; vendorAddress: string | null; vendorContact: string | null }, font: FontChoice): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margins: { top: 50, bottom: 60, left: 50, right: 50 }, bufferPages: true, info: { Title: `设备送修单 ${o.number}`, Author: extra.providerName ?? 'Yunwei', Subject: o.customerName ?? '', Creator: 'Yunwei' } });
   const bytes = pdfBytes(doc);
-  if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
-  else doc.registerFont('cjk', fontBuffer(font));
+  registerCjk(doc, font);
   doc.font('cjk');
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
@@ -80,18 +79,7 @@ export async function renderOrderPdf(o: OrderOut, extra: { providerName: string 
   doc.x = left;
   doc.y = top + 80;
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - 40;
-    doc.moveTo(left, y - 6).lineTo(left + width, y - 6).lineWidth(0.5).stroke('#999999');
-    doc.fontSize(8).fillColor('#666666');
-    doc.text(extra.providerName ?? 'Yunwei', left, y, { width: width / 2, lineBreak: false });
-    doc.text(`第 ${i + 1 - range.start} 页 / 共 ${range.count} 页`, left + width / 2, y, { width: width / 2, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
+  pageFooters(doc, extra.providerName ?? 'Yunwei');
   doc.end();
   return bytes;
 }

@@ -1,9 +1,12 @@
 /**
- * Drawing helpers shared by the PDFs that lay out records as bordered tables: the 维修服务报告
+ * Drawing helpers shared by the PDFs of filed records (the 维修服务报告, 设备送修单, 备件领用单,
+ * 资产盘点记录, asset tags) and the tables they lay out: the 维修服务报告
  * (modules/fieldservice/pdf.ts) and the evidence pack's ticket record
  * (modules/reporting/evidence/ticket-pdf.ts). Each document keeps its own look through the style
  * it passes (font size, padding, colours); the drawing itself is the same.
  */
+import { fontBuffer, type FontChoice } from './fonts.js';
+
 type Doc = PDFKit.PDFDocument;
 
 /** The bytes of a pdfkit document once it ends: call right after creating it, resolve after `doc.end()`. */
@@ -90,4 +93,33 @@ export function zoneOffset(ms: number, timeZone: string): string {
   if (!f) return timeZone;
   const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
   return name === 'GMT' ? 'UTC+00:00' : name.replace(/^GMT/, 'UTC');
+}
+
+/** Registers the Chinese font as `cjk` (a .ttc needs the family named). */
+export function registerCjk(doc: Doc, font: FontChoice): void {
+  if (font.family) doc.registerFont('cjk', fontBuffer(font), font.family);
+  else doc.registerFont('cjk', fontBuffer(font));
+}
+
+/**
+ * The footer of every page of a filed record: a rule, `left` text (the provider) and
+ * "第 i 页 / 共 n 页". Call once the content is laid out, on a document with `bufferPages`.
+ */
+export function pageFooters(doc: Doc, left: string, border = '#999999'): void {
+  const range = doc.bufferedPageRange();
+  const x = doc.page.margins.left;
+  const width = doc.page.width - x - doc.page.margins.right;
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing below the bottom margin would make pdfkit start a new page: lift it while writing.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - 40;
+    doc.moveTo(x, y - 6).lineTo(x + width, y - 6).lineWidth(0.5).stroke(border);
+    doc.fontSize(8).fillColor('#666666');
+    doc.text(left, x, y, { width: width / 2, lineBreak: false });
+    doc.text(`第 ${i + 1 - range.start} 页 / 共 ${range.count} 页`, x + width / 2, y, { width: width / 2, align: 'right', lineBreak: false });
+    doc.fillColor('#000000');
+    doc.page.margins.bottom = bottom;
+  }
 }
