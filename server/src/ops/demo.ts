@@ -473,12 +473,14 @@ export async function loadDemo(database: Database_, log: (line: string) => void 
     throw new Error(`the demo's organisation and history are loaded into ${database.describe}, but its reports, alerts and mail failed (load the demo into a new database): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   log('reports signed, alerts and mail received now, by the modules\' services (they take no other instant): the alerts\' and mails\' tickets are reported minutes ago');
-  integrations.serviceReports = await loadServiceReports(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
-  integrations.knowledgeArticles = await loadKnowledge(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log);
-  integrations.cis = await loadCmdb(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log);
-  integrations.repairOrders = await loadRepairs(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
-  integrations.partMovements = await loadParts(db, opts.config ?? loadConfig(), { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
-  integrations.assets = await loadAssets(db, { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id) => (await services.auth.actorForUser(id, 'system', null))! }, log, now);
+  // Every module's demo loader acts as a demo user; the service reports come last, so their sections see every module's records.
+  const demoCtx = { customerIds: base.customerIds, userIds: base.userIds, actorOf: async (id: number) => (await services.auth.actorForUser(id, 'system', null))! };
+  integrations.knowledgeArticles = await loadKnowledge(db, demoCtx, log);
+  integrations.cis = await loadCmdb(db, demoCtx, log);
+  integrations.repairOrders = await loadRepairs(db, opts.config ?? loadConfig(), demoCtx, log, now);
+  integrations.partMovements = await loadParts(db, opts.config ?? loadConfig(), demoCtx, log, now);
+  integrations.assets = await loadAssets(db, demoCtx, log, now);
+  integrations.serviceReports = await loadServiceReports(db, opts.config ?? loadConfig(), demoCtx, log, now);
   // Full-text search over everything the demo wrote (the history is bulk-inserted, past the services' indexing).
   const searched = await reindex(db, { restart: true });
   log(`search index: ${searched.map((s) => `${s.indexed} ${s.kind}`).join(', ')}`);

@@ -30,29 +30,38 @@ const MAX_TICKETS = 200;
  * target to source except on part_of, where it travels from the part (source) to the whole.
  */
 async function fetchLevel(db: Db, scope: CustomerScope, ids: number[], direction: Direction): Promise<Array<Neighbour<NodeRow>>> {
-  const out: Array<Neighbour<NodeRow>> = [];
+  // Two steps, the level's edges and then the CIs at their other ends by id: joined in one query,
+  // PostgreSQL misjudges how many edges a level has (a core switch's thousands skew the statistics)
+  // and hashes the whole cis table; apart, each step is an index range (docs/CMDB.md, Performance).
+  const edges: Array<{ from: number; other: number; edge: Neighbour<NodeRow>['edge'] }> = [];
+  // up: dependants — sources of edges pointing at the level (not part_of), wholes of its parts (part_of).
+  // down: providers — targets of edges leaving the level (not part_of), parts of the level (part_of).
+  const [byTarget, bySource] = direction === 'up' ? [sql`<>`, sql`=`] : [sql`=`, sql`<>`];
   for (const part of chunks(ids)) {
     const list = sql.join(part);
-    // up: dependants — sources of edges pointing at the level (not part_of), wholes of its parts (part_of).
-    // down: providers — targets of edges leaving the level (not part_of), parts of the level (part_of).
-    const [byTarget, bySource] = direction === 'up' ? [sql`<>`, sql`=`] : [sql`=`, sql`<>`];
-    const rows = await sql<NodeRow & { rid: number; source_id: number; target_id: number; rtype: string; from_id: number }>`
-      select r.id as rid, r.source_id, r.target_id, r.type as rtype, r.target_id as from_id,
-             c.id, c.code, c.name, c.type_id, c.status, c.criticality, c.customer_id
-        from ci_relations r join cis c on c.id = r.source_id
-       where r.target_id in (${list}) and r.type ${byTarget} 'part_of' and ${ciInScope(scope, 'c.customer_id')}
+    const rows = await sql<{ id: number; source_id: number; target_id: number; type: string; by_target: number }>`
+      select id, source_id, target_id, type, 1 as by_target from ci_relations where target_id in (${list}) and type ${byTarget} 'part_of'
       union all
-      select r.id as rid, r.source_id, r.target_id, r.type as rtype, r.source_id as from_id,
-             c.id, c.code, c.name, c.type_id, c.status, c.criticality, c.customer_id
-        from ci_relations r join cis c on c.id = r.target_id
-       where r.source_id in (${list}) and r.type ${bySource} 'part_of' and ${ciInScope(scope, 'c.customer_id')}`.execute(db);
+      select id, source_id, target_id, type, 0 as by_target from ci_relations where source_id in (${list}) and type ${bySource} 'part_of'`.execute(db);
     for (const r of rows.rows) {
-      out.push({
-        from: Number(r.from_id),
-        edge: { id: Number(r.rid), source: Number(r.source_id), target: Number(r.target_id), type: r.rtype as RelationType },
-        node: { id: Number(r.id), code: r.code, name: r.name, type_id: Number(r.type_id), status: r.status, criticality: Number(r.criticality), customer_id: Number(r.customer_id) },
-      });
+      const [from, other] = Number(r.by_target) === 1 ? [Number(r.target_id), Number(r.source_id)] : [Number(r.source_id), Number(r.target_id)];
+      edges.push({ from, other, edge: { id: Number(r.id), source: Number(r.source_id), target: Number(r.target_id), type: r.type as RelationType } });
     }
+  }
+  const nodes = new Map<number, NodeRow>();
+  for (const part of chunks([...new Set(edges.map((e) => e.other))])) {
+    const rows = await db
+      .selectFrom('cis')
+      .select(['id', 'code', 'name', 'type_id', 'status', 'criticality', 'customer_id'])
+      .where('id', 'in', part)
+      .where(ciInScope(scope))
+      .execute();
+    for (const c of rows) nodes.set(Number(c.id), { id: Number(c.id), code: c.code, name: c.name, type_id: Number(c.type_id), status: c.status, criticality: Number(c.criticality), customer_id: Number(c.customer_id) });
+  }
+  const out: Array<Neighbour<NodeRow>> = [];
+  for (const e of edges) {
+    const node = nodes.get(e.other);
+    if (node) out.push({ from: e.from, edge: e.edge, node });
   }
   return out;
 }
