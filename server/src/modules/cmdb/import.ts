@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { yieldToIo } from '../../platform/jobs/yield.js';
+import { dialectOf } from '../../db/dialect.js';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { valueText, type AttributeDef, type AttributeValues } from '../../core/cmdb/attributes.js';
@@ -108,7 +110,7 @@ interface ParsedRow {
 }
 
 export interface Progress {
-  (p: { phase: 'read' | 'check' | 'write'; done?: number; total?: number }): void;
+  (p: { phase: 'read' | 'check' | 'write' | 'index'; done?: number; total?: number }): void;
 }
 
 /** One problem of a cell, in the caller's language: 工作表“物理服务器”单元格 F7：属性“内存”应为数字. */
@@ -216,7 +218,11 @@ export class CiImportService {
         for (const col of sh.header.keys()) raw.set(col, cellText(row.getCell(col).value));
         if ([...raw.values()].every((v) => v !== undefined && v.trim() === '')) continue;
         done++;
-        if (done % 500 === 0) progress({ phase: 'check', done, total: totalRows });
+        if (done % 500 === 0) {
+          progress({ phase: 'check', done, total: totalRows });
+          // Outside any transaction: let the line reach the client (SQLite's driver never yields on its own).
+          await yieldToIo();
+        }
         const at = (col: number, p: { code: string; params?: Record<string, unknown> }) => problems.push(cellProblem(actor, sh.name, r, col, sh.header.get(col) ?? '', p));
         let bad = false;
         for (const [col, v] of raw) if (v === undefined) {
@@ -370,9 +376,14 @@ export class CiImportService {
           );
           ids.push(...part.map((r) => idOf.get(r.values.code)!));
           progress({ phase: 'write', done: ids.length, total: rows.length });
+          // On PostgreSQL the line goes out now. On SQLite it waits for the commit: yielding inside the
+          // transaction would let another request's statements run in it (one connection).
+          if (dialectOf(trx) === 'postgres') await yieldToIo();
         }
         const customers = [...new Set(rows.map((r) => r.customerId))];
         await recordAudit(trx, auditActorOf(actor), { action: 'import', entity: 'cis', customerId: customers.length === 1 ? customers[0] : null, after: { imported: ids.length, customers, firstId: Math.min(...ids), lastId: Math.max(...ids) } }, now);
+        progress({ phase: 'index', done: ids.length, total: ids.length });
+        if (dialectOf(trx) === 'postgres') await yieldToIo();
         await indexCis(trx, ids);
       });
     } catch (err) {

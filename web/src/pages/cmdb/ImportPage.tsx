@@ -9,7 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { RemoteSelect } from '../../components/RemoteSelect';
 import { CIS, typeLabel, useCiTypes, type ImportResult } from './api';
 
-type Phase = 'read' | 'check' | 'write';
+type Phase = 'read' | 'check' | 'write' | 'index';
 interface Progress_ {
   phase: Phase;
   done?: number;
@@ -116,7 +116,7 @@ export default function ImportPage() {
     }
   };
 
-  const phaseIndex = progress ? ['read', 'check', 'write'].indexOf(progress.phase) : 0;
+  const phaseIndex = progress ? ['read', 'check', 'write', 'index'].indexOf(progress.phase) : 0;
   const percent = progress?.total ? Math.round(((progress.done ?? 0) / progress.total) * 100) : 0;
 
   return (
@@ -176,7 +176,7 @@ export default function ImportPage() {
                   size="small"
                   current={phaseIndex}
                   style={{ margin: '12px 0' }}
-                  items={(['read', 'check', 'write'] as const).map((p) => ({ title: t(`cmdb.import.phase.${p}` as MessageKey) }))}
+                  items={(['read', 'check', 'write', 'index'] as const).map((p) => ({ title: t(`cmdb.import.phase.${p}` as MessageKey) }))}
                 />
                 <Progress percent={percent} status="active" format={() => (progress?.total ? `${fmtNumber(progress.done ?? 0)} / ${fmtNumber(progress.total)}` : '')} />
               </div>
