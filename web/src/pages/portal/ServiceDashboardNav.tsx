@@ -13,7 +13,14 @@ export function PortalNav() {
   const can = useCan();
   const { pathname } = useLocation();
   if (!can('portal.use') || !can('reports.read')) return null;
-  const selected = pathname.startsWith('/portal/dashboard') ? '/portal/dashboard' : pathname.startsWith('/portal/reports') ? '/portal/reports' : pathname.startsWith('/portal') ? '/portal' : '';
+  // 工单 is the portal's home and its tickets; the knowledge base and the CIs (top-bar links) are neither destination.
+  const selected = pathname.startsWith('/portal/dashboard')
+    ? '/portal/dashboard'
+    : pathname.startsWith('/portal/reports')
+      ? '/portal/reports'
+      : pathname === '/portal' || pathname === '/portal/' || pathname.startsWith('/portal/tickets')
+        ? '/portal'
+        : '';
   return (
     <Menu
       mode="horizontal"
