@@ -2,6 +2,7 @@ import type { Db, DbOrTx } from '../../db/index.js';
 import { checkDefinitions, tightens, validateAttributes, type AttributeDef, type AttributeValues } from '../../core/cmdb/attributes.js';
 import { BUILTIN_TYPES } from '../../core/cmdb/builtin-types.js';
 import { auditActorOf, recordAudit } from '../../platform/audit/service.js';
+import { reviewArticlesOfCiType } from '../knowledge/ci-type-review.js';
 import { type Actor } from '../../platform/auth/actor.js';
 import { AppError, isUniqueViolation } from '../../platform/http/errors.js';
 import { iso } from '../../platform/http/zod.js';
@@ -107,6 +108,8 @@ export class CiTypeService {
       };
       if (!(await repo.updateType(trx, id, patch.version, changes))) throw AppError.conflict();
       await recordAudit(trx, auditActorOf(actor), { action: patch.disabled === true ? 'disable' : patch.disabled === false ? 'enable' : 'update', entity: 'ci_types', entityId: id, before: typeOutOf(pre), after: { ...patch, attributes: after } }, now);
+      // Knowledge written for the type may no longer hold once its attributes change (issue #12's "needs review").
+      if (JSON.stringify(after) !== JSON.stringify(before)) await reviewArticlesOfCiType(trx, auditActorOf(actor), { code: pre.code, nameZh: pre.name_zh, nameEn: pre.name_en }, now);
     });
     return this.get(id);
   }

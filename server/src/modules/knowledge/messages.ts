@@ -35,6 +35,7 @@ registerMessages(
     'knowledge.notify.feedback': { zh: '知识文章“{title}”收到反馈', en: 'Feedback on the article "{title}"' },
     'knowledge.notify.submitted': { zh: '知识文章“{title}”待审核', en: 'The article "{title}" waits for review' },
     'knowledge.notify.reviewDue': { zh: '知识文章“{title}”到期待复审', en: 'The article "{title}" is due for review' },
+    'knowledge.notify.ciTypeChanged': { zh: '配置项类型“{type}”已变更，知识文章“{title}”待复审', en: 'The CI type "{type}" changed: the article "{title}" needs review' },
     'knowledge.notify.decided': { zh: '知识文章“{title}”已{action}', en: 'The article "{title}" was {action}' },
     'knowledge.solution.reply': { zh: '您好，您反映的问题可参考以下解决方法（知识库 KB-{id}：{title}）：', en: 'Hello, this solution should help (knowledge base KB-{id}: {title}):' },
     'knowledge.solution.resolution': { zh: '按知识库 KB-{id}“{title}”的方法由服务台一线解决，报告人确认已解决。', en: 'Solved on the first line with knowledge base article KB-{id} "{title}"; the caller confirmed it.' },

@@ -521,14 +521,14 @@ function fieldText(c: Content, key: keyof Content): string {
   return v === null || v === undefined ? '' : String(v);
 }
 
-function bilingual(key: string, params: Record<string, unknown>): { zh: string; en: string } {
+export function bilingual(key: string, params: Record<string, unknown>): { zh: string; en: string } {
   const pick = (locale: 'zh-CN' | 'en-US') =>
     Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v && typeof v === 'object' && 'zh' in v ? (locale === 'zh-CN' ? (v as { zh: string }).zh : (v as unknown as { en: string }).en) : v]));
   return { zh: t('zh-CN', key, pick('zh-CN')), en: t('en-US', key, pick('en-US')) };
 }
 
 /** Users who may review (the desk and quality by default): whoever holds knowledge.review. */
-async function reviewers(db: DbOrTx): Promise<number[]> {
+export async function reviewers(db: DbOrTx): Promise<number[]> {
   const roles = await db.selectFrom('roles').select(['id', 'permissions']).execute();
   const ids = roles.filter((r) => (JSON.parse(r.permissions) as string[]).includes('knowledge.review')).map((r) => Number(r.id));
   if (!ids.length) return [];
