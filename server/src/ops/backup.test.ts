@@ -138,7 +138,7 @@ describeDb('backup and restore', (kind) => {
       } finally {
         await t.close();
       }
-    });
+    }, 120_000); // a demo-sized restore into PostgreSQL: 15–20 s alone, more beside other suites
   }
 
   it('restores into a migrated but empty database (built-in rows only)', async () => {
